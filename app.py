@@ -1,0 +1,21 @@
+"""InterestLens entry point: page config, sidebar (language, dataset), and explicit navigation."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.i18n import t
+from ui.sidebar import render_sidebar
+
+st.set_page_config(page_title="InterestLens", page_icon="🔎", layout="wide")
+
+render_sidebar()
+
+# Each page is listed explicitly (auto-discovery of pages/ is then off). No custom url_path: AppTest's
+# switch_page needs the default one.
+PAGES = [
+    st.Page("pages/home.py", title=t("nav.home"), icon="🏠", default=True),
+    st.Page("pages/data.py", title=t("nav.data"), icon="📥"),
+]
+
+st.navigation(PAGES).run()
