@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.auth import require_access
 from ui.i18n import t
 from ui.sidebar import render_sidebar
 
 st.set_page_config(page_title="InterestLens", page_icon="🔎", layout="wide")
 
+require_access()
 render_sidebar()
 
 # Each page is listed explicitly (auto-discovery of pages/ is then off). No custom url_path: AppTest's

@@ -23,17 +23,53 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from scipy import sparse
 
 INTERACTION_COLUMNS: tuple[str, ...] = ("user_id", "item_id", "rating", "timestamp", "event")
 ITEM_COLUMNS: tuple[str, ...] = ("item_id", "title", "description", "category", "tags", "year")
 
 
-def _fingerprint(interactions: pd.DataFrame, items: pd.DataFrame, extra: str) -> str:
+def _as_strings(values: pd.Series | np.ndarray | list[Any]) -> pa.Array:
+    """Values as one contiguous arrow string array (zero-copy for pandas' arrow-backed ``str`` columns)."""
+    try:
+        arr = pa.array(values)
+    except (pa.ArrowException, TypeError, ValueError):
+        arr = pa.array([str(v) for v in values], pa.large_string())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if not pa.types.is_large_string(arr.type):
+        arr = pc.cast(arr, pa.large_string()) if pa.types.is_string(arr.type) else pc.cast(
+            pa.array([str(v) for v in arr.to_pylist()]), pa.large_string())
+    return arr
+
+
+def _hash_into(digest: Any, values: pd.Series | np.ndarray) -> None:
+    """Feed a column's content into ``digest``: numbers as their bytes, text as arrow offsets + data."""
+    array = np.asarray(values) if not isinstance(values, pd.Series) else None
+    if array is not None and array.dtype.kind in "biuf":
+        digest.update(np.ascontiguousarray(array).tobytes())
+        return
+    if isinstance(values, pd.Series) and values.dtype.kind in "biuf":
+        digest.update(np.ascontiguousarray(values.to_numpy()).tobytes())
+        return
+    arr = pc.fill_null(_as_strings(values), "")
+    if arr.offset:
+        arr = pa.concat_arrays([pa.array([], arr.type), arr])
+    _, offsets_buf, data_buf = arr.buffers()
+    offsets = np.frombuffer(offsets_buf, dtype=np.int64)[: len(arr) + 1]
+    digest.update((offsets - offsets[0]).tobytes())
+    if data_buf is not None and len(offsets):
+        digest.update(memoryview(data_buf)[int(offsets[0]) : int(offsets[-1])])
+
+
+def _fingerprint(columns: list[tuple[str, Any]], extra: str) -> str:
+    """Content hash of named columns (numeric arrays or text) plus ``extra``; 16 hex chars."""
     digest = hashlib.sha256(extra.encode())
-    for frame in (interactions, items):
-        hashed = pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy()
-        digest.update(hashed.tobytes())
+    for col, values in columns:
+        digest.update(f"\x1f{col}\x1f".encode())
+        _hash_into(digest, values)
     return digest.hexdigest()[:16]
 
 
@@ -62,42 +98,69 @@ class Dataset:
         meta: dict[str, Any] | None = None,
     ) -> Dataset:
         """Index canonical frames (see module docstring). Items missing from ``items`` are added."""
-        inter = interactions.loc[:, list(INTERACTION_COLUMNS)].copy()
-        inter["user_id"] = inter["user_id"].astype(str)
-        inter["item_id"] = inter["item_id"].astype(str)
+        inter = interactions.loc[:, list(INTERACTION_COLUMNS)].copy().reset_index(drop=True)
+        for col in ("user_id", "item_id"):
+            if inter[col].dtype != "str":
+                inter[col] = inter[col].astype(str)
         inter["rating"] = inter["rating"].astype("float64")
         inter["timestamp"] = inter["timestamp"].astype("float64")
-        inter["event"] = inter["event"].fillna("").astype(str)
+        if inter["event"].dtype != "str" or inter["event"].isna().any():
+            inter["event"] = inter["event"].fillna("").astype(str)
         if items is None:
             items = pd.DataFrame({"item_id": pd.Series(dtype=str)})
         item_frame = items.copy()
         item_frame["item_id"] = item_frame["item_id"].astype(str)
-        item_frame = item_frame.drop_duplicates("item_id", keep="first")
-        missing = pd.Index(inter["item_id"].unique()).difference(pd.Index(item_frame["item_id"]))
-        if len(missing):
-            item_frame = pd.concat([item_frame, pd.DataFrame({"item_id": missing.astype(str)})])
+        catalogue = _as_strings(item_frame["item_id"])
+        if pc.count_distinct(catalogue).as_py() != len(catalogue):
+            item_frame = item_frame.drop_duplicates("item_id", keep="first")
+            catalogue = _as_strings(item_frame["item_id"])
+        inter_items = _as_strings(inter["item_id"])
+        item_pos = pc.index_in(inter_items, value_set=catalogue)
+        if item_pos.null_count:
+            unseen = pc.unique(pc.filter(inter_items, pc.is_null(item_pos))).to_pylist()
+            extra_items = pd.DataFrame({"item_id": pd.Series(sorted(str(v) for v in unseen), dtype=str)})
+            item_frame = pd.concat([item_frame, extra_items])
+            catalogue = _as_strings(item_frame["item_id"])
+            item_pos = pc.index_in(inter_items, value_set=catalogue)
         item_frame = item_frame.reset_index(drop=True)
         for col, default in (("title", ""), ("description", ""), ("category", "")):
             if col not in item_frame:
                 item_frame[col] = default
             item_frame[col] = item_frame[col].fillna(default).astype(str)
         empty_title = item_frame["title"].str.strip() == ""
-        item_frame.loc[empty_title, "title"] = item_frame.loc[empty_title, "item_id"]
+        if empty_title.any():
+            item_frame.loc[empty_title, "title"] = item_frame.loc[empty_title, "item_id"]
         if "tags" not in item_frame:
             item_frame["tags"] = [() for _ in range(len(item_frame))]
-        item_frame["tags"] = [tuple(t) if isinstance(t, (list, tuple, np.ndarray)) else () for t in item_frame["tags"]]
+        item_frame["tags"] = pd.Series(
+            [t if type(t) is tuple else tuple(t) if isinstance(t, (list, tuple, np.ndarray)) else ()
+             for t in item_frame["tags"].tolist()],
+            index=item_frame.index, dtype=object,
+        )
         if "year" not in item_frame:
             item_frame["year"] = np.nan
         item_frame["year"] = pd.to_numeric(item_frame["year"], errors="coerce").astype("float64")
 
         item_ids = item_frame["item_id"].to_numpy(dtype=object)
         item_index = {iid: i for i, iid in enumerate(item_ids)}
-        user_ids = np.array(sorted(inter["user_id"].unique(), key=_natural_key), dtype=object)
-        user_index = {uid: i for i, uid in enumerate(user_ids)}
-        inter["user_idx"] = inter["user_id"].map(user_index).astype("int32")
-        inter["item_idx"] = inter["item_id"].map(item_index).astype("int32")
-        inter = inter.reset_index(drop=True)
-        fp = _fingerprint(inter[list(INTERACTION_COLUMNS)], item_frame.drop(columns=["tags"]), name)
+        inter_users = _as_strings(inter["user_id"])
+        user_list = sorted((str(u) for u in pc.unique(inter_users).to_pylist()), key=_natural_key)
+        user_ids = np.array(user_list, dtype=object)
+        user_index = {uid: i for i, uid in enumerate(user_list)}
+        # vectorised id -> position lookups (hash joins in arrow)
+        user_pos = pc.index_in(inter_users, value_set=pa.array(user_list, pa.large_string()))
+        inter["user_idx"] = np.asarray(user_pos.to_numpy(zero_copy_only=False), dtype=np.int32)
+        inter["item_idx"] = np.asarray(item_pos.to_numpy(zero_copy_only=False), dtype=np.int32)
+        # the ids are fully described by the sorted id arrays + positions, which hash much faster
+        events = pc.dictionary_encode(_as_strings(inter["event"]))
+        columns: list[tuple[str, Any]] = [
+            ("user_idx", inter["user_idx"].to_numpy()), ("item_idx", inter["item_idx"].to_numpy()),
+            ("rating", inter["rating"].to_numpy()), ("timestamp", inter["timestamp"].to_numpy()),
+            ("event", np.asarray(events.indices.to_numpy(zero_copy_only=False), dtype=np.int32)),
+        ]
+        columns += [(f"items.{c}", item_frame[c]) for c in item_frame.columns if c != "tags"]
+        extra = "\x1f".join([name, *user_list, "\x1e", *map(str, events.dictionary.to_pylist())])
+        fp = _fingerprint(columns, extra)
         return cls(
             name=name,
             interactions=inter,

@@ -31,3 +31,75 @@ def get_dataset(key: str | None = None) -> Dataset:
     if key in uploaded:
         return uploaded[key]
     return _demo_dataset("movielens")
+
+
+# --- embeddings and item index (issue 3) ---------------------------------------------------------
+
+from core.embedding import EmbedResult  # noqa: E402  (section appended by issue 3)
+from core.index import NeighbourIndex  # noqa: E402
+from core.progress import ProgressFn  # noqa: E402
+
+
+class _VectorStore:
+    """Computed item vectors per (dataset fingerprint, model), at most ``limit`` sets, oldest dropped."""
+
+    def __init__(self, limit: int = 8) -> None:
+        import threading
+
+        self.lock = threading.Lock()
+        self.limit = limit
+        self.results: dict[tuple[str, str], EmbedResult] = {}
+
+
+@st.cache_resource(show_spinner=False)
+def _vector_store() -> _VectorStore:
+    """The process-wide store. Not a cached *computation*: Streamlit cannot replay a progress bar drawn
+    inside a cached function, so the work runs outside the cache and only its result is kept here."""
+    return _VectorStore()
+
+
+def get_item_vectors(
+    dataset: Dataset, model: str = "use-m3", progress: ProgressFn | None = None
+) -> EmbedResult:
+    """Item vectors of ``dataset`` for ``model`` (EmbedResult), kept in memory per (fingerprint, model).
+
+    The first call in a server process embeds through the on-disk VectorCache (``progress`` is fed);
+    later calls are served from memory and report every text as cached with the real elapsed time.
+    """
+    import dataclasses
+    import time
+
+    from core.embedding import embed_items, load_encoder
+
+    store = _vector_store()
+    key = (dataset.fingerprint, model)
+    started = time.perf_counter()
+    hit = store.results.get(key)
+    if hit is not None:
+        return dataclasses.replace(hit, n_cached=hit.n_cached + hit.n_encoded, n_encoded=0,
+                                   seconds=time.perf_counter() - started)
+    result = embed_items(dataset, load_encoder(model), progress=progress)
+    with store.lock:
+        store.results[key] = result
+        while len(store.results) > store.limit:
+            store.results.pop(next(iter(store.results)))
+    return result
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _item_index_cached(_dataset: Dataset, fingerprint: str, model: str, kind: str) -> object:
+    from core.config import cache_dir
+    from core.embedding import safe_model_id
+    from core.index import build_item_index
+
+    vectors = get_item_vectors(_dataset, model).vectors
+    path = cache_dir("index", fingerprint) / f"items-{safe_model_id(model)}.{kind}"
+    return build_item_index(vectors, kind="hnsw" if kind == "hnsw" else "exact", cache_path=path)
+
+
+def get_item_index(dataset: Dataset, model: str = "use-m3", kind: str = "hnsw") -> NeighbourIndex:
+    """The item neighbour index (HNSW by default) over :func:`get_item_vectors`, cached in memory and
+    on disk (rebuilt only when the vectors or the index parameters change)."""
+    index = _item_index_cached(dataset, dataset.fingerprint, model, kind)
+    assert isinstance(index, NeighbourIndex)
+    return index

@@ -1,0 +1,224 @@
+"""Data page: upload interactions (+ item metadata), map columns, validate, load; statistics of the
+current dataset. All parsing and validation is :mod:`core.data` (the CLI's ``ingest`` runs the same code).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from core.data import ROLES, NothingLoadedError, RawTable, guess_mapping, load_dataset, read_table
+from core.errors import DataError
+from ui.data_views import (
+    INTERACTION_TYPES,
+    ITEM_TYPES,
+    MAX_PROBLEMS_SHOWN,
+    counts_table,
+    delimiter_label,
+    error_text,
+    guessed_index,
+    problems_table,
+    register_upload,
+    report_view,
+    role_label,
+    stats_figures,
+)
+from ui.i18n import current_lang, fmt_date, fmt_number, t
+from ui.resources import get_dataset
+from ui.safe import md_escape
+
+PREVIEW_ROWS = 10
+_RAW_CACHE = "_data_raw_tables"  # file key -> RawTable | error text (only the current uploads are kept)
+
+
+def _file_key(upload: Any) -> str:
+    return f"{getattr(upload, 'file_id', '')}:{upload.name}:{upload.size}"
+
+
+def _raw_table(upload: Any, keep: set[str]) -> RawTable | str:
+    """Parse an uploaded file once per upload; the error text in the UI language if it cannot be read."""
+    cache: dict[str, RawTable | str] = st.session_state.setdefault(_RAW_CACHE, {})
+    key = _file_key(upload)
+    if key not in cache:
+        with st.spinner(t("data.reading", name=upload.name)):
+            try:
+                cache[key] = read_table(upload.getvalue(), name=upload.name)
+            except DataError as exc:
+                cache[key] = error_text(exc)
+    for old in [k for k in cache if k not in keep | {key}]:
+        del cache[old]
+    return cache[key]
+
+
+def _file_summary(raw: RawTable) -> None:
+    st.caption(t("data.file_info", fmt=raw.file_format, enc=raw.encoding, delim=delimiter_label(raw.delimiter),
+                 rows=fmt_number(raw.rows_total), cols=len(raw.columns)))
+    with st.expander(t("data.preview", n=PREVIEW_ROWS)):
+        st.dataframe(raw.frame.head(PREVIEW_ROWS), hide_index=True)
+
+
+def _mapping_widgets(raw: RawTable, kind: str, file_key: str) -> dict[str, str]:
+    """One selectbox per role, prefilled by guess_mapping; returns role -> column ("" = not used)."""
+    guess = guess_mapping(raw.columns, kind)  # type: ignore[arg-type]
+    options = ["", *raw.columns]
+    roles = ROLES[kind]
+    chosen: dict[str, str] = {}
+    cols = st.columns(min(len(roles), 5))
+    for i, role in enumerate(roles):
+        with cols[i % len(cols)]:
+            chosen[role] = st.selectbox(
+                role_label(role), options, index=guessed_index(options, guess.get(role)),
+                format_func=lambda c: t("data.none") if c == "" else c, key=f"map:{kind}:{role}:{file_key}",
+            ) or ""
+    return chosen
+
+
+def _show_report(view: dict[str, Any], idx: int) -> None:
+    st.markdown(f"**{t('data.kind.' + view['kind'])}**: {md_escape(view['name'])}")
+    cols = st.columns(3)
+    cols[0].metric(t("data.rows_total"), fmt_number(view["rows_total"]))
+    cols[1].metric(t("data.rows_loaded"), fmt_number(view["rows_loaded"]))
+    cols[2].metric(t("data.rows_rejected"), fmt_number(view["rows_rejected"]))
+    problems = view["problems"]
+    if not problems:
+        st.success(t("data.no_problems"))
+        return
+    left, right = st.columns([1, 2])
+    with left:
+        st.caption(t("data.problem_counts"))
+        st.dataframe(counts_table(problems), hide_index=True)
+        if view["rejected_csv"]:
+            stem = view["name"].rsplit(".", 1)[0] or "data"
+            st.download_button(t("data.download_rejected"), view["rejected_csv"], file_name=f"{stem}_rejected.csv",
+                               mime="text/csv", key=f"download_rejected_{idx}", on_click="ignore")
+    with right:
+        st.caption(t("data.problems"))
+        st.dataframe(problems_table(problems), hide_index=True)
+        if len(problems) > MAX_PROBLEMS_SHOWN:
+            st.caption(t("data.problems_shown", n=fmt_number(MAX_PROBLEMS_SHOWN), total=fmt_number(len(problems))))
+
+
+def _load(raw_inter: RawTable, raw_items: RawTable | None, inter_map: dict[str, str],
+          item_map: dict[str, str] | None, name: str) -> None:
+    """Run core.data.load_dataset with a progress bar; register the dataset; keep the reports."""
+    with st.status(t("data.loading"), expanded=True) as status:
+        bar = st.progress(0.0, text=t("data.progress", pct=0))
+
+        def _progress(fraction: float, message: str) -> None:
+            bar.progress(fraction, text=t("data.progress", pct=int(fraction * 100)))
+
+        try:
+            dataset, inter_report, item_report = load_dataset(
+                raw_inter, raw_items, name=name, interaction_mapping=inter_map, item_mapping=item_map,
+                progress=_progress,
+            )
+        except NothingLoadedError as exc:
+            st.session_state["data_last"] = {"error": error_text(exc), "reports": [report_view(r) for r in exc.reports]}
+            status.update(label=t("data.load_failed"), state="error")
+            return
+        except DataError as exc:
+            st.session_state["data_last"] = {"error": error_text(exc), "reports": []}
+            status.update(label=t("data.load_failed"), state="error")
+            return
+        views = [report_view(inter_report)] + ([report_view(item_report)] if item_report is not None else [])
+        register_upload(st.session_state, dataset)
+        st.session_state.pop("dataset_picker", None)  # let the sidebar picker follow dataset_key on rerun
+        st.session_state["data_last"] = {
+            "error": None, "reports": views,
+            "message": t("data.loaded", rows=fmt_number(dataset.interactions.shape[0]),
+                         users=fmt_number(dataset.n_users), items=fmt_number(dataset.n_items)),
+        }
+        status.update(label=t("data.loaded", rows=fmt_number(dataset.interactions.shape[0]),
+                              users=fmt_number(dataset.n_users), items=fmt_number(dataset.n_items)), state="complete")
+    st.rerun()
+
+
+def _upload_section() -> None:
+    limit = st.get_option("server.maxUploadSize")
+    left, right = st.columns(2)
+    inter_file = left.file_uploader(t("data.inter_file"), type=INTERACTION_TYPES, help=t("data.upload_help", mb=limit),
+                                    key="data_inter_file")
+    items_file = right.file_uploader(t("data.items_file"), type=ITEM_TYPES, help=t("data.upload_help", mb=limit),
+                                     key="data_items_file")
+    keep = {_file_key(f) for f in (inter_file, items_file) if f is not None}
+    raw_inter = _raw_table(inter_file, keep) if inter_file is not None else None
+    raw_items = _raw_table(items_file, keep) if items_file is not None else None
+    with left:
+        if isinstance(raw_inter, str):
+            st.error(raw_inter)
+        elif raw_inter is not None:
+            _file_summary(raw_inter)
+    with right:
+        if isinstance(raw_items, str):
+            st.error(raw_items)
+        elif raw_items is not None:
+            _file_summary(raw_items)
+
+    if isinstance(raw_inter, RawTable) and inter_file is not None:
+        st.subheader(t("data.mapping"))
+        st.caption(t("data.mapping_help"))
+        st.markdown(f"**{t('data.mapping_inter')}**")
+        inter_map = _mapping_widgets(raw_inter, "interactions", _file_key(inter_file))
+        item_map = None
+        if isinstance(raw_items, RawTable) and items_file is not None:
+            st.markdown(f"**{t('data.mapping_items')}**")
+            item_map = _mapping_widgets(raw_items, "items", _file_key(items_file))
+        missing = [r for r in ("user", "item") if not inter_map.get(r)]
+        if item_map is not None and not item_map.get("item"):
+            missing.append("item")
+        for role in missing:
+            st.warning(t("data.required_missing", role=role_label(role)))
+        items_ok = raw_items is None or isinstance(raw_items, RawTable)
+        if st.button(t("data.load"), type="primary", disabled=bool(missing) or not items_ok, key="data_load"):
+            _load(raw_inter, raw_items if isinstance(raw_items, RawTable) else None, inter_map, item_map,
+                  inter_file.name)
+
+    last = st.session_state.get("data_last")
+    if last:
+        st.subheader(t("data.report_header"))
+        if last.get("error"):
+            st.error(last["error"])
+        elif last.get("message"):
+            st.success(last["message"])
+        for i, view in enumerate(last.get("reports", [])):
+            _show_report(view, i)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _figures(fingerprint: str, lang: str, _dataset: Any) -> dict[str, Any]:
+    return stats_figures(_dataset, lang)
+
+
+def _stats_section() -> None:
+    with st.spinner(t("app.loading_dataset")):
+        ds = get_dataset()
+    st.subheader(t("data.stats_header", name=md_escape(ds.name)))
+    stats = ds.stats()
+    cols = st.columns(5)
+    cols[0].metric(t("data.stats.interactions"), fmt_number(stats["interactions"]))
+    cols[1].metric(t("data.stats.users"), fmt_number(stats["users"]))
+    cols[2].metric(t("data.stats.items"), fmt_number(stats["items"]))
+    cols[3].metric(t("data.stats.density"), f"{stats['density']:.3%}")
+    span = "—" if stats["time_min"] != stats["time_min"] else (
+        f"{fmt_date(stats['time_min'])} – {fmt_date(stats['time_max'])}")
+    cols[4].metric(t("data.stats.span"), span)
+    figures = _figures(ds.fingerprint, current_lang(), ds)
+    for left_key, right_key in (("per_user", "per_item"), ("ratings", "activity"), ("categories", "tags")):
+        left, right = st.columns(2)
+        for col, key in ((left, left_key), (right, right_key)):
+            with col:
+                fig = figures[key]
+                if isinstance(fig, str):
+                    st.info(fig)
+                else:
+                    st.plotly_chart(fig, key=f"data_chart_{key}")
+
+
+st.header(t("data.header"))
+st.caption(t("data.intro"))
+tab_upload, tab_stats = st.tabs([t("data.tab_upload"), t("data.tab_stats")])
+with tab_upload:
+    _upload_section()
+with tab_stats:
+    _stats_section()

@@ -1,0 +1,100 @@
+"""The scale-up generator: exact sizes, determinism, MovieLens-shaped distributions, loadable by core.data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from bench.synth import SIZES, fit_movielens, generate, parse_size
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("synth") / "small"
+    generate(20_000, 2_000, out, seed=7)
+    return out
+
+
+def test_parse_size() -> None:
+    assert parse_size("100k") == 100_000
+    assert parse_size("1M") == 1_000_000
+    assert parse_size("1_000") == 1000
+    assert SIZES["1m"] == (1_000_000, 100_000)
+
+
+def test_exact_sizes_and_valid_rows(small: Path) -> None:
+    inter = pd.read_csv(small / "interactions.csv")
+    items = pd.read_csv(small / "items.csv")
+    assert list(inter.columns) == ["user_id", "item_id", "rating", "timestamp"]
+    assert list(items.columns) == ["item_id", "title", "year", "genres", "description"]
+    assert len(inter) == 20_000
+    assert len(items) == 2_000 and items["item_id"].is_unique
+    assert inter["item_id"].between(1, 2_000).all()
+    assert not inter.duplicated(["user_id", "item_id"]).any()
+    assert inter.groupby("user_id").size().min() >= 1
+    assert set(inter["rating"].unique()) <= {0.5 * i for i in range(1, 11)}
+    years = pd.to_datetime(inter["timestamp"], unit="s").dt.year
+    assert years.between(1990, 2020).all()
+    assert items["description"].str.len().min() > 20
+    assert items["genres"].str.split("|").str.len().max() <= 10
+
+
+def test_deterministic_and_seeded(small: Path, tmp_path: Path) -> None:
+    generate(20_000, 2_000, tmp_path / "again", seed=7)
+    for name in ("interactions.csv", "items.csv"):
+        assert (small / name).read_bytes() == (tmp_path / "again" / name).read_bytes()
+    generate(20_000, 2_000, tmp_path / "other", seed=8)
+    assert (small / "interactions.csv").read_bytes() != (tmp_path / "other" / "interactions.csv").read_bytes()
+
+
+def test_catalogue_depends_only_on_items_and_seed(small: Path, tmp_path: Path) -> None:
+    generate(30_000, 2_000, tmp_path / "more", seed=7)
+    assert (small / "items.csv").read_bytes() == (tmp_path / "more" / "items.csv").read_bytes()
+
+
+def test_marked_synthetic(small: Path) -> None:
+    meta = json.loads((small / "meta.json").read_text())
+    assert meta["synthetic"] is True
+    assert "SYNTHETIC" in (small / "README.md").read_text()
+
+
+@pytest.mark.slow
+def test_distributions_follow_movielens(tmp_path: Path) -> None:
+    """At MovieLens' own size the popularity head, rating marginal and activity match the source."""
+    out = tmp_path / "ml_size"
+    generate(100_000, 10_000, out, seed=0)
+    meta = json.loads((out / "meta.json").read_text())
+    realised = meta["realised"]
+    for key in ("top_1%", "top_10%"):
+        assert realised["head_share"][key] == pytest.approx(realised["movielens_head_share"][key], abs=0.06)
+    inter = pd.read_csv(out / "interactions.csv")
+    stats = fit_movielens()
+    synth = inter["rating"].value_counts(normalize=True).reindex(stats.rating_values, fill_value=0.0)
+    total_variation = 0.5 * float(np.abs(synth.to_numpy() - np.asarray(stats.rating_probs)).sum())
+    assert total_variation < 0.05
+    per_user = inter.groupby("user_id").size()
+    assert per_user.median() == pytest.approx(70, rel=0.35)  # MovieLens median: 70.5
+    assert per_user.min() >= 20
+    # genre taste: users concentrate on some genres (not uniform over the catalogue)
+    items = pd.read_csv(out / "items.csv")
+    first_genre = items.set_index("item_id")["genres"].str.split("|").str[0]
+    shares = inter.assign(g=inter["item_id"].map(first_genre)).groupby("user_id")["g"].agg(
+        lambda s: s.value_counts(normalize=True).iloc[0])
+    catalogue_top = first_genre.value_counts(normalize=True).iloc[0]
+    assert shares.median() > catalogue_top
+
+
+def test_loads_through_core_data(small: Path) -> None:
+    data = pytest.importorskip("core.data")
+    ds, inter_report, item_report = data.load_dataset(small / "interactions.csv", small / "items.csv",
+                                                      name="synthetic")
+    assert ds.n_items == 2_000
+    assert len(ds.interactions) == 20_000
+    assert inter_report.rows_rejected == 0
+    assert item_report is not None and item_report.rows_rejected == 0
+    assert all(len(t) >= 1 for t in ds.items["tags"].head(50))
+    assert (ds.items["category"] != "").mean() > 0.95
