@@ -41,7 +41,6 @@ import os
 import pickle
 import platform
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -245,7 +244,8 @@ def stage_index_build(ctx: Ctx) -> dict[str, Any]:
     approx, _ = index.query(probe, 10)
     query_ms = 1000.0 * (time.perf_counter() - t1) / len(probe)
     exact, _ = index_mod.ExactIndex(vectors.shape[1]).build(vectors).query(probe, 10)
-    return {"seconds": seconds, "threads": index.threads, "recall_at_10": round(index_mod.recall_at_k(approx, exact), 4),
+    return {"seconds": seconds, "threads": index.threads,
+            "recall_at_10": round(index_mod.recall_at_k(approx, exact), 4),
             "query_ms_per_vector": round(query_ms, 3)}
 
 
@@ -353,7 +353,8 @@ def _random_configs(fusion: Any, n: int, seed: int = SEED) -> list[Any]:
     rng = np.random.default_rng(seed)
     out = []
     for _ in range(n):
-        weights = cfg.FusionWeights.from_dict({c: float(w) for c, w in zip(cfg.CHANNELS, rng.random(7), strict=True)})
+        draws = rng.random(len(cfg.CHANNELS))
+        weights = cfg.FusionWeights.from_dict({c: float(w) for c, w in zip(cfg.CHANNELS, draws, strict=True)})
         out.append(cfg.FusionConfig(weights=weights))
     return out
 
@@ -385,7 +386,7 @@ def stage_rerank(ctx: Ctx) -> dict[str, Any]:
     return {"seconds": statistics.median(moves), "median_ms": _median_ms(moves), "p95_ms": _p95_ms(moves),
             "with_what_if_median_ms": _median_ms(with_what_if), "with_what_if_p95_ms": _p95_ms(with_what_if),
             "first_fuse_with_table_ms": round(1000 * first_s, 2), "target_ms": RERANK_TARGET_MS,
-            "channels": sorted(scores), "n_moves": len(moves), "n_items": int(len(seen)),
+            "channels": sorted(scores), "n_moves": len(moves), "n_items": len(seen),
             "k": len(first)}
 
 
@@ -405,7 +406,8 @@ def stage_candidates(ctx: Ctx) -> dict[str, Any]:
     config = type(config)()  # the default weights: the ranking a user first sees
     k = 20
     users = _sample_users(ds, 100)
-    recalls, overlaps, sizes, t_gen, t_full, t_cand = [], [], [], [], [], []
+    recalls, overlaps, overlaps_anchored, sizes = [], [], [], []
+    t_gen, t_full, t_cand = [], [], []
     for uid in users:
         u = ds.user_index[uid]
         query = ch.Query(user_id=uid, profile=profile)
@@ -429,15 +431,19 @@ def stage_candidates(ctx: Ctx) -> dict[str, Any]:
         local = _fuse(fusion, sub, config, None, k)
         t_cand.append(time.perf_counter() - t + t_gen[-1])
         cand_top = cs.to_items(local)
+        anchored = fusion.fuse(cs.restrict(full.scores, anchors=True), config, k=k, allowed=cs.real_rows())
+        overlaps_anchored.append(cand.topk_overlap(cs.to_items(np.asarray(anchored.items)), full_top, k))
         # reference: the fused score over the full catalogue; recall = its top-k inside the candidates
         overlaps.append(cand.topk_overlap(cand_top, full_top, k))
-        recalls.append(float(np.isin(full_top[full_top >= 0], cs.indices).mean()) if (full_top >= 0).any() else 1.0)
+        valid = full_top[full_top >= 0]
+        recalls.append(float(np.isin(valid, cs.indices).mean()) if len(valid) else 1.0)
         sizes.append(len(cs))
     return {"seconds": statistics.median(t_gen), "generate_ms": _median_ms(t_gen),
             "candidate_set_size_median": int(statistics.median(sizes)),
             "recall_at_20_mean": round(float(np.mean(recalls)), 4),
             "recall_at_20_min": round(float(np.min(recalls)), 4),
             "fused_top20_overlap_mean": round(float(np.mean(overlaps)), 4),
+            "fused_top20_overlap_anchored_mean": round(float(np.mean(overlaps_anchored)), 4),
             "full_score_and_fuse_ms": _median_ms(t_full), "candidates_and_fuse_ms": _median_ms(t_cand),
             "users": len(users), "params": vars(params) if hasattr(params, "__dict__") else str(params)}
 
@@ -498,7 +504,8 @@ def stage_pipeline(ctx: Ctx) -> dict[str, Any]:
         timings[name] = round(time.perf_counter() - t, 2)
         return out
 
-    emb = _need("core.embedding", "item_documents", "embed_texts", "VectorCache", "load_encoder", "user_vectors")
+    emb = _need("core.embedding", "item_documents", "embed_texts", "VectorCache", "load_encoder",
+                "user_vectors")
     ch = _need("core.channels", "build_channels", "ChannelContext", "score_all", "Query")
     index_mod = _need("core.index", "HnswIndex")
     t0 = _start()
@@ -529,7 +536,8 @@ WORKERS: dict[str, Callable[[Ctx], dict[str, Any]]] = {
     "generate": stage_generate, "ingest": stage_ingest, "embed_cold": stage_embed_cold,
     "embed_warm": stage_embed_warm, "index_build": stage_index_build, "user_vectors": stage_user_vectors,
     "als_fit": stage_als_fit, "channels": stage_channels, "rerank": stage_rerank,
-    "candidates": stage_candidates, "umap": stage_umap, "evaluate": stage_evaluate, "pipeline": stage_pipeline,
+    "candidates": stage_candidates, "umap": stage_umap, "evaluate": stage_evaluate,
+    "pipeline": stage_pipeline,
 }
 
 
@@ -566,8 +574,8 @@ def _json_default(value: Any) -> Any:
 def run_stage(stage: str, ctx: Ctx, timeout: float) -> dict[str, Any]:
     """Run ``stage`` in a fresh interpreter; merge its JSON with the parent's view of its memory."""
     cmd = [sys.executable, "-m", "bench.bench_scale", "--worker", stage, "--sizes", ctx.size,
-           "--workdir", str(ctx.work.parent), "--repeats", str(ctx.repeats), "--eval-users", str(ctx.eval_users),
-           "--umap-sample", str(ctx.umap_sample)]
+           "--workdir", str(ctx.work.parent), "--repeats", str(ctx.repeats),
+           "--eval-users", str(ctx.eval_users), "--umap-sample", str(ctx.umap_sample)]
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -612,7 +620,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="100k,1m,5m", help=f"comma list of {list(SIZES)}")
     parser.add_argument("--stages", default=",".join(STAGES), help="comma list of stages (default: all)")
     parser.add_argument("--workdir", type=Path, default=ROOT / "workspace" / "bench_scale")
-    parser.add_argument("--repeats", type=int, default=20, help="slider moves / scored users per latency figure")
+    parser.add_argument("--repeats", type=int, default=20,
+                        help="slider moves / scored users per latency figure")
     parser.add_argument("--eval-users", type=int, default=1000)
     parser.add_argument("--umap-sample", type=int, default=20_000)
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds per stage")
@@ -673,9 +682,10 @@ def _write(report: dict[str, Any]) -> None:
 # --- report --------------------------------------------------------------------------------------
 
 STAGE_LABELS: dict[str, str] = {
-    "generate": "generate (bench.synth)", "ingest": "ingestion (core.data)", "embed_cold": "embedding, cold cache",
-    "embed_warm": "embedding, warm cache", "index_build": "HNSW index build", "user_vectors": "user vectors",
-    "als_fit": "ALS fit (mf channel)", "channels": "channel scores, one user", "rerank": "fusion re-rank (slider)",
+    "generate": "generate (bench.synth)", "ingest": "ingestion (core.data)",
+    "embed_cold": "embedding, cold cache", "embed_warm": "embedding, warm cache",
+    "index_build": "HNSW index build", "user_vectors": "user vectors", "als_fit": "ALS fit (mf channel)",
+    "channels": "channel scores, one user", "rerank": "fusion re-rank (slider)",
     "candidates": "candidate generation", "umap": "UMAP (sampled)", "evaluate": "evaluation, 1,000 users",
     "pipeline": "whole pipeline, one process",
 }
@@ -706,12 +716,14 @@ def render_markdown(report: dict[str, Any]) -> str:
     for stage in STAGES:
         if not any(stage in results[s] for s in sizes):
             continue
-        lines.append(f"| {STAGE_LABELS[stage]} | " + " | ".join(_cell(results[s].get(stage)) for s in sizes) + " |")
+        cells = " | ".join(_cell(results[s].get(stage)) for s in sizes)
+        lines.append(f"| {STAGE_LABELS[stage]} | {cells} |")
     lines += ["", "## Targets (1M interactions / 100k items)", ""]
     one = results.get("1m", {})
     pipe = one.get("pipeline", {})
     rer = one.get("rerank", {})
-    peak = max((float(r.get("peak_rss_mb", 0)) for r in one.values() if r.get("status") == "ok"), default=float("nan"))
+    peak = max((float(r.get("peak_rss_mb", 0)) for r in one.values() if r.get("status") == "ok"),
+               default=float("nan"))
     lines.append(f"- whole pipeline in one process: peak RSS "
                  f"{pipe.get('peak_rss_mb', 'n/a')} MB (target {RSS_TARGET_MB:.0f} MB); largest single stage "
                  f"{peak:.0f} MB")
@@ -720,12 +732,13 @@ def render_markdown(report: dict[str, Any]) -> str:
     cands = {s: results[s].get("candidates", {}) for s in sizes}
     if any(c.get("status") == "ok" for c in cands.values()):
         lines += ["", "## Candidate generation (ANN + MF + recent-item neighbours + popular)", "",
-                  "| size | candidates | recall of full top-20 | fused top-20 overlap | generate | full score+fuse "
-                  "| candidates+fuse |", "|---|---|---|---|---|---|---|"]
+                  "| size | candidates | recall of full top-20 | fused top-20 overlap (anchored) | generate "
+                  "| full score+fuse | candidates+fuse |", "|---|---|---|---|---|---|---|"]
         for s, c in cands.items():
             if c.get("status") == "ok":
                 lines.append(f"| {s} | {c['candidate_set_size_median']:,} | {c['recall_at_20_mean']:.3f} "
-                             f"(min {c['recall_at_20_min']:.2f}) | {c['fused_top20_overlap_mean']:.3f} | "
+                             f"(min {c['recall_at_20_min']:.2f}) | {c['fused_top20_overlap_mean']:.3f} "
+                             f"({c.get('fused_top20_overlap_anchored_mean', float('nan')):.3f}) | "
                              f"{c['generate_ms']} ms | {c['full_score_and_fuse_ms']} ms | "
                              f"{c['candidates_and_fuse_ms']} ms |")
     problems = [(s, st, r) for s in sizes for st, r in results[s].items() if r.get("status") != "ok"]
@@ -761,7 +774,8 @@ def render_chart(report: dict[str, Any], path: Path) -> None:
         ax_m.plot(xs, [float(p[1]["peak_rss_mb"]) for p in pts], marker=markers[i % len(markers)],
                   label=STAGE_LABELS[stage])
     ax_t.axhline(RERANK_TARGET_MS / 1000.0, color="grey", ls=":", lw=1)
-    ax_t.text(SIZES[sizes[0]][0], RERANK_TARGET_MS / 1000.0 * 1.1, "300 ms re-rank target", fontsize=8, color="grey")
+    ax_t.text(SIZES[sizes[0]][0], RERANK_TARGET_MS / 1000.0 * 1.1, "300 ms re-rank target", fontsize=8,
+              color="grey")
     ax_m.axhline(RSS_TARGET_MB, color="grey", ls=":", lw=1)
     ax_m.text(SIZES[sizes[0]][0], RSS_TARGET_MB * 1.05, "4 GB target", fontsize=8, color="grey")
     for ax, title, ylabel in ((ax_t, "time per stage", "seconds"), (ax_m, "peak RSS per stage", "MB")):

@@ -66,9 +66,31 @@ class CandidateSet:
         out[self.indices] = True
         return out
 
-    def restrict(self, scores: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """Each full-length score array cut down to the candidates (same order as :attr:`indices`)."""
-        return {name: np.asarray(arr)[self.indices] for name, arr in scores.items()}
+    def restrict(self, scores: Mapping[str, np.ndarray], anchors: bool = False) -> dict[str, np.ndarray]:
+        """Each full-length score array cut down to the candidates (same order as :attr:`indices`).
+
+        With ``anchors`` two rows are appended per channel: its lowest and highest finite score over the
+        whole catalogue. Min-max normalisation over the restricted arrays then uses the catalogue's
+        range, as full scoring would; keep the anchor rows out of the ranking with
+        ``allowed=candidate_set.real_rows()``.
+        """
+        out: dict[str, np.ndarray] = {}
+        for name, arr in scores.items():
+            full = np.asarray(arr, dtype=np.float64)
+            sub = full[self.indices]
+            if anchors:
+                finite = full[np.isfinite(full)]
+                lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
+                sub = np.concatenate([sub, [lo, hi]])
+            out[name] = sub
+        return out
+
+    def real_rows(self, anchors: bool = True) -> np.ndarray:
+        """Boolean mask over restricted rows: True for candidates, False for the two anchor rows."""
+        mask = np.ones(len(self) + (2 if anchors else 0), dtype=bool)
+        if anchors:
+            mask[-2:] = False
+        return mask
 
     def expand(self, values: np.ndarray, fill: float = -np.inf) -> np.ndarray:
         """A candidate-aligned array scattered back to full length, ``fill`` elsewhere."""
@@ -79,7 +101,8 @@ class CandidateSet:
     def to_items(self, local: np.ndarray) -> np.ndarray:
         """Map positions within the candidate set (``-1`` kept) back to item indices."""
         local = np.asarray(local, dtype=np.int64)
-        return np.where(local >= 0, self.indices[np.clip(local, 0, max(0, len(self) - 1))], -1)
+        ok = (local >= 0) & (local < len(self))
+        return np.where(ok, self.indices[np.clip(local, 0, max(0, len(self) - 1))], -1)
 
 
 def _as_ids(values: Collection[int] | np.ndarray | None) -> np.ndarray:

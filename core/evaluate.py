@@ -1089,8 +1089,10 @@ def typed_interest_evaluation(
             lists = sweep.recommend_all(val_users, k, scaled(progress, 0.45, 0.6))
             rel = validation.relevant_sets(val_users)
             for name in configs:
-                values = {w: float(M.accuracy_per_user(lists[f"{name}|{w}"], rel, k, ("ndcg",))["ndcg"].mean())
-                          for w in TYPED_WEIGHTS}
+                values = {
+                    w: float(M.accuracy_per_user(lists[f"{name}|{w}"], rel, k, ("ndcg",))["ndcg"].mean())
+                    for w in TYPED_WEIGHTS
+                }
                 chosen[name] = max(TYPED_WEIGHTS, key=lambda w: (values[w], -w))
             result["n_validation_users"] = len(val_users)
     from core.fusion import channel_only_config
@@ -1126,7 +1128,8 @@ def typed_interest_evaluation(
             comp = paired_comparison(c["ndcg"], a["ndcg"], names=("typed tuned", name), metric="ndcg")
             row.update({
                 "chosen_semantic_weight": chosen[name], "ndcg_typed_tuned": float(c["ndcg"].mean()),
-                "recall_typed_tuned": float(c["recall"].mean()), "wilcoxon_p_tuned": _p_or_none(comp.wilcoxon_p),
+                "recall_typed_tuned": float(c["recall"].mean()),
+                "wilcoxon_p_tuned": _p_or_none(comp.wilcoxon_p),
             })
         result["rows"].append(row)
     only = scores(after["channel:semantic (typed only)"])

@@ -63,7 +63,7 @@ PRESET_SCHEMA: dict[str, Any] = {
             "minLength": 1,
             "maxLength": MAX_NAME_LENGTH,
             "pattern": "\\S",  # not blank
-            "not": {"pattern": _CONTROL_CHARS},
+            "not": {"type": "string", "pattern": _CONTROL_CHARS},
         },
         "description": {"type": "string", "maxLength": 2000},
         "weights": {
@@ -245,8 +245,9 @@ def _describe(error: ValidationError) -> str:
     return f"{where}: {kind} check failed"
 
 
-def _error_order(error: ValidationError) -> tuple[list[str], str]:
-    return [str(p) for p in error.absolute_path], str(error.validator)
+def _error_order(error: ValidationError) -> tuple[list[str], bool, str]:
+    """Errors by path; at one path a wrong type first (it explains the other failures)."""
+    return [str(p) for p in error.absolute_path], error.validator != "type", str(error.validator)
 
 
 def _validate(doc: Any, source: str, validator: Draft202012Validator) -> None:

@@ -19,8 +19,8 @@ Placing new points (:meth:`Projector.transform`)
        process, an index the caller passes, or exact search);
     2. weight them with UMAP's own transform membership strengths ``w_j = exp(-d_j / sigma)``, ``sigma``
        found by binary search so that ``sum_j w_j = log2(k)`` (``smooth_knn_dist`` with
-       ``local_connectivity`` 0, as ``UMAP.transform`` uses); a point whose distance to a fitted point is
-       ~0 lands exactly on it (as in UMAP's ``init_graph_transform``);
+       ``local_connectivity`` 0, as ``UMAP.transform`` uses); a point within ``1e-5`` of a fitted point
+       (float32 rounding of hnswlib's ``1 - cos``) lands exactly on it (UMAP's ``init_graph_transform``);
     3. start at the weighted mean of the neighbours' map coordinates (UMAP's initial guess), then run
        ``refine_steps`` mean-shift steps: neighbour *j* gets weight ``w_j * exp(-(r_j / h)^2)`` with
        ``r_j`` its map distance to the current position and ``h = 0.5 * median(r)``. A plain mean lands
@@ -193,7 +193,7 @@ def place_by_neighbours(
     neighbour_dists: np.ndarray,
     refine_steps: int = 10,
     bandwidth: float = 0.5,
-    exact_tol: float = 1e-6,
+    exact_tol: float = 1e-5,
 ) -> np.ndarray:
     """Map coordinates for new points from their fitted neighbours (see the module docstring).
 

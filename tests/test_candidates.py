@@ -125,3 +125,11 @@ def test_hnsw_candidates_keep_recall_of_a_user_score() -> None:
         recalls.append(candidate_recall(fused, cs, 20))
     assert float(np.mean(recalls)) >= 0.95
     assert len(cs) <= 600
+
+
+def test_anchors_keep_the_catalogue_min_max() -> None:
+    cs = CandidateSet(indices=np.array([1, 2]), n_items=5)
+    sub = cs.restrict({"a": np.array([0.0, 5.0, 6.0, 10.0, -np.inf])}, anchors=True)
+    assert sub["a"].tolist() == [5.0, 6.0, 0.0, 10.0]
+    assert cs.real_rows().tolist() == [True, True, False, False]
+    assert cs.to_items(np.array([1, 2, 3])).tolist() == [2, -1, -1]

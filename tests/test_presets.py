@@ -24,7 +24,9 @@ from core.presets import (
 )
 
 CUSTOM = FusionConfig(
-    weights=FusionWeights(semantic=2.5, history=0.0, mf=10.0, item_knn=0.25, popularity=0.0, recency=1.0, graph=3.0),
+    weights=FusionWeights(
+        semantic=2.5, history=0.0, mf=10.0, item_knn=0.25, popularity=0.0, recency=1.0, graph=3.0
+    ),
     normalisation="rank",
     method="rrf",
     rrf_k=1000,
@@ -45,7 +47,9 @@ def test_schema_is_a_valid_draft_2020_12_schema() -> None:
 
 
 @pytest.mark.parametrize("config", [FusionConfig(), CUSTOM])
-@pytest.mark.parametrize("name", ["Cold start", "冷启动：少看恐怖片", "<script>alert(1)</script>", "x" * MAX_NAME_LENGTH])
+@pytest.mark.parametrize(
+    "name", ["Cold start", "冷启动：少看恐怖片", "<script>alert(1)</script>", "x" * MAX_NAME_LENGTH]
+)
 def test_round_trip_keeps_name_verbatim_and_config_equal(name: str, config: FusionConfig) -> None:
     text = preset_to_json(name, config)
     assert json.loads(text)["format"] == "interestlens-preset"
@@ -104,14 +108,14 @@ def test_config_document_needs_only_weights_and_defaults_the_rest() -> None:
         (_doc(name="   "), "$.name: must not be blank"),
         (_doc(name="a\nb"), "$.name: must not contain control characters"),
         (_doc(name="nul\u0000"), "$.name: must not contain control characters"),
-        (_doc(name="x" * (MAX_NAME_LENGTH + 1)), f"$.name: text of {MAX_NAME_LENGTH + 1} characters is longer"),
+        (_doc(name="x" * (MAX_NAME_LENGTH + 1)), f"$.name: text of {MAX_NAME_LENGTH + 1} characters"),
         (_doc(name=7), "$.name: expected text, got the number 7"),
         ('{"name": "p", "weights": {"mf": NaN}}', "$.weights.mf: NaN is not allowed"),
         ('{"name": "p", "weights": {"mf": Infinity}}', "$.weights.mf: Infinity is not allowed"),
         ('{"name": "p", "weights": {"mf": -Infinity}}', "$.weights.mf: -Infinity is not allowed"),
         ('{"name": "p", "weights": {"mf": 1e999}}', "$.weights.mf: number is too large"),
-        ('{"name": "p", "weights": {"mf": ' + "9" * 5000 + "}}", "$.weights.mf: integer with 5000 digits is too large"),
-        ('{"name": "p", "rrf_k": 123456789012345678901234567890, "weights": {}}', "$.rrf_k: 1234567890123456789"),
+        ('{"name": "p", "weights": {"mf": ' + "9" * 5000 + "}}", "$.weights.mf: integer with 5000 digits"),
+        ('{"name": "p", "rrf_k": 123456789012345678901234567890, "weights": {}}', "$.rrf_k: 12345678901234"),
         ('{"name": "a", "name": "b", "weights": {}}', "key 'name' appears twice"),
         ('{"name": "p", "weights": {"mf": ' + "[" * 40 + "]" * 40 + "}}", "nested deeper than 8 levels"),
     ],
@@ -147,9 +151,9 @@ def test_size_limit_for_text_bytes_and_files(tmp_path: Path) -> None:
     assert preset_from_json(_doc() + " " * (MAX_BYTES - len(_doc())))[0] == "p"
     big = tmp_path / "big.json"
     big.write_bytes(b" " * (10 * MAX_BYTES))
-    with pytest.raises(ConfigError, match="big.json: file is 655,360 bytes"):
+    with pytest.raises(ConfigError, match=r"big\.json: file is 655,360 bytes"):
         read_preset_file(big)
-    with pytest.raises(ConfigError, match="missing.json: cannot read file"):
+    with pytest.raises(ConfigError, match=r"missing\.json: cannot read file"):
         read_preset_file(tmp_path / "missing.json")
     good = tmp_path / "good.json"
     good.write_text(preset_to_json("文件预设", CUSTOM), encoding="utf-8")
@@ -157,7 +161,7 @@ def test_size_limit_for_text_bytes_and_files(tmp_path: Path) -> None:
 
 
 def test_non_utf8_input_is_rejected_with_the_offset() -> None:
-    gbk = _doc(name="冷启动").encode("gbk")
+    gbk = '{"name": "冷启动", "weights": {}}'.encode("gbk")
     with pytest.raises(ConfigError, match=r"not UTF-8 text \(invalid byte 0x[0-9a-f]{2} at offset \d+\)"):
         preset_from_json(gbk)
     with pytest.raises(ConfigError, match="not UTF-8"):
@@ -198,9 +202,8 @@ weights_st = st.fixed_dictionaries(
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    name=st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=MAX_NAME_LENGTH).filter(
-        lambda s: s.strip() != ""
-    ),
+    name=st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=MAX_NAME_LENGTH)
+    .filter(lambda s: s.strip() != ""),
     weights=weights_st,
     normalisation=st.sampled_from(["minmax", "zscore", "rank"]),
     method=st.sampled_from(["weighted", "rrf"]),
@@ -216,14 +219,19 @@ def test_property_valid_presets_round_trip(
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.floats(allow_nan=False) | st.integers() | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    lambda kids: st.lists(kids, max_size=4) | st.dictionaries(st.text(max_size=12), kids, max_size=4),
     max_leaves=20,
 )
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(doc=json_values, extra_weights=st.dictionaries(st.sampled_from([*CHANNELS, "x"]), json_values, max_size=4))
-def test_property_random_json_either_loads_or_raises_config_error(doc: object, extra_weights: dict) -> None:
+@given(
+    doc=json_values,
+    extra_weights=st.dictionaries(st.sampled_from([*CHANNELS, "x"]), json_values, max_size=4),
+)
+def test_property_random_json_either_loads_or_raises_config_error(
+    doc: object, extra_weights: dict[str, object]
+) -> None:
     for candidate in (doc, {"name": "p", "weights": extra_weights}):
         try:
             name, config = preset_from_json(json.dumps(candidate))
@@ -237,6 +245,8 @@ def test_property_random_json_either_loads_or_raises_config_error(doc: object, e
 @given(data=st.binary(max_size=300) | st.text(max_size=300))
 def test_property_random_bytes_and_text_only_raise_config_error(data: bytes | str) -> None:
     try:
-        preset_from_json(data)
-    except ConfigError:
-        pass
+        name, config = preset_from_json(data)
+    except ConfigError as exc:
+        assert str(exc).startswith("preset: ") and len(str(exc)) < 400
+    else:  # the rare random document that is a valid preset
+        assert isinstance(name, str) and isinstance(config, FusionConfig)

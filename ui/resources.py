@@ -103,3 +103,42 @@ def get_item_index(dataset: Dataset, model: str = "use-m3", kind: str = "hnsw") 
     index = _item_index_cached(dataset, dataset.fingerprint, model, kind)
     assert isinstance(index, NeighbourIndex)
     return index
+
+
+# --- the engine facade (lead) ---------------------------------------------------------------------
+
+from core.engine import Engine  # noqa: E402
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _engine_cached(_dataset: Dataset, fingerprint: str, model: str) -> Engine:
+    return Engine(_dataset, model)
+
+
+def get_engine(dataset: Dataset | None = None, model: str | None = None) -> Engine:
+    """The shared, read-only Engine for a dataset and model; built lazily, so this call is cheap.
+
+    Pages call :func:`ensure_ready` right after, which builds vectors, indexes and channels once per
+    server process with a visible progress bar.
+    """
+    ds = dataset or get_dataset()
+    chosen = model or st.session_state.get("model", "use-m3")
+    return _engine_cached(ds, ds.fingerprint, chosen)
+
+
+def ensure_ready(engine: Engine, channels: bool = True) -> Engine:
+    """Build the engine's artefacts with st.status + st.progress the first time; instant afterwards."""
+    ready = "channels" in engine.__dict__ if channels else "item_index" in engine.__dict__
+    if ready:
+        return engine
+    from ui.i18n import t as _t
+
+    with st.status(_t("app.preparing"), expanded=True) as status:
+        bar = st.progress(0.0)
+
+        def _progress(fraction: float, message: str) -> None:
+            bar.progress(min(1.0, max(0.0, fraction)), text=message)
+
+        engine.prepare(_progress, channels=channels)
+        status.update(label=_t("app.ready"), state="complete", expanded=False)
+    return engine
