@@ -347,7 +347,7 @@ def stage_channels(ctx: Ctx) -> dict[str, Any]:
             "dropped": scores.dropped, "with_profile": profile is not None}
 
 
-def _random_configs(fusion: Any, n: int, seed: int = SEED) -> list[Any]:
+def _random_configs(fusion: Any | None, n: int, seed: int = SEED) -> list[Any]:
     """``n`` fusion configs with random weights: what successive slider moves produce."""
     cfg = _need("core.config", "FusionConfig", "FusionWeights", "CHANNELS")
     rng = np.random.default_rng(seed)
@@ -495,41 +495,81 @@ def stage_evaluate(ctx: Ctx) -> dict[str, Any]:
 
 
 def stage_pipeline(ctx: Ctx) -> dict[str, Any]:
-    """The whole build in one process, the way the dashboard's engine holds it (warm text cache)."""
+    """Everything the dashboard builds, in one process through ``core.engine.Engine`` (warm text cache).
+
+    Steps: ingest, ``Engine.prepare`` (item vectors, item index, user vectors, every channel), typed
+    interests (``Engine.decompose``), the first ranking of one user (channel scores + fusion + what-if +
+    explanations), then slider moves: ``Engine.recommend`` with new weights on the cached channel scores
+    (the engine time the UI waits for), the sampled UMAP map, and evaluation of 1,000 users. The RSS
+    after each step shows what accumulates; ``peak_rss_mb`` is the whole process's peak.
+    """
+    eng = _need("core.engine", "Engine")
+    ch = _need("core.channels", "Query")
     timings: dict[str, float] = {}
+    rss_after: dict[str, float] = {}
 
     def step(name: str, fn: Callable[[], Any]) -> Any:
         t = time.perf_counter()
         out = fn()
-        timings[name] = round(time.perf_counter() - t, 2)
+        timings[name] = round(time.perf_counter() - t, 3)
+        rss_after[name] = round(_status_mb("VmRSS"), 1)
         return out
 
-    emb = _need("core.embedding", "item_documents", "embed_texts", "VectorCache", "load_encoder",
-                "user_vectors")
-    ch = _need("core.channels", "build_channels", "ChannelContext", "score_all", "Query")
-    index_mod = _need("core.index", "HnswIndex")
     t0 = _start()
     ds, _ = step("ingest", lambda: _ingest_frames(ctx))
-    encoder = emb.load_encoder("use-m3")
-    cache = emb.VectorCache.default(encoder.model_id)
-    vectors = step("embed_warm", lambda: emb.embed_texts(encoder, emb.item_documents(ds), cache).vectors)
-    step("index_build", lambda: index_mod.HnswIndex(vectors.shape[1]).build(vectors))
-    users, has = step("user_vectors", lambda: emb.user_vectors(ds, vectors))
-    cctx = ch.ChannelContext(dataset=ds, item_vectors=vectors, user_vectors=users, has_vector=has)
-    channels = step("channels_fit", lambda: ch.build_channels(cctx))
-    uid = _sample_users(ds, 4)[-1]
-    scores = step("score_one_user", lambda: ch.score_all(channels, ch.Query(user_id=uid)))
+    engine = eng.Engine(ds)
+    step("load_encoder", lambda: engine.encoder.encode(["warm-up"]))
+    step("item_vectors", lambda: engine.item_vectors)
+    step("item_index", lambda: engine.item_index)
+    step("user_vectors", lambda: engine.user_vectors)
+    step("channels_fit", lambda: engine.channels)
+    profile = step("decompose", lambda: engine.decompose("space operas and cozy mysteries, nothing gory"))
+    uid = _sample_users(ds, 4)[-1]  # a user from the most active quartile
+    query = ch.Query(user_id=uid, profile=profile)
+    build_seconds = time.perf_counter() - t0
+    step("first_recommend", lambda: engine.recommend(query))
+    configs = _random_configs(None, max(20, ctx.repeats))
+    moves: list[float] = []
+    for config in configs:
+        t = time.perf_counter()
+        engine.recommend(query, config)
+        moves.append(time.perf_counter() - t)
+    rss_after["slider_moves"] = round(_status_mb("VmRSS"), 1)
+    extra: dict[str, Any] = {}
     try:
-        fusion = _need("core.fusion", "fuse")
-        seen = ch.seen_mask(ds, uid)
-        step("rerank", lambda: _fuse(fusion, scores.scores, _random_configs(fusion, 1)[0], seen, 20))
+        umap = stage_umap_inline(ctx, ds, engine)
+        timings["umap"] = umap["seconds"]
+        rss_after["umap"] = round(_status_mb("VmRSS"), 1)
     except Missing as exc:
-        timings["rerank"] = float("nan")
-        missing = str(exc)
-    else:
-        missing = ""
-    return {"seconds": time.perf_counter() - t0, "steps": timings, "rss_target_mb": RSS_TARGET_MB,
-            "missing": missing}
+        extra["umap_missing"] = str(exc)
+    try:
+        ev = _need("core.evaluate", "evaluate_dataset", "EvalOptions")
+        options = ev.EvalOptions(max_users=ctx.eval_users, tune=False, typed=False, seed=SEED)
+        step("evaluate", lambda: ev.evaluate_dataset(ds, options, encoder=engine.encoder))
+    except Missing as exc:
+        extra["evaluate_missing"] = str(exc)
+    return {"seconds": time.perf_counter() - t0, "build_seconds": round(build_seconds, 2), "steps": timings,
+            "rss_after_mb": rss_after, "slider_engine_median_ms": _median_ms(moves),
+            "slider_engine_p95_ms": _p95_ms(moves), "slider_target_ms": RERANK_TARGET_MS,
+            "rss_target_mb": RSS_TARGET_MB, "user": uid, "n_profile_tags": len(profile.tags), **extra}
+
+
+def stage_umap_inline(ctx: Ctx, ds: Any, engine: Any) -> dict[str, Any]:
+    """The sampled map inside the pipeline process (same sampling as the ``umap`` stage)."""
+    proj = _need("core.projection", "build_map")
+    sampling = _need("core.sampling", "stratified_sample")
+    t0 = time.perf_counter()
+    users, has = engine.user_vectors, engine.has_user_vector
+    user_budget = min(int(has.sum()), ctx.umap_sample // 5)
+    item_idx, _ = sampling.stratified_sample(ds.items["category"].to_numpy(),
+                                             min(ds.n_items, ctx.umap_sample - user_budget), seed=SEED)
+    cand_users = np.flatnonzero(has)
+    pick, _ = sampling.stratified_sample(np.zeros(len(cand_users), dtype=int), user_budget, seed=SEED)
+    mask = np.zeros(len(users), dtype=bool)
+    mask[cand_users[pick]] = True
+    proj.build_map(engine.item_vectors[item_idx], users, mask, fingerprint=f"bench-{ctx.size}",
+                   model_id=engine.model, use_cache=False)
+    return {"seconds": round(time.perf_counter() - t0, 2)}
 
 
 WORKERS: dict[str, Callable[[Ctx], dict[str, Any]]] = {
@@ -640,19 +680,19 @@ def main(argv: list[str] | None = None) -> int:
     if bad:
         parser.error(f"unknown stage(s) {bad}; choose from {list(STAGES)}")
 
-    report = _load_previous()
-    report.setdefault("results", {})
     for size in sizes:
         ctx = _ctx(size, args.workdir, args)
         for stage in stages:
+            previous = _load_previous().get("results", {}).get(size, {}).get("generate", {})
             if stage == "generate" and (ctx.data / "interactions.csv").exists() and not args.regenerate \
-                    and report["results"].get(size, {}).get("generate", {}).get("status") == "ok":
+                    and previous.get("status") == "ok":
                 continue
             res = run_stage(stage, ctx, args.timeout)
-            report["results"].setdefault(size, {})[stage] = res
             print(f"[{size}] {stage:13s} {res.get('status'):8s} {res.get('seconds', float('nan'))!s:>10} s  "
                   f"peak {res.get('peak_rss_mb', float('nan'))} MB  {res.get('error', '')}", flush=True)
-            if not args.no_write:
+            if not args.no_write:  # re-read first: another run may have written other sizes meanwhile
+                report = _load_previous()
+                report.setdefault("results", {}).setdefault(size, {})[stage] = res
                 _write(report)
     return 0
 

@@ -74,12 +74,27 @@ class ChannelNotApplicable(InterestLensError):
 
 @runtime_checkable
 class TagLike(Protocol):
-    """One weighted interest tag (``core.interests.InterestTag``)."""
+    """One weighted interest tag (``core.interests.InterestTag``); read-only attributes suffice."""
 
-    text: str
-    weight: float
-    polarity: int
-    vector: np.ndarray | None
+    @property
+    def text(self) -> str:
+        """The tag's words."""
+        ...
+
+    @property
+    def weight(self) -> float:
+        """Magnitude (positive tags' weights sum to 1 in core.interests)."""
+        ...
+
+    @property
+    def polarity(self) -> int:
+        """+1 want, -1 avoid."""
+        ...
+
+    @property
+    def vector(self) -> np.ndarray | None:
+        """L2-normalised embedding, or None."""
+        ...
 
 
 @runtime_checkable
@@ -1074,6 +1089,8 @@ class ChannelScores:
     scores: dict[str, np.ndarray]
     dropped: dict[str, str]
     seconds: dict[str, float] = field(default_factory=dict)
+    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """Derived objects kept with the scores (``core.fusion.ScoreTable`` keeps its table here)."""
 
     def reason(self, name: str) -> str | None:
         """English sentence for why ``name`` dropped out (None if it scored)."""

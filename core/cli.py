@@ -153,9 +153,254 @@ def _add_ingest(sub: Any) -> None:
     p.set_defaults(func=_cmd_ingest)
 
 
+# --- evaluate / tune (issue 6) ---------------------------------------------------------------------
+
+
+def _eval_dataset(args: argparse.Namespace) -> Any:
+    """The Dataset named by ``--demo`` or loaded from ``--data`` (+ ``--items``) like ``ingest`` does."""
+    if args.demo:
+        from core.demo import load_demo
+
+        return load_demo(args.demo)
+    from core.data import load_dataset
+
+    dataset, _, _ = load_dataset(args.data, args.items, name=args.data, user_tags=args.user_tags)
+    return dataset
+
+
+def _eval_options(args: argparse.Namespace, dataset: Any) -> Any:
+    """EvalOptions from the shared evaluate / tune arguments."""
+    from core.config import CHANNELS
+    from core.evaluate import BASELINES, EvalOptions
+    from core.splits import SplitParams, resolve_threshold
+
+    def names(value: str, allowed: tuple[str, ...], what: str) -> tuple[str, ...]:
+        chosen = tuple(v.strip() for v in value.split(",") if v.strip()) if value != "all" else allowed
+        unknown = sorted(set(chosen) - set(allowed))
+        if unknown:
+            raise InterestLensError(f"unknown {what} {unknown}; expected some of {list(allowed)}")
+        return chosen
+
+    split = SplitParams(kind=args.split, test_ratio=args.test_ratio, n_last=args.n_last,
+                        relevance_threshold=resolve_threshold(dataset, args.threshold), seed=args.seed)
+    return EvalOptions(
+        split=split, k=args.k, baselines=names(getattr(args, "baselines", "all"), BASELINES, "baseline(s)"),
+        channels=names(args.channels, CHANNELS, "channel(s)"), tune=not getattr(args, "no_tune", False),
+        n_trials=args.trials, timeout=args.timeout, tune_users=args.tune_users,
+        tune_baselines=getattr(args, "tune_baselines", False),
+        baseline_trials=getattr(args, "baseline_trials", 8),
+        typed=not getattr(args, "no_typed", False), model=None if args.model == "none" else args.model,
+        n_boot=getattr(args, "bootstrap", 1000), seed=args.seed, max_users=getattr(args, "max_users", None),
+    )
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    """Evaluate baselines, single channels and fusion (default + tuned) on one split; print the table."""
+    from core.evaluate import evaluate_dataset
+    from core.progress import cli_progress
+
+    dataset = _eval_dataset(args)
+    options = _eval_options(args, dataset)
+    progress = None if args.quiet else cli_progress("evaluate")
+    report = evaluate_dataset(dataset, options, progress=progress)
+    if args.json:
+        emit_json(report.to_dict())
+    elif args.csv:
+        sys.stdout.write(report.table().to_csv())
+    else:
+        sys.stdout.write(report.to_markdown())
+    return 0
+
+
+def _cmd_tune(args: argparse.Namespace) -> int:
+    """Tune fusion weights on the validation split; print the best configuration."""
+    from core.evaluate import tune_dataset
+    from core.progress import cli_progress
+
+    dataset = _eval_dataset(args)
+    options = _eval_options(args, dataset)
+    progress = None if args.quiet else cli_progress("tune")
+    result, validation = tune_dataset(dataset, options, progress=progress)
+    if result is None:
+        return fail("no fusion channel applies to this dataset's validation users; nothing to tune")
+    best = result.best_config
+    payload = {
+        "dataset": dataset.name, "split": options.split.as_dict(), "validation_split": validation.stats,
+        **result.as_dict(),
+        "config": {"weights": best.weights.as_dict(), "normalisation": best.normalisation,
+                   "method": best.method},
+        "trials": result.trials.to_dict(orient="records"),
+    }
+    if args.json:
+        emit_json(payload)
+    else:
+        weights = ", ".join(f"{c}={w:.3f}" for c, w in payload["best_weights"].items())
+        sys.stdout.write(f"best {payload['metric']} on validation: {payload['best_value']} "
+                         f"(default {payload['base_value']}); normalisation {payload['best_normalisation']}; "
+                         f"weights {weights}\n")
+    return 0
+
+
+def _add_eval_arguments(p: Any) -> None:
+    """Arguments shared by ``evaluate`` and ``tune``."""
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--data", help="interaction file (any format `ingest` accepts)")
+    src.add_argument("--demo", choices=["movielens", "bilingual"], help="a bundled demo dataset instead")
+    p.add_argument("--items", default=None, help="item metadata file (titles, tags, ...: content channels)")
+    p.add_argument("--user-tags", default=None, help="users' free-text tags (user, item, tag[, timestamp])")
+    p.add_argument("--k", type=int, default=10, help="list length for every metric (default 10)")
+    p.add_argument("--split", choices=["random", "leave_last", "temporal"], default="random",
+                   help="per-user random ratio (default), per-user leave-last-N, or one global time cut")
+    p.add_argument("--test-ratio", type=float, default=0.2, help="held-out share (random, temporal)")
+    p.add_argument("--n-last", type=int, default=5, help="held-out interactions per user (leave_last)")
+    p.add_argument("--threshold", default="auto",
+                   help="relevance: rating >= this; 'auto' = 80%% of the max rating, 'none' = all held out")
+    p.add_argument("--channels", default="all", help="comma-separated channels to evaluate alone and to tune")
+    p.add_argument("--trials", type=int, default=40, help="Optuna trials for the fusion weights")
+    p.add_argument("--timeout", type=float, default=None, help="stop tuning after this many seconds")
+    p.add_argument("--tune-users", type=int, default=300, help="validation users sampled for tuning")
+    p.add_argument("--model", default="use-m3", help="item text encoder, or 'none' to skip content channels")
+    p.add_argument("--seed", type=int, default=42, help="seed for splits, models and the tuner")
+    p.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _add_evaluate(sub: Any) -> None:
+    """Register ``evaluate``."""
+    p = sub.add_parser("evaluate", help="offline evaluation: baselines, channels, fused and tuned fusion")
+    _add_eval_arguments(p)
+    p.add_argument("--baselines", default="all", help="comma-separated baselines (default all)")
+    p.add_argument("--no-tune", action="store_true", help="skip tuning (no fused_tuned row)")
+    p.add_argument("--tune-baselines", action="store_true", help="also tune item-kNN, ALS, BPR on validation")
+    p.add_argument("--baseline-trials", type=int, default=8, help="Optuna trials per tuned baseline")
+    p.add_argument("--no-typed", action="store_true", help="skip the typed-interest comparison")
+    p.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples for the 95%% intervals")
+    p.add_argument("--max-users", type=int, default=None, help="evaluate a seeded sample of test users")
+    p.add_argument("--csv", action="store_true", help="print the table as CSV instead of Markdown")
+    p.set_defaults(func=_cmd_evaluate)
+
+
+def _add_tune(sub: Any) -> None:
+    """Register ``tune``."""
+    p = sub.add_parser("tune", help="tune fusion weights and normalisation on a validation split (Optuna)")
+    _add_eval_arguments(p)
+    p.set_defaults(func=_cmd_tune)
+
+
+# --- recommend (issue 5) ---------------------------------------------------------------------------
+
+
+def _parse_weights(text: str | None) -> dict[str, float] | None:
+    """``--weights`` JSON: an object mapping channel names to non-negative numbers."""
+    from core.config import CHANNELS
+
+    if text is None:
+        return None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InterestLensError(f"--weights is not valid JSON: {exc.msg} (at character {exc.pos})") from None
+    if not isinstance(doc, dict):
+        raise InterestLensError('--weights must be a JSON object such as {"mf": 1, "semantic": 0.5}')
+    unknown = sorted(set(doc) - set(CHANNELS))
+    if unknown:
+        raise InterestLensError(f"--weights has unknown channel(s) {unknown}; use {list(CHANNELS)}")
+    out: dict[str, float] = {}
+    for name, value in doc.items():
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if not number or not 0 <= value < float("inf"):
+            raise InterestLensError(f"--weights: the weight of {name!r} must be a finite number >= 0")
+        out[name] = float(value)
+    return out
+
+
+def _cmd_recommend(args: argparse.Namespace) -> int:
+    """Fuse every channel for a user and/or typed interests; print the ranked items with contributions."""
+    from dataclasses import replace
+
+    from core.channels import DROP_REASONS, Query
+    from core.config import FusionConfig, FusionWeights
+    from core.demo import load_demo
+    from core.engine import Engine
+    from core.fusion import ItemFilter
+    from core.progress import cli_progress
+
+    weights = _parse_weights(args.weights)
+    dataset = load_demo(args.data)
+    user = None if args.user is None else str(args.user)
+    if user is not None and user not in dataset.user_index:
+        return fail(f"user {user!r} does not appear in the {args.data} interactions")
+    if user is None and not (args.interests or "").strip():
+        return fail("give --user, --interests, or both")
+    config = FusionConfig(normalisation=args.normalisation, method="rrf" if args.rrf else "weighted",
+                          rrf_k=args.rrf_k, mmr_lambda=args.mmr_lambda, exclude_seen=not args.include_seen)
+    if weights is not None:
+        config = replace(config, weights=FusionWeights.from_dict(weights))
+    engine = Engine(dataset, args.model)
+    engine.prepare(None if args.quiet else cli_progress("prepare"))
+    profile = engine.decompose(args.interests) if (args.interests or "").strip() else None
+    item_filter = None
+    if args.category or args.year_min is not None or args.year_max is not None:
+        item_filter = ItemFilter(categories=frozenset(args.category) if args.category else None,
+                                 year_min=args.year_min, year_max=args.year_max)
+    rec = engine.recommend(Query(user_id=user, profile=profile), config, k=args.k, item_filter=item_filter)
+    items = rec.to_records(dataset, args.lang)
+    for row, record in enumerate(items):
+        record["what_if"] = {c: int(r) for c, r in zip(rec.result.channels, rec.what_if[row], strict=True)}
+    payload = {
+        "dataset": args.data,
+        "user": user,
+        "interests": profile.as_dict() if profile is not None else None,
+        "config": {"weights": config.weights.as_dict(), "normalisation": config.normalisation,
+                   "method": config.method, "rrf_k": config.rrf_k, "mmr_lambda": config.mmr_lambda,
+                   "exclude_seen": config.exclude_seen},
+        "channels": list(rec.result.channels),
+        "dropped": {name: {"code": code, "reason": DROP_REASONS.get(code, code)}
+                    for name, code in rec.scores.dropped.items()},
+        "items": items,
+    }
+    if args.json:
+        emit_json(payload)
+    else:
+        for record in items:
+            sys.stdout.write(f"{record['rank']:>3}  {record['score']:.4f}  {record['item_id']}  "
+                             f"{record['title']}  — {record['reason']}\n")
+        for name, info in payload["dropped"].items():
+            sys.stdout.write(f"(channel {name} dropped: {info['reason']})\n")
+    return 0
+
+
+def _add_recommend(sub: Any) -> None:
+    """Register ``recommend``."""
+    from core.config import CHANNELS
+    from core.embedding import DEFAULT_MODEL
+
+    p = sub.add_parser("recommend", help="fused recommendations with per-channel contributions and reasons")
+    p.add_argument("--data", default="movielens", choices=["movielens", "bilingual"], help="demo dataset")
+    p.add_argument("--user", default=None, help="user id (as in the interaction file)")
+    p.add_argument("--interests", default=None, help="typed interests, Chinese or English")
+    p.add_argument("--weights", default=None, metavar="JSON",
+                   help=f"channel weights, e.g. '{{\"mf\": 1, \"semantic\": 0.5}}' (missing channels get 0); "
+                        f"channels: {', '.join(CHANNELS)}")
+    p.add_argument("--k", type=int, default=10, help="number of items (default 10)")
+    p.add_argument("--normalisation", default="minmax", choices=["minmax", "zscore", "rank"])
+    p.add_argument("--rrf", action="store_true", help="reciprocal rank fusion instead of the weighted sum")
+    p.add_argument("--rrf-k", type=int, default=60, help="RRF constant k (default 60)")
+    p.add_argument("--mmr-lambda", type=float, default=1.0, help="MMR diversity re-rank lambda (1 = off)")
+    p.add_argument("--include-seen", action="store_true", help="keep items the user already interacted with")
+    p.add_argument("--category", action="append", default=[], help="only items of this category (repeatable)")
+    p.add_argument("--year-min", type=float, default=None)
+    p.add_argument("--year-max", type=float, default=None)
+    p.add_argument("--lang", default="en", choices=["zh", "en"], help="language of the reasons")
+    p.add_argument("--model", default=DEFAULT_MODEL, help="text encoder (default use-m3)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
+    p.add_argument("--json", action="store_true", help="print one JSON document (default: lines of text)")
+    p.set_defaults(func=_cmd_recommend)
+
+
 # --- registry ------------------------------------------------------------------------------------
 
-COMMANDS: list[Callable[[Any], None]] = [_add_ingest, _add_embed]
+COMMANDS: list[Callable[[Any], None]] = [_add_ingest, _add_embed, _add_evaluate, _add_tune, _add_recommend]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -830,6 +830,13 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "tag": ("tag", "tags", "text", "label", "标签", "内容"),
 }
 
+_KIND_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
+    # short names that are only unambiguous in one kind of file
+    "interactions": {"user": ("u",), "item": ("i",), "rating": ("r",), "timestamp": ("t",)},
+    "items": {"item": ("id", "编号")},
+    "user_tags": {"user": ("u",), "item": ("i",), "timestamp": ("t",)},
+}
+
 _HEADERLESS_ROLES: dict[str, tuple[str, ...]] = {
     "interactions": ("user", "item", "rating", "timestamp"),
     "items": ("item", "title", "genres"),
@@ -858,7 +865,7 @@ def guess_mapping(columns: list[str], kind: Literal["interactions", "items", "us
     mapping: dict[str, str] = {}
     used: set[str] = set()
     for role in roles:  # pass 1: exact synonym, earliest synonym wins
-        for syn in _SYNONYMS[role]:
+        for syn in (*_SYNONYMS[role], *_KIND_SYNONYMS.get(kind, {}).get(role, ())):
             hit = next((c for c in cols if c not in used and normed[c] == syn), None)
             if hit is not None:
                 mapping[role] = hit
@@ -985,6 +992,12 @@ def _numbers(trimmed: pa.Array) -> _Numbers:
     return _Numbers(values, missing, nan_token, not_numeric)
 
 
+def _seconds(parsed: Any) -> np.ndarray:
+    """Datetimes (Series / Index, UTC) as float epoch seconds, NaN for NaT; a fresh writable array."""
+    values = (parsed - _EPOCH) / pd.Timedelta(seconds=1)
+    return np.array(pd.Series(values).to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
+
+
 def _normalise_date(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _CN_DATE_RE.sub(lambda m: f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d} ", text)
@@ -1002,7 +1015,7 @@ def _dates_to_epoch(values: list[str]) -> np.ndarray:
         warnings.simplefilter("ignore")
         try:
             parsed = pd.to_datetime(series, format="ISO8601", errors="coerce", utc=True)
-            out = ((parsed - _EPOCH) / pd.Timedelta(seconds=1)).to_numpy(dtype=np.float64, na_value=np.nan)
+            out = _seconds(parsed)
         except (ValueError, TypeError, OverflowError):
             pass
         rest = np.flatnonzero(np.isnan(out))
@@ -1010,8 +1023,7 @@ def _dates_to_epoch(values: list[str]) -> np.ndarray:
             chunk = rest[start : start + 50_000]
             try:
                 parsed = pd.to_datetime(series.iloc[chunk], format="mixed", errors="coerce", utc=True)
-                out[chunk] = ((parsed - _EPOCH) / pd.Timedelta(seconds=1)).to_numpy(dtype=np.float64,
-                                                                                      na_value=np.nan)
+                out[chunk] = _seconds(parsed)
             except (ValueError, TypeError, OverflowError):
                 for i in chunk:
                     try:
@@ -1036,7 +1048,7 @@ def _epoch_from_numbers(values: np.ndarray) -> np.ndarray:
             mask = np.isfinite(values)
             parsed = pd.to_datetime(pd.Series(values[mask].astype(np.int64).astype(str)), format="%Y%m%d",
                                     errors="coerce", utc=True)
-            out[mask] = ((parsed - _EPOCH) / pd.Timedelta(seconds=1)).to_numpy(dtype=np.float64, na_value=np.nan)
+            out[mask] = _seconds(parsed)
             return out
     if max(abs(low), abs(high)) < 1e11:  # all plain seconds (the usual case)
         return values.copy()
@@ -1256,7 +1268,7 @@ def load_interactions(
         checks.add(~num.missing & ~num.not_numeric & np.isnan(rating), col, "rating_nan")
         with np.errstate(invalid="ignore"):
             checks.add(np.isinf(rating), col, "rating_infinite")
-            checks.add(rating < 0, col, "rating_negative")
+            checks.add(np.isfinite(rating) & (rating < 0), col, "rating_negative")
             checks.add(np.isfinite(rating) & (rating > MAX_RATING), col, "rating_too_large")
     else:
         rating = np.ones(n, dtype=np.float64)

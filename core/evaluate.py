@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, Self, runtime_checkable
@@ -157,7 +158,9 @@ class _ImplicitModel:
 
         self.train_ = train
         self.user_items_ = binarised(train.matrix)
-        with threadpool_limits(1, "blas"):
+        with threadpool_limits(1, "blas"), warnings.catch_warnings():
+            # implicit's own item-kNN converts an internal COO matrix and warns about it
+            warnings.filterwarnings("ignore", message="Method expects CSR input")
             self.model_ = self._make()
             self.model_.fit(self.user_items_, show_progress=False)
         return self
@@ -994,10 +997,10 @@ def _baseline_spec(name: str, params: dict[str, Any], item_vectors: np.ndarray |
         return ConfigSpec(name, "baseline", lambda _t: ItemKNN(nb, name=name), {"neighbours": nb})
     if name == "als":
         p = {"factors": 64, "regularization": 0.05, "alpha": 2.0, **params}
-        return ConfigSpec(name, "baseline", lambda _t: ImplicitALS(**p, name=name), p)
+        return ConfigSpec(name, "baseline", lambda _t: ImplicitALS(**p, name=name), dict(p))
     if name == "bpr":
         p = {"factors": 64, "learning_rate": 0.05, "regularization": 0.01, "iterations": 100, **params}
-        return ConfigSpec(name, "baseline", lambda _t: ImplicitBPR(**p, name=name), p)
+        return ConfigSpec(name, "baseline", lambda _t: ImplicitBPR(**p, name=name), dict(p))
     if name == "mean_vector":
         if item_vectors is None:
             return None
@@ -1150,6 +1153,84 @@ def _suite_spec(suite: ChannelSuite, name: str, group: str, config: Any) -> Conf
                       {"weights": config.weights.as_dict(), "normalisation": config.normalisation})
 
 
+def tune_fusion_on_validation(
+    validation: Split,
+    users: np.ndarray | None = None,
+    *,
+    options: EvalOptions | None = None,
+    encoder: Any | None = None,
+    progress: ProgressFn | None = None,
+) -> tuple[Any | None, ChannelSuite]:
+    """Tune fusion weights (+ normalisation) with Optuna on ``validation`` users; (result, fitted suite).
+
+    Channels are fitted on ``validation.train`` (item vectors from its own item documents when an
+    encoder is given); every channel in ``options.channels`` that applies to at least one validation
+    user is tuned. The result is ``None`` when no channel applies.
+    """
+    from core.channels import ChannelParams
+    from core.config import FusionConfig
+    from core.tuning import NORMALISATIONS, tune_fusion
+
+    opts = options or EvalOptions()
+    base_config = opts.fusion or FusionConfig()
+    chosen = validation.subsample(opts.tune_users, seed=opts.seed).users if users is None else users
+    report(progress, 0.0, "fitting channels on the validation split's training data")
+    vectors = _item_vectors_for(validation.train, encoder, None)
+    params = ChannelParams(random_state=opts.seed)
+    suite = ChannelSuite(validation.train, vectors, params=params, encoder=encoder)
+    suite.fit(scaled(progress, 0.0, 0.1))
+    share = suite.applicable(chosen)
+    tunable = [c for c in opts.channels if share.get(c, 0.0) > 0]
+    if not tunable or len(chosen) == 0:
+        return None, suite
+    norms = NORMALISATIONS if opts.tune_normalisation else (base_config.normalisation,)
+    batch = suite.batch(chosen, norms, scaled(progress, 0.1, 0.35))
+    relevant = validation.relevant_sets(chosen)
+
+    def objective(config: Any) -> float:
+        recs = batch.top_k(config, opts.k)
+        return float(M.accuracy_per_user(recs, relevant, opts.k, ("ndcg",))["ndcg"].mean())
+
+    result = tune_fusion(
+        objective, tunable, base=base_config, n_trials=opts.n_trials, timeout=opts.timeout, seed=opts.seed,
+        tune_normalisation=opts.tune_normalisation, metric=f"ndcg@{opts.k}",
+        progress=scaled(progress, 0.35, 1.0),
+    )
+    return result, suite
+
+
+def prepare_encoder(dataset: Dataset, options: EvalOptions, encoder: Any | None = None) -> Any | None:
+    """The encoder to embed item text with: None when the dataset has no item text or the model is off."""
+    if options.model is None or not has_item_text(dataset):
+        return None
+    if encoder is not None:
+        return encoder
+    from core.embedding import load_encoder
+
+    return load_encoder(str(options.model))
+
+
+def tune_dataset(
+    dataset: Dataset,
+    options: EvalOptions | None = None,
+    *,
+    encoder: Any | None = None,
+    progress: ProgressFn | None = None,
+) -> tuple[Any | None, Split]:
+    """Only the tuning step of :func:`evaluate_dataset`: (TuningResult or None, the validation split).
+
+    The validation split is carved out of the test split's training part exactly as in
+    :func:`evaluate_dataset`, so weights tuned here can be evaluated there without leakage.
+    """
+    from core.splits import SplitParams, tuning_splits
+
+    opts = options or EvalOptions()
+    _, validation = tuning_splits(dataset, opts.split or SplitParams())
+    enc = prepare_encoder(dataset, opts, encoder)
+    result, _ = tune_fusion_on_validation(validation, options=opts, encoder=enc, progress=progress)
+    return result, validation
+
+
 def evaluate_dataset(
     dataset: Dataset,
     options: EvalOptions | None = None,
@@ -1169,7 +1250,6 @@ def evaluate_dataset(
     from core.config import FusionConfig
     from core.fusion import channel_only_config
     from core.splits import SplitParams, split_dataset, tuning_splits
-    from core.tuning import NORMALISATIONS, tune_fusion
 
     opts = options or EvalOptions()
     params = opts.split or SplitParams()
@@ -1186,14 +1266,8 @@ def evaluate_dataset(
         from core.errors import ConfigError
 
         raise ConfigError("no user has a relevant held-out item; try another split or a lower threshold")
-    need_text = opts.model is not None and has_item_text(dataset)
-    if need_text and encoder is None:
-        from core.embedding import load_encoder
-
-        report(progress, 0.02, f"loading encoder {opts.model}")
-        encoder = load_encoder(str(opts.model))
-    if not need_text:
-        encoder = None
+    report(progress, 0.02, f"loading encoder {opts.model}")
+    encoder = prepare_encoder(dataset, opts, encoder)
     report(progress, 0.05, "embedding items")
     item_vectors = _item_vectors_for(split.train, encoder, scaled(progress, 0.05, 0.15))
     channel_params = ChannelParams(random_state=opts.seed)
@@ -1215,26 +1289,9 @@ def evaluate_dataset(
                 )
         if opts.tune and opts.fused:
             report(progress, 0.3, "tuning fusion weights on the validation split")
-            val_vectors = _item_vectors_for(validation.train, encoder, None)
-            val_suite = ChannelSuite(validation.train, val_vectors, params=channel_params, encoder=encoder)
-            val_suite.fit()
-            share = val_suite.applicable(val_users)
-            tunable = [c for c in opts.channels if share.get(c, 0.0) > 0]
-            if tunable:
-                norms = NORMALISATIONS if opts.tune_normalisation else (base_config.normalisation,)
-                batch = val_suite.batch(val_users, norms, scaled(progress, 0.3, 0.4))
-
-                def objective(config: Any) -> float:
-                    recs = batch.top_k(config, opts.k)
-                    relevant = validation.relevant_sets(val_users)
-                    return float(M.accuracy_per_user(recs, relevant, opts.k, ("ndcg",))["ndcg"].mean())
-
-                tuning = tune_fusion(
-                    objective, tunable, base=base_config, n_trials=opts.n_trials, timeout=opts.timeout,
-                    seed=opts.seed, tune_normalisation=opts.tune_normalisation, metric=f"ndcg@{opts.k}",
-                    progress=scaled(progress, 0.4, 0.6),
-                )
-                del batch
+            tuning, val_suite = tune_fusion_on_validation(
+                validation, val_users, options=opts, encoder=encoder, progress=scaled(progress, 0.3, 0.6)
+            )
 
     report(progress, 0.6, "fitting channels on the test split's training data")
     specs: list[ConfigSpec] = []

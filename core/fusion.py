@@ -116,8 +116,19 @@ class ScoreTable:
 
     @classmethod
     def from_channel_scores(cls, channel_scores: Any) -> ScoreTable:
-        """Build from :class:`core.channels.ChannelScores` (``scores`` + ``dropped``)."""
-        return cls(channel_scores.scores, channel_scores.dropped)
+        """The table of a :class:`core.channels.ChannelScores`, built once and kept in its ``cache``.
+
+        Whoever caches the channel scores of a query (the engine does) thereby also caches the
+        normalised matrices, so the next re-weighting skips straight to ``M @ w``.
+        """
+        cache = getattr(channel_scores, "cache", None)
+        if isinstance(cache, dict) and isinstance(cache.get("score_table"), ScoreTable):
+            table: ScoreTable = cache["score_table"]
+            return table
+        table = cls(channel_scores.scores, channel_scores.dropped)
+        if isinstance(cache, dict):
+            cache["score_table"] = table
+        return table
 
     def normalised(self, method: str) -> np.ndarray:
         """(n_items, n_channels) normalised scores, computed once per method."""

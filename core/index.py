@@ -3,7 +3,9 @@
 Both implement :class:`NeighbourIndex`: ids are row positions ``0..n-1`` in insertion order,
 ``query`` returns ``(ids int64 (q, k), cosine similarities float32 (q, k))`` best first, padded with
 ``-1`` / ``-inf`` when fewer than ``k`` neighbours exist, and ``exclude`` removes ids from every
-query's answer. Vectors are normalised on the way in, so inner product = cosine.
+query's answer. Vectors are normalised on the way in, so inner product = cosine. A zero vector has no
+direction: a zero row (e.g. a user without a profile) is never returned as a neighbour, and a zero
+query gets only padding.
 
 HNSW parameters (``core.config.IndexParams``; the reasoning follows hnswlib's ALGO_PARAMS.md, the
 measured figures come from ``python -m bench.bench_ann``, see ``docs/index.md``):
@@ -95,6 +97,17 @@ def _empty_result(q: int, k: int) -> tuple[np.ndarray, np.ndarray]:
     return np.full((q, k), -1, dtype=np.int64), np.full((q, k), -np.inf, dtype=np.float32)
 
 
+def _zero_rows(arr: np.ndarray) -> np.ndarray:
+    """Positions of all-zero rows."""
+    return np.flatnonzero(~np.any(arr != 0, axis=1)) if arr.size else np.zeros(0, dtype=np.int64)
+
+
+def _blank_zero_queries(queries: np.ndarray, ids: np.ndarray, sims: np.ndarray) -> None:
+    zero = _zero_rows(queries)
+    ids[zero] = -1
+    sims[zero] = -np.inf
+
+
 def _tmp_path(path: Path) -> Path:
     return path.with_name(path.name + f".tmp-{os.getpid()}")
 
@@ -154,6 +167,7 @@ class ExactIndex:
         self.dim = int(dim)
         self.block_size = int(block_size)
         self._vectors = np.zeros((0, self.dim), dtype=np.float32)
+        self._zero = np.zeros(0, dtype=np.int64)
         self.fingerprint = ""
 
     def __len__(self) -> int:
@@ -169,6 +183,7 @@ class ExactIndex:
     def build(self, vectors: np.ndarray) -> Self:
         """Replace the contents with ``vectors``."""
         self._vectors = np.zeros((0, self.dim), dtype=np.float32)
+        self._zero = np.zeros(0, dtype=np.int64)
         self.add(vectors)
         return self
 
@@ -179,6 +194,7 @@ class ExactIndex:
             return
         if arr.shape[1] != self.dim:
             raise ValueError(f"expected {self.dim}-d vectors, got {arr.shape[1]}-d")
+        self._zero = np.concatenate([self._zero, _zero_rows(arr) + len(self)])
         self._vectors = np.concatenate([self._vectors, arr]) if len(self) else arr
 
     def query(
@@ -190,7 +206,8 @@ class ExactIndex:
         n = len(self)
         if n == 0 or k <= 0:
             return ids, sims
-        excl = np.array(sorted(i for i in (exclude or ()) if 0 <= int(i) < n), dtype=np.int64)
+        asked = np.array(sorted(i for i in (exclude or ()) if 0 <= int(i) < n), dtype=np.int64)
+        excl = np.union1d(asked, self._zero)
         kk = min(k, n)
         for start in range(0, len(queries), self.block_size):
             block = queries[start : start + self.block_size] @ self._vectors.T
@@ -207,6 +224,7 @@ class ExactIndex:
             valid = np.isfinite(top_sims)
             ids[start : start + len(block), :kk] = np.where(valid, top, -1)
             sims[start : start + len(block), :kk] = np.where(valid, top_sims, -np.inf)
+        _blank_zero_queries(queries, ids, sims)
         return ids, sims
 
     def save(self, path: Path) -> None:
@@ -232,6 +250,7 @@ class ExactIndex:
         arr = np.load(Path(path), allow_pickle=False)
         index = cls(int(arr.shape[1]))
         index._vectors = np.ascontiguousarray(arr, dtype=np.float32)
+        index._zero = _zero_rows(index._vectors)
         index.fingerprint = str((read_meta(Path(path)) or {}).get("fingerprint", ""))
         return index
 
@@ -259,6 +278,7 @@ class HnswIndex:
         self.max_exclude_overfetch = int(max_exclude_overfetch)
         self._index: Any = None
         self._count = 0
+        self._zero: set[int] = set()
         self.fingerprint = ""
 
     def __len__(self) -> int:
@@ -285,6 +305,7 @@ class HnswIndex:
         arr = normalise_rows(vectors)
         self._index = self._new_index(arr.shape[0])
         self._count = 0
+        self._zero = set()
         self.add(arr)
         return self
 
@@ -302,6 +323,7 @@ class HnswIndex:
             self._index.resize_index(max(needed, int(self._index.get_max_elements() * 1.5)))
         ids = np.arange(self._count, needed, dtype=np.int64)
         self._index.add_items(arr, ids, num_threads=self.threads)
+        self._zero.update(int(i) + self._count for i in _zero_rows(arr))
         self._count = needed
 
     def query(
@@ -313,7 +335,7 @@ class HnswIndex:
         n = self._count
         if n == 0 or k <= 0 or len(queries) == 0:
             return ids, sims
-        excl = {int(i) for i in (exclude or ()) if 0 <= int(i) < n}
+        excl = {int(i) for i in (exclude or ()) if 0 <= int(i) < n} | self._zero
         available = n - len(excl)
         kk = min(k, available)
         if kk <= 0:
@@ -325,11 +347,12 @@ class HnswIndex:
                 keep = [j for j, i in enumerate(got_ids[row]) if i >= 0 and int(i) not in excl][:kk]
                 ids[row, : len(keep)] = got_ids[row, keep]
                 sims[row, : len(keep)] = got_sims[row, keep]
-            return ids, sims
-        allowed: Callable[[int], bool] = lambda label: label not in excl  # noqa: E731
-        got_ids, got_sims = self._knn(queries, kk, allowed)
-        ids[:, :kk] = got_ids
-        sims[:, :kk] = got_sims
+        else:
+            allowed: Callable[[int], bool] = lambda label: label not in excl  # noqa: E731
+            got_ids, got_sims = self._knn(queries, kk, allowed)
+            ids[:, :kk] = got_ids
+            sims[:, :kk] = got_sims
+        _blank_zero_queries(queries, ids, sims)
         return ids, sims
 
     def _knn(
@@ -373,7 +396,7 @@ class HnswIndex:
                 tmp.unlink()
         meta = {"kind": "hnsw", "dim": self.dim, "count": self._count, "space": self.space,
                 "M": self.params.M, "ef_construction": self.params.ef_construction, "ef": self.params.ef,
-                "seed": self.params.seed, "version": _FORMAT_VERSION,
+                "seed": self.params.seed, "version": _FORMAT_VERSION, "zero_ids": sorted(self._zero),
                 "fingerprint": self.fingerprint}
         _write_json_atomic(meta_path(path), meta)
 
@@ -396,6 +419,7 @@ class HnswIndex:
         raw.set_ef(params.ef)
         obj._index = raw
         obj._count = int(meta["count"])
+        obj._zero = {int(i) for i in meta.get("zero_ids", [])}
         obj.fingerprint = str(meta.get("fingerprint", ""))
         return obj
 

@@ -64,12 +64,13 @@ def _mapping_widgets(raw: RawTable, kind: str, file_key: str) -> dict[str, str]:
     options = ["", *raw.columns]
     roles = ROLES[kind]
     chosen: dict[str, str] = {}
+    none_label = t("data.none")  # resolved now: format_func may be called outside this run
     cols = st.columns(min(len(roles), 5))
     for i, role in enumerate(roles):
         with cols[i % len(cols)]:
             chosen[role] = st.selectbox(
                 role_label(role), options, index=guessed_index(options, guess.get(role)),
-                format_func=lambda c: t("data.none") if c == "" else c, key=f"map:{kind}:{role}:{file_key}",
+                format_func=lambda c: none_label if c == "" else c, key=f"map:{kind}:{role}:{file_key}",
             ) or ""
     return chosen
 

@@ -60,7 +60,7 @@ def clustered(n_users: int = 80, seed: int = 0, with_text: bool = True) -> Datas
         p = 1.0 / np.arange(1, ITEMS_PER_GENRE + 1) ** 0.7
         liked = rng.choice(own, size=10, replace=False, p=p / p.sum())
         other = rng.choice(np.setdiff1d(np.arange(n_items), own), size=3, replace=False)
-        for i in np.concatenate([liked, other]):
+        for i in rng.permutation(np.concatenate([liked, other])):
             t += float(rng.integers(60, 6000))
             rating = float(rng.choice([4.0, 4.5, 5.0])) if i in liked else float(rng.choice([1.0, 2.0, 3.0]))
             rows.append((f"u{u}", f"m{i}", rating, t, ""))
@@ -137,6 +137,7 @@ def test_recommender_contract(split, index: int) -> None:  # type: ignore[no-unt
     model = _baselines(train)[index].fit(train)
     assert isinstance(model, Recommender)
     users = split.users
+    assert len(users) > 40
     recs = model.recommend(users, 10)
     assert recs.shape == (len(users), 10) and recs.dtype == np.int64
     assert ((recs >= -1) & (recs < train.n_items)).all()

@@ -10,7 +10,7 @@ import pytest
 
 from core.config import IndexParams
 from core.dataset import Dataset
-from core.embedding import Encoder, item_documents
+from core.embedding import Encoder, VectorCache, embed_texts, item_documents
 from core.index import (
     ExactIndex,
     HnswIndex,
@@ -111,6 +111,19 @@ class TestIndexContract:
         index = new_index(kind).build(data[:50])
         ids, _ = index.query(data[:1], k=3, exclude=range(50))
         assert (ids == -1).all()
+
+    def test_zero_vectors_are_never_neighbours(self, kind: str, data: np.ndarray, tmp_path: Path) -> None:
+        with_zeros = data[:100].copy()
+        with_zeros[[3, 50]] = 0.0  # e.g. users without a profile vector
+        index = new_index(kind).build(with_zeros)
+        ids, _ = index.query(data[:10], k=99)
+        assert not {3, 50}.intersection(ids.ravel().tolist())
+        assert (ids[:, 98] == -1).all() and (ids[:, :98] >= 0).all()
+        ids, sims = index.query(np.zeros(DIM, np.float32), k=5)  # a zero query has no neighbours
+        assert (ids == -1).all() and np.isneginf(sims).all()
+        index.save(tmp_path / "z.idx")
+        ids, _ = type(index).load(tmp_path / "z.idx").query(data[:10], k=99)
+        assert not {3, 50}.intersection(ids.ravel().tolist())
 
     def test_add_continues_numbering(self, kind: str, data: np.ndarray) -> None:
         index = new_index(kind).build(data[:300])
@@ -232,8 +245,10 @@ def test_unknown_index_kind() -> None:
 
 @pytest.fixture(scope="module")
 def movielens_item_vectors(movielens: Dataset, use_encoder: Encoder) -> np.ndarray:
-    """Real USE m3 vectors of 3000 MovieLens item documents (encoded once for this module)."""
-    return use_encoder.encode(item_documents(movielens)[:3000], batch_size=256)
+    """Real USE m3 vectors of 3000 MovieLens item documents (via the session workspace's vector cache,
+    so they are encoded at most once per test session)."""
+    docs = item_documents(movielens)[:3000]
+    return embed_texts(use_encoder, docs, VectorCache.default(use_encoder.model_id)).vectors
 
 
 @pytest.mark.slow

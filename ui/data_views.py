@@ -58,7 +58,8 @@ def error_text(err: BaseException, lang: str | None = None) -> str:
         for name in ("role", "other"):
             if name in params:
                 params[name] = role_label(str(params[name]), lang)
-        params.setdefault("name", "")
+        if "name" not in params:
+            return str(err)
         try:
             return t(key, lang, **params)
         except (KeyError, IndexError, ValueError):

@@ -142,3 +142,61 @@ def ensure_ready(engine: Engine, channels: bool = True) -> Engine:
         engine.prepare(_progress, channels=channels)
         status.update(label=_t("app.ready"), state="complete", expanded=False)
     return engine
+
+
+# --- projection map (issue 7) ---------------------------------------------------------------------
+
+from core.projection import ProjectionMap, ProjectionParams  # noqa: E402
+
+
+class _MapStore:
+    """Fitted maps per (dataset fingerprint, model, parameters), at most ``limit``, oldest dropped."""
+
+    def __init__(self, limit: int = 6) -> None:
+        import threading
+
+        self.lock = threading.Lock()
+        self.limit = limit
+        self.maps: dict[tuple[str, str, ProjectionParams], ProjectionMap] = {}
+
+
+@st.cache_resource(show_spinner=False)
+def _map_store() -> _MapStore:
+    """Process-wide store of maps (the work runs outside the cache so its progress bar can be drawn)."""
+    return _MapStore()
+
+
+def get_projection_map(engine: Engine, params: ProjectionParams | None = None) -> ProjectionMap:
+    """The joint item + user UMAP map of the engine's vectors, from memory, the disk cache, or fitted now.
+
+    Fitting (cold: ~10-30 s on MovieLens) runs inside ``st.status`` with a progress bar; a map found
+    in the on-disk cache (``core.projection.build_map``) loads in well under a second.
+    """
+    from ui.i18n import t as _t
+
+    params = params or ProjectionParams()
+    store = _map_store()
+    key = (engine.dataset.fingerprint, engine.model, params)
+    hit = store.maps.get(key)
+    if hit is not None:
+        return hit
+    from core.projection import build_map
+
+    ensure_ready(engine, channels=False)
+    with st.status(_t("map.computing"), expanded=True) as status:
+        bar = st.progress(0.0)
+
+        def _progress(fraction: float, message: str) -> None:
+            bar.progress(min(1.0, max(0.0, fraction)), text=message)
+
+        result = build_map(engine.item_vectors, engine.user_vectors, engine.has_user_vector,
+                           fingerprint=engine.dataset.fingerprint, model_id=engine.model, params=params,
+                           progress=_progress, index_params=engine.index_params)
+        label = _t("map.loaded_cache", s=f"{result.seconds:.1f}") if result.from_cache \
+            else _t("map.computed", s=f"{result.seconds:.1f}")
+        status.update(label=label, state="complete", expanded=False)
+    with store.lock:
+        store.maps[key] = result
+        while len(store.maps) > store.limit:
+            store.maps.pop(next(iter(store.maps)))
+    return result
