@@ -18,6 +18,10 @@ render_sidebar()
 PAGES = [
     st.Page("pages/home.py", title=t("nav.home"), icon="🏠", default=True),
     st.Page("pages/data.py", title=t("nav.data"), icon="📥"),
+    st.Page("pages/interests.py", title=t("nav.interests"), icon="💬"),
+    st.Page("pages/tuning.py", title=t("nav.tuning"), icon="🎚️"),
+    st.Page("pages/map.py", title=t("nav.map"), icon="🗺️"),
+    st.Page("pages/evaluate.py", title=t("nav.evaluate"), icon="📊"),
 ]
 
 st.navigation(PAGES).run()

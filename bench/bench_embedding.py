@@ -47,26 +47,9 @@ are longer (mean ~49 characters with user tags), so 1,000/s is the bar. MiniLM: 
 
 
 def movielens_dataset() -> Dataset:
-    """The MovieLens demo Dataset (``core.demo.load_demo``; built from the CSVs if core.demo is absent)."""
-    try:
-        from core.demo import load_demo
-    except ImportError:
-        import pandas as pd
+    """The MovieLens demo Dataset (``core.demo.load_demo("movielens")``)."""
+    from core.demo import load_demo
 
-        root = ROOT / "data" / "ml-latest-small"
-        movies = pd.read_csv(root / "movies.csv")
-        ratings = pd.read_csv(root / "ratings.csv")
-        tags = pd.read_csv(root / "tags.csv")
-        genres = movies["genres"].str.split("|")
-        items = pd.DataFrame({"item_id": movies["movieId"].astype(str), "title": movies["title"],
-                              "category": [g[0] for g in genres], "tags": [tuple(g) for g in genres]})
-        inter = pd.DataFrame({"user_id": ratings["userId"].astype(str),
-                              "item_id": ratings["movieId"].astype(str), "rating": ratings["rating"],
-                              "timestamp": ratings["timestamp"].astype(float), "event": ""})
-        user_tags = pd.DataFrame({"user_id": tags["userId"].astype(str),
-                                  "item_id": tags["movieId"].astype(str),
-                                  "tag": tags["tag"], "timestamp": tags["timestamp"]})
-        return Dataset.from_frames("movielens", inter, items, user_tags)
     return load_demo("movielens")
 
 

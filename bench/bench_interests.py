@@ -116,7 +116,8 @@ def bench_user_tags(dataset: Dataset, enc: Any, vectors: np.ndarray, index: Hnsw
     n_skipped = 0
     for user, frame in tags.groupby(tags["user_id"].astype(str), sort=True):
         words = list(dict.fromkeys(str(t).strip() for t in frame["tag"] if str(t).strip()))
-        tagged = {dataset.item_index[str(i)] for i in frame["item_id"].astype(str) if str(i) in dataset.item_index}
+        ids = [str(i) for i in frame["item_id"]]
+        tagged = {dataset.item_index[i] for i in ids if i in dataset.item_index}
         rated = inter[(inter["user_id"] == user) & (inter["rating"] >= 4.0)]
         relevant = set(rated["item_idx"].astype(int)) - tagged
         if not words or len(relevant) < 5:
@@ -181,7 +182,8 @@ def _markdown(result: dict[str, Any]) -> str:
     for name in ("whole_text", "single", "multi"):
         s = q[name]
         target = "baseline" if name == "whole_text" else f">= {TARGET_PRECISION} and > whole_text"
-        lines.append(f"| {name} | {s['all']:.3f} | {s['zh']:.3f} | {s['en']:.3f} | {s['mixed']:.3f} | {target} |")
+        figures = " | ".join(f"{s[key]:.3f}" for key in ("all", "zh", "en", "mixed"))
+        lines.append(f"| {name} | {figures} | {target} |")
     u = result["user_tags"]
     if u.get("n_users"):
         lines += [
@@ -212,7 +214,8 @@ def _markdown(result: dict[str, Any]) -> str:
     for r in result["queries"]["per_query"]:
         tags = " ".join(r["tags"]).replace("|", "/")
         lines.append(
-            f"| {r['id']} | {r['text'].replace('|', '/')} | {tags} | {r['whole_text']:.1f} | {r['single']:.1f} | {r['multi']:.1f} |"
+            f"| {r['id']} | {r['text'].replace('|', '/')} | {tags} | "
+            f"{r['whole_text']:.1f} | {r['single']:.1f} | {r['multi']:.1f} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -235,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     s = queries["summary"]
     result: dict[str, Any] = {
         "command": "python -m bench.bench_interests " + " ".join(argv if argv is not None else sys.argv[1:]),
-        "machine": f"{platform.machine()} {platform.processor() or ''} python {platform.python_version()}".strip(),
+        "machine": f"{platform.machine()} {platform.system()} python {platform.python_version()}",
         "date": time.strftime("%Y-%m-%d %H:%M"),
         "figures": {
             "genre_precision_at_10_whole_text": {"value": s["whole_text"]["all"], "target": "baseline"},

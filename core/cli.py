@@ -139,17 +139,17 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
 def _add_ingest(sub: Any) -> None:
     """Register ``ingest``."""
-    p = sub.add_parser("ingest", help="load and validate an interaction file (+ item file); print a JSON report")
-    p.add_argument("interactions", help="interaction file: CSV/TSV/any delimiter, Parquet, JSON Lines, RecBole .inter")
-    p.add_argument("--items", default=None, help="item metadata file (id, title, description, tags, category)")
+    p = sub.add_parser("ingest", help="load and validate an interaction file (+ items); print a JSON report")
+    p.add_argument("interactions", help="CSV/TSV/any delimiter, Parquet, JSON Lines or RecBole .inter file")
+    p.add_argument("--items", default=None, help="item file (id, title, description, tags, category)")
     p.add_argument("--map", action="append", default=[], metavar="ROLE=COLUMN",
-                   help="override the guessed interaction column for a role: user, item, rating, timestamp, event")
+                   help="override a guessed interaction column: user, item, rating, timestamp, event")
     p.add_argument("--item-map", action="append", default=[], metavar="ROLE=COLUMN",
                    help="override an item column: item, title, description, tags, genres, category, year")
     p.add_argument("--name", default="", help="dataset name (default: the file path)")
     p.add_argument("--pseudonymise-env", default="", metavar="VAR",
-                   help="replace user ids by HMAC-SHA256 keyed with the value of this environment variable")
-    p.add_argument("--rejected", default="", metavar="CSV", help="also write the rejected rows to this CSV file")
+                   help="replace user ids by HMAC-SHA256 keyed with this environment variable's value")
+    p.add_argument("--rejected", default="", metavar="CSV", help="also write the rejected rows to this CSV")
     p.set_defaults(func=_cmd_ingest)
 
 
@@ -398,9 +398,72 @@ def _add_recommend(sub: Any) -> None:
     p.set_defaults(func=_cmd_recommend)
 
 
+# --- interests (issue 4) ---------------------------------------------------------------------------
+
+
+def _cmd_interests(args: argparse.Namespace) -> int:
+    """Decompose typed interests (and optionally a user's history interests) and print the profile as JSON."""
+    from core.demo import load_demo
+    from core.engine import Engine
+    from core.history import combine, history_interests
+    from core.interests import rank, score_items
+    from core.progress import cli_progress
+
+    if not args.text.strip() and args.user is None:
+        return fail("type some interests, e.g. python -m core interests \"我喜欢科幻电影，不要恐怖片\"")
+    dataset = load_demo(args.data)
+    if args.user is not None and str(args.user) not in dataset.user_index:
+        return fail(f"user {args.user!r} does not appear in the {args.data} interactions")
+    engine = Engine(dataset, args.model)
+    engine.prepare(None if args.quiet else cli_progress("prepare"), channels=False)
+    knobs = {"temperature": args.temperature, "diversity": args.diversity, "max_tags": args.max_tags}
+    profile = engine.decompose(args.text, **knobs) if args.text.strip() else None
+    if args.user is not None:
+        hist = history_interests(dataset, engine.item_vectors, str(args.user), documents=engine.documents)
+        profile = combine(profile, hist, args.alpha, text=args.text)
+    assert profile is not None
+    payload = profile.as_dict()
+    payload["dataset"] = args.data
+    if args.user is not None:
+        payload["user"] = str(args.user)
+        for tag in payload["tags"]:
+            if "medoid_item" in tag:
+                tag["medoid_title"] = dataset.titles([dataset.item_index[tag["medoid_item"]]])[0]
+    if args.top > 0:
+        scores = score_items(profile, engine.item_vectors, args.mode, engine.item_index)
+        payload["mode"] = args.mode
+        payload["items"] = [
+            {"item_id": str(dataset.item_ids[i]), "title": dataset.titles([i])[0],
+             "category": str(dataset.items["category"].iat[i]), "score": round(float(scores[i]), 6)}
+            for i in rank(scores, args.top).tolist()
+        ]
+    emit_json(payload)
+    return 0
+
+
+def _add_interests(sub: Any) -> None:
+    """Register ``interests``."""
+    from core.embedding import DEFAULT_MODEL
+
+    p = sub.add_parser("interests", help="decompose typed interests into weighted tags (JSON)")
+    p.add_argument("text", help="typed interests, Chinese, English or mixed (may be '' with --user)")
+    p.add_argument("--data", default="movielens", choices=["movielens", "bilingual"], help="demo dataset")
+    p.add_argument("--temperature", type=float, default=0.15, help="softmax temperature of the weights")
+    p.add_argument("--diversity", type=float, default=0.3, help="MMR diversity in [0, 1]")
+    p.add_argument("--max-tags", type=int, default=8, help="at most this many tags")
+    p.add_argument("--user", default=None, help="also mix in this user's history interests")
+    p.add_argument("--alpha", type=float, default=0.5, help="history share of the positive weight (--user)")
+    p.add_argument("--top", type=int, default=0, help="also list the top N items of the composed profile")
+    p.add_argument("--mode", default="single", choices=["single", "multi"], help="composition for --top")
+    p.add_argument("--model", default=DEFAULT_MODEL, help="text encoder (default use-m3)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
+    p.set_defaults(func=_cmd_interests)
+
+
 # --- registry ------------------------------------------------------------------------------------
 
 COMMANDS: list[Callable[[Any], None]] = [_add_ingest, _add_embed, _add_evaluate, _add_tune, _add_recommend]
+COMMANDS.append(_add_interests)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -116,7 +116,11 @@ class Problem:
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly form (``ref_row`` only when set)."""
         out: dict[str, Any] = {
-            "row": self.row, "column": self.column, "value": self.value, "reason": self.reason, "code": self.code,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "reason": self.reason,
+            "code": self.code,
         }
         if self.ref_row is not None:
             out["ref_row"] = self.ref_row
@@ -171,9 +175,15 @@ class LoadReport:
     def summary(self, with_problems: bool = True) -> dict[str, Any]:
         """JSON-friendly summary (what the CLI prints and ``Dataset.meta`` keeps)."""
         out: dict[str, Any] = {
-            "file": self.name, "kind": self.kind, "file_format": self.file_format, "encoding": self.encoding,
-            "delimiter": self.delimiter, "mapping": dict(self.mapping), "rows_total": self.rows_total,
-            "rows_loaded": self.rows_loaded, "rows_rejected": self.rows_rejected,
+            "file": self.name,
+            "kind": self.kind,
+            "file_format": self.file_format,
+            "encoding": self.encoding,
+            "delimiter": self.delimiter,
+            "mapping": dict(self.mapping),
+            "rows_total": self.rows_total,
+            "rows_loaded": self.rows_loaded,
+            "rows_rejected": self.rows_rejected,
             "problem_counts": self.problem_counts(),
         }
         if with_problems:
@@ -189,7 +199,7 @@ class RawTable:
     """A parsed file before mapping: every cell a string (no NA), plus where each row came from."""
 
     name: str
-    frame: pd.DataFrame
+    table: pa.Table  # every column a string column without nulls, named as ``columns``
     encoding: str
     delimiter: str | None
     file_format: str
@@ -200,16 +210,31 @@ class RawTable:
     plain: bool = False  # True when no cell can have surrounding whitespace (lets validation skip trimming)
     _lines: np.ndarray | None = field(default=None, repr=False)
     _line_source: Callable[[], np.ndarray] | None = field(default=None, repr=False)
+    _frame: pd.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The parsed rows as a pandas frame of strings (built on first use; validation uses ``table``)."""
+        if self._frame is None:
+            frame: pd.DataFrame = self.table.to_pandas()
+            frame.columns = pd.Index(self.columns, dtype=object)
+            self._frame = frame
+        return self._frame
 
     @property
     def columns(self) -> list[str]:
         """Column names (RecBole type suffixes stripped)."""
-        return [str(c) for c in self.frame.columns]
+        return [str(c) for c in self.table.column_names]
+
+    @property
+    def n_rows(self) -> int:
+        """Rows parsed into ``table`` (malformed records excluded)."""
+        return int(self.table.num_rows)
 
     @property
     def rows_total(self) -> int:
         """Records in the file: parsed rows plus malformed ones."""
-        return len(self.frame) + len(self.parse_problems)
+        return self.n_rows + len(self.parse_problems)
 
     def line_numbers(self) -> np.ndarray:
         """1-based line number (or pseudo line) of each row of ``frame`` (computed on first use)."""
@@ -217,8 +242,8 @@ class RawTable:
             lines: np.ndarray | None = None
             if self._line_source is not None:
                 lines = self._line_source()
-            if lines is None or len(lines) != len(self.frame):
-                lines = np.arange(2, len(self.frame) + 2, dtype=np.int64)
+            if lines is None or len(lines) != self.n_rows:
+                lines = np.arange(2, self.n_rows + 2, dtype=np.int64)
             self._lines = lines.astype(np.int64)
         return self._lines
 
@@ -239,7 +264,6 @@ _BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xd8\xff", "a JPEG image"),
     (b"SQLite format 3", "an SQLite database"),
 )
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
 _CJK_RE = re.compile(r"[\u2000-\u206f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _RECBOLE_RE = re.compile(r"^\s*(.+?)\s*:\s*(token_seq|float_seq|token|float)\s*$", re.IGNORECASE)
@@ -324,8 +348,13 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
 def _check_text_like(text: str, name: str) -> None:
     """Refuse text that is mostly control characters (binary garbage that happened to decode)."""
     sample = text[:100_000]
-    bad = len(_CONTROL_RE.findall(sample))
-    if "\x00" in sample or bad > max(2, 0.01 * len(sample)):
+    if "\x00" in sample:
+        raise IngestError(f"{name}: looks like a binary file, not a text table", "binary_file", name=name)
+    # control characters are single bytes in UTF-8 (never inside a multi-byte sequence): count them fast
+    codes = np.frombuffer(sample.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    control = (codes < 32) & (codes != 9) & (codes != 10) & (codes != 13) & (codes != 12)
+    bad = int(control.sum()) + int((codes == 127).sum()) + sample.count("\ufffd")
+    if bad > max(2, 0.01 * len(sample)):
         raise IngestError(f"{name}: looks like a binary file, not a text table", "binary_file", name=name)
 
 
@@ -347,7 +376,9 @@ def read_table(source: Source, name: str = "") -> RawTable:
         raise IngestError(f"{label}: too large to load in memory", "too_large", name=label) from exc
     except Exception as exc:  # any parser failure becomes one readable error
         detail = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc).__name__
-        raise IngestError(f"{label}: could not be read as a table ({detail})", "unreadable", name=label) from exc
+        raise IngestError(
+            f"{label}: could not be read as a table ({detail})", "unreadable", name=label
+        ) from exc
 
 
 def _parse_bytes(data: bytes, name: str) -> RawTable:
@@ -358,7 +389,9 @@ def _parse_bytes(data: bytes, name: str) -> RawTable:
         return _read_parquet(data, name)
     for magic, what in _BINARY_SIGNATURES:
         if data.startswith(magic):
-            raise IngestError(f"{name}: this is {what}, not a text table", "binary_file", name=name, what=what)
+            raise IngestError(
+                f"{name}: this is {what}, not a text table", "binary_file", name=name, what=what
+            )
     text, encoding = _decode(data, name)
     _check_text_like(text, name)
     stripped = text.lstrip()
@@ -368,7 +401,8 @@ def _parse_bytes(data: bytes, name: str) -> RawTable:
         table = _read_json(text, name, encoding, force=ext in (".jsonl", ".ndjson", ".json"))
         if table is not None:
             return table
-    return _read_delimited(text, name, encoding, ext)
+    utf8 = data[3:] if encoding == "utf-8-sig" else data if encoding == "utf-8" else None
+    return _read_delimited(text, name, encoding, ext, utf8)
 
 
 # --- delimited text -------------------------------------------------------------------------------
@@ -479,13 +513,13 @@ def _csv_line_numbers(text: str, delimiter: str, header: bool) -> np.ndarray:
     return arr[1:] if header else arr
 
 
-def _arrow_frame(table: pa.Table, names: list[str]) -> pd.DataFrame:
-    frame = table.rename_columns(names).to_pandas()
-    frame.columns = pd.Index(names, dtype=object)
-    return frame
+def _named(table: pa.Table, names: list[str]) -> pa.Table:
+    """Give the (c0, c1, ...) columns their cleaned names, one contiguous chunk each."""
+    return pa.table({name: table.column(i).combine_chunks() for i, name in enumerate(names)})
 
 
-def _read_delimited(text: str, name: str, encoding: str, ext: str) -> RawTable:
+def _read_delimited(text: str, name: str, encoding: str, ext: str, utf8: bytes | None = None) -> RawTable:
+    """Delimited text; ``utf8`` is the file's own UTF-8 bytes when it was UTF-8 (saves re-encoding)."""
     lead = re.match(r"(?:[ \t\f\v]*\r?\n)*", text)
     offset = lead.group().count("\n") if lead else 0
     if offset:
@@ -509,9 +543,11 @@ def _read_delimited(text: str, name: str, encoding: str, ext: str) -> RawTable:
         recbole = False
     else:
         names, seq, recbole = _clean_header(header_fields)
-    file_format = "recbole" if recbole or ext in (".inter", ".item") else ("tsv" if delimiter == "\t" else "csv")
+    file_format = (
+        "recbole" if recbole or ext in (".inter", ".item") else ("tsv" if delimiter == "\t" else "csv")
+    )
     has_quote = '"' in text
-    data = text.encode("utf-8")
+    data = utf8 if utf8 is not None and not offset and delimiter != "::" else text.encode("utf-8")
     n_cols = len(names)
 
     bad_rows: list[Any] = []
@@ -526,31 +562,54 @@ def _read_delimited(text: str, name: str, encoding: str, ext: str) -> RawTable:
         table = pacsv.read_csv(
             io.BytesIO(data),
             read_options=pacsv.ReadOptions(column_names=col_names, skip_rows=0 if headerless else 1),
-            parse_options=pacsv.ParseOptions(delimiter=parse_delim, quote_char='"', double_quote=True,
-                                             newlines_in_values=has_quote, invalid_row_handler=_on_invalid),
-            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(col_names, pa.large_string()),
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+            parse_options=pacsv.ParseOptions(
+                delimiter=parse_delim,
+                quote_char='"',
+                double_quote=True,
+                newlines_in_values=has_quote,
+                invalid_row_handler=_on_invalid,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(col_names, pa.large_string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
         )
     except (pa.ArrowException, ValueError, OverflowError):
         table = None
     if table is None or bad_rows:
-        return _read_delimited_python(text, name, encoding, delimiter, parse_delim, names, seq, headerless,
-                                      file_format, offset)
+        return _read_delimited_python(
+            text, name, encoding, delimiter, parse_delim, names, seq, headerless, file_format, offset
+        )
     if table.num_rows == 0:
         raise IngestError(f"{name}: has a header but no data rows", "no_rows", name=name)
     if has_quote and text.count('"') % 2:
         _check_unclosed_quote(text, name, parse_delim, offset)
-    frame = _arrow_frame(table, names)
+    frame = _named(table, names)
 
     def _lines() -> np.ndarray:
         if has_quote:
             return _csv_line_numbers(text, parse_delim, not headerless) + offset
         return _plain_line_numbers(data, not headerless) + offset
 
-    plain = text.isascii() and " " not in text and "\x0b" not in text and "\x0c" not in text and (
-        parse_delim == "\t" or "\t" not in text)
-    return RawTable(name=name, frame=frame, encoding=encoding, delimiter=delimiter, file_format=file_format,
-                    seq_columns=seq, headerless=headerless, plain=plain, _line_source=_lines)
+    plain = (
+        text.isascii()
+        and " " not in text
+        and "\x0b" not in text
+        and "\x0c" not in text
+        and (parse_delim == "\t" or "\t" not in text)
+    )
+    return RawTable(
+        name=name,
+        table=frame,
+        encoding=encoding,
+        delimiter=delimiter,
+        file_format=file_format,
+        seq_columns=seq,
+        headerless=headerless,
+        plain=plain,
+        _line_source=_lines,
+    )
 
 
 def _check_unclosed_quote(text: str, name: str, delimiter: str, offset: int) -> None:
@@ -566,15 +625,27 @@ def _check_unclosed_quote(text: str, name: str, delimiter: str, offset: int) -> 
         pass
     start, rec = last
     ends_open = not text.rstrip("\r\n").endswith('"')
-    if any("\n" in cell for cell in rec) and ends_open or prev - start > 1000:
+    if (any("\n" in cell for cell in rec) and ends_open) or prev - start > 1000:
         line = start + offset
-        raise IngestError(f"{name}: line {line}: a quote (\") opens a field that is never closed", "unclosed_quote",
-                          name=name, line=line)
+        raise IngestError(
+            f'{name}: line {line}: a quote (") opens a field that is never closed',
+            "unclosed_quote",
+            name=name,
+            line=line,
+        )
 
 
 def _read_delimited_python(
-    text: str, name: str, encoding: str, delimiter: str, parse_delim: str, names: list[str],
-    seq: frozenset[str], headerless: bool, file_format: str, offset: int,
+    text: str,
+    name: str,
+    encoding: str,
+    delimiter: str,
+    parse_delim: str,
+    names: list[str],
+    seq: frozenset[str],
+    headerless: bool,
+    file_format: str,
+    offset: int,
 ) -> RawTable:
     """Slow, forgiving parse with the csv module: exact line numbers, malformed rows become problems."""
     n_cols = len(names)
@@ -607,7 +678,10 @@ def _read_delimited_python(
     except csv.Error as exc:
         line = prev + 1 + offset
         raise IngestError(
-            f"{name}: line {line} cannot be parsed ({exc}); is a quote left open?", "malformed", name=name, line=line
+            f"{name}: line {line} cannot be parsed ({exc}); is a quote left open?",
+            "malformed",
+            name=name,
+            line=line,
         ) from exc
     if not rows and not problems:
         raise IngestError(f"{name}: has a header but no data rows", "no_rows", name=name)
@@ -615,16 +689,25 @@ def _read_delimited_python(
         _check_unclosed_quote(text, name, parse_delim, offset)
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in range(n_cols)]
     table = pa.table({f"c{i}": pa.array(list(col), pa.large_string()) for i, col in enumerate(columns)})
-    frame = _arrow_frame(table, names)
+    frame = _named(table, names)
     rejected = None
     if problems:
         rejected = pd.DataFrame(bad_cells, columns=pd.Index(names, dtype=object), dtype=object)
         rejected["raw"] = [m[0] for m in bad_meta]
         rejected["line"] = [m[1] for m in bad_meta]
         rejected["reason"] = [m[2] for m in bad_meta]
-    return RawTable(name=name, frame=frame, encoding=encoding, delimiter=delimiter, file_format=file_format,
-                    seq_columns=seq, parse_problems=problems, parse_rejected=rejected, headerless=headerless,
-                    _lines=np.asarray(lines, dtype=np.int64))
+    return RawTable(
+        name=name,
+        table=frame,
+        encoding=encoding,
+        delimiter=delimiter,
+        file_format=file_format,
+        seq_columns=seq,
+        parse_problems=problems,
+        parse_rejected=rejected,
+        headerless=headerless,
+        _lines=np.asarray(lines, dtype=np.int64),
+    )
 
 
 # --- Parquet, JSON, frames ------------------------------------------------------------------------
@@ -679,9 +762,10 @@ def _table_from_arrow(table: pa.Table, name: str, encoding: str, file_format: st
     if table.num_rows == 0:
         raise IngestError(f"{name}: has columns but no rows", "no_rows", name=name)
     cols = {f"c{i}": _arrow_to_str(table.column(i)) for i in range(table.num_columns)}
-    frame = _arrow_frame(pa.table(cols), names)
-    return RawTable(name=name, frame=frame, encoding=encoding, delimiter=None, file_format=file_format,
-                    seq_columns=seq)
+    frame = _named(pa.table(cols), names)
+    return RawTable(
+        name=name, table=frame, encoding=encoding, delimiter=None, file_format=file_format, seq_columns=seq
+    )
 
 
 def _read_parquet(data: bytes, name: str) -> RawTable:
@@ -690,8 +774,9 @@ def _read_parquet(data: bytes, name: str) -> RawTable:
     try:
         table = pq.read_table(io.BytesIO(data))
     except (pa.ArrowException, OSError, ValueError) as exc:
-        raise IngestError(f"{name}: is not a readable Parquet file ({str(exc)[:120]})", "unreadable",
-                          name=name) from exc
+        raise IngestError(
+            f"{name}: is not a readable Parquet file ({str(exc)[:120]})", "unreadable", name=name
+        ) from exc
     if table.num_columns == 0:
         raise IngestError(f"{name}: the Parquet file has no columns", "no_rows", name=name)
     return _table_from_arrow(table, name, "binary", "parquet")
@@ -703,8 +788,9 @@ def _table_from_frame(df: pd.DataFrame, name: str) -> RawTable:
     try:
         table = pa.Table.from_pandas(df.reset_index(drop=True), preserve_index=False)
     except (pa.ArrowException, TypeError, ValueError):
-        table = pa.table({str(c): pa.array([_py_to_str(v) for v in df[c].tolist()], pa.large_string())
-                          for c in df.columns})
+        table = pa.table(
+            {str(c): pa.array([_py_to_str(v) for v in df[c].tolist()], pa.large_string()) for c in df.columns}
+        )
     return _table_from_arrow(table, name, "n/a", "frame")
 
 
@@ -729,8 +815,11 @@ def _read_json(text: str, name: str, encoding: str, force: bool) -> RawTable | N
                 return None
             raise IngestError(f"{name}: is not valid JSON ({exc})", "unreadable", name=name) from exc
         if not isinstance(doc, list) or not all(isinstance(r, dict) for r in doc):
-            raise IngestError(f"{name}: a JSON file must be an array of objects or one object per line",
-                              "unreadable", name=name)
+            raise IngestError(
+                f"{name}: a JSON file must be an array of objects or one object per line",
+                "unreadable",
+                name=name,
+            )
         if not doc:
             raise IngestError(f"{name}: the JSON array is empty", "no_rows", name=name)
         names, cells = _records_to_table(doc)
@@ -763,29 +852,58 @@ def _read_json(text: str, name: str, encoding: str, force: bool) -> RawTable | N
     if not records:
         raise IngestError(f"{name}: no line is a JSON object", "unreadable", name=name)
     names, cells = _records_to_table(records)
-    return _json_raw(name, encoding, "jsonl", names, cells, np.asarray(lines_list, np.int64), problems, bad_raw)
+    return _json_raw(
+        name, encoding, "jsonl", names, cells, np.asarray(lines_list, np.int64), problems, bad_raw
+    )
 
 
-def _json_raw(name: str, encoding: str, fmt: str, names: list[str], cells: list[list[str]], lines: np.ndarray,
-              problems: list[Problem], bad_raw: list[tuple[str, int]]) -> RawTable:
+def _json_raw(
+    name: str,
+    encoding: str,
+    fmt: str,
+    names: list[str],
+    cells: list[list[str]],
+    lines: np.ndarray,
+    problems: list[Problem],
+    bad_raw: list[tuple[str, int]],
+) -> RawTable:
     clean, seq, _ = _clean_header(names)
     table = pa.table({f"c{i}": pa.array(col, pa.large_string()) for i, col in enumerate(cells)})
-    frame = _arrow_frame(table, clean)
+    frame = _named(table, clean)
     rejected = None
     if problems:
         rejected = pd.DataFrame({c: [""] * len(bad_raw) for c in clean}, dtype=object)
         rejected["raw"] = [b[0] for b in bad_raw]
         rejected["line"] = [b[1] for b in bad_raw]
         rejected["reason"] = REASONS["bad_json"]
-    return RawTable(name=name, frame=frame, encoding=encoding, delimiter=None, file_format=fmt, seq_columns=seq,
-                    parse_problems=problems, parse_rejected=rejected, _lines=lines)
+    return RawTable(
+        name=name,
+        table=frame,
+        encoding=encoding,
+        delimiter=None,
+        file_format=fmt,
+        seq_columns=seq,
+        parse_problems=problems,
+        parse_rejected=rejected,
+        _lines=lines,
+    )
 
 
 # --- column mapping -------------------------------------------------------------------------------
 
 ROLES: dict[str, tuple[str, ...]] = {
     "interactions": ("user", "item", "rating", "timestamp", "event"),
-    "items": ("item", "title", "description", "tags", "genres", "category", "year", "title_en", "description_en"),
+    "items": (
+        "item",
+        "title",
+        "description",
+        "tags",
+        "genres",
+        "category",
+        "year",
+        "title_en",
+        "description_en",
+    ),
     "user_tags": ("user", "item", "tag", "timestamp"),
 }
 """Roles each kind of file can map, in display order."""
@@ -796,39 +914,34 @@ REQUIRED_ROLES: dict[str, tuple[str, ...]] = {
     "user_tags": ("user", "item", "tag"),
 }
 
-_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "user": ("user", "users", "userid", "uid", "username", "visitor", "visitorid", "customer", "customerid",
-             "member", "memberid", "buyer", "buyerid", "reviewer", "reviewerid", "account", "accountid",
-             "用户", "用户id", "用户编号", "用户名", "用户号", "会员", "会员id", "客户", "客户id", "顾客", "买家"),
-    "item": ("item", "items", "itemid", "iid", "movie", "movieid", "film", "filmid", "product", "productid",
-             "asin", "sku", "goods", "goodsid", "article", "articleid", "track", "trackid", "song", "songid",
-             "book", "bookid", "isbn", "video", "videoid", "content", "contentid", "itemcode",
-             "物品", "物品id", "物品编号", "商品", "商品id", "商品编号", "电影", "电影id", "电影编号", "影片",
-             "影片id", "歌曲", "歌曲id", "图书", "图书id", "书籍", "视频", "视频id", "内容", "内容id", "项目",
-             "项目id", "条目", "条目id"),
-    "rating": ("rating", "ratings", "score", "weight", "stars", "star", "rate", "count", "playcount",
-               "plays", "clicks", "rank", "评分", "分数", "打分", "得分", "权重", "星级", "评级", "次数"),
-    "timestamp": ("timestamp", "time", "ts", "date", "datetime", "timestamps", "created", "createdat",
-                  "eventtime", "unixreviewtime", "ratingtime", "time_stamp", "时间", "日期", "时间戳",
-                  "评分时间", "交互时间", "创建时间", "行为时间", "发生时间"),
-    "event": ("event", "events", "eventtype", "action", "actiontype", "behavior", "behaviour", "behaviortype",
-              "behaviourtype", "interaction", "interactiontype", "type", "行为", "行为类型", "事件",
-              "事件类型", "操作", "操作类型", "交互类型"),
-    "title": ("title", "name", "movietitle", "itemname", "itemtitle", "productname", "productitle",
-              "booktitle", "songname", "标题", "名称", "片名", "电影名", "电影名称", "名字", "商品名称",
-              "商品名", "物品名称", "物品名", "书名", "歌名", "中文标题", "中文名"),
-    "description": ("description", "desc", "summary", "overview", "plot", "synopsis", "abstract", "text",
-                    "简介", "描述", "介绍", "剧情", "摘要", "内容简介", "剧情简介", "中文简介"),
-    "tags": ("tags", "tag", "labels", "label", "keywords", "keyword", "标签", "关键词", "关键字"),
-    "genres": ("genres", "genre", "类型", "题材", "体裁", "风格"),
-    "category": ("category", "categories", "cat", "class", "section", "类别", "分类", "类目", "品类", "栏目"),
-    "year": ("year", "releaseyear", "年份", "年代", "上映年份", "出版年份", "发行年份"),
-    "title_en": ("titleen", "englishtitle", "entitle", "titleenglish", "英文标题", "英文名", "英文名称",
-                 "英文片名"),
-    "description_en": ("descriptionen", "descen", "englishdescription", "descriptionenglish", "英文简介",
-                       "英文描述", "英文介绍"),
-    "tag": ("tag", "tags", "text", "label", "标签", "内容"),
+# Normalised column names (see _norm: lower case, no spaces/underscores/dashes) per role, best first.
+_SYNONYM_WORDS: dict[str, str] = {
+    "user": "user users userid uid username visitor visitorid customer customerid member memberid buyer "
+    "buyerid reviewer reviewerid account accountid 用户 用户id 用户编号 用户名 用户号 会员 会员id 客户 "
+    "客户id 顾客 买家",
+    "item": "item items itemid iid movie movieid film filmid product productid asin sku goods goodsid "
+    "article articleid track trackid song songid book bookid isbn video videoid content contentid "
+    "itemcode 物品 物品id 物品编号 商品 商品id 商品编号 电影 电影id 电影编号 影片 影片id 歌曲 歌曲id "
+    "图书 图书id 书籍 视频 视频id 内容 内容id 项目 项目id 条目 条目id",
+    "rating": "rating ratings score weight stars star rate count playcount plays clicks rank 评分 分数 "
+    "打分 得分 权重 星级 评级 次数",
+    "timestamp": "timestamp time ts date datetime timestamps created createdat eventtime unixreviewtime "
+    "ratingtime 时间 日期 时间戳 评分时间 交互时间 创建时间 行为时间 发生时间",
+    "event": "event events eventtype action actiontype behavior behaviour behaviortype behaviourtype "
+    "interaction interactiontype type 行为 行为类型 事件 事件类型 操作 操作类型 交互类型",
+    "title": "title name movietitle itemname itemtitle productname producttitle booktitle songname 标题 "
+    "名称 片名 电影名 电影名称 名字 商品名称 商品名 物品名称 物品名 书名 歌名 中文标题 中文名",
+    "description": "description desc summary overview plot synopsis abstract text 简介 描述 介绍 剧情 "
+    "摘要 内容简介 剧情简介 中文简介",
+    "tags": "tags tag labels label keywords keyword 标签 关键词 关键字",
+    "genres": "genres genre 类型 题材 体裁 风格",
+    "category": "category categories cat class section 类别 分类 类目 品类 栏目",
+    "year": "year releaseyear 年份 年代 上映年份 出版年份 发行年份",
+    "title_en": "titleen englishtitle entitle titleenglish 英文标题 英文名 英文名称 英文片名",
+    "description_en": "descriptionen descen englishdescription descriptionenglish 英文简介 英文描述 英文介绍",
+    "tag": "tag tags text label 标签 内容",
 }
+_SYNONYMS: dict[str, tuple[str, ...]] = {role: tuple(words.split()) for role, words in _SYNONYM_WORDS.items()}
 
 _KIND_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     # short names that are only unambiguous in one kind of file
@@ -854,7 +967,7 @@ def _norm(name: str) -> str:
 
 
 def guess_mapping(columns: list[str], kind: Literal["interactions", "items", "user_tags"]) -> dict[str, str]:
-    """Guess role -> column from common English and Chinese column names (exact names first, then suffixes)."""
+    """Guess role -> column from common English and Chinese names (exact names first, then suffixes)."""
     if kind not in ROLES:
         raise ValueError(f"unknown kind {kind!r}; expected one of {sorted(ROLES)}")
     roles = ROLES[kind]
@@ -885,15 +998,22 @@ def guess_mapping(columns: list[str], kind: Literal["interactions", "items", "us
     return mapping
 
 
-def resolve_mapping(raw: RawTable, kind: Kind, mapping: Mapping[str, str | None] | None = None) -> dict[str, str]:
-    """The guessed mapping with the caller's overrides applied (a role set to ""/None is unmapped); checked."""
+def resolve_mapping(
+    raw: RawTable, kind: Kind, mapping: Mapping[str, str | None] | None = None
+) -> dict[str, str]:
+    """The guessed mapping with the caller's overrides (a role set to ""/None is unmapped); checked."""
     columns = raw.columns
     final = guess_mapping(columns, kind)
     by_norm = {_norm(c): c for c in columns}
     for role, col in (mapping or {}).items():
         if role not in ROLES[kind]:
-            raise IngestError(f"{raw.name}: unknown role {role!r} for {kind}; roles are {', '.join(ROLES[kind])}",
-                              "unknown_role", name=raw.name, role=role, roles=", ".join(ROLES[kind]))
+            raise IngestError(
+                f"{raw.name}: unknown role {role!r} for {kind}; roles are {', '.join(ROLES[kind])}",
+                "unknown_role",
+                name=raw.name,
+                role=role,
+                roles=", ".join(ROLES[kind]),
+            )
         if col is None or str(col) == "":
             final.pop(role, None)
             continue
@@ -904,8 +1024,13 @@ def resolve_mapping(raw: RawTable, kind: Kind, mapping: Mapping[str, str | None]
             if alt not in columns:
                 raise IngestError(
                     f"{raw.name}: column {col!r} (mapped to {role}) is not in the file; columns are "
-                    f"{', '.join(columns)}", "unknown_column", name=raw.name, column=col, role=role,
-                    columns=", ".join(columns))
+                    f"{', '.join(columns)}",
+                    "unknown_column",
+                    name=raw.name,
+                    column=col,
+                    role=role,
+                    columns=", ".join(columns),
+                )
             col = str(alt)
         for other, other_col in list(final.items()):
             if other_col == col and other != role and other not in (mapping or {}):
@@ -914,15 +1039,25 @@ def resolve_mapping(raw: RawTable, kind: Kind, mapping: Mapping[str, str | None]
     seen: dict[str, str] = {}
     for role, col in final.items():
         if col in seen:
-            raise IngestError(f"{raw.name}: column {col!r} is mapped to both {seen[col]} and {role}",
-                              "mapping_conflict", name=raw.name, column=col, role=role, other=seen[col])
+            raise IngestError(
+                f"{raw.name}: column {col!r} is mapped to both {seen[col]} and {role}",
+                "mapping_conflict",
+                name=raw.name,
+                column=col,
+                role=role,
+                other=seen[col],
+            )
         seen[col] = role
     for role in REQUIRED_ROLES[kind]:
         if role not in final:
             raise IngestError(
                 f"{raw.name}: no {role} column found (columns are: {', '.join(columns)}); name it e.g. "
-                f"{' / '.join(_SYNONYMS[role][:3])} / {_SYNONYMS[role][-1]} or choose it in the column mapping",
-                "missing_column", name=raw.name, role=role, columns=", ".join(columns))
+                f"{' / '.join(_SYNONYMS[role][:3])} / {_SYNONYMS[role][-1]} or choose it in the mapping",
+                "missing_column",
+                name=raw.name,
+                role=role,
+                columns=", ".join(columns),
+            )
     return {role: final[role] for role in ROLES[kind] if role in final}
 
 
@@ -930,8 +1065,10 @@ def resolve_mapping(raw: RawTable, kind: Kind, mapping: Mapping[str, str | None]
 
 _NA_WORDS = ("", "nan", "null", "none", "na", "n/a", "#n/a", "<na>", "nil", "无", "空")
 _NA_TOKENS = pa.array(list(_NA_WORDS), pa.large_string())
-_NA_VARIANTS = pa.array(sorted({v for w in _NA_WORDS for v in (w, w.upper(), w.capitalize(), w.title())} | {"NaN"}),
-                        pa.large_string())
+_NA_VARIANTS = pa.array(
+    sorted({v for w in _NA_WORDS for v in (w, w.upper(), w.capitalize(), w.title())} | {"NaN"}),
+    pa.large_string(),
+)
 _EPOCH = pd.Timestamp("1970-01-01", tz="UTC")
 _CN_DATE_RE = re.compile(r"(\d{4})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*[日号]?\s*")
 _CN_TIME_RE = re.compile(r"(\d{1,2})\s*[时點点]\s*(?:(\d{1,2})\s*分)?\s*(?:(\d{1,2})\s*秒)?")
@@ -939,7 +1076,7 @@ _CN_TIME_RE = re.compile(r"(\d{1,2})\s*[时點点]\s*(?:(\d{1,2})\s*分)?\s*(?:(
 
 def _column(raw: RawTable, col: str) -> pa.Array:
     """A column of the raw table as one arrow string array without nulls."""
-    arr = pa.array(raw.frame[col])
+    arr = raw.table.column(col)
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     if not (pa.types.is_large_string(arr.type) or pa.types.is_string(arr.type)):
@@ -1046,16 +1183,23 @@ def _epoch_from_numbers(values: np.ndarray) -> np.ndarray:
         if np.all((month >= 1) & (month <= 12) & (day >= 1) & (day <= 31)):
             out = np.full(len(values), np.nan)
             mask = np.isfinite(values)
-            parsed = pd.to_datetime(pd.Series(values[mask].astype(np.int64).astype(str)), format="%Y%m%d",
-                                    errors="coerce", utc=True)
+            parsed = pd.to_datetime(
+                pd.Series(values[mask].astype(np.int64).astype(str)),
+                format="%Y%m%d",
+                errors="coerce",
+                utc=True,
+            )
             out[mask] = _seconds(parsed)
             return out
     if max(abs(low), abs(high)) < 1e11:  # all plain seconds (the usual case)
         return values.copy()
     magnitude = np.abs(values)
     with np.errstate(invalid="ignore"):
-        return np.where(magnitude < 1e11, values,
-                        np.where(magnitude < 1e14, values / 1e3, np.where(magnitude < 1e17, values / 1e6, values / 1e9)))
+        return np.where(
+            magnitude < 1e11,
+            values,
+            np.where(magnitude < 1e14, values / 1e3, np.where(magnitude < 1e17, values / 1e6, values / 1e9)),
+        )
 
 
 def _parse_timestamps(trimmed: pa.Array) -> tuple[np.ndarray, np.ndarray]:
@@ -1080,7 +1224,9 @@ class _Checks:
         self.n = n
         self.entries: list[tuple[np.ndarray, str, str, dict[str, Any], np.ndarray | None]] = []
 
-    def add(self, mask: np.ndarray, column: str, code: str, ref: np.ndarray | None = None, **params: Any) -> None:
+    def add(
+        self, mask: np.ndarray, column: str, code: str, ref: np.ndarray | None = None, **params: Any
+    ) -> None:
         if mask.any():
             self.entries.append((mask, column, code, params, ref))
 
@@ -1092,7 +1238,12 @@ class _Checks:
 
 
 def _finish(
-    raw: RawTable, kind: str, checks: _Checks, good: np.ndarray, frame: pd.DataFrame, mapping: dict[str, str],
+    raw: RawTable,
+    kind: str,
+    checks: _Checks,
+    good: np.ndarray,
+    frame: pd.DataFrame,
+    mapping: dict[str, str],
     hide: Callable[[str, list[str]], list[str]] | None = None,
 ) -> LoadReport:
     """Build the :class:`LoadReport`: problems sorted by line, rejected rows with line and joined reasons."""
@@ -1109,13 +1260,16 @@ def _finish(
             for j, i in enumerate(idx):
                 ref_line = int(lines[refs[j]]) if refs is not None else None
                 reason = REASONS[code].format(ref=ref_line, **params)
-                problems.append(Problem(int(lines[i]), column, values[j][:MAX_VALUE_CHARS], reason, code, ref_line))
+                problems.append(
+                    Problem(int(lines[i]), column, values[j][:MAX_VALUE_CHARS], reason, code, ref_line)
+                )
                 reasons.setdefault(int(i), []).append(reason)
     problems.sort(key=lambda p: p.row)
     parts: list[pd.DataFrame] = []
     if reasons:
         bad_idx = np.array(sorted(reasons), dtype=np.int64)
-        rej = raw.frame.iloc[bad_idx].astype(object).reset_index(drop=True)
+        rej = raw.table.take(pa.array(bad_idx)).to_pandas().astype(object)
+        rej.columns = pd.Index(raw.columns, dtype=object)
         if hide is not None:
             for col in rej.columns:
                 rej[col] = hide(str(col), [str(v) for v in rej[col]])
@@ -1131,14 +1285,38 @@ def _finish(
         rejected = rejected[front + [c for c in ("raw", "line", "reason") if c in rejected.columns]]
     else:
         rejected = pd.DataFrame(columns=pd.Index([*raw.columns, "line", "reason"], dtype=object))
-    return LoadReport(kind=kind, frame=frame, problems=problems, rejected=rejected, rows_total=raw.rows_total,
-                      encoding=raw.encoding, delimiter=raw.delimiter, file_format=raw.file_format,
-                      mapping=mapping, name=raw.name)
+    return LoadReport(
+        kind=kind,
+        frame=frame,
+        problems=problems,
+        rejected=rejected,
+        rows_total=raw.rows_total,
+        encoding=raw.encoding,
+        delimiter=raw.delimiter,
+        file_format=raw.file_format,
+        mapping=mapping,
+        name=raw.name,
+    )
+
+
+def _encode(arr: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """(int64 code of each row, the distinct values)."""
+    encoded = pc.dictionary_encode(arr)
+    return np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64), encoded.dictionary
 
 
 def _codes(arr: pa.Array) -> np.ndarray:
-    encoded = pc.dictionary_encode(arr)
-    return np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    return _encode(arr)[0]
+
+
+def _keep(arr: pa.Array, keep: pa.Array | None) -> pa.Array:
+    """The rows of ``arr`` selected by ``keep`` (``None`` = all of them, no copy)."""
+    return arr if keep is None else pc.filter(arr, keep)
+
+
+def _blank(n: int) -> pa.Array:
+    """``n`` empty strings."""
+    return pa.repeat(pa.scalar("", pa.large_string()), n)
 
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -1147,27 +1325,31 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 def _duplicates(keys: list[np.ndarray], candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rows (among ``candidates``) repeating an earlier candidate's key; and the earlier row of each.
 
-    Keys are int codes or floats (NaN equals NaN). A cheap 64-bit mix finds candidate collisions; only
-    those are compared exactly.
+    Keys are int codes or floats (NaN equals NaN). A cheap 64-bit mix of the keys is sorted to find
+    colliding values (usually none); only rows with a colliding mix are compared exactly.
     """
     n = len(keys[0])
     dup = np.zeros(n, dtype=bool)
     ref = np.zeros(n, dtype=np.int64)
-    idx = np.flatnonzero(candidates)
+    every = bool(candidates.all())
+    idx = np.arange(n) if every else np.flatnonzero(candidates)
     if len(idx) < 2:
         return dup, ref
     mixed = np.zeros(len(idx), dtype=np.uint64)
     for key in keys:
-        part = key[idx]
+        part = key if every else key[idx]
         if part.dtype.kind == "f":
-            part = np.where(np.isnan(part), np.inf, part + 0.0).view(np.uint64)  # NaN == NaN, -0.0 == 0.0
+            bits = np.where(np.isnan(part), np.inf, part + 0.0).view(np.uint64)  # NaN == NaN, -0.0 == 0.0
         else:
-            part = part.astype(np.int64).view(np.uint64)
-        mixed = (mixed ^ part) * _MIX
+            bits = part.astype(np.int64, copy=False).view(np.uint64)
+        mixed ^= bits
+        mixed *= _MIX
         mixed ^= mixed >> np.uint64(31)
-    maybe = pd.Index(mixed).duplicated(keep=False)
-    if not maybe.any():
+    ordered = np.sort(mixed)
+    same = ordered[1:] == ordered[:-1]
+    if not same.any():
         return dup, ref
+    maybe = np.isin(mixed, ordered[1:][same])
     sub_idx = idx[maybe]
     sub = pd.DataFrame({f"k{j}": key[sub_idx] for j, key in enumerate(keys)})
     group = sub.groupby(list(sub.columns), dropna=False, sort=False).ngroup().to_numpy()
@@ -1225,7 +1407,9 @@ def _known_array(known_items: Collection[str] | pd.Series | np.ndarray | pd.Inde
 
 
 def _frame(columns: dict[str, pa.Array | np.ndarray | list[Any]]) -> pd.DataFrame:
-    return pa.table({k: (v if isinstance(v, pa.Array) else pa.array(v)) for k, v in columns.items()}).to_pandas()
+    table = pa.table({k: (v if isinstance(v, pa.Array) else pa.array(v)) for k, v in columns.items()})
+    frame: pd.DataFrame = table.to_pandas()
+    return frame
 
 
 # --- loaders --------------------------------------------------------------------------------------
@@ -1249,12 +1433,14 @@ def load_interactions(
     """
     raw = read_table(source, name)
     roles = resolve_mapping(raw, "interactions", mapping)
-    n = len(raw.frame)
+    n = raw.n_rows
     checks = _Checks(n)
     user = _cells(raw, roles["user"])
     item = _cells(raw, roles["item"])
-    user_missing = _missing(user)
-    item_missing = _missing(item)
+    user_codes, user_dict = _encode(user)  # checks on ids run once per distinct id
+    item_codes, item_dict = _encode(item)
+    user_missing = _missing(user_dict)[user_codes]
+    item_missing = _missing(item_dict)[item_codes]
     checks.add(user_missing, roles["user"], "missing_id", role="user")
     checks.add(item_missing, roles["item"], "missing_id", role="item")
 
@@ -1286,49 +1472,57 @@ def load_interactions(
 
     event = _cells(raw, roles["event"]) if "event" in roles else None
     if known_items is not None:
-        unknown = ~_np_bool(pc.is_in(item, value_set=_known_array(known_items))) & ~item_missing
-        checks.add(unknown, roles["item"], "unknown_item")
+        known = _np_bool(pc.is_in(item_dict, value_set=_known_array(known_items)))[item_codes]
+        checks.add(~known & ~item_missing, roles["item"], "unknown_item")
 
     good = ~checks.bad()
-    keys = [_codes(user), _codes(item), timestamp]
+    keys = [user_codes, item_codes, timestamp]
     if event is not None:
-        keys.append(_codes(event))
+        keys.append(_encode(event)[0])
     dup, ref = _duplicates(keys, good)
     checks.add(dup, roles["user"], "duplicate", ref=ref)
     good &= ~dup
 
-    keep = pa.array(good)
-    users = pc.filter(user, keep)
+    keep = None if good.all() else pa.array(good)
+    users = _keep(user, keep)
     if pseudonymise_key is not None:
         users = pseudonymise_ids(users, pseudonymise_key)
     n_good = int(good.sum())
-    frame = _frame({
-        "user_id": users,
-        "item_id": pc.filter(item, keep),
-        "rating": rating[good],
-        "timestamp": timestamp[good],
-        "event": pc.filter(event, keep) if event is not None else pa.array([""] * n_good, pa.large_string()),
-    })
+    frame = _frame(
+        {
+            "user_id": users,
+            "item_id": _keep(item, keep),
+            "rating": rating[good],
+            "timestamp": timestamp[good],
+            "event": _keep(event, keep) if event is not None else _blank(n_good),
+        }
+    )
     hide = _hide_user(roles["user"], pseudonymise_key)
     return _finish(raw, "interactions", checks, good, frame, roles, hide)
 
 
-_TAG_SPLIT = r"\s*[|,;、，；]\s*"
+_TAG_SPLIT = r"[|,;、，；]"
+_TAG_SPLIT_WS = r"[|,;、，；\s]+"
 _TAG_PLACEHOLDERS = {"", "(no genres listed)", "none", "null", "nan", "n/a", "na", "-", "无"}
+_TAG_PLACEHOLDER_ARRAY = pa.array(sorted(_TAG_PLACEHOLDERS), pa.large_string())
 
 
 def _split_tags(arr: pa.Array, whitespace: bool) -> tuple[list[tuple[str, ...]], np.ndarray]:
     """Split tag strings on | , ; 、 ， ； (and spaces for RecBole token_seq), once per distinct string.
 
-    Returns (tag tuples of the distinct strings, code of each row into that list).
+    Returns (tag tuples of the distinct strings, code of each row into that list). Placeholders such as
+    "(no genres listed)" are dropped; repeated tags within one string are kept once.
     """
-    encoded = pc.dictionary_encode(pc.utf8_trim_whitespace(arr))
-    pattern = re.compile(r"\s*[|,;、，；\s]\s*" if whitespace else _TAG_SPLIT)
-    split: list[tuple[str, ...]] = []
-    for text in encoded.dictionary.to_pylist():
-        parts = [p.strip() for p in pattern.split(str(text))]
-        split.append(tuple(dict.fromkeys(p for p in parts if p.lower() not in _TAG_PLACEHOLDERS)))
-    return split, np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    codes, uniques = _encode(pc.utf8_trim_whitespace(arr))
+    lists = pc.split_pattern_regex(uniques, _TAG_SPLIT_WS if whitespace else _TAG_SPLIT)
+    parents = np.asarray(pc.list_parent_indices(lists).to_numpy(zero_copy_only=False), dtype=np.int64)
+    parts = pc.utf8_trim_whitespace(pc.list_flatten(lists))
+    keep = ~_np_bool(pc.is_in(pc.utf8_lower(parts), value_set=_TAG_PLACEHOLDER_ARRAY))
+    values = pc.filter(parts, pa.array(keep)).to_pylist()
+    bounds = np.searchsorted(parents[keep], np.arange(len(uniques) + 1))
+    pairs = zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
+    split = [tuple(dict.fromkeys(values[start:end])) for start, end in pairs]
+    return split, codes
 
 
 def load_items(
@@ -1344,7 +1538,7 @@ def load_items(
     roles = resolve_mapping(raw, "items", mapping)
     if "genres" not in roles and roles.get("category") in raw.seq_columns:
         roles["genres"] = roles.pop("category")  # RecBole "class:token_seq" is a genre list
-    n = len(raw.frame)
+    n = raw.n_rows
     checks = _Checks(n)
     item = _cells(raw, roles["item"])
     missing = _missing(item)
@@ -1353,12 +1547,12 @@ def load_items(
     dup, ref = _duplicates([codes], ~missing)
     checks.add(dup, roles["item"], "duplicate_item", ref=ref)
     good = ~checks.bad()
-    keep = pa.array(good)
+    keep = None if good.all() else pa.array(good)
 
     def text(role: str) -> pa.Array | None:
-        return pc.filter(_cells(raw, roles[role]), keep) if role in roles else None
+        return _keep(_cells(raw, roles[role]), keep) if role in roles else None
 
-    empty = pa.array([""] * int(good.sum()), pa.large_string())
+    empty = _blank(int(good.sum()))
     title = text("title")
     title_en = text("title_en")
     if title is None:
@@ -1381,8 +1575,10 @@ def load_items(
         if role == "genres":
             first_genre = pc.take(pa.array([u[0] if u else "" for u in uniques], pa.large_string()), codes_)
         if "genres" in roles and role == "tags":  # both columns: genres first, then new tags
-            tag_tuples = [a + tuple(t for t in uniques[c] if t not in a) for a, c in zip(tag_tuples, codes_,
-                                                                                          strict=True)]
+            tag_tuples = [
+                a + tuple(t for t in uniques[c] if t not in a)
+                for a, c in zip(tag_tuples, codes_, strict=True)
+            ]
         else:
             tag_tuples = [uniques[c] for c in codes_.tolist()]
     category = text("category")
@@ -1399,7 +1595,10 @@ def load_items(
     year = np.where(np.isfinite(year) & (year > 0) & (year < 3000), year, np.nan)
 
     columns: dict[str, Any] = {
-        "item_id": pc.filter(item, keep), "title": title, "description": description, "category": category,
+        "item_id": _keep(item, keep),
+        "title": title,
+        "description": description,
+        "category": category,
     }
     frame = _frame(columns)
     frame["tags"] = pd.Series(tag_tuples, dtype=object)
@@ -1423,7 +1622,7 @@ def load_user_tags(
     """Load free-text tags users wrote about items (MovieLens ``tags.csv``): user, item, tag, timestamp."""
     raw = read_table(source, name)
     roles = resolve_mapping(raw, "user_tags", mapping)
-    n = len(raw.frame)
+    n = raw.n_rows
     checks = _Checks(n)
     user = _cells(raw, roles["user"])
     item = _cells(raw, roles["item"])
@@ -1446,12 +1645,18 @@ def load_user_tags(
         unknown = ~_np_bool(pc.is_in(item, value_set=_known_array(known_items))) & ~item_missing
         checks.add(unknown, roles["item"], "unknown_item")
     good = ~checks.bad()
-    keep = pa.array(good)
-    users = pc.filter(user, keep)
+    keep = None if good.all() else pa.array(good)
+    users = _keep(user, keep)
     if pseudonymise_key is not None:
         users = pseudonymise_ids(users, pseudonymise_key)
-    frame = _frame({"user_id": users, "item_id": pc.filter(item, keep), "tag": pc.filter(tag, keep),
-                    "timestamp": timestamp[good]})
+    frame = _frame(
+        {
+            "user_id": users,
+            "item_id": _keep(item, keep),
+            "tag": _keep(tag, keep),
+            "timestamp": timestamp[good],
+        }
+    )
     return _finish(raw, "user_tags", checks, good, frame, roles, _hide_user(roles["user"], pseudonymise_key))
 
 
@@ -1461,8 +1666,10 @@ def _nothing_loaded(report_: LoadReport, reports: list[LoadReport]) -> NothingLo
     first = report_.problems[0] if report_.problems else None
     where = f"; first at line {first.row}: {first.reason}" if first else ""
     return NothingLoadedError(
-        f"{report_.name}: no usable rows — all {report_.rows_total} were rejected ({top}){where}", reports,
-        name=report_.name, rows=report_.rows_total,
+        f"{report_.name}: no usable rows — all {report_.rows_total} were rejected ({top}){where}",
+        reports,
+        name=report_.name,
+        rows=report_.rows_total,
     )
 
 
@@ -1490,8 +1697,9 @@ def load_dataset(
             raise _nothing_loaded(item_report, [item_report])
         known = item_report.frame["item_id"]
         report(progress, 0.25, "reading interactions")
-    inter_report = load_interactions(interactions, interaction_mapping, known_items=known,
-                                     pseudonymise_key=pseudonymise_key)
+    inter_report = load_interactions(
+        interactions, interaction_mapping, known_items=known, pseudonymise_key=pseudonymise_key
+    )
     reports = [inter_report] + ([item_report] if item_report is not None else [])
     if inter_report.rows_loaded == 0:
         raise _nothing_loaded(inter_report, reports)

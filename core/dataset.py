@@ -45,6 +45,17 @@ def _as_strings(values: pd.Series | np.ndarray | list[Any]) -> pa.Array:
     return arr
 
 
+def _encode(values: pd.Series) -> tuple[np.ndarray, pa.Array]:
+    """(code of each row, distinct values) of a string column."""
+    encoded = pc.dictionary_encode(_as_strings(values))
+    return np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64), encoded.dictionary
+
+
+def _positions(lookup: pa.Array) -> np.ndarray:
+    """``index_in`` results as int32 positions (every value is known at this point)."""
+    return np.asarray(lookup.to_numpy(zero_copy_only=False), dtype=np.int32)
+
+
 def _hash_into(digest: Any, values: pd.Series | np.ndarray) -> None:
     """Feed a column's content into ``digest``: numbers as their bytes, text as arrow offsets + data."""
     array = np.asarray(values) if not isinstance(values, pd.Series) else None
@@ -66,7 +77,7 @@ def _hash_into(digest: Any, values: pd.Series | np.ndarray) -> None:
 
 def _fingerprint(columns: list[tuple[str, Any]], extra: str) -> str:
     """Content hash of named columns (numeric arrays or text) plus ``extra``; 16 hex chars."""
-    digest = hashlib.sha256(extra.encode())
+    digest = hashlib.sha1(extra.encode(), usedforsecurity=False)  # a cache key, not a security boundary
     for col, values in columns:
         digest.update(f"\x1f{col}\x1f".encode())
         _hash_into(digest, values)
@@ -114,14 +125,15 @@ class Dataset:
         if pc.count_distinct(catalogue).as_py() != len(catalogue):
             item_frame = item_frame.drop_duplicates("item_id", keep="first")
             catalogue = _as_strings(item_frame["item_id"])
-        inter_items = _as_strings(inter["item_id"])
-        item_pos = pc.index_in(inter_items, value_set=catalogue)
-        if item_pos.null_count:
-            unseen = pc.unique(pc.filter(inter_items, pc.is_null(item_pos))).to_pylist()
+        # id -> position: encode the column once, then look up only its distinct values
+        item_codes, item_values = _encode(inter["item_id"])
+        item_lookup = pc.index_in(item_values, value_set=catalogue)
+        if item_lookup.null_count:
+            unseen = pc.filter(item_values, pc.is_null(item_lookup)).to_pylist()
             extra_items = pd.DataFrame({"item_id": pd.Series(sorted(str(v) for v in unseen), dtype=str)})
             item_frame = pd.concat([item_frame, extra_items])
             catalogue = _as_strings(item_frame["item_id"])
-            item_pos = pc.index_in(inter_items, value_set=catalogue)
+            item_lookup = pc.index_in(item_values, value_set=catalogue)
         item_frame = item_frame.reset_index(drop=True)
         for col, default in (("title", ""), ("description", ""), ("category", "")):
             if col not in item_frame:
@@ -142,24 +154,30 @@ class Dataset:
         item_frame["year"] = pd.to_numeric(item_frame["year"], errors="coerce").astype("float64")
 
         item_ids = item_frame["item_id"].to_numpy(dtype=object)
-        item_index = {iid: i for i, iid in enumerate(item_ids)}
-        inter_users = _as_strings(inter["user_id"])
-        user_list = sorted((str(u) for u in pc.unique(inter_users).to_pylist()), key=_natural_key)
+        item_index = dict(zip(item_ids.tolist(), range(len(item_ids)), strict=True))
+        user_codes, user_values = _encode(inter["user_id"])
+        user_list = sorted((str(u) for u in user_values.to_pylist()), key=_natural_key)
         user_ids = np.array(user_list, dtype=object)
-        user_index = {uid: i for i, uid in enumerate(user_list)}
-        # vectorised id -> position lookups (hash joins in arrow)
-        user_pos = pc.index_in(inter_users, value_set=pa.array(user_list, pa.large_string()))
-        inter["user_idx"] = np.asarray(user_pos.to_numpy(zero_copy_only=False), dtype=np.int32)
-        inter["item_idx"] = np.asarray(item_pos.to_numpy(zero_copy_only=False), dtype=np.int32)
+        user_index = dict(zip(user_list, range(len(user_list)), strict=True))
+        user_lookup = pc.index_in(user_values, value_set=pa.array(user_list, pa.large_string()))
+        inter["user_idx"] = _positions(user_lookup)[user_codes]
+        inter["item_idx"] = _positions(item_lookup)[item_codes]
         # the ids are fully described by the sorted id arrays + positions, which hash much faster
-        events = pc.dictionary_encode(_as_strings(inter["event"]))
-        columns: list[tuple[str, Any]] = [
-            ("user_idx", inter["user_idx"].to_numpy()), ("item_idx", inter["item_idx"].to_numpy()),
-            ("rating", inter["rating"].to_numpy()), ("timestamp", inter["timestamp"].to_numpy()),
-            ("event", np.asarray(events.indices.to_numpy(zero_copy_only=False), dtype=np.int32)),
-        ]
+        event_arr = _as_strings(inter["event"])
+        if len(event_arr) and pc.max(pc.utf8_length(event_arr)).as_py() == 0:  # no event types: skip hashing
+            event_codes, event_names = np.zeros(len(event_arr), dtype=np.int32), [""]
+        else:
+            events = pc.dictionary_encode(event_arr)
+            event_codes = np.asarray(events.indices.to_numpy(zero_copy_only=False), dtype=np.int32)
+            event_names = [str(v) for v in events.dictionary.to_pylist()]
+        # one 64-bit hash per interaction row (vectorised), then the digest runs over that alone
+        row_hash = np.zeros(len(inter), dtype=np.uint64)
+        for values in (inter["user_idx"].to_numpy(), inter["item_idx"].to_numpy(), inter["rating"].to_numpy(),
+                       inter["timestamp"].to_numpy(), event_codes):
+            row_hash = (row_hash * np.uint64(0x100000001B3)) ^ pd.util.hash_array(values)
+        columns: list[tuple[str, Any]] = [("interactions", row_hash)]
         columns += [(f"items.{c}", item_frame[c]) for c in item_frame.columns if c != "tags"]
-        extra = "\x1f".join([name, *user_list, "\x1e", *map(str, events.dictionary.to_pylist())])
+        extra = "\x1f".join([name, *user_list, "\x1e", *event_names])
         fp = _fingerprint(columns, extra)
         return cls(
             name=name,
@@ -194,7 +212,10 @@ class Dataset:
         """Users x items CSR matrix of summed interaction weights (float32)."""
         inter = self.interactions
         mat = sparse.csr_matrix(
-            (inter["rating"].to_numpy(np.float32), (inter["user_idx"].to_numpy(), inter["item_idx"].to_numpy())),
+            (
+                inter["rating"].to_numpy(np.float32),
+                (inter["user_idx"].to_numpy(), inter["item_idx"].to_numpy()),
+            ),
             shape=(self.n_users, self.n_items),
             dtype=np.float32,
         )

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from core.config import data_dir
@@ -58,7 +58,7 @@ DEMOS: dict[str, DemoInfo] = {
 """The bundled datasets, keyed as the sidebar shows them (``demo:<key>``)."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_demo(key: str) -> Dataset:
     """Load a bundled dataset by key (cached in-process); raises :class:`DataError` if it is missing."""
     info = DEMOS.get(key)

@@ -215,7 +215,9 @@ _LEADING_JUNK = re.compile(r"^[\s.,;:|·，。；、\-]+")
 _CLOSERS = ")]}）】」》"
 
 
-def _parse_template(template: str) -> list[tuple[str, str | None, str]]:
+def _parse_template(
+    template: str, allowed: Sequence[str] = TEMPLATE_FIELDS
+) -> list[tuple[str, str | None, str]]:
     """Split a template into (prefix, field, suffix) pieces; raise ConfigError on unknown fields.
 
     The literal text before a field is its prefix, except closing brackets at the start of that text,
@@ -227,10 +229,10 @@ def _parse_template(template: str) -> list[tuple[str, str | None, str]]:
     except ValueError as exc:
         raise ConfigError(f"Item document template is malformed: {exc}") from exc
     for literal, field_name, spec, conversion in parsed:
-        if field_name is not None and field_name not in TEMPLATE_FIELDS:
+        if field_name is not None and field_name not in allowed:
             raise ConfigError(
                 f"Unknown field '{{{field_name}}}' in the item document template; "
-                f"use some of {', '.join('{' + f + '}' for f in TEMPLATE_FIELDS)}."
+                f"use some of {', '.join('{' + f + '}' for f in allowed)}."
             )
         if spec or conversion:
             raise ConfigError("Item document template fields take no format spec or conversion.")
@@ -280,10 +282,14 @@ def item_documents(
     ``{description}``, ``{year}``. The literal text before an empty field is dropped with it (closing
     brackets right after a field belong to that field), so "{title}. {category}. {tags}" or
     "{title} ({year})" never yield stray separators. When the template also holds
-    ``{category}``, a tag equal to the category is not repeated in ``{tags}``.
+    ``{category}``, a tag equal to the category is not repeated in ``{tags}``. Any other text column of
+    ``dataset.items`` (e.g. the bilingual demo's ``title_en``) may be used as a field too.
     """
-    pieces = _parse_template(template)
-    used = {name for _, name, _ in pieces if name}
+    extra = [c for c in dataset.items.columns if isinstance(c, str) and c not in TEMPLATE_FIELDS
+             and c.isidentifier() and (pd.api.types.is_string_dtype(dataset.items[c])
+                                       or dataset.items[c].dtype == object)]
+    pieces = _parse_template(template, (*TEMPLATE_FIELDS, *extra))
+    used = {name for _, name, _ in pieces if name is not None}
     items = dataset.items
     titles = items["title"].astype(str).tolist()
     categories = items["category"].astype(str).tolist()
@@ -291,6 +297,10 @@ def item_documents(
     tag_lists = items["tags"].tolist()
     years = items["year"].to_numpy(dtype=np.float64)
     user_tags = aggregate_user_tags(dataset, max_user_tags) if "user_tags" in used else None
+    extra_values = {
+        name: ["" if pd.isna(v) else str(v).strip() for v in items[name].tolist()]
+        for name in used if name in extra
+    }
     docs: list[str] = []
     for i in range(dataset.n_items):
         category = categories[i].strip()
@@ -305,6 +315,8 @@ def item_documents(
             "description": descriptions[i].strip(),
             "year": str(int(years[i])) if np.isfinite(years[i]) else "",
         }
+        for column_name, column in extra_values.items():
+            values[column_name] = column[i]
         parts: list[str] = []
         for prefix, name, suffix in pieces:
             if name is None:

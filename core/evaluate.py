@@ -830,6 +830,8 @@ class EvalOptions:
     tune_normalisation: bool = True
     tune_baselines: bool = False
     baseline_trials: int = 8
+    tune_channels: bool = False
+    channel_trials: int = 10
     typed: bool = True
     model: str | None = "use-m3"
     n_boot: int = 1000
@@ -846,10 +848,13 @@ class EvaluationReport:
     dataset: str
     tuning: Any | None = None  # core.tuning.TuningResult
     baseline_tuning: dict[str, dict[str, Any]] = field(default_factory=dict)
+    channel_tuning: dict[str, dict[str, Any]] = field(default_factory=dict)
     typed: dict[str, Any] | None = None
     dropped_channels: dict[str, str] = field(default_factory=dict)
     validation_stats: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
+    runtime: dict[str, Any] = field(default_factory=dict, repr=False)
+    """Live objects for follow-up analyses (validation split, fitted suites); never serialised."""
 
     def table(self, with_ci: bool = True) -> pd.DataFrame:
         """The experiment table (see :meth:`ExperimentResult.table`)."""
@@ -869,6 +874,8 @@ class EvaluationReport:
             out["tuning"] = self.tuning.as_dict()
         if self.baseline_tuning:
             out["baseline_tuning"] = self.baseline_tuning
+        if self.channel_tuning:
+            out["channel_tuning"] = self.channel_tuning
         if self.typed is not None:
             out["typed_interests"] = self.typed
         if self.dropped_channels:
@@ -1050,13 +1057,7 @@ def _typed_profiles(
 
 
 def _with_semantic(config: Any, weight: float) -> Any:
-    from dataclasses import replace
-
-    from core.config import FusionWeights
-
-    weights = config.weights.as_dict()
-    weights["semantic"] = float(weight)
-    return replace(config, weights=FusionWeights.from_dict(weights))
+    return _with_weight(config, "semantic", weight)
 
 
 def typed_interest_evaluation(
@@ -1159,6 +1160,7 @@ def tune_fusion_on_validation(
     *,
     options: EvalOptions | None = None,
     encoder: Any | None = None,
+    channel_params: Any | None = None,
     progress: ProgressFn | None = None,
 ) -> tuple[Any | None, ChannelSuite]:
     """Tune fusion weights (+ normalisation) with Optuna on ``validation`` users; (result, fitted suite).
@@ -1176,7 +1178,7 @@ def tune_fusion_on_validation(
     chosen = validation.subsample(opts.tune_users, seed=opts.seed).users if users is None else users
     report(progress, 0.0, "fitting channels on the validation split's training data")
     vectors = _item_vectors_for(validation.train, encoder, None)
-    params = ChannelParams(random_state=opts.seed)
+    params = channel_params or ChannelParams(random_state=opts.seed)
     suite = ChannelSuite(validation.train, vectors, params=params, encoder=encoder)
     suite.fit(scaled(progress, 0.0, 0.1))
     share = suite.applicable(chosen)
@@ -1197,6 +1199,83 @@ def tune_fusion_on_validation(
         progress=scaled(progress, 0.35, 1.0),
     )
     return result, suite
+
+
+TUNABLE_CHANNELS: tuple[str, ...] = ("mf", "item_knn")
+"""Channels whose own hyper-parameters :func:`tune_channel_params` can tune on validation."""
+
+
+def _channel_space(name: str, trial: Any) -> dict[str, Any]:
+    """Optuna search space of one channel's :class:`core.channels.ChannelParams` fields."""
+    if name == "mf":
+        return {
+            "mf_factors": trial.suggest_categorical("mf_factors", [32, 64, 128]),
+            "mf_regularization": trial.suggest_float("mf_regularization", 1e-3, 10.0, log=True),
+            "mf_alpha": trial.suggest_float("mf_alpha", 0.1, 50.0, log=True),
+        }
+    if name == "item_knn":
+        return {
+            "knn_neighbours": trial.suggest_int("knn_neighbours", 10, 400, log=True),
+            "knn_use_rating": trial.suggest_categorical("knn_use_rating", [False, True]),
+        }
+    raise ValueError(f"channel {name!r} has no hyper-parameters to tune")
+
+
+def channel_ndcg(channel: Any, split: Split, users: np.ndarray, k: int) -> float:
+    """Mean NDCG@k of one fitted channel used alone (seen items excluded) on ``split``'s ``users``."""
+    from core.channels import Query
+
+    scores = np.stack([np.asarray(channel.score(Query(user_id=str(split.train.user_ids[int(u)]))),
+                                  dtype=np.float64) for u in users])
+    mask_seen(scores, split.train.matrix, users)
+    recs = top_k(scores, k)
+    return float(M.accuracy_per_user(recs, split.relevant_sets(users), k, ("ndcg",))["ndcg"].mean())
+
+
+def tune_channel_params(
+    validation: Split, users: np.ndarray, *, base: Any, channels: Sequence[str] = TUNABLE_CHANNELS,
+    k: int = 10, n_trials: int = 10, seed: int = 42, progress: ProgressFn | None = None,
+) -> tuple[Any, dict[str, dict[str, Any]]]:
+    """Tune the mf / item_knn channels' own hyper-parameters alone on validation (Optuna TPE, seeded).
+
+    The same treatment :func:`tune_baseline` gives the baselines, so fusion does not win merely
+    because its components were tuned and the baselines were not (or the reverse). Returns the
+    updated :class:`core.channels.ChannelParams` and, per channel, the best parameters with the
+    default's and the best validation NDCG.
+    """
+    from dataclasses import replace
+
+    import optuna
+
+    from core.channels import ChannelContext, make_channels
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    ctx = ChannelContext(validation.train)
+    params = base
+    summary: dict[str, dict[str, Any]] = {}
+    todo = [c for c in channels if c in TUNABLE_CHANNELS]
+    for i, name in enumerate(todo):
+        sub = scaled(progress, i / len(todo), (i + 1) / len(todo))
+        study = optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=seed))
+        defaults = {f: getattr(base, f) for f in ({"mf": ("mf_factors", "mf_regularization", "mf_alpha"),
+                                                  "item_knn": ("knn_neighbours", "knn_use_rating")}[name])}
+        study.enqueue_trial(defaults)
+
+        def objective(
+            trial: Any, name: str = name, sub: ProgressFn | None = sub, start: Any = params
+        ) -> float:
+            trial_params = replace(start, **_channel_space(name, trial))
+            channel = make_channels(trial_params)[name].fit(ctx)
+            report(sub, (trial.number + 1) / n_trials, f"channel {name}: trial {trial.number + 1}/{n_trials}")
+            return channel_ndcg(channel, validation, users, k)
+
+        study.optimize(objective, n_trials=n_trials)
+        params = replace(params, **study.best_params)
+        summary[name] = {
+            "params": dict(study.best_params), "validation_ndcg": round(float(study.best_value), 6),
+            "default_validation_ndcg": round(float(study.trials[0].value or 0.0), 6), "n_trials": n_trials,
+        }
+    return params, summary
 
 
 def prepare_encoder(dataset: Dataset, options: EvalOptions, encoder: Any | None = None) -> Any | None:
@@ -1248,6 +1327,7 @@ def evaluate_dataset(
     """
     from core.channels import ChannelParams
     from core.config import FusionConfig
+    from core.errors import ConfigError
     from core.fusion import channel_only_config
     from core.splits import SplitParams, split_dataset, tuning_splits
 
@@ -1256,26 +1336,28 @@ def evaluate_dataset(
     base_config = opts.fusion or FusionConfig()
     started = time.perf_counter()
     report(progress, 0.0, "splitting")
-    if opts.tune or opts.tune_baselines:
+    try:
         split, validation = tuning_splits(dataset, params)
-    else:
+    except ConfigError:  # too little data to carve a validation split: evaluate without tuning
+        if opts.tune or opts.tune_baselines or opts.tune_channels:
+            raise
         split, validation = split_dataset(dataset, params), None
     if opts.max_users is not None:
         split = split.subsample(opts.max_users, seed=opts.seed)
     if len(split.relevant) == 0:
-        from core.errors import ConfigError
-
         raise ConfigError("no user has a relevant held-out item; try another split or a lower threshold")
     report(progress, 0.02, f"loading encoder {opts.model}")
     encoder = prepare_encoder(dataset, opts, encoder)
     report(progress, 0.05, "embedding items")
     item_vectors = _item_vectors_for(split.train, encoder, scaled(progress, 0.05, 0.15))
     channel_params = ChannelParams(random_state=opts.seed)
+    channel_tuning: dict[str, dict[str, Any]] = {}
 
     baseline_params: dict[str, dict[str, Any]] = {}
     tuning = None
     val_suite: ChannelSuite | None = None
     validation_stats: dict[str, Any] = {}
+    val_users = np.zeros(0, dtype=np.int64)
     if validation is not None:
         validation_stats = dict(validation.stats)
         val_users = validation.subsample(opts.tune_users, seed=opts.seed).users
@@ -1283,14 +1365,22 @@ def evaluate_dataset(
             todo = [b for b in opts.baselines if b in TUNABLE_BASELINES]
             for i, name in enumerate(todo):
                 sub = scaled(progress, 0.15 + 0.15 * i / len(todo), 0.15 + 0.15 * (i + 1) / len(todo))
+                report(sub, 0.0, f"tuning baseline {name}")
                 baseline_params[name] = tune_baseline(
                     name, validation, k=opts.k, n_trials=opts.baseline_trials, seed=opts.seed,
                     users=val_users, progress=sub,
                 )
+        if opts.tune_channels:
+            channel_params, channel_tuning = tune_channel_params(
+                validation, val_users, base=channel_params,
+                channels=[c for c in TUNABLE_CHANNELS if c in opts.channels], k=opts.k,
+                n_trials=opts.channel_trials, seed=opts.seed, progress=scaled(progress, 0.3, 0.4),
+            )
         if opts.tune and opts.fused:
-            report(progress, 0.3, "tuning fusion weights on the validation split")
+            report(progress, 0.4, "tuning fusion weights on the validation split")
             tuning, val_suite = tune_fusion_on_validation(
-                validation, val_users, options=opts, encoder=encoder, progress=scaled(progress, 0.3, 0.6)
+                validation, val_users, options=opts, encoder=encoder, channel_params=channel_params,
+                progress=scaled(progress, 0.4, 0.6),
             )
 
     report(progress, 0.6, "fitting channels on the test split's training data")
@@ -1346,6 +1436,108 @@ def evaluate_dataset(
     report(progress, 1.0, "evaluation done")
     return EvaluationReport(
         experiment=experiment, options=opts, dataset=dataset.name, tuning=tuning,
-        baseline_tuning=baseline_params, typed=typed, dropped_channels=dropped,
+        baseline_tuning=baseline_params, channel_tuning=channel_tuning, typed=typed, dropped_channels=dropped,
         validation_stats=validation_stats, seconds=time.perf_counter() - started,
+        runtime={"validation": validation, "validation_users": val_users, "validation_suite": val_suite,
+                 "channel_params": channel_params, "encoder": encoder, "split": split},
+    )
+
+
+SWEEP_WEIGHTS: tuple[float, ...] = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+"""Default weights of :func:`weight_sweep`."""
+
+
+def weight_sweep(
+    evaluation: EvaluationReport,
+    channel: str,
+    weights: Sequence[float] = SWEEP_WEIGHTS,
+    *,
+    base: Any | None = None,
+    progress: ProgressFn | None = None,
+) -> pd.DataFrame:
+    """NDCG / recall / coverage@k on the **validation** users as one channel's weight moves.
+
+    The other weights stay at ``base`` (default: the tuned config, else the run's fusion config).
+    Runs on the validation split, so reading the curve never amounts to tuning on the test split.
+    Columns: ``weight``, ``ndcg@k``, ``recall@k``, ``coverage@k``.
+    """
+    from core.config import CHANNELS, FusionConfig
+    from core.errors import ConfigError
+
+    if channel not in CHANNELS:
+        raise ConfigError(f"unknown channel {channel!r}")
+    validation: Split | None = evaluation.runtime.get("validation")
+    if validation is None:
+        raise ConfigError("this run has no validation split to sweep on")
+    k = evaluation.experiment.k
+    if base is None:
+        base = evaluation.tuning.best_config if evaluation.tuning is not None else evaluation.options.fusion
+    base = base or FusionConfig()
+    suite: ChannelSuite | None = evaluation.runtime.get("validation_suite")
+    if suite is None:
+        encoder = evaluation.runtime.get("encoder")
+        vectors = _item_vectors_for(validation.train, encoder, None)
+        suite = ChannelSuite(validation.train, vectors, params=evaluation.runtime.get("channel_params"),
+                             encoder=encoder)
+        suite.fit(scaled(progress, 0.0, 0.3))
+        evaluation.runtime["validation_suite"] = suite
+    users = evaluation.runtime.get("validation_users")
+    if users is None or len(users) == 0:
+        users = validation.subsample(evaluation.options.tune_users, seed=evaluation.options.seed).users
+    batch = suite.batch(users, (base.normalisation,), scaled(progress, 0.3, 0.9))
+    relevant = validation.relevant_sets(users)
+    rows = []
+    for w in weights:
+        recs = batch.top_k(_with_weight(base, channel, float(w)), k)
+        acc = M.accuracy_per_user(recs, relevant, k, ("ndcg", "recall"))
+        rows.append({"weight": float(w), f"ndcg@{k}": float(acc["ndcg"].mean()),
+                     f"recall@{k}": float(acc["recall"].mean()),
+                     f"coverage@{k}": M.catalogue_coverage(recs, validation.train.n_items, k)})
+    report(progress, 1.0, "sweep done")
+    return pd.DataFrame(rows)
+
+
+def _with_weight(config: Any, channel: str, weight: float) -> Any:
+    """``config`` with one channel's weight replaced."""
+    from dataclasses import replace
+
+    from core.config import FusionWeights
+
+    weights = config.weights.as_dict()
+    weights[channel] = float(weight)
+    return replace(config, weights=FusionWeights.from_dict(weights))
+
+
+def runs_table(runs: Sequence[tuple[str, dict[str, Any]]]) -> pd.DataFrame:
+    """Compare stored runs: one row per (run, configuration) with every ``metric@k`` column they report.
+
+    ``runs`` holds ``(run label, EvaluationReport.to_dict() payload)`` pairs (what the workspace
+    stores). Runs with different ``k`` simply fill different columns.
+    """
+    rows: list[dict[str, Any]] = []
+    for label, payload in runs:
+        for entry in payload.get("results", []):
+            row: dict[str, Any] = {"run": label, "name": entry.get("name"), "group": entry.get("group")}
+            row.update({key: value for key, value in entry.items() if "@" in key})
+            rows.append(row)
+    if not rows:
+        return pd.DataFrame(columns=["run", "name", "group"])
+    return pd.DataFrame(rows)
+
+
+def benchmark_options() -> EvalOptions:
+    """The settings of ``python -m bench.bench_evaluate`` (the README's MovieLens table).
+
+    Per-user random 80/20 split, relevance = rating >= 4 (of 5), k = 10, seed 42. Every tunable
+    component gets the same treatment on the validation split: item-kNN / ALS / BPR baselines (8 Optuna
+    trials each), the mf / item_knn channels (10 trials each), then the fusion weights and
+    normalisation (60 trials) on 300 validation users. The Evaluate page's "benchmark settings"
+    button loads exactly these, so it reproduces the same numbers.
+    """
+    from core.splits import SplitParams
+
+    return EvalOptions(
+        split=SplitParams(kind="random", test_ratio=0.2, relevance_threshold=4.0, seed=42),
+        k=10, n_trials=60, tune_users=300, tune_baselines=True, baseline_trials=8, tune_channels=True,
+        channel_trials=10, typed=True, n_boot=1000, seed=42,
     )

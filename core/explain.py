@@ -1,8 +1,10 @@
 """Deterministic, template-based reasons for recommended items, in Chinese and English.
 
-For each item of a :class:`~core.fusion.FusionResult` the strongest channel contributions (largest
-first, at most ``max_reasons``, each at least ``min_share`` of the item's score) are turned into short
-clauses with concrete evidence:
+For each item of a :class:`~core.fusion.FusionResult` the channels that lifted it most are turned into
+short clauses with concrete evidence. *Lift* is a channel's contribution minus what it adds to a
+typical (median) item (:attr:`core.fusion.FusionResult.lift`): a channel that gives every item about
+the same score explains nothing. At most ``max_reasons`` clauses, largest lift first, each at least
+``min_share`` of the item's total positive lift:
 
 =============  ==========================================================================================
 channel        clause (evidence)
@@ -272,15 +274,19 @@ class Explainer:
         """One :class:`Explanation` per item of ``result``, in rank order."""
         history = _history(self.dataset, query.user_id)
         out: list[Explanation] = []
+        lift = result.lift
         for row, item in enumerate(result.items.tolist()):
-            contrib = np.asarray(result.contributions[row], dtype=np.float64)
-            total = float(np.clip(contrib, 0.0, None).sum())
-            order = sorted(range(len(result.channels)), key=lambda j: (-contrib[j], j))
+            # order channels by how far they lifted this item above a typical item (contribution minus
+            # the channel's median contribution), so a channel that gives everything the same does not
+            # claim the credit
+            up = np.asarray(lift[row], dtype=np.float64)
+            total = float(np.clip(up, 0.0, None).sum())
+            order = sorted(range(len(result.channels)), key=lambda j: (-up[j], j))
             reasons: list[Reason] = []
             for j in order:
-                if len(reasons) >= max_reasons or contrib[j] <= 0:
+                if len(reasons) >= max_reasons or up[j] <= 1e-12:
                     break
-                if reasons and total > 0 and contrib[j] / total < min_share:
+                if reasons and up[j] / total < min_share:
                     break
                 reason = self._clause(result.channels[j], int(item), query, history)
                 if reason is not None and all(r.kind != reason.kind or r.zh != reason.zh for r in reasons):

@@ -113,6 +113,7 @@ class ScoreTable:
         self._rrf: dict[int, np.ndarray] = {}
         self._ranks: np.ndarray | None = None
         self._blocked: dict[tuple[Any, ...], np.ndarray] = {}
+        self._medians: dict[tuple[str, int], np.ndarray] = {}
 
     @classmethod
     def from_channel_scores(cls, channel_scores: Any) -> ScoreTable:
@@ -153,6 +154,16 @@ class ScoreTable:
             assert self._ranks is not None
             self._rrf[k] = 1.0 / (float(k) + self._ranks)
         return self._rrf[k].T
+
+    def medians(self, config: FusionConfig) -> np.ndarray:
+        """(n_channels,) median of each channel's fusion component over all items (cached).
+
+        ``w * median`` is what a channel adds to a typical item; explanations use the *lift* above it.
+        """
+        key = ("rrf", int(config.rrf_k)) if config.method == "rrf" else (config.normalisation, 0)
+        if key not in self._medians:
+            self._medians[key] = np.median(self.components(config).T, axis=1)
+        return self._medians[key]
 
     def weight_vector(self, weights: FusionWeights | Mapping[str, float]) -> np.ndarray:
         """Weights aligned with ``names`` (channels without a weight get 0)."""
@@ -289,6 +300,15 @@ class FusionResult:
     config: FusionConfig
     n_eligible: int
     dropped: dict[str, str] = field(default_factory=dict)
+    baseline: np.ndarray | None = None
+    """(n_channels,) what each channel adds to a typical (median) item: ``w * median component``."""
+
+    @property
+    def lift(self) -> np.ndarray:
+        """(k, n_channels) contribution above the channel's typical one: why *this* item rose."""
+        if self.baseline is None:
+            return self.contributions
+        return np.asarray(self.contributions - self.baseline[None, :], dtype=np.float64)
 
     def __len__(self) -> int:
         return int(self.items.size)
@@ -439,6 +459,7 @@ def fuse(
     relevance_rank = relevance_rank[: ranked.size]
     norm = table.normalised(config.normalisation)[ranked]
     contrib = comp[ranked] * w
+    baseline = table.medians(config) * w
     return FusionResult(
         items=ranked,
         score=final[ranked],
@@ -450,6 +471,7 @@ def fuse(
         config=config,
         n_eligible=n_eligible,
         dropped=dict(table.dropped),
+        baseline=baseline,
     )
 
 
@@ -513,3 +535,15 @@ def channel_only_config(name: str, base: FusionConfig | None = None) -> FusionCo
         raise ConfigError(f"unknown channel {name!r}")
     base = base or FusionConfig()
     return replace(base, weights=FusionWeights.from_dict({name: 1.0}))
+
+
+def rank_movement(
+    previous: np.ndarray | list[int] | None, current: np.ndarray | list[int]
+) -> list[int | None]:
+    """For each item of ``current`` (in rank order): positions gained since ``previous`` (positive = up,
+    0 = same place), or None for an item that was not in the previous list."""
+    if previous is None:
+        return [None] * len(current)
+    before = {int(item): pos for pos, item in enumerate(np.asarray(previous).tolist())}
+    return [before[int(item)] - pos if int(item) in before else None
+            for pos, item in enumerate(np.asarray(current).tolist())]

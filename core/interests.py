@@ -56,6 +56,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any, Literal, Protocol
 
 import numpy as np
@@ -64,10 +65,16 @@ from core.errors import InterestLensError
 from core.text import (
     CLAUSE_PUNCTUATION,
     GENERIC_WORDS,
+    NEGATED_VERBS_ZH,
+    NEGATION_EN,
+    NEGATION_ZH,
+    NEGATORS_ZH,
+    POSITIVE_CUES,
     STOP_WORDS_EN,
     STOP_WORDS_ZH,
     Clause,
     Token,
+    _lex,
     add_user_terms,
     detect_language,
     keywords,
@@ -118,26 +125,11 @@ NOTICE_MESSAGES: dict[str, str] = {
 
 # --- lexicons --------------------------------------------------------------------------------------
 
-NEGATION_ZH: frozenset[str] = frozenset(
-    """不要 不想 不想看 别 讨厌 除了 拒绝 排除 避开 避免 反感 厌恶 不喜欢 不爱 不爱看 不看 不含 不包括 没兴趣
-    受不了 不需要 不用 免了 去掉 不感兴趣 烦 讨厌看 别给 别推 不接受 无需""".split()
-)
-"""Chinese tokens that negate a clause on their own."""
-NEGATORS_ZH: frozenset[str] = frozenset("不 没 没有 并不 从不 不太 不怎么 不大 一点也不 从来不 绝不".split())
-NEGATED_VERBS_ZH: frozenset[str] = frozenset(
-    "喜欢 要 想 想看 爱 爱看 看 感兴趣 需要 用 含 包括 包含 推荐 接受 喜爱 考虑".split()
-)
-"""A negator (不, 没 …) negates the clause when one of these verbs follows within two tokens (不太喜欢)."""
-NEGATION_EN: frozenset[str] = frozenset(
-    """no not don't dont never except without avoid avoiding hate hates dislike dislikes nothing none excluding
-    exclude minus skip neither isn't aren't doesn't won't can't cannot nope nor ain't""".split()
-)
-POSITIVE_CUES: frozenset[str] = frozenset(
-    """喜欢 爱 想看 想 爱看 喜欢看 要 推荐 来点 偏爱 钟爱 热爱 迷 like love enjoy want prefer fancy adore into""".split()
-)
-"""Cues of a wish; a clause holding one ends a carried-over negation."""
-_FILLER_ZH: frozenset[str] = STOP_WORDS_ZH | NEGATION_ZH | NEGATORS_ZH | frozenset(
-    "来点 几部 关于 有关 类似 那种 这种 类型 一样 以外 之外 外 都行 也行 就好 可以 好了 就 算了 就算了".split()
+_FILLER_ZH: frozenset[str] = STOP_WORDS_ZH | NEGATION_ZH | NEGATORS_ZH | _lex(
+    """
+    来点 几部 关于 有关 类似 那种 这种 类型 一样 以外 之外 外 都行 也行 就好 可以
+    好了 就 算了 就算了
+    """
 )
 _FILLER_EN: frozenset[str] = (STOP_WORDS_EN | NEGATION_EN) - frozenset(["big", "huge"])
 _ANYTHING_BUT_RE = re.compile(r"\b(anything|everything|all)\s+but\b", re.IGNORECASE)
@@ -289,7 +281,9 @@ def _trim(tokens: Sequence[Token]) -> list[Token]:
     toks = list(tokens)
     while toks and _is_filler(toks[0]):
         toks.pop(0)
-    while toks and _is_filler(toks[-1]):
+    while toks and (
+        _is_filler(toks[-1]) or (len(toks) > 2 and toks[-1].lower in GENERIC_WORDS and _is_filler(toks[-2]))
+    ):  # 这种片子 / 之类的电影: a generic noun after filler goes with it
         toks.pop()
     return toks
 
@@ -345,7 +339,7 @@ def _phrases_en(text: str, core: Sequence[Token]) -> list[str]:
     return [_span_text(text, c) for c in chunks if c and not (len(c) == 1 and len(c[0].text) < 3)]
 
 
-def _candidates(text: str, infos: Sequence[_ClauseInfo], terms: Sequence[str]) -> list[_Candidate]:
+def _candidates(text: str, infos: Sequence[_ClauseInfo], terms: tuple[str, ...]) -> list[_Candidate]:
     cands: list[_Candidate] = []
     order = 0
     for info in infos:
@@ -369,16 +363,9 @@ def _candidates(text: str, infos: Sequence[_ClauseInfo], terms: Sequence[str]) -
                     cands.append(_Candidate(phrase, info.polarity, "phrase", order, True))
                     order += 1
     # catalogue terms written in the text stay whole (their clause decides the polarity)
-    lowered = text.lower()
-    for term in terms:
-        t = term.strip()
-        if len(t) < 3 or t.lower() in GENERIC_WORDS or t.lower() in STOP_WORDS_EN or t in STOP_WORDS_ZH:
-            continue
-        pos = lowered.find(t.lower())
-        if pos < 0:
-            continue
-        polarity = next((i.polarity for i in infos if i.clause.start <= pos < i.clause.end), 1)
-        cands.append(_Candidate(text[pos : pos + len(t)], polarity, "phrase", order, True))
+    for start, end in _term_spans(text, terms):
+        polarity = next((i.polarity for i in infos if i.clause.start <= start < i.clause.end), 1)
+        cands.append(_Candidate(text[start:end], polarity, "phrase", order, True))
         order += 1
     # de-duplicate by text; the clause (earliest, most literal) version wins, a later polarity wins
     by_text: dict[str, _Candidate] = {}
@@ -407,6 +394,46 @@ def _strip_generic(text: str) -> str:
             parts.append(" ")
         parts.append(tok.text)
     return "".join(parts)
+
+
+MAX_TERM_TOKENS = 6
+
+
+@lru_cache(maxsize=8)
+def _term_index(terms: tuple[str, ...]) -> frozenset[str]:
+    """Normalised, lower-cased catalogue terms worth matching (no generic or stop words, >= 2 characters)."""
+    out: set[str] = set()
+    for term in terms:
+        key = normalise(term).lower()
+        if len(key) < 2 or (key.isascii() and len(key) < 3):
+            continue
+        if key in GENERIC_WORDS or key in STOP_WORDS_EN or key in STOP_WORDS_ZH:
+            continue
+        out.add(key)
+    return frozenset(out)
+
+
+def _term_spans(text: str, terms: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Character spans of the longest catalogue terms found in ``text`` as whole token sequences."""
+    if not terms:
+        return []
+    index = _term_index(terms)
+    toks = [t for t in tokenize(text) if t.kind in ("zh", "en", "num")]
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(toks):
+        found = 0
+        for n in range(min(MAX_TERM_TOKENS, len(toks) - i), 0, -1):
+            span = text[toks[i].start : toks[i + n - 1].end]
+            if " ".join(span.lower().split()) in index:
+                found = n
+                break
+        if found:
+            spans.append((toks[i].start, toks[i + found - 1].end))
+            i += found
+        else:
+            i += 1
+    return spans
 
 
 def _truncate(text: str) -> tuple[str, bool]:
@@ -526,24 +553,26 @@ def decompose(
     if truncated:
         notices.append("truncated")
     clean = normalise(_ANYTHING_BUT_RE.sub(lambda m: f"{m.group(1)} except", raw))
+    terms = tuple(str(t) for t in (catalogue_terms or ()))
+    if terms:
+        add_user_terms(terms)
     if not clean:
-        raise InterestLensError("The interest text is empty: type what you like, e.g. 科幻电影 or 'space operas'.")
+        what = "Only HTML markup was found" if had_markup else "The interest text is empty"
+        raise InterestLensError(f"{what}: type what you like, e.g. 科幻电影 or 'space operas'.")
     tokens = tokenize(clean)
     if not any(t.kind in ("zh", "en") for t in tokens):
         raise InterestLensError(
-            "No words found in the interest text (only symbols, numbers or emoji): describe what you like in words."
+            "No words found in the interest text (only symbols, numbers or emoji): "
+            "describe what you like in words."
         )
-    terms = [str(t) for t in (catalogue_terms or [])]
-    if terms:
-        add_user_terms(terms)
-        tokens = tokenize(clean)
     infos = _analyse_clauses(clean, split_clauses(clean, tokens))
     cands = _candidates(clean, infos, terms)
     if not cands:
         content = [t for t in tokens if t.kind in ("zh", "en") and not _is_filler(t)]
         if not content:
             raise InterestLensError(
-                f"No interest found in '{clean[:60]}': it holds only filler words. Name a genre, topic or title."
+                f"No interest found in '{clean[:60]}': it holds only filler words. "
+                "Name a genre, topic or title."
             )
         polarity = -1 if infos and all(i.polarity < 0 for i in infos) else 1
         cands = [_Candidate(_span_text(clean, content), polarity, "clause", 0, True)]
@@ -595,7 +624,9 @@ EMBED_MODE: Literal["full", "core", "mean"] = "mean"
 of both (default: keeps 黑色电影 = film noir while damping title matches on "Movie"/"Story")."""
 
 
-def _embed_candidates(encoder: _Encoder, clean: str, cands: Sequence[_Candidate]) -> tuple[np.ndarray, np.ndarray]:
+def _embed_candidates(
+    encoder: _Encoder, clean: str, cands: Sequence[_Candidate]
+) -> tuple[np.ndarray, np.ndarray]:
     """Candidate vectors (per :data:`EMBED_MODE`) and the whole-text vector, from one encoder batch."""
     texts = [clean, *[c.text for c in cands]]
     extra = {c.core for c in cands if c.core and c.core != c.text}
@@ -641,7 +672,10 @@ def renormalise(profile: InterestProfile, fixed: int | None = None) -> InterestP
             keep = min(weights[pos], total)
             others = np.delete(weights, pos)
             rest = total - keep
-            others = others / others.sum() * rest if others.sum() > 0 else np.full(len(others), rest / len(others))
+            if others.sum() > 0:
+                others = others / others.sum() * rest
+            else:
+                others = np.full(len(others), rest / len(others))
             weights = np.insert(others, pos, keep)
         else:
             s = weights.sum()
@@ -678,7 +712,8 @@ def set_polarity(profile: InterestProfile, tag: int | str, polarity: int) -> Int
         raise InterestLensError(f"Polarity must be +1 or -1, got {polarity}.")
     i = _position(profile, tag)
     tags = list(profile.tags)
-    tags[i] = replace(tags[i], polarity=polarity, source="edited" if tags[i].polarity != polarity else tags[i].source)
+    source = "edited" if tags[i].polarity != polarity else tags[i].source
+    tags[i] = replace(tags[i], polarity=polarity, source=source)
     return renormalise(replace(profile, tags=tags))
 
 
@@ -831,10 +866,12 @@ def score_items(
         else:
             penalty = negative_penalty(profile, vectors)
             excluded = np.flatnonzero(penalty >= NEG_EXCLUDE)
-            return _multi_scores(positives, vectors, item_index, k, excluded) - penalty
+            multi: np.ndarray = _multi_scores(positives, vectors, item_index, k, excluded) - penalty
+            return multi
     if n == 0:
         return base
-    return base - negative_penalty(profile, vectors)
+    out: np.ndarray = base - negative_penalty(profile, vectors)
+    return out
 
 
 def _multi_scores(
@@ -884,4 +921,5 @@ def whole_text_scores(text: str, encoder: _Encoder, item_vectors: np.ndarray) ->
     """Baseline: cosine of every item to the embedding of the whole (normalised) text."""
     clean = normalise(strip_markup(text)[0])
     vec = np.asarray(encoder.encode([clean or " "]), dtype=np.float32)[0]
-    return (np.asarray(item_vectors, dtype=np.float32) @ vec).astype(np.float64)
+    scores: np.ndarray = (np.asarray(item_vectors, dtype=np.float32) @ vec).astype(np.float64)
+    return scores

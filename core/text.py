@@ -41,45 +41,101 @@ MIXED_MIN_SHARE = 0.15
 """A text is ``mixed`` when the minority script holds at least this share of its words
 (a Han character counts as half a word, an English word as one)."""
 
+def _lex(words: str) -> frozenset[str]:
+    """A frozen set of the whitespace-separated words in ``words``."""
+    return frozenset(words.split())
+
+
 # --- lexicons ------------------------------------------------------------------------------------
 
-STOP_WORDS_ZH: frozenset[str] = frozenset(
-    """的 地 得 了 着 过 吗 吧 呢 啊 呀 哦 哈 嘛 啦 么 呗 哟 噢 嗯 哎 诶 是 在 有 和 与 及 以及 或 或者 还有 也 都
-    就 才 又 再 还 很 太 挺 蛮 非常 特别 比较 真的 真 最 更 超 好 一些 一点 一点儿 点 些 一下 一部 一个 一种 一类
-    部 个 种 类 等 等等 之类 什么 之类的 什么的 啥 我 我们 你 你们 他 她 它 他们 她们 咱们 自己 这 那 这个 那个 这些
-    那些 这种 那种 这类 那类 这样 那样 其他 其它 别的 所有 任何 每 各 被 把 给 让 对 对于 从 向 往 跟 同 而 但 但是
-    不过 可是 然而 然后 而且 并且 因为 所以 如果 虽然 只要 只是 就是 还是 可以 能 能够 会 要 想 想要 希望 需要 看 看看
-    看点 来 去 吧 最近 平时 经常 偶尔 总是 一直 已经 现在 今天 今晚 周末 请 麻烦 帮 帮我 推荐 求 求推荐 有没有 谢谢
-    喜欢 爱 爱看 想看 喜欢看 感兴趣 兴趣""".split()
+STOP_WORDS_ZH: frozenset[str] = _lex(
+    """
+    的 地 得 了 着 过 吗 吧 呢 啊 呀 哦 哈 嘛 啦 么 呗 哟 噢 嗯 哎 诶 是 在 有 和
+    与 及 以及 或 或者 还有 也 都 就 才 又 再 还 很 太 挺 蛮 非常 特别 比较 真的 真
+    最 更 超 好 一些 一点 一点儿 点 些 一下 一部 一个 一种 一类 部 个 种 类 等 等等
+    之类 什么 之类的 什么的 啥 我 我们 你 你们 他 她 它 他们 她们 咱们 自己 这 那
+    这个 那个 这些 那些 这种 那种 这类 那类 这样 那样 其他 其它 别的 所有 任何 每
+    各 被 把 给 让 对 对于 从 向 往 跟 同 而 但 但是 不过 可是 然而 然后 而且 并且
+    因为 所以 如果 虽然 只要 只是 就是 还是 可以 能 能够 会 要 想 想要 希望 需要 看
+    看看 看点 来 去 吧 最近 平时 经常 偶尔 总是 一直 已经 现在 今天 今晚 周末 请
+    麻烦 帮 帮我 推荐 求 求推荐 有没有 谢谢 喜欢 爱 爱看 想看 喜欢看 感兴趣 兴趣
+    """
 )
 """Chinese function words and request/filler words. Content words are never listed here."""
 
-STOP_WORDS_EN: frozenset[str] = frozenset(
-    """a an the and or but nor so yet also too as of in on at to for from by with about into onto over under
-    than then that this these those there here it its it's i i'd i'm i've i'll me my mine myself we we'd we're
-    our ours you you'd you're your yours he him his she her hers they them their theirs what which who whom
-    whose when where why how all any both each few more most other some such only own same very can could
-    will would shall should may might must do does did doing done be am is are was were been being have has
-    had having just really quite rather maybe perhaps please thanks thank lot lots bit kind sort something
-    anything everything stuff thing things get got give show tell let like likes liked love loves loved
-    enjoy enjoys want wants wanted prefer fancy watch watching see seeing looking look recommend recommended
-    recommendations suggest suggestions into fan fans big huge mostly especially usually sometimes often
-    always lately recently now today tonight weekend if because while though although whether up down out off
-    again further once""".split()
+STOP_WORDS_EN: frozenset[str] = _lex(
+    """
+    a an the and or but nor so yet also too as of in on at to for from by with
+    about into onto over under than then that this these those there here it its
+    it's i i'd i'm i've i'll me my mine myself we we'd we're our ours you you'd
+    you're your yours he him his she her hers they them their theirs what which who
+    whom whose when where why how all any both each few more most other some such
+    only own same very can could will would shall should may might must do does did
+    doing done be am is are was were been being have has had having just really
+    quite rather maybe perhaps please thanks thank lot lots bit kind sort something
+    anything everything stuff thing things get got give show tell let like likes
+    liked love loves loved enjoy enjoys want wants wanted prefer fancy watch
+    watching see seeing looking look recommend recommended recommendations suggest
+    suggestions into fan fans big huge mostly especially usually sometimes often
+    always lately recently now today tonight weekend if because while though
+    although whether up down out off again further once
+    """
 )
 """English function words and request/filler words (curated; genre/topic words are never listed)."""
 
-GENERIC_WORDS: frozenset[str] = frozenset(
-    """电影 影片 片子 片 大片 电视剧 剧 剧集 节目 作品 东西 内容 类型 题材 风格 故事
-    movie movies film films flick flicks show shows series tv cinema story stories genre genres type types
-    style styles content one ones""".split()
+GENERIC_WORDS: frozenset[str] = _lex(
+    """
+    电影 影片 片子 片 大片 电视剧 剧 剧集 节目 作品 东西 内容 类型 题材 风格 故事
+    movie movies film films flick flicks show shows series tv cinema story stories
+    genre genres type types style styles content one ones
+    """
 )
 """Words too generic to stand alone as an interest tag (they stay inside longer phrases)."""
 
-CONJUNCTIONS_ZH: frozenset[str] = frozenset(
-    "和 与 以及 及 还有 或者 或 也 跟 同 另外 并且 而且 但是 但 不过 可是 然而 而是 加上".split()
+CONJUNCTIONS_ZH: frozenset[str] = _lex(
+    """
+    和 与 以及 及 还有 或者 或 也 跟 同 另外 并且 而且 但是 但 不过 可是 然而 而是
+    加上
+    """
 )
-CONJUNCTIONS_EN: frozenset[str] = frozenset("and or but nor plus also however".split())
+CONJUNCTIONS_EN: frozenset[str] = _lex(
+    """
+    and or but nor plus also however
+    """
+)
+NEGATION_ZH: frozenset[str] = _lex(
+    """
+    不要 不想 不想看 别 讨厌 除了 拒绝 排除 避开 避免 反感 厌恶 不喜欢 不爱 不爱看
+    不看 不含 不包括 没兴趣 受不了 不需要 不用 免了 去掉 不感兴趣 烦 讨厌看 别给
+    别推 不接受 无需
+    """
+)
+"""Chinese tokens that negate a clause on their own."""
+NEGATORS_ZH: frozenset[str] = _lex(
+    """
+    不 没 没有 并不 从不 不太 不怎么 不大 一点也不 从来不 绝不
+    """
+)
+NEGATED_VERBS_ZH: frozenset[str] = _lex(
+    """
+    喜欢 要 想 想看 爱 爱看 看 感兴趣 需要 用 含 包括 包含 推荐 接受 喜爱 考虑
+    """
+)
+"""A negator (不, 没 …) negates the clause when one of these verbs follows within two tokens (不太喜欢)."""
+NEGATION_EN: frozenset[str] = _lex(
+    """
+    no not don't dont never except without avoid avoiding hate hates dislike
+    dislikes nothing none excluding exclude minus skip neither isn't aren't doesn't
+    won't can't cannot nope nor ain't
+    """
+)
+POSITIVE_CUES: frozenset[str] = _lex(
+    """
+    喜欢 爱 想看 想 爱看 喜欢看 要 推荐 来点 偏爱 钟爱 热爱 迷 like love enjoy want
+    prefer fancy adore into
+    """
+)
+"""Cues of a wish; a clause holding one ends a carried-over negation."""
 CLAUSE_PUNCTUATION = "，、；。！？,;.!?:：\n|/&+"
 ENUMERATION_SEPARATORS: frozenset[str] = frozenset(
     ["、", "和", "与", "以及", "及", "或者", "或", "跟", "同", "and", "or", "nor", "/", "&", "+"]
@@ -105,7 +161,7 @@ def _is_han(ch: str) -> bool:
 
 
 def _is_latin(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum() or ("\u00c0" <= ch <= "\u024f")
+    return (ch.isascii() and ch.isalnum()) or ("\u00c0" <= ch <= "\u024f")
 
 
 def char_script(ch: str) -> Literal["zh", "en", "punct", "space", "other"]:
@@ -139,7 +195,7 @@ def to_simplified(text: str) -> str:
 
 
 def strip_markup(text: str) -> tuple[str, bool]:
-    """Remove HTML tags and ``<script>``/``<style>`` blocks, unescape entities; report whether any was found."""
+    """Drop HTML tags and ``<script>``/``<style>`` blocks, unescape entities; say whether any was found."""
     cleaned = _SCRIPT_BLOCK_RE.sub(" ", text)
     cleaned = _TAG_RE.sub(" ", cleaned)
     cleaned = html.unescape(cleaned)
@@ -147,7 +203,7 @@ def strip_markup(text: str) -> tuple[str, bool]:
 
 
 def normalise(text: str) -> str:
-    """NFKC, straight quotes, traditional→simplified Chinese, control characters removed, whitespace collapsed."""
+    """NFKC, straight quotes, traditional→simplified Chinese, no control characters, single spaces."""
     text = unicodedata.normalize("NFKC", str(text))
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     text = "".join(ch if ch in "\n\t" or unicodedata.category(ch) != "Cc" else " " for ch in text)
@@ -188,7 +244,7 @@ def script_segments(text: str) -> list[Segment]:
 
 
 def detect_language(text: str) -> Language:
-    """``zh``, ``en`` or ``mixed`` from the script segments (see :data:`MIXED_MIN_SHARE`); ``unknown`` if no words."""
+    """``zh``, ``en`` or ``mixed`` by script segments (see :data:`MIXED_MIN_SHARE`); ``unknown``: no words."""
     zh_units = 0.0
     en_units = 0.0
     for seg in script_segments(text):
@@ -209,6 +265,7 @@ def detect_language(text: str) -> Language:
 _JIEBA_LOCK = threading.Lock()
 _JIEBA_READY = False
 _USER_TERMS: set[str] = set()
+_SEEN_RAW: set[str] = set()
 
 
 def _jieba() -> Any:
@@ -236,6 +293,9 @@ def add_user_terms(terms: Iterable[str]) -> int:
     jieba = _jieba()
     added = 0
     for term in terms:
+        if term in _SEEN_RAW:
+            continue
+        _SEEN_RAW.add(term)
         for seg in script_segments(normalise(str(term))):
             word = seg.text.strip()
             if seg.lang != "zh" or not 2 <= len(word) <= 30 or word in _USER_TERMS:
@@ -333,12 +393,18 @@ def content_words(text: str, *, keep_generic: bool = False) -> list[str]:
     return out
 
 
-_SINGLE_CHAR_CONTENT: frozenset[str] = frozenset("猫 狗 鬼 龙 马 枪 车 剑 爱 诗 歌 舞 战 酒 茶 书 画 海 山 星 梦".split())
+_SINGLE_CHAR_CONTENT: frozenset[str] = _lex(
+    """
+    猫 狗 鬼 龙 马 枪 车 剑 爱 诗 歌 舞 战 酒 茶 书 画 海 山 星 梦
+    """
+)
 """Single Han characters that still carry a topic (most single characters are function words)."""
 
 
-def keywords(text: str, top_k: int = 8, method: Literal["tfidf", "textrank"] = "tfidf") -> list[tuple[str, float]]:
-    """Chinese keywords of ``text`` with jieba.analyse (TF-IDF or TextRank), stop and generic words removed."""
+def keywords(
+    text: str, top_k: int = 8, method: Literal["tfidf", "textrank"] = "tfidf"
+) -> list[tuple[str, float]]:
+    """Chinese keywords of ``text`` by jieba.analyse (TF-IDF or TextRank), stop and generic words removed."""
     _jieba()
     import jieba.analyse
 
@@ -351,7 +417,9 @@ def keywords(text: str, top_k: int = 8, method: Literal["tfidf", "textrank"] = "
         raw = jieba.analyse.extract_tags(norm, topK=top_k * 3, withWeight=True)
     out: list[tuple[str, float]] = []
     for word, weight in raw:
-        if is_stop_word(word) or word in GENERIC_WORDS or not any(_is_han(ch) for ch in word):
+        if is_stop_word(word) or word in GENERIC_WORDS or word in NEGATION_ZH or word in NEGATORS_ZH:
+            continue
+        if not any(_is_han(ch) for ch in word):
             continue
         if len(word) < 2 and word not in _SINGLE_CHAR_CONTENT:
             continue

@@ -52,8 +52,16 @@ def _raw_table(upload: Any, keep: set[str]) -> RawTable | str:
 
 
 def _file_summary(raw: RawTable) -> None:
-    st.caption(t("data.file_info", fmt=raw.file_format, enc=raw.encoding, delim=delimiter_label(raw.delimiter),
-                 rows=fmt_number(raw.rows_total), cols=len(raw.columns)))
+    st.caption(
+        t(
+            "data.file_info",
+            fmt=raw.file_format,
+            enc=raw.encoding,
+            delim=delimiter_label(raw.delimiter),
+            rows=fmt_number(raw.rows_total),
+            cols=len(raw.columns),
+        )
+    )
     with st.expander(t("data.preview", n=PREVIEW_ROWS)):
         st.dataframe(raw.frame.head(PREVIEW_ROWS), hide_index=True)
 
@@ -68,10 +76,16 @@ def _mapping_widgets(raw: RawTable, kind: str, file_key: str) -> dict[str, str]:
     cols = st.columns(min(len(roles), 5))
     for i, role in enumerate(roles):
         with cols[i % len(cols)]:
-            chosen[role] = st.selectbox(
-                role_label(role), options, index=guessed_index(options, guess.get(role)),
-                format_func=lambda c: none_label if c == "" else c, key=f"map:{kind}:{role}:{file_key}",
-            ) or ""
+            chosen[role] = (
+                st.selectbox(
+                    role_label(role),
+                    options,
+                    index=guessed_index(options, guess.get(role)),
+                    format_func=lambda c: none_label if c == "" else c,
+                    key=f"map:{kind}:{role}:{file_key}",
+                )
+                or ""
+            )
     return chosen
 
 
@@ -91,17 +105,30 @@ def _show_report(view: dict[str, Any], idx: int) -> None:
         st.dataframe(counts_table(problems), hide_index=True)
         if view["rejected_csv"]:
             stem = view["name"].rsplit(".", 1)[0] or "data"
-            st.download_button(t("data.download_rejected"), view["rejected_csv"], file_name=f"{stem}_rejected.csv",
-                               mime="text/csv", key=f"download_rejected_{idx}", on_click="ignore")
+            st.download_button(
+                t("data.download_rejected"),
+                view["rejected_csv"],
+                file_name=f"{stem}_rejected.csv",
+                mime="text/csv",
+                key=f"download_rejected_{idx}",
+                on_click="ignore",
+            )
     with right:
         st.caption(t("data.problems"))
         st.dataframe(problems_table(problems), hide_index=True)
         if len(problems) > MAX_PROBLEMS_SHOWN:
-            st.caption(t("data.problems_shown", n=fmt_number(MAX_PROBLEMS_SHOWN), total=fmt_number(len(problems))))
+            st.caption(
+                t("data.problems_shown", n=fmt_number(MAX_PROBLEMS_SHOWN), total=fmt_number(len(problems)))
+            )
 
 
-def _load(raw_inter: RawTable, raw_items: RawTable | None, inter_map: dict[str, str],
-          item_map: dict[str, str] | None, name: str) -> None:
+def _load(
+    raw_inter: RawTable,
+    raw_items: RawTable | None,
+    inter_map: dict[str, str],
+    item_map: dict[str, str] | None,
+    name: str,
+) -> None:
     """Run core.data.load_dataset with a progress bar; register the dataset; keep the reports."""
     with st.status(t("data.loading"), expanded=True) as status:
         bar = st.progress(0.0, text=t("data.progress", pct=0))
@@ -111,11 +138,18 @@ def _load(raw_inter: RawTable, raw_items: RawTable | None, inter_map: dict[str, 
 
         try:
             dataset, inter_report, item_report = load_dataset(
-                raw_inter, raw_items, name=name, interaction_mapping=inter_map, item_mapping=item_map,
+                raw_inter,
+                raw_items,
+                name=name,
+                interaction_mapping=inter_map,
+                item_mapping=item_map,
                 progress=_progress,
             )
         except NothingLoadedError as exc:
-            st.session_state["data_last"] = {"error": error_text(exc), "reports": [report_view(r) for r in exc.reports]}
+            st.session_state["data_last"] = {
+                "error": error_text(exc),
+                "reports": [report_view(r) for r in exc.reports],
+            }
             status.update(label=t("data.load_failed"), state="error")
             return
         except DataError as exc:
@@ -126,22 +160,39 @@ def _load(raw_inter: RawTable, raw_items: RawTable | None, inter_map: dict[str, 
         register_upload(st.session_state, dataset)
         st.session_state.pop("dataset_picker", None)  # let the sidebar picker follow dataset_key on rerun
         st.session_state["data_last"] = {
-            "error": None, "reports": views,
-            "message": t("data.loaded", rows=fmt_number(dataset.interactions.shape[0]),
-                         users=fmt_number(dataset.n_users), items=fmt_number(dataset.n_items)),
+            "error": None,
+            "reports": views,
+            "message": t(
+                "data.loaded",
+                rows=fmt_number(dataset.interactions.shape[0]),
+                users=fmt_number(dataset.n_users),
+                items=fmt_number(dataset.n_items),
+            ),
         }
-        status.update(label=t("data.loaded", rows=fmt_number(dataset.interactions.shape[0]),
-                              users=fmt_number(dataset.n_users), items=fmt_number(dataset.n_items)), state="complete")
+        status.update(
+            label=t(
+                "data.loaded",
+                rows=fmt_number(dataset.interactions.shape[0]),
+                users=fmt_number(dataset.n_users),
+                items=fmt_number(dataset.n_items),
+            ),
+            state="complete",
+        )
     st.rerun()
 
 
 def _upload_section() -> None:
     limit = st.get_option("server.maxUploadSize")
     left, right = st.columns(2)
-    inter_file = left.file_uploader(t("data.inter_file"), type=INTERACTION_TYPES, help=t("data.upload_help", mb=limit),
-                                    key="data_inter_file")
-    items_file = right.file_uploader(t("data.items_file"), type=ITEM_TYPES, help=t("data.upload_help", mb=limit),
-                                     key="data_items_file")
+    inter_file = left.file_uploader(
+        t("data.inter_file"),
+        type=INTERACTION_TYPES,
+        help=t("data.upload_help", mb=limit),
+        key="data_inter_file",
+    )
+    items_file = right.file_uploader(
+        t("data.items_file"), type=ITEM_TYPES, help=t("data.upload_help", mb=limit), key="data_items_file"
+    )
     keep = {_file_key(f) for f in (inter_file, items_file) if f is not None}
     raw_inter = _raw_table(inter_file, keep) if inter_file is not None else None
     raw_items = _raw_table(items_file, keep) if items_file is not None else None
@@ -172,8 +223,13 @@ def _upload_section() -> None:
             st.warning(t("data.required_missing", role=role_label(role)))
         items_ok = raw_items is None or isinstance(raw_items, RawTable)
         if st.button(t("data.load"), type="primary", disabled=bool(missing) or not items_ok, key="data_load"):
-            _load(raw_inter, raw_items if isinstance(raw_items, RawTable) else None, inter_map, item_map,
-                  inter_file.name)
+            _load(
+                raw_inter,
+                raw_items if isinstance(raw_items, RawTable) else None,
+                inter_map,
+                item_map,
+                inter_file.name,
+            )
 
     last = st.session_state.get("data_last")
     if last:
@@ -201,8 +257,11 @@ def _stats_section() -> None:
     cols[1].metric(t("data.stats.users"), fmt_number(stats["users"]))
     cols[2].metric(t("data.stats.items"), fmt_number(stats["items"]))
     cols[3].metric(t("data.stats.density"), f"{stats['density']:.3%}")
-    span = "—" if stats["time_min"] != stats["time_min"] else (
-        f"{fmt_date(stats['time_min'])} – {fmt_date(stats['time_max'])}")
+    span = (
+        "—"
+        if stats["time_min"] != stats["time_min"]
+        else (f"{fmt_date(stats['time_min'])} – {fmt_date(stats['time_max'])}")
+    )
     cols[4].metric(t("data.stats.span"), span)
     figures = _figures(ds.fingerprint, current_lang(), ds)
     for left_key, right_key in (("per_user", "per_item"), ("ratings", "activity"), ("categories", "tags")):

@@ -52,3 +52,11 @@ def bilingual():  # type: ignore[no-untyped-def]
     from core.demo import load_demo
 
     return load_demo("bilingual")
+
+
+@pytest.fixture(scope="session")
+def movielens_vectors(movielens, use_encoder):  # type: ignore[no-untyped-def]
+    """MovieLens item vectors (9,742 x 512, use-m3) through the session workspace's vector cache."""
+    from core.embedding import embed_items
+
+    return embed_items(movielens, use_encoder).vectors

@@ -21,17 +21,20 @@ def test_core_modules_do_not_import_streamlit() -> None:
         "import importlib, json, sys\n"
         f"mods = {modules!r}\n"
         "for m in mods: importlib.import_module(m)\n"
-        "print(json.dumps(sorted(k for k in sys.modules if k == 'streamlit' or k.startswith('streamlit.'))))\n"
+        "loaded = [k for k in sys.modules if k == 'streamlit' or k.startswith('streamlit.')]\n"
+        "print(json.dumps(sorted(loaded)))\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=600,
-                          check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=600, check=False
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout.strip().splitlines()[-1]) == []
 
 
 def test_cli_help_does_not_import_streamlit() -> None:
     code = "import sys; from core.cli import build_parser; build_parser(); print('streamlit' in sys.modules)"
-    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=600,
-                          check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=600, check=False
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().splitlines()[-1] == "False"

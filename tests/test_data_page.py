@@ -118,7 +118,11 @@ def test_reason_text_translates_by_code() -> None:
     zh = [dv.reason_text(p, "zh") for p in rep.problems]
     en = [dv.reason_text(p, "en") for p in rep.problems]
     assert zh == ["缺少用户 ID", "评分不是数字", "与第 4 行重复（用户、物品、时间都相同）"]
-    assert en == ["User id is missing", "Rating is not a number", "Duplicate of line 4 (same user, item and timestamp)"]
+    assert en == [
+        "User id is missing",
+        "Rating is not a number",
+        "Duplicate of line 4 (same user, item and timestamp)",
+    ]
     assert dv.reason_text(Problem(1, "c", "v", "something new", "no_such_code"), "zh") == "something new"
     assert dv.reason_text(rep.problems[0].to_dict(), "en") == "User id is missing"
 
@@ -129,8 +133,12 @@ def test_error_text_translates_by_code() -> None:
     assert dv.error_text(info.value, "zh").startswith("x.csv 中找不到“用户 ID”列")
     assert dv.error_text(info.value, "en").startswith("x.csv has no “User id” column")
     assert dv.error_text(DataError("plain"), "zh") == "plain"
-    assert dv.error_text(IngestError("m", "binary_file"), "en") == "m"  # no file name to fill in: keep the message
-    assert dv.error_text(IngestError("m", "binary_file", name="a.xlsx"), "zh").startswith("a.xlsx 看起来是二进制文件")
+    assert (
+        dv.error_text(IngestError("m", "binary_file"), "en") == "m"
+    )  # no file name to fill in: keep the message
+    assert dv.error_text(IngestError("m", "binary_file", name="a.xlsx"), "zh").startswith(
+        "a.xlsx 看起来是二进制文件"
+    )
 
 
 def test_problems_and_counts_tables() -> None:
@@ -177,8 +185,11 @@ def test_stats_figures_explain_missing_data() -> None:
 
 
 def test_chart_labels_are_escaped() -> None:
-    ds, _, _ = load_dataset(b"u,i\n1,a\n", b'id,title,category,tags\na,A,<b>x</b>,"<img src=x onerror=alert(1)>"\n',
-                            name="html.csv")
+    ds, _, _ = load_dataset(
+        b"u,i\n1,a\n",
+        b'id,title,category,tags\na,A,<b>x</b>,"<img src=x onerror=alert(1)>"\n',
+        name="html.csv",
+    )
     figs = dv.stats_figures(ds, "en")
     assert figs["categories"].data[0].y[0] == "&lt;b&gt;x&lt;/b&gt;"
     assert "<img" not in figs["tags"].data[0].y[0]

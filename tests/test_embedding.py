@@ -113,6 +113,13 @@ def test_item_documents_custom_template_and_caps() -> None:
     assert aggregate_user_tags(ds, 2)[0] == ["scary", "aliens"]  # 2x scary (case-insensitive) first
 
 
+def test_item_documents_extra_item_columns(bilingual: Dataset) -> None:
+    assert "title_en" in bilingual.items.columns
+    docs = item_documents(bilingual, "{title} / {title_en}")
+    assert docs[0] == "星海远航 / Voyage Across the Star Sea"
+    assert item_documents(bilingual)[0].startswith("星海远航. 科幻 / Sci-Fi. 太空")
+
+
 @pytest.mark.parametrize("template", ["{title} {rating}", "{title:>20}", "{title", "no fields at all"])
 def test_item_documents_bad_template(template: str) -> None:
     with pytest.raises(ConfigError):

@@ -134,10 +134,10 @@ def test_two_strongest_reasons_in_order(world: World, channels: dict[str, Channe
     explanations = explain(result, query, world.dataset, channels, world.item_vectors)
     for row, exp in enumerate(explanations):
         assert 1 <= len(exp.reasons) <= 2
-        contrib = result.contribution_dict(row)
-        strengths = [contrib[r.channel] for r in exp.reasons]
+        lift = dict(zip(result.channels, result.lift[row], strict=True))
+        strengths = [lift[r.channel] for r in exp.reasons]
         assert strengths == sorted(strengths, reverse=True)
-        assert exp.reasons[0].channel == max(contrib, key=lambda c: contrib[c])
+        assert exp.reasons[0].channel == max(lift, key=lambda c: lift[c])
         assert "；" in exp.zh if len(exp.reasons) == 2 else True
     # deterministic
     again = explain(result, query, world.dataset, channels, world.item_vectors)
@@ -163,3 +163,24 @@ def test_titles_stay_plain_text() -> None:
     for exp in explain(result, query, ds, chans, world.item_vectors):
         assert isinstance(exp.en, str) and "<b>" in exp.en  # verbatim: escaping is the renderer's job
         assert pd.notna(exp.zh)
+
+
+def test_a_channel_that_lifts_nothing_claims_no_credit(world: World, channels: dict[str, Channel]) -> None:
+    """Multi-interest scores sit at a floor for most items; with negatives below it, min-max gives the
+    floor a large normalised value. Such an item's reason must come from what actually lifted it."""
+    n = world.dataset.n_items
+    rng = np.random.default_rng(0)
+    semantic = np.zeros(n)
+    semantic[:5] = [0.9, 0.8, 0.7, 0.6, 0.5]
+    semantic[10:20] = -1.0  # penalised by a negative interest
+    mf = rng.random(n)
+    mf[30] = 5.0  # item 30: at the semantic floor, top by mf
+    result = fuse({"semantic": semantic, "mf": mf}, FusionConfig(weights=FusionWeights.from_dict(
+        {"semantic": 1.0, "mf": 1.0})), k=10)
+    row = result.items.tolist().index(30)
+    assert result.contribution_dict(row)["semantic"] > 0.5  # min-max floor: large, but not a lift
+    query = Query(user_id="u1", profile=world.profile("Sci-Fi"))
+    exps = explain(result, query, world.dataset, channels, world.item_vectors)
+    assert [r.channel for r in exps[row].reasons] == ["mf"]
+    top = result.items.tolist().index(0)
+    assert "semantic" in [r.channel for r in exps[top].reasons]

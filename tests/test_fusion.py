@@ -296,3 +296,31 @@ def test_rerank_100k_items_is_fast() -> None:
         fuse(table, replace(config, weights=weights), k=20, seen=seen)
         times.append(time.perf_counter() - t0)
     assert float(np.median(times)) < 0.010
+
+
+def test_table_is_cached_with_the_channel_scores() -> None:
+    from core.channels import ChannelScores
+
+    scores = ChannelScores({"mf": np.array([1.0, 2.0, 3.0])}, {"semantic": "no_profile"})
+    table = ScoreTable.from_channel_scores(scores)
+    assert ScoreTable.from_channel_scores(scores) is table
+    assert table.dropped == {"semantic": "no_profile"}
+    assert fuse(table, FusionConfig(weights=FusionWeights(mf=1.0)), k=2).dropped == {"semantic": "no_profile"}
+
+
+def test_baseline_and_lift() -> None:
+    weights = FusionWeights.from_dict({"semantic": 2.0, "mf": 1.0, "popularity": 0.5})
+    result = fuse(SCORES, FusionConfig(weights=weights), k=5)
+    table = ScoreTable(SCORES)
+    medians = np.median(table.normalised("minmax"), axis=0)
+    w = table.weight_vector(weights)
+    assert result.baseline is not None
+    np.testing.assert_allclose(result.baseline, medians * w)
+    np.testing.assert_allclose(result.lift, result.contributions - medians * w)
+
+
+def test_rank_movement() -> None:
+    from core.fusion import rank_movement
+
+    assert rank_movement([5, 3, 9, 1], [3, 9, 7, 5]) == [1, 1, None, -3]
+    assert rank_movement(None, [1, 2]) == [None, None]

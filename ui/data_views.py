@@ -73,25 +73,34 @@ def error_text(err: BaseException, lang: str | None = None) -> str:
 def report_view(report: LoadReport) -> dict[str, Any]:
     """What the page keeps of a report between reruns (no data frames of good rows)."""
     return {
-        "kind": report.kind, "name": report.name, "rows_total": report.rows_total,
-        "rows_loaded": report.rows_loaded, "rows_rejected": report.rows_rejected,
-        "file_format": report.file_format, "encoding": report.encoding, "delimiter": report.delimiter,
-        "mapping": dict(report.mapping), "problems": list(report.problems),
+        "kind": report.kind,
+        "name": report.name,
+        "rows_total": report.rows_total,
+        "rows_loaded": report.rows_loaded,
+        "rows_rejected": report.rows_rejected,
+        "file_format": report.file_format,
+        "encoding": report.encoding,
+        "delimiter": report.delimiter,
+        "mapping": dict(report.mapping),
+        "problems": list(report.problems),
         "counts": report.problem_counts(),
         "rejected_csv": report.rejected_csv() if report.rows_rejected else b"",
     }
 
 
-def problems_table(problems: list[Problem], lang: str | None = None, limit: int | None = MAX_PROBLEMS_SHOWN
-                   ) -> pd.DataFrame:
+def problems_table(
+    problems: list[Problem], lang: str | None = None, limit: int | None = MAX_PROBLEMS_SHOWN
+) -> pd.DataFrame:
     """Problems as a display table with translated headers and reasons."""
     shown = problems if limit is None else problems[:limit]
-    return pd.DataFrame({
-        t("data.col.line", lang): [p.row for p in shown],
-        t("data.col.column", lang): [p.column for p in shown],
-        t("data.col.value", lang): [p.value for p in shown],
-        t("data.col.reason", lang): [reason_text(p, lang) for p in shown],
-    })
+    return pd.DataFrame(
+        {
+            t("data.col.line", lang): [p.row for p in shown],
+            t("data.col.column", lang): [p.column for p in shown],
+            t("data.col.value", lang): [p.value for p in shown],
+            t("data.col.reason", lang): [reason_text(p, lang) for p in shown],
+        }
+    )
 
 
 def counts_table(problems: list[Problem], lang: str | None = None) -> pd.DataFrame:
@@ -101,7 +110,9 @@ def counts_table(problems: list[Problem], lang: str | None = None) -> pd.DataFra
         label = reason_text(Problem(0, p.column, "", p.reason, p.code, None), lang)
         counts[label] = counts.get(label, 0) + 1
     rows = sorted(counts.items(), key=lambda kv: -kv[1])
-    return pd.DataFrame({t("data.col.reason", lang): [r[0] for r in rows], t("data.col.count", lang): [r[1] for r in rows]})
+    return pd.DataFrame(
+        {t("data.col.reason", lang): [r[0] for r in rows], t("data.col.count", lang): [r[1] for r in rows]}
+    )
 
 
 def register_upload(state: MutableMapping[str, Any], dataset: Dataset) -> str:
@@ -154,15 +165,23 @@ def _degree_figure(counts: np.ndarray, title: str, x_label: str, y_label: str) -
 def figure_per_user(ds: Dataset, lang: str | None = None) -> go.Figure:
     """How many users have k interactions, log–log."""
     counts = np.bincount(ds.interactions["user_idx"].to_numpy(), minlength=ds.n_users)
-    return _degree_figure(counts, t("data.chart.per_user", lang), t("data.chart.per_user_x", lang),
-                          t("data.chart.per_user_y", lang))
+    return _degree_figure(
+        counts,
+        t("data.chart.per_user", lang),
+        t("data.chart.per_user_x", lang),
+        t("data.chart.per_user_y", lang),
+    )
 
 
 def figure_per_item(ds: Dataset, lang: str | None = None) -> go.Figure:
     """How many items have k interactions, log–log."""
     counts = np.bincount(ds.interactions["item_idx"].to_numpy(), minlength=ds.n_items)
-    return _degree_figure(counts, t("data.chart.per_item", lang), t("data.chart.per_user_x", lang),
-                          t("data.chart.per_item_y", lang))
+    return _degree_figure(
+        counts,
+        t("data.chart.per_item", lang),
+        t("data.chart.per_user_x", lang),
+        t("data.chart.per_item_y", lang),
+    )
 
 
 def figure_ratings(ds: Dataset, lang: str | None = None) -> go.Figure | str:
@@ -212,7 +231,9 @@ def figure_top_categories(ds: Dataset, lang: str | None = None) -> go.Figure | s
     if frame.empty:
         return t("data.chart.no_categories", lang)
     top = frame.groupby("category")["n"].sum().sort_values(ascending=False).head(TOP_N)
-    return _bar_top([str(c) for c in top.index], [int(v) for v in top], t("data.chart.top_categories", lang), lang)
+    return _bar_top(
+        [str(c) for c in top.index], [int(v) for v in top], t("data.chart.top_categories", lang), lang
+    )
 
 
 def figure_top_tags(ds: Dataset, lang: str | None = None) -> go.Figure | str:

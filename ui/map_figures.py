@@ -18,8 +18,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative
+
+from core.dataset import Dataset
 
 MAX_CATEGORIES = 12
 """Categorical colouring shows the largest categories by name; the rest share one "other" colour."""
@@ -138,9 +141,13 @@ def map_figure(
     colour_title: str = "",
     labels: Mapping[str, str] | None = None,
     overlay: Overlay | None = None,
+    background: str | None = None,
     height: int = 680,
 ) -> go.Figure:
     """The map: items coloured by ``colour_mode``, users as dark diamonds, then the overlay on top.
+
+    In categorical mode, items whose label equals ``background`` are drawn first, small and grey
+    (e.g. "not in this user's history" when colouring by history cluster).
 
     ``labels`` holds the (translated) names: ``items``, ``users``, ``other``, ``category``, ``tags``,
     ``neighbours``, ``recommended``, ``selected``, ``interest``, ``avoid``, ``composed``, ``similarity``,
@@ -151,12 +158,15 @@ def map_figure(
     base_size = 5 if len(items) > 3000 else 7
     if colour_mode == "categorical" and items.colour is not None:
         colours = [str(c) for c in items.colour]
-        order = _category_order(colours)
+        order = [c for c in _category_order(colours) if c != background]
         shown = order[:MAX_CATEGORIES]
         palette = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(shown)}
         groups: dict[str, list[int]] = {}
         for i, c in enumerate(colours):
-            groups.setdefault(c if c in palette else "\x00other", []).append(i)
+            groups.setdefault(c if c in palette or c == background else "\x00other", []).append(i)
+        if background is not None and background in groups:
+            fig.add_trace(_points(items.take(groups.pop(background)), background, lab,
+                                  size=max(3, base_size - 2), color=OTHER_COLOUR, opacity=0.45))
         for c in [*shown, "\x00other"]:
             if c not in groups:
                 continue
@@ -285,3 +295,74 @@ def trace_keys(fig: go.Figure) -> list[list[str]]:
         data = getattr(trace, "customdata", None)
         keys.append([str(row[0]) for row in data] if data is not None else [])
     return keys
+
+
+# --- page helpers without Streamlit (kept here so they can be tested directly) --------------------
+
+
+@dataclass
+class RecList:
+    """A ranked list to draw: item indices (best first), their fused scores, and whose list it is."""
+
+    items: np.ndarray
+    scores: np.ndarray
+    user_id: str | None
+    profile: Any | None
+
+
+def parse_recommendations(obj: Any, ds: Dataset) -> RecList | None:
+    """Read ``st.session_state["last_recommendations"]`` in any form the Tuning page may store.
+
+    Accepted: an engine ``Recommendation`` (``.result``), a ``FusionResult`` (``.items``, ``.score``),
+    records as from ``Recommendation.to_records`` (``item_id``, ``score``), a frame with ``item_idx`` or
+    ``item_id``, or a dict wrapping one of those under ``recommendation`` / ``result`` / ``records`` /
+    ``items`` / ``frame`` together with ``user_id`` / ``profile`` or a ``query`` (``core.channels.Query``).
+    Unknown items are dropped; anything unreadable gives None.
+    """
+    if obj is None:
+        return None
+    user_id: Any = getattr(obj, "user_id", None)
+    profile: Any = getattr(obj, "profile", None)
+    payload: Any = obj
+    if isinstance(obj, Mapping):
+        query = obj.get("query")
+        user_id = obj.get("user_id", getattr(query, "user_id", None))
+        profile = obj.get("profile", getattr(query, "profile", None))
+        wrapped = ("recommendation", "result", "records", "items", "frame")
+        payload = next((obj[k] for k in wrapped if k in obj), None)
+    result = getattr(payload, "result", payload)
+    items: np.ndarray | None = None
+    scores: np.ndarray | None = None
+    if isinstance(getattr(result, "items", None), np.ndarray) and hasattr(result, "score"):
+        items = np.asarray(result.items)
+        scores = np.asarray(result.score, dtype=float)
+    elif isinstance(payload, pd.DataFrame) or (
+        isinstance(payload, list) and payload and isinstance(payload[0], Mapping)
+    ):
+        frame = payload if isinstance(payload, pd.DataFrame) else pd.DataFrame(payload)
+        if "item_idx" in frame:
+            items = pd.to_numeric(frame["item_idx"], errors="coerce").to_numpy(dtype=float)
+        elif "item_id" in frame:
+            items = frame["item_id"].astype(str).map(ds.item_index).to_numpy(dtype=float)
+        if items is not None:
+            scores = frame["score"].to_numpy(dtype=float) if "score" in frame else np.full(len(items), np.nan)
+    if items is None or scores is None:
+        return None
+    numeric = np.asarray(items, dtype=float)
+    keep = np.isfinite(numeric) & (numeric >= 0) & (numeric < ds.n_items)
+    return RecList(numeric[keep].astype(np.int64), np.asarray(scores, dtype=float)[keep],
+                   None if user_id is None else str(user_id), profile)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_csv(frame: pd.DataFrame) -> bytes:
+    """CSV bytes (UTF-8 with BOM, Excel-friendly); text cells a spreadsheet would run as a formula
+    (starting with = + - @ tab CR) get a leading apostrophe."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = [f"'{v}" if isinstance(v, str) and v.startswith(_FORMULA_START) else v
+                        for v in out[col]]
+    return out.to_csv(index=False).encode("utf-8-sig")

@@ -2,16 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 import streamlit as st
 
 from core.dataset import Dataset
 from core.demo import DEMOS, load_demo
-from ui.i18n import t
+from core.errors import InterestLensError
+from core.store import Workspace, default_workspace
+from ui.i18n import fmt_number, t
+
+WS_PREFIX = "ws:"
+"""Sidebar keys of datasets registered in the workspace store: ``ws:<content key>``."""
+
+
+def workspace() -> Workspace:
+    """The workspace of this server process (``$INTERESTLENS_WORKSPACE`` or ``./workspace``)."""
+    return default_workspace()
 
 
 def dataset_choices() -> dict[str, str]:
-    """Dataset keys the sidebar offers, mapped to their display labels."""
+    """Dataset keys the sidebar offers, mapped to their display labels.
+
+    Bundled demos first, then every dataset registered in the workspace (they survive restarts; oldest
+    first so the list does not reshuffle when one is opened), then any kept only in this session.
+    """
     choices = {f"demo:{key}": t(f"demo.{key}") for key in DEMOS}
+    try:
+        records = sorted(workspace().list_datasets(), key=lambda r: r.created_at)
+    except (InterestLensError, OSError):  # unreadable workspace: the demos still work
+        records = []
+    for rec in records:
+        label = t("ws.dataset_label", name=rec.name, rows=fmt_number(rec.n_interactions))
+        choices[f"{WS_PREFIX}{rec.key}"] = label
     for key, ds in st.session_state.get("uploaded_datasets", {}).items():
         choices[key] = f"⬆ {ds.name}"
     return choices
@@ -22,11 +46,48 @@ def _demo_dataset(key: str) -> Dataset:
     return load_demo(key)
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _workspace_dataset(key: str, root: str) -> Dataset:
+    """A registered dataset read back from the workspace (content-addressed key, so never stale)."""
+    return default_workspace().load_dataset(key)
+
+
+def register_dataset(
+    dataset: Dataset, *, source_files: Sequence[str] = (), mapping: Mapping[str, Any] | None = None
+) -> str:
+    """Persist an uploaded dataset in the workspace, select it in the sidebar and return its key.
+
+    When the workspace cannot be written the dataset is kept for this session only (``upload:<fp>``) and
+    ``st.session_state["dataset_saved"]`` holds the reason, so the page can say so.
+    """
+    try:
+        key = WS_PREFIX + workspace().register(dataset, source_files=source_files, mapping=mapping)
+        st.session_state["dataset_saved"] = None
+    except (InterestLensError, OSError) as exc:
+        key = f"upload:{dataset.fingerprint}"
+        uploaded = st.session_state.get("uploaded_datasets")
+        if not isinstance(uploaded, dict):
+            uploaded = {}
+        uploaded[key] = dataset
+        st.session_state["uploaded_datasets"] = uploaded
+        st.session_state["dataset_saved"] = str(exc)
+    st.session_state["dataset_key"] = key
+    return key
+
+
 def get_dataset(key: str | None = None) -> Dataset:
-    """The Dataset behind a sidebar key (default: the one currently picked)."""
+    """The Dataset behind a sidebar key (default: the one currently picked); the MovieLens demo when the
+    key is unknown (e.g. a workspace dataset deleted by someone else)."""
     key = key or st.session_state.get("dataset_key", "demo:movielens")
-    if key.startswith("demo:"):
+    if key.startswith("demo:") and key.split(":", 1)[1] in DEMOS:
         return _demo_dataset(key.split(":", 1)[1])
+    if key.startswith(WS_PREFIX):
+        ws = workspace()
+        try:
+            return _workspace_dataset(key[len(WS_PREFIX):], str(ws.root))
+        except InterestLensError:
+            st.session_state["dataset_key"] = "demo:movielens"
+            st.warning(t("ws.missing"))
     uploaded: dict[str, Dataset] = st.session_state.get("uploaded_datasets", {})
     if key in uploaded:
         return uploaded[key]

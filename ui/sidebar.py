@@ -1,35 +1,95 @@
-"""The sidebar shared by every page: language toggle and dataset picker."""
+"""The sidebar shared by every page: language toggle and dataset picker.
+
+Both choices survive a reload: they are mirrored into the URL (``?lang=en&dataset=ws:<key>``). The
+language is also stored in the workspace settings (``lang``), so a new session on a restarted server
+opens in the language chosen last. Precedence for a new session: URL, then workspace, then Chinese.
+"""
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
-from ui.i18n import LANGS, t
-from ui.resources import dataset_choices
+from core.errors import InterestLensError
+from ui.i18n import DEFAULT_LANG, LANGS, t
+from ui.resources import dataset_choices, workspace
+
+log = logging.getLogger(__name__)
+
+LANG_SETTING = "lang"
+"""Workspace setting that remembers the last language chosen in the sidebar."""
+DEFAULT_DATASET = "demo:movielens"
+
+
+def initial_language() -> str:
+    """The language a new session starts in: ``?lang=``, else the workspace setting, else Chinese."""
+    from_url = st.query_params.get("lang")
+    if from_url in LANGS:
+        return str(from_url)
+    try:
+        stored = workspace().get_setting(LANG_SETTING)
+    except (InterestLensError, OSError, ValueError) as exc:
+        log.warning("cannot read the remembered language: %s", exc)
+        stored = None
+    return str(stored) if stored in LANGS else DEFAULT_LANG
+
+
+def _remember_language() -> None:
+    """on_change of the toggle: switch the session, the URL and the workspace setting."""
+    lang = st.session_state.get("lang_toggle")
+    if lang not in LANGS:
+        return
+    st.session_state["lang"] = lang
+    st.query_params["lang"] = lang
+    try:
+        workspace().set_setting(LANG_SETTING, lang)
+    except (InterestLensError, OSError) as exc:  # read-only workspace: the URL still remembers it
+        log.warning("cannot remember the language: %s", exc)
+
+
+def _language_toggle() -> None:
+    if st.session_state.get("lang") not in LANGS:
+        st.session_state["lang"] = initial_language()
+    lang = st.session_state["lang"]
+    if st.session_state.get("lang_toggle") != lang:  # keep the widget in step with the session
+        st.session_state["lang_toggle"] = lang
+    st.segmented_control(
+        t("app.language"), options=list(LANGS), format_func=lambda x: "中文" if x == "zh" else "English",
+        required=True, key="lang_toggle", on_change=_remember_language,
+    )
+    if st.query_params.get("lang") != lang:
+        st.query_params["lang"] = lang
+
+
+def _picked_dataset() -> None:
+    """on_change of the picker: the user's choice becomes the session's dataset."""
+    st.session_state["dataset_key"] = st.session_state.get("dataset_picker")
+
+
+def _dataset_picker() -> None:
+    choices = dataset_choices()
+    keys = list(choices)
+    current = st.session_state.get("dataset_key")
+    if current is None:
+        current = st.query_params.get("dataset", DEFAULT_DATASET)
+    if current not in choices:
+        current = DEFAULT_DATASET if DEFAULT_DATASET in choices else keys[0]
+    if st.session_state.get("dataset_picker") != current:
+        st.session_state["dataset_picker"] = current
+    picked = st.selectbox(
+        t("app.dataset"), options=keys, format_func=lambda k: choices.get(k, k), help=t("app.dataset_help"),
+        key="dataset_picker", on_change=_picked_dataset,
+    )
+    st.session_state["dataset_key"] = picked
+    if st.query_params.get("dataset") != picked:
+        st.query_params["dataset"] = picked
 
 
 def render_sidebar() -> None:
-    """Draw the language toggle and the dataset picker; both persist in session state and the URL."""
-    if "lang" not in st.session_state:
-        st.session_state["lang"] = st.query_params.get("lang", "zh") if st.query_params.get("lang") in LANGS else "zh"
+    """Draw the language toggle and the dataset picker (see the module docstring for persistence)."""
     with st.sidebar:
         st.title(t("app.title"))
         st.caption(t("app.tagline"))
-        lang = st.segmented_control(
-            t("app.language"), options=list(LANGS), format_func=lambda x: "中文" if x == "zh" else "English",
-            default=st.session_state["lang"], key="lang_toggle",
-        )
-        if lang and lang != st.session_state["lang"]:
-            st.session_state["lang"] = lang
-            st.query_params["lang"] = lang
-            st.rerun()
-        choices = dataset_choices()
-        keys = list(choices)
-        current = st.session_state.get("dataset_key", keys[0])
-        if current not in choices:
-            current = keys[0]
-        picked = st.selectbox(
-            t("app.dataset"), options=keys, index=keys.index(current),
-            format_func=lambda k: choices[k], help=t("app.dataset_help"), key="dataset_picker",
-        )
-        st.session_state["dataset_key"] = picked
+        _language_toggle()
+        _dataset_picker()
