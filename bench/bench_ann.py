@@ -328,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"unknown scenario {name!r}")
     report = {
         "benchmark": "bench_ann",
-        "command": "python -m bench.bench_ann " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "command": " ".join(["python -m bench.bench_ann", *(argv if argv is not None else sys.argv[1:])]),
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "machine": machine,
         "machine_end_load_average": [round(x, 2) for x in os.getloadavg()],

@@ -207,7 +207,8 @@ def main(argv: list[str] | None = None) -> int:
     full = None if args.no_full else bench_full_reload(all_docs, args.repeats)
     report = {
         "benchmark": "bench_embedding",
-        "command": "python -m bench.bench_embedding " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "command": " ".join(["python -m bench.bench_embedding",
+                             *(argv if argv is not None else sys.argv[1:])]),
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "machine": machine,
         "machine_end_load_average": [round(x, 2) for x in os.getloadavg()],

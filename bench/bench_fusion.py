@@ -261,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     repeats = 50 if args.quick else args.repeats
     n_users = 10 if args.quick else args.users
     payload: dict[str, Any] = {
-        "command": "python -m bench.bench_fusion " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "command": " ".join(["python -m bench.bench_fusion", *(argv if argv is not None else sys.argv[1:])]),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "numpy": np.__version__,
                     "load_average": [round(x, 2) for x in os.getloadavg()]},
         "targets": {"rerank_p50_ms": P50_TARGET_MS, "rerank_vs_numpy_pass": RATIO_TARGET},

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import hashlib
 import hmac
 import io
@@ -39,6 +40,7 @@ import time
 import unicodedata
 import warnings
 from collections.abc import Callable, Collection, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -48,8 +50,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+from pandas.arrays import ArrowStringArray
 
-from core.dataset import Dataset
+from core.dataset import Dataset, EncodedIds
 from core.errors import DataError
 from core.progress import ProgressFn, report
 
@@ -141,6 +144,7 @@ class LoadReport:
     file_format: str
     mapping: dict[str, str]
     name: str = ""
+    encoded: EncodedIds | None = field(default=None, repr=False)  # id encoding of ``frame`` (internal)
 
     @property
     def rows_loaded(self) -> int:
@@ -216,7 +220,8 @@ class RawTable:
     def frame(self) -> pd.DataFrame:
         """The parsed rows as a pandas frame of strings (built on first use; validation uses ``table``)."""
         if self._frame is None:
-            frame: pd.DataFrame = self.table.to_pandas()
+            columns = {name: self.table.column(name).combine_chunks() for name in self.columns}
+            frame = _frame(columns)
             frame.columns = pd.Index(self.columns, dtype=object)
             self._frame = frame
         return self._frame
@@ -561,7 +566,12 @@ def _read_delimited(text: str, name: str, encoding: str, ext: str, utf8: bytes |
         col_names = [f"c{i}" for i in range(n_cols)]
         table = pacsv.read_csv(
             io.BytesIO(data),
-            read_options=pacsv.ReadOptions(column_names=col_names, skip_rows=0 if headerless else 1),
+            read_options=pacsv.ReadOptions(
+                column_names=col_names,
+                skip_rows=0 if headerless else 1,
+                # one block per CPU (at least 1 MiB): parallel parsing without many small chunks
+                block_size=max(1 << 20, len(data) // max(1, pa.cpu_count()) + 1),
+            ),
             parse_options=pacsv.ParseOptions(
                 delimiter=parse_delim,
                 quote_char='"',
@@ -1171,11 +1181,14 @@ def _dates_to_epoch(values: list[str]) -> np.ndarray:
     return out
 
 
-def _epoch_from_numbers(values: np.ndarray) -> np.ndarray:
-    """Numbers as epoch seconds: yyyymmdd integers, else seconds / ms / µs / ns by magnitude."""
-    finite = values[np.isfinite(values)]
+def _epoch_from_numbers(values: np.ndarray, all_finite: bool = False) -> np.ndarray:
+    """Numbers as epoch seconds: yyyymmdd integers, else seconds / ms / µs / ns by magnitude.
+
+    May return ``values`` itself (plain seconds); callers own that array.
+    """
+    finite = values if all_finite else values[np.isfinite(values)]
     if not len(finite):
-        return values.copy()
+        return values
     low, high = float(finite.min()), float(finite.max())
     if low >= 19000101 and high <= 21001231 and np.all(finite == np.floor(finite)):
         ints = finite.astype(np.int64)
@@ -1192,7 +1205,7 @@ def _epoch_from_numbers(values: np.ndarray) -> np.ndarray:
             out[mask] = _seconds(parsed)
             return out
     if max(abs(low), abs(high)) < 1e11:  # all plain seconds (the usual case)
-        return values.copy()
+        return values
     magnitude = np.abs(values)
     with np.errstate(invalid="ignore"):
         return np.where(
@@ -1205,8 +1218,11 @@ def _epoch_from_numbers(values: np.ndarray) -> np.ndarray:
 def _parse_timestamps(trimmed: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """(epoch seconds, NaN when missing or unparseable; mask of present-but-unparseable values)."""
     num = _numbers(trimmed)
+    finite = np.isfinite(num.values)
+    if finite.all():  # the usual case: every cell is a number
+        return _epoch_from_numbers(num.values, all_finite=True), np.zeros(len(finite), dtype=bool)
     seconds = _epoch_from_numbers(num.values)
-    unparseable = ~num.missing & ~num.not_numeric & ~np.isfinite(num.values)  # "inf", "-nan"
+    unparseable = ~num.missing & ~num.not_numeric & ~finite  # "inf", "-nan"
     if num.not_numeric.any():
         idx = np.flatnonzero(num.not_numeric)
         texts = pc.take(trimmed, pa.array(idx)).to_pylist()
@@ -1309,6 +1325,18 @@ def _codes(arr: pa.Array) -> np.ndarray:
     return _encode(arr)[0]
 
 
+def _restrict(codes: np.ndarray, values: pa.Array, good: np.ndarray) -> tuple[np.ndarray, pa.Array]:
+    """The dictionary encoding of the ``good`` rows only (values no good row uses are dropped)."""
+    if good.all():
+        return codes, values
+    kept = codes[good]
+    used = np.bincount(kept, minlength=len(values)) > 0
+    if used.all():
+        return kept, values
+    remap = np.cumsum(used) - 1
+    return remap[kept], pc.filter(values, pa.array(used))
+
+
 def _keep(arr: pa.Array, keep: pa.Array | None) -> pa.Array:
     """The rows of ``arr`` selected by ``keep`` (``None`` = all of them, no copy)."""
     return arr if keep is None else pc.filter(arr, keep)
@@ -1335,6 +1363,14 @@ def _duplicates(keys: list[np.ndarray], candidates: np.ndarray) -> tuple[np.ndar
     idx = np.arange(n) if every else np.flatnonzero(candidates)
     if len(idx) < 2:
         return dup, ref
+    if len(keys) >= 2 and keys[0].dtype.kind in "iu" and keys[1].dtype.kind in "iu":
+        # shortcut: if no (first, second) code pair repeats (a user rates an item once), nothing can
+        first, second = (keys[0], keys[1]) if every else (keys[0][idx], keys[1][idx])
+        width = int(second.max()) + 1 if len(second) else 1
+        if int(first.max()) < (2**62) // width:
+            pairs = np.sort(first.astype(np.int64) * width + second)
+            if not (pairs[1:] == pairs[:-1]).any():
+                return dup, ref
     mixed = np.zeros(len(idx), dtype=np.uint64)
     for key in keys:
         part = key if every else key[idx]
@@ -1406,15 +1442,49 @@ def _known_array(known_items: Collection[str] | pd.Series | np.ndarray | pd.Inde
     return pa.array(values, pa.large_string())
 
 
-def _frame(columns: dict[str, pa.Array | np.ndarray | list[Any]]) -> pd.DataFrame:
-    table = pa.table({k: (v if isinstance(v, pa.Array) else pa.array(v)) for k, v in columns.items()})
-    frame: pd.DataFrame = table.to_pandas()
-    return frame
+_STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' default "str" dtype
+
+
+def _str_series(arr: pa.Array) -> Any:
+    """An arrow string array as pandas' ``str`` extension array (wrapped, not converted)."""
+    return ArrowStringArray(pc.cast(arr, pa.large_string()), dtype=_STR)  # type: ignore[call-arg]
+
+
+def _frame(columns: dict[str, pa.Array | np.ndarray]) -> pd.DataFrame:
+    """A pandas frame over arrow string columns and numpy numeric columns, without copying them."""
+    data = {k: (_str_series(v) if isinstance(v, pa.Array) else v) for k, v in columns.items()}
+    return pd.DataFrame(data, copy=False)
 
 
 # --- loaders --------------------------------------------------------------------------------------
 
 
+def _never_raw(fn: Callable[..., LoadReport]) -> Callable[..., LoadReport]:
+    """Turn any non-DataError failure inside a loader into one readable :class:`IngestError`."""
+
+    @functools.wraps(fn)
+    def wrapper(source: Source, *args: Any, **kwargs: Any) -> LoadReport:
+        try:
+            return fn(source, *args, **kwargs)
+        except (DataError, MemoryError, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            label = (
+                kwargs.get("name")
+                or getattr(source, "name", "")
+                or (Path(source).name if isinstance(source, (str, Path)) else "<upload>")
+            )
+            detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
+            raise IngestError(
+                f"{label}: could not be validated ({type(exc).__name__}: {detail})",
+                "unreadable",
+                name=str(label),
+            ) from exc
+
+    return wrapper
+
+
+@_never_raw
 def load_interactions(
     source: Source,
     mapping: Mapping[str, str | None] | None = None,
@@ -1485,8 +1555,11 @@ def load_interactions(
 
     keep = None if good.all() else pa.array(good)
     users = _keep(user, keep)
+    encoded = None
     if pseudonymise_key is not None:
         users = pseudonymise_ids(users, pseudonymise_key)
+    else:
+        encoded = EncodedIds(*_restrict(user_codes, user_dict, good), *_restrict(item_codes, item_dict, good))
     n_good = int(good.sum())
     frame = _frame(
         {
@@ -1498,13 +1571,23 @@ def load_interactions(
         }
     )
     hide = _hide_user(roles["user"], pseudonymise_key)
-    return _finish(raw, "interactions", checks, good, frame, roles, hide)
+    report_ = _finish(raw, "interactions", checks, good, frame, roles, hide)
+    report_.encoded = encoded
+    return report_
 
 
 _TAG_SPLIT = r"[|,;、，；]"
 _TAG_SPLIT_WS = r"[|,;、，；\s]+"
 _TAG_PLACEHOLDERS = {"", "(no genres listed)", "none", "null", "nan", "n/a", "na", "-", "无"}
 _TAG_PLACEHOLDER_ARRAY = pa.array(sorted(_TAG_PLACEHOLDERS), pa.large_string())
+
+
+def _object_array(values: list[tuple[str, ...]], codes: np.ndarray) -> np.ndarray:
+    """``values[codes]`` as an object array of tuples, without a Python loop over the rows."""
+    distinct = np.empty(len(values), dtype=object)
+    for i, value in enumerate(values):
+        distinct[i] = value
+    return distinct[codes] if len(values) else np.empty(len(codes), dtype=object)
 
 
 def _split_tags(arr: pa.Array, whitespace: bool) -> tuple[list[tuple[str, ...]], np.ndarray]:
@@ -1525,6 +1608,7 @@ def _split_tags(arr: pa.Array, whitespace: bool) -> tuple[list[tuple[str, ...]],
     return split, codes
 
 
+@_never_raw
 def load_items(
     source: Source, mapping: Mapping[str, str | None] | None = None, *, name: str = ""
 ) -> LoadReport:
@@ -1565,7 +1649,7 @@ def load_items(
         description = description_en if description_en is not None else empty
 
     n_good = int(good.sum())
-    tag_tuples: list[tuple[str, ...]] = [()] * n_good
+    tag_tuples = _object_array([()], np.zeros(n_good, dtype=np.int64))
     first_genre: pa.Array | None = None
     for role in ("genres", "tags"):
         arr = text(role)
@@ -1575,12 +1659,13 @@ def load_items(
         if role == "genres":
             first_genre = pc.take(pa.array([u[0] if u else "" for u in uniques], pa.large_string()), codes_)
         if "genres" in roles and role == "tags":  # both columns: genres first, then new tags
-            tag_tuples = [
+            merged = [
                 a + tuple(t for t in uniques[c] if t not in a)
-                for a, c in zip(tag_tuples, codes_, strict=True)
+                for a, c in zip(tag_tuples.tolist(), codes_.tolist(), strict=True)
             ]
+            tag_tuples = _object_array(merged, np.arange(n_good))
         else:
-            tag_tuples = [uniques[c] for c in codes_.tolist()]
+            tag_tuples = _object_array(uniques, codes_)  # shares one tuple per distinct string
     category = text("category")
     if category is None:
         category = first_genre if first_genre is not None else empty
@@ -1601,15 +1686,16 @@ def load_items(
         "category": category,
     }
     frame = _frame(columns)
-    frame["tags"] = pd.Series(tag_tuples, dtype=object)
+    frame["tags"] = pd.Series(tag_tuples, dtype=object, copy=False)
     frame["year"] = year
     if title_en is not None:
-        frame["title_en"] = title_en.to_pandas()
+        frame["title_en"] = _str_series(title_en)
     if description_en is not None:
-        frame["description_en"] = description_en.to_pandas()
+        frame["description_en"] = _str_series(description_en)
     return _finish(raw, "items", checks, good, frame, roles)
 
 
+@_never_raw
 def load_user_tags(
     source: Source,
     mapping: Mapping[str, str | None] | None = None,
@@ -1660,6 +1746,15 @@ def load_user_tags(
     return _finish(raw, "user_tags", checks, good, frame, roles, _hide_user(roles["user"], pseudonymise_key))
 
 
+def _try_read(source: Source) -> RawTable | BaseException:
+    """read_table for a worker thread: the DataError is returned, not raised, so it can be re-raised
+    in order."""
+    try:
+        return read_table(source)
+    except DataError as exc:
+        return exc
+
+
 def _nothing_loaded(report_: LoadReport, reports: list[LoadReport]) -> NothingLoadedError:
     counts = sorted(report_.problem_counts().items(), key=lambda kv: -kv[1])
     top = ", ".join(f"{n} × {code}" for code, n in counts[:4])
@@ -1692,11 +1787,19 @@ def load_dataset(
     item_report = None
     known = None
     if items is not None:
-        item_report = load_items(items, item_mapping)
-        if item_report.rows_loaded == 0:
-            raise _nothing_loaded(item_report, [item_report])
-        known = item_report.frame["item_id"]
-        report(progress, 0.25, "reading interactions")
+        # parse the interaction file in a second thread while the items are validated (arrow's CSV
+        # reader releases the GIL); its errors surface below, after the item file's own
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest") as pool:
+            pending = None if isinstance(interactions, RawTable) else pool.submit(_try_read, interactions)
+            item_report = load_items(items, item_mapping)
+            if item_report.rows_loaded == 0:
+                raise _nothing_loaded(item_report, [item_report])
+            known = item_report.frame["item_id"]
+            report(progress, 0.25, "reading interactions")
+            if pending is not None:
+                interactions = pending.result()
+    if isinstance(interactions, BaseException):
+        raise interactions
     inter_report = load_interactions(
         interactions, interaction_mapping, known_items=known, pseudonymise_key=pseudonymise_key
     )
@@ -1716,6 +1819,8 @@ def load_dataset(
         meta["user_tags_report"] = tag_report.summary(with_problems=False)
     report(progress, 0.75, "indexing")
     items_frame = item_report.frame if item_report is not None else None
-    dataset = Dataset.from_frames(name, inter_report.frame, items_frame, user_tags=tags_frame, meta=meta)
+    dataset = Dataset.from_frames(
+        name, inter_report.frame, items_frame, user_tags=tags_frame, meta=meta, encoded=inter_report.encoded
+    )
     report(progress, 1.0, "done")
     return dataset, inter_report, item_report

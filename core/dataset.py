@@ -56,14 +56,35 @@ def _positions(lookup: pa.Array) -> np.ndarray:
     return np.asarray(lookup.to_numpy(zero_copy_only=False), dtype=np.int32)
 
 
+def _compact(array: np.ndarray) -> np.ndarray:
+    """The same numbers in the narrowest exact dtype (fewer bytes to hash); NaN-free floats only."""
+    if array.dtype.kind == "f" and len(array):
+        low, high = array.min(), array.max()
+        if np.isfinite(low) and np.isfinite(high):
+            if low >= 0 and high < 2**32 and np.array_equal(np.floor(array), array):
+                return array.astype(np.uint32)  # whole numbers, e.g. Unix seconds
+            narrow = array.astype(np.float32)
+            if np.array_equal(narrow, array):
+                return narrow  # e.g. 0.5-step ratings
+    elif array.dtype.kind in "iu" and len(array):
+        low, high = int(array.min()), int(array.max())
+        for kind in (np.uint8, np.uint16, np.int32):
+            info = np.iinfo(kind)
+            if info.min <= low and high <= info.max:
+                return array.astype(kind, copy=False)
+    return array
+
+
 def _hash_into(digest: Any, values: pd.Series | np.ndarray) -> None:
-    """Feed a column's content into ``digest``: numbers as their bytes, text as arrow offsets + data."""
-    array = np.asarray(values) if not isinstance(values, pd.Series) else None
+    """Feed a column's content into ``digest``: numbers as their bytes (narrowest exact dtype, tagged),
+    text as arrow offsets + data."""
+    array = values.to_numpy() if isinstance(values, pd.Series) and values.dtype.kind in "biuf" else None
+    if array is None and not isinstance(values, pd.Series):
+        array = np.asarray(values)
     if array is not None and array.dtype.kind in "biuf":
-        digest.update(np.ascontiguousarray(array).tobytes())
-        return
-    if isinstance(values, pd.Series) and values.dtype.kind in "biuf":
-        digest.update(np.ascontiguousarray(values.to_numpy()).tobytes())
+        narrow = _compact(array)
+        digest.update(narrow.dtype.str.encode())
+        digest.update(np.ascontiguousarray(narrow).tobytes())
         return
     arr = pc.fill_null(_as_strings(values), "")
     if arr.offset:
@@ -82,6 +103,16 @@ def _fingerprint(columns: list[tuple[str, Any]], extra: str) -> str:
         digest.update(f"\x1f{col}\x1f".encode())
         _hash_into(digest, values)
     return digest.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class EncodedIds:
+    """Dictionary encoding of the interaction id columns: ``values[codes] == column``, values distinct."""
+
+    user_codes: np.ndarray
+    user_values: pa.Array
+    item_codes: np.ndarray
+    item_values: pa.Array
 
 
 @dataclass(frozen=True, eq=False)
@@ -107,9 +138,16 @@ class Dataset:
         items: pd.DataFrame | None = None,
         user_tags: pd.DataFrame | None = None,
         meta: dict[str, Any] | None = None,
+        *,
+        encoded: EncodedIds | None = None,
     ) -> Dataset:
-        """Index canonical frames (see module docstring). Items missing from ``items`` are added."""
-        inter = interactions.loc[:, list(INTERACTION_COLUMNS)].copy().reset_index(drop=True)
+        """Index canonical frames (see module docstring). Items missing from ``items`` are added.
+
+        ``encoded`` (optional, from :mod:`core.data`, which already computed it) is the dictionary
+        encoding of the ``user_id`` and ``item_id`` columns; it saves re-hashing every row.
+        """
+        # pandas >= 3 is copy-on-write: this selection never writes through to the caller's frame
+        inter = interactions.loc[:, list(INTERACTION_COLUMNS)].reset_index(drop=True)
         for col in ("user_id", "item_id"):
             if inter[col].dtype != "str":
                 inter[col] = inter[col].astype(str)
@@ -126,7 +164,10 @@ class Dataset:
             item_frame = item_frame.drop_duplicates("item_id", keep="first")
             catalogue = _as_strings(item_frame["item_id"])
         # id -> position: encode the column once, then look up only its distinct values
-        item_codes, item_values = _encode(inter["item_id"])
+        if encoded is not None and len(encoded.item_codes) == len(inter):
+            item_codes, item_values = encoded.item_codes, encoded.item_values
+        else:
+            item_codes, item_values = _encode(inter["item_id"])
         item_lookup = pc.index_in(item_values, value_set=catalogue)
         if item_lookup.null_count:
             unseen = pc.filter(item_values, pc.is_null(item_lookup)).to_pylist()
@@ -138,24 +179,30 @@ class Dataset:
         for col, default in (("title", ""), ("description", ""), ("category", "")):
             if col not in item_frame:
                 item_frame[col] = default
-            item_frame[col] = item_frame[col].fillna(default).astype(str)
+            if item_frame[col].dtype != "str" or item_frame[col].hasnans:
+                item_frame[col] = item_frame[col].fillna(default).astype(str)
         empty_title = item_frame["title"].str.strip() == ""
         if empty_title.any():
             item_frame.loc[empty_title, "title"] = item_frame.loc[empty_title, "item_id"]
         if "tags" not in item_frame:
             item_frame["tags"] = [() for _ in range(len(item_frame))]
-        item_frame["tags"] = pd.Series(
-            [t if type(t) is tuple else tuple(t) if isinstance(t, (list, tuple, np.ndarray)) else ()
-             for t in item_frame["tags"].tolist()],
-            index=item_frame.index, dtype=object,
-        )
+        tags = item_frame["tags"].to_numpy(dtype=object)
+        if set(map(type, tags)) - {tuple}:  # normalise only when something is not a tuple already
+            item_frame["tags"] = pd.Series(
+                [t if type(t) is tuple else tuple(t) if isinstance(t, (list, tuple, np.ndarray)) else ()
+                 for t in tags],
+                index=item_frame.index, dtype=object,
+            )
         if "year" not in item_frame:
             item_frame["year"] = np.nan
         item_frame["year"] = pd.to_numeric(item_frame["year"], errors="coerce").astype("float64")
 
         item_ids = item_frame["item_id"].to_numpy(dtype=object)
         item_index = dict(zip(item_ids.tolist(), range(len(item_ids)), strict=True))
-        user_codes, user_values = _encode(inter["user_id"])
+        if encoded is not None and len(encoded.user_codes) == len(inter):
+            user_codes, user_values = encoded.user_codes, encoded.user_values
+        else:
+            user_codes, user_values = _encode(inter["user_id"])
         user_list = sorted((str(u) for u in user_values.to_pylist()), key=_natural_key)
         user_ids = np.array(user_list, dtype=object)
         user_index = dict(zip(user_list, range(len(user_list)), strict=True))
@@ -170,12 +217,11 @@ class Dataset:
             events = pc.dictionary_encode(event_arr)
             event_codes = np.asarray(events.indices.to_numpy(zero_copy_only=False), dtype=np.int32)
             event_names = [str(v) for v in events.dictionary.to_pylist()]
-        # one 64-bit hash per interaction row (vectorised), then the digest runs over that alone
-        row_hash = np.zeros(len(inter), dtype=np.uint64)
-        for values in (inter["user_idx"].to_numpy(), inter["item_idx"].to_numpy(), inter["rating"].to_numpy(),
-                       inter["timestamp"].to_numpy(), event_codes):
-            row_hash = (row_hash * np.uint64(0x100000001B3)) ^ pd.util.hash_array(values)
-        columns: list[tuple[str, Any]] = [("interactions", row_hash)]
+        columns: list[tuple[str, Any]] = [
+            ("user_idx", inter["user_idx"].to_numpy()), ("item_idx", inter["item_idx"].to_numpy()),
+            ("rating", inter["rating"].to_numpy()), ("timestamp", inter["timestamp"].to_numpy()),
+            ("event", event_codes),
+        ]
         columns += [(f"items.{c}", item_frame[c]) for c in item_frame.columns if c != "tags"]
         extra = "\x1f".join([name, *user_list, "\x1e", *event_names])
         fp = _fingerprint(columns, extra)

@@ -706,9 +706,13 @@ class ChannelSuite:
         return out
 
     def batch(self, users: np.ndarray, normalisations: Sequence[str] = ("minmax", "zscore", "rank"),
-              progress: ProgressFn | None = None) -> BatchScores:
-        """Normalised channel scores of ``users`` held in memory, for fast repeated fusion (tuning)."""
-        return BatchScores.build(self, users, normalisations, progress)
+              progress: ProgressFn | None = None, channels: Sequence[str] | None = None) -> BatchScores:
+        """Normalised channel scores of ``users`` held in memory, for fast repeated fusion (tuning).
+
+        ``channels`` limits what is kept (default: every channel); leave out only channels that apply
+        to none of ``users``, else fusion would differ from :func:`core.fusion.fuse`.
+        """
+        return BatchScores.build(self, users, normalisations, progress, channels)
 
 
 class BatchScores:
@@ -730,19 +734,19 @@ class BatchScores:
 
     @classmethod
     def build(cls, suite: ChannelSuite, users: np.ndarray, normalisations: Sequence[str],
-              progress: ProgressFn | None = None) -> BatchScores:
-        """Score ``users`` with every channel of ``suite`` and normalise each row."""
+              progress: ProgressFn | None = None, channels: Sequence[str] | None = None) -> BatchScores:
+        """Score ``users`` with the channels of ``suite`` (all, or ``channels``) and normalise each row."""
         from core.channels import score_all
         from core.fusion import normalise
 
         users = np.asarray(users, dtype=np.int64)
-        names = tuple(suite.channels_)
+        names = tuple(c for c in suite.channels_ if channels is None or c in channels)
         n_items = suite.train.n_items
         arrays = {m: np.zeros((len(names), len(users), n_items), dtype=np.float32) for m in normalisations}
         excl_rows: dict[int, list[np.ndarray]] = {}
         excl_cols: dict[int, list[np.ndarray]] = {}
         for row, u in enumerate(users):
-            scored = score_all(suite.channels_, suite.query(int(u)))
+            scored = score_all(suite.channels_, suite.query(int(u)), only=names)
             for j, name in enumerate(names):
                 if name not in scored.scores:
                     continue
@@ -826,7 +830,7 @@ class EvalOptions:
     tune: bool = True
     n_trials: int = 40
     timeout: float | None = None
-    tune_users: int = 300
+    tune_users: int | None = None  # validation users to tune on; None = all (capped by BATCH_MEMORY)
     tune_normalisation: bool = True
     tune_baselines: bool = False
     baseline_trials: int = 8
@@ -1043,13 +1047,18 @@ def _typed_profiles(
     """Interest profiles decomposed from each evaluated user's own free-text tags (training part only)."""
     from core.errors import InterestLensError
     from core.interests import decompose
+    from core.text import add_user_terms, catalogue_terms
 
     texts = user_tag_text(split.train, max_tags)
     candidates = sorted(u for u in texts if u in split.relevant)
+    # the same catalogue terms the dashboard's Engine.decompose uses (Chinese titles / tags kept whole)
+    items = split.train.items
+    terms = catalogue_terms(items["title"].tolist(), [t for tags in items["tags"] for t in tags])
+    add_user_terms(terms)
     profiles: dict[int, Any] = {}
     for i, u in enumerate(candidates):
         try:
-            profiles[u] = decompose(texts[u], encoder, item_vectors, max_tags=max_tags)
+            profiles[u] = decompose(texts[u], encoder, item_vectors, max_tags=max_tags, catalogue_terms=terms)
         except InterestLensError:
             continue  # tags without any usable words (symbols only): no typed interests
         report(progress, (i + 1) / max(1, len(candidates)), "decomposing typed interests")
@@ -1175,18 +1184,23 @@ def tune_fusion_on_validation(
 
     opts = options or EvalOptions()
     base_config = opts.fusion or FusionConfig()
-    chosen = validation.subsample(opts.tune_users, seed=opts.seed).users if users is None else users
+    chosen = tuning_users(validation, opts) if users is None else users
     report(progress, 0.0, "fitting channels on the validation split's training data")
     vectors = _item_vectors_for(validation.train, encoder, None)
     params = channel_params or ChannelParams(random_state=opts.seed)
     suite = ChannelSuite(validation.train, vectors, params=params, encoder=encoder)
     suite.fit(scaled(progress, 0.0, 0.1))
     share = suite.applicable(chosen)
-    tunable = [c for c in opts.channels if share.get(c, 0.0) > 0]
+    applicable = [c for c, v in share.items() if v > 0]
+    tunable = [c for c in opts.channels if c in applicable]
     if not tunable or len(chosen) == 0:
         return None, suite
     norms = NORMALISATIONS if opts.tune_normalisation else (base_config.normalisation,)
-    batch = suite.batch(chosen, norms, scaled(progress, 0.1, 0.35))
+    per_user = len(applicable) * validation.train.n_items * 4 * len(norms)
+    if len(chosen) * per_user > BATCH_MEMORY:  # keep the in-memory score cube bounded on big catalogues
+        chosen = np.sort(np.random.default_rng(opts.seed).choice(chosen, max(1, BATCH_MEMORY // per_user),
+                                                                 replace=False))
+    batch = suite.batch(chosen, norms, scaled(progress, 0.1, 0.35), channels=applicable)
     relevant = validation.relevant_sets(chosen)
 
     def objective(config: Any) -> float:
@@ -1198,7 +1212,19 @@ def tune_fusion_on_validation(
         tune_normalisation=opts.tune_normalisation, metric=f"ndcg@{opts.k}",
         progress=scaled(progress, 0.35, 1.0),
     )
+    result.context["n_validation_users"] = len(chosen)
     return result, suite
+
+
+BATCH_MEMORY = 768 * 2**20
+"""Bytes the tuner may hold as normalised score cubes (users x channels x items x normalisations)."""
+
+
+def tuning_users(validation: Split, options: EvalOptions) -> np.ndarray:
+    """Validation users to tune on: all, or a seeded sample of ``options.tune_users``."""
+    if options.tune_users is None or options.tune_users <= 0:
+        return validation.users
+    return validation.subsample(options.tune_users, seed=options.seed).users
 
 
 TUNABLE_CHANNELS: tuple[str, ...] = ("mf", "item_knn")
@@ -1360,7 +1386,7 @@ def evaluate_dataset(
     val_users = np.zeros(0, dtype=np.int64)
     if validation is not None:
         validation_stats = dict(validation.stats)
-        val_users = validation.subsample(opts.tune_users, seed=opts.seed).users
+        val_users = tuning_users(validation, opts)
         if opts.tune_baselines:
             todo = [b for b in opts.baselines if b in TUNABLE_BASELINES]
             for i, name in enumerate(todo):
@@ -1483,7 +1509,7 @@ def weight_sweep(
         evaluation.runtime["validation_suite"] = suite
     users = evaluation.runtime.get("validation_users")
     if users is None or len(users) == 0:
-        users = validation.subsample(evaluation.options.tune_users, seed=evaluation.options.seed).users
+        users = tuning_users(validation, evaluation.options)
     batch = suite.batch(users, (base.normalisation,), scaled(progress, 0.3, 0.9))
     relevant = validation.relevant_sets(users)
     rows = []
@@ -1538,6 +1564,6 @@ def benchmark_options() -> EvalOptions:
 
     return EvalOptions(
         split=SplitParams(kind="random", test_ratio=0.2, relevance_threshold=4.0, seed=42),
-        k=10, n_trials=60, tune_users=300, tune_baselines=True, baseline_trials=8, tune_channels=True,
+        k=10, n_trials=60, tune_users=None, tune_baselines=True, baseline_trials=8, tune_channels=True,
         channel_trials=10, typed=True, n_boot=1000, seed=42,
     )

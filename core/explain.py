@@ -25,6 +25,7 @@ text (titles are quoted, never marked up); the UI must still render them as text
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -126,6 +127,27 @@ class Explainer:
             norms = np.linalg.norm(vecs, axis=1, keepdims=True)
             vecs = np.divide(vecs, norms, out=np.zeros_like(vecs), where=norms > 0)
         self.item_vectors = vecs
+        # per-item columns as plain arrays: indexing a pandas (Arrow) column converts all of it per call
+        self._titles = dataset.items["title"].astype(str).to_numpy(dtype=object)
+        self._years = dataset.items["year"].to_numpy(dtype=np.float64)
+        self._history_cache: OrderedDict[str, _History | None] = OrderedDict()
+
+    def _title(self, item: int) -> str:
+        return str(self._titles[item])
+
+    def history(self, user_id: str | None) -> _History | None:
+        """The user's history summary, cached per user (a slider move re-explains the same user)."""
+        if user_id is None:
+            return None
+        key = str(user_id)
+        if key in self._history_cache:
+            self._history_cache.move_to_end(key)
+            return self._history_cache[key]
+        value = _history(self.dataset, key)
+        self._history_cache[key] = value
+        while len(self._history_cache) > 64:
+            self._history_cache.popitem(last=False)
+        return value
 
     # --- evidence finders ---------------------------------------------------------------------
 
@@ -203,7 +225,7 @@ class Explainer:
         if hit is None:
             return None
         j, sim = hit
-        title = _short(self.dataset.titles([j])[0])
+        title = _short(self._title(j))
         evidence = {"item_idx": j, "similarity": sim}
         if history.explicit:
             zh = f"因为你给《{title}》打了高分"
@@ -217,7 +239,7 @@ class Explainer:
             return Reason("item_knn", "similar_users", "和你口味相似的人也喜欢它",
                           "people with similar taste liked it")
         j, sim = hit
-        title = _short(self.dataset.titles([j])[0])
+        title = _short(self._title(j))
         return Reason("item_knn", "co_liked", f"喜欢《{title}》的人也喜欢它",
                       f"people who liked “{title}” also liked this", {"item_idx": j, "similarity": sim})
 
@@ -251,7 +273,7 @@ class Explainer:
 
     def _recency_clause(self, item: int) -> Reason | None:
         channel = self.channels.get("recency")
-        year = float(self.dataset.items["year"].iloc[item])
+        year = float(self._years[item])
         basis = channel.basis_ if isinstance(channel, RecencyChannel) else "year"
         if basis == "year" and math.isfinite(year):
             y = int(year)
@@ -272,7 +294,7 @@ class Explainer:
         min_share: float = 0.15,
     ) -> list[Explanation]:
         """One :class:`Explanation` per item of ``result``, in rank order."""
-        history = _history(self.dataset, query.user_id)
+        history = self.history(query.user_id)
         out: list[Explanation] = []
         lift = result.lift
         for row, item in enumerate(result.items.tolist()):

@@ -86,11 +86,17 @@ def normalise_rows(vectors: np.ndarray) -> np.ndarray:
     return arr
 
 
-def _as_queries(vectors: np.ndarray, dim: int) -> np.ndarray:
-    arr = normalise_rows(vectors)
+def _as_queries(vectors: np.ndarray, dim: int) -> tuple[np.ndarray, np.ndarray]:
+    """(normalised float32 (q, dim) queries, mask of zero queries); a 1-D vector is one query."""
+    arr = np.asarray(vectors, dtype=np.float32)
+    if arr.ndim == 1:
+        arr = arr[None, :]
     if arr.ndim != 2 or arr.shape[1] != dim:
         raise ValueError(f"query vectors must have {dim} columns, got shape {np.shape(vectors)}")
-    return arr
+    norms = np.sqrt(np.einsum("ij,ij->i", arr, arr))
+    zero = norms == 0
+    out = np.ascontiguousarray(arr / np.where(zero, 1.0, norms)[:, None], dtype=np.float32)
+    return out, zero
 
 
 def _empty_result(q: int, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -102,10 +108,10 @@ def _zero_rows(arr: np.ndarray) -> np.ndarray:
     return np.flatnonzero(~np.any(arr != 0, axis=1)) if arr.size else np.zeros(0, dtype=np.int64)
 
 
-def _blank_zero_queries(queries: np.ndarray, ids: np.ndarray, sims: np.ndarray) -> None:
-    zero = _zero_rows(queries)
-    ids[zero] = -1
-    sims[zero] = -np.inf
+def _blank_zero_queries(zero: np.ndarray, ids: np.ndarray, sims: np.ndarray) -> None:
+    if zero.any():
+        ids[zero] = -1
+        sims[zero] = -np.inf
 
 
 def _tmp_path(path: Path) -> Path:
@@ -201,7 +207,7 @@ class ExactIndex:
         self, vectors: np.ndarray, k: int, exclude: Collection[int] | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
         """Exact top-k by inner product on normalised vectors."""
-        queries = _as_queries(vectors, self.dim)
+        queries, zero = _as_queries(vectors, self.dim)
         ids, sims = _empty_result(len(queries), k)
         n = len(self)
         if n == 0 or k <= 0:
@@ -224,7 +230,7 @@ class ExactIndex:
             valid = np.isfinite(top_sims)
             ids[start : start + len(block), :kk] = np.where(valid, top, -1)
             sims[start : start + len(block), :kk] = np.where(valid, top_sims, -np.inf)
-        _blank_zero_queries(queries, ids, sims)
+        _blank_zero_queries(zero, ids, sims)
         return ids, sims
 
     def save(self, path: Path) -> None:
@@ -306,12 +312,14 @@ class HnswIndex:
         self._index = self._new_index(arr.shape[0])
         self._count = 0
         self._zero = set()
-        self.add(arr)
+        self._add_normalised(arr)
         return self
 
     def add(self, vectors: np.ndarray) -> None:
         """Insert vectors, growing the graph as needed (ids continue the numbering)."""
-        arr = normalise_rows(vectors)
+        self._add_normalised(normalise_rows(vectors))
+
+    def _add_normalised(self, arr: np.ndarray) -> None:
         if arr.shape[0] == 0:
             return
         if arr.shape[1] != self.dim:
@@ -330,7 +338,7 @@ class HnswIndex:
         self, vectors: np.ndarray, k: int, exclude: Collection[int] | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
         """Approximate top-k; ``exclude`` is handled by over-fetching, or hnswlib's filter when large."""
-        queries = _as_queries(vectors, self.dim)
+        queries, zero = _as_queries(vectors, self.dim)
         ids, sims = _empty_result(len(queries), k)
         n = self._count
         if n == 0 or k <= 0 or len(queries) == 0:
@@ -340,7 +348,11 @@ class HnswIndex:
         kk = min(k, available)
         if kk <= 0:
             return ids, sims
-        if len(excl) <= self.max_exclude_overfetch:
+        if not excl:
+            got_ids, got_sims = self._knn(queries, kk, None)
+            ids[:, :kk] = got_ids
+            sims[:, :kk] = got_sims
+        elif len(excl) <= self.max_exclude_overfetch:
             fetch = min(n, kk + len(excl))
             got_ids, got_sims = self._knn(queries, fetch, None)
             for row in range(len(queries)):
@@ -352,16 +364,18 @@ class HnswIndex:
             got_ids, got_sims = self._knn(queries, kk, allowed)
             ids[:, :kk] = got_ids
             sims[:, :kk] = got_sims
-        _blank_zero_queries(queries, ids, sims)
+        _blank_zero_queries(zero, ids, sims)
         return ids, sims
 
     def _knn(
         self, queries: np.ndarray, k: int, allowed: Callable[[int], bool] | None
     ) -> tuple[np.ndarray, np.ndarray]:
         """hnswlib query with ef >= k; falls back to exact search over the stored vectors if the
-        graph cannot return k results (tiny or heavily filtered indexes)."""
+        graph cannot return k results (tiny or heavily filtered indexes). Results come nearest first."""
         index = self._index
-        index.set_ef(max(self.params.ef, k))
+        widen = k > self.params.ef
+        if widen:
+            index.set_ef(k)
         try:
             if allowed is None:
                 labels, dists = index.knn_query(queries, k=k, num_threads=self.threads)
@@ -375,9 +389,9 @@ class HnswIndex:
             excluded = None if allowed is None else [i for i in range(self._count) if not allowed(i)]
             got_ids, got_sims = exact.query(queries, k, excluded)
         finally:
-            index.set_ef(self.params.ef)
-        order = np.lexsort((got_ids, -got_sims), axis=1)
-        return np.take_along_axis(got_ids, order, axis=1), np.take_along_axis(got_sims, order, axis=1)
+            if widen:
+                index.set_ef(self.params.ef)
+        return got_ids, got_sims
 
     def save(self, path: Path) -> None:
         """Write the hnswlib graph and a metadata sidecar, each atomically (graph first)."""

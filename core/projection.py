@@ -63,6 +63,10 @@ Metric = Literal["cosine", "euclidean"]
 CACHE_VERSION = 1
 TRUST_NEIGHBOURS = 10
 TRUST_SAMPLE = 2000
+GRAPH_INDEX_PARAMS = IndexParams(M=16, ef_construction=64, ef=64)
+"""hnswlib settings for the projector's own graph: UMAP needs approximate neighbours only. On the
+9,742 MovieLens vectors ``ef_construction`` 64 keeps recall@15 at 0.99 (0.997 at the engine's 200)
+for a quarter of the build time (3.5 s vs 14.9 s single-threaded on a loaded 2-core machine)."""
 
 
 class _Index(Protocol):
@@ -326,7 +330,7 @@ class Projector:
         if index is None:
             from core.index import HnswIndex
 
-            index = HnswIndex(x.shape[1], self.index_params or IndexParams())
+            index = HnswIndex(x.shape[1], self.index_params or GRAPH_INDEX_PARAMS)
             index.build(x)
         if len(index) != len(x):
             raise ValueError(f"index holds {len(index)} vectors but {len(x)} are being projected")
@@ -544,6 +548,46 @@ def load_cached(root: Path, key: str) -> tuple[np.ndarray, dict[str, Any]] | Non
     return coords.astype(np.float32, copy=False), meta
 
 
+def joint_knn_graph(
+    stacked: np.ndarray,
+    n_items: int,
+    user_idx: np.ndarray,
+    item_index: _Index,
+    user_index: _Index | None,
+    k: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """k-NN graph of the stacked item + user vectors from two existing cosine indexes (no new build).
+
+    ``item_index`` holds the item vectors (ids = item rows 0..n_items-1); ``user_index`` all users
+    (ids = user indices, as the engine's); ``user_idx`` lists the users that are rows
+    ``n_items, n_items+1, ...`` of ``stacked``. Each point's candidates from both indexes are merged
+    by distance; users not in ``user_idx`` (no profile) are skipped. Self comes first.
+    """
+    x = _as_matrix(stacked, "cosine")
+    if len(item_index) != n_items:
+        raise ValueError(f"item index holds {len(item_index)} vectors, expected {n_items}")
+    ids, dists = _index_neighbours(item_index, x, k)
+    if len(user_idx):
+        if user_index is None:
+            raise ValueError("users are mapped but no user index was given")
+        row_of = np.full(max(len(user_index), int(user_idx.max()) + 1), -1, dtype=np.int64)
+        row_of[user_idx] = n_items + np.arange(len(user_idx))
+        u_ids, u_d = _index_neighbours(user_index, x, k + 5)
+        known = (u_ids >= 0) & (u_ids < len(row_of))
+        u_rows = np.where(known, row_of[np.clip(u_ids, 0, len(row_of) - 1)], -1)
+        u_d = np.where(u_rows >= 0, u_d, np.inf)
+        ids = np.concatenate([ids, u_rows], axis=1)
+        dists = np.concatenate([dists, u_d], axis=1)
+        order = np.argsort(dists, axis=1, kind="stable")[:, :k]
+        ids = np.take_along_axis(ids, order, axis=1)
+        dists = np.take_along_axis(dists, order, axis=1)
+    missing = (ids < 0) | ~np.isfinite(dists)
+    if missing.any():  # fewer than k candidates: fill those rows exactly
+        rows = np.flatnonzero(missing.any(1))
+        ids[rows], dists[rows] = exact_neighbours(x[rows], x, k, "cosine")
+    return _self_first(ids, dists.astype(np.float32))
+
+
 def build_map(
     item_vectors: np.ndarray,
     user_vectors: np.ndarray | None = None,
@@ -556,15 +600,19 @@ def build_map(
     use_cache: bool = True,
     cache_root: Path | None = None,
     index_params: IndexParams | None = None,
-    index: _Index | None = None,
+    item_index: _Index | None = None,
+    user_index: _Index | None = None,
     clock: Callable[[], float] = time.perf_counter,
 ) -> ProjectionMap:
     """Joint UMAP map of items and (optionally) users, from the disk cache when possible.
 
-    ``user_mask`` selects the users to map (e.g. ``has_vector`` from :func:`core.embedding.user_vectors`);
-    ``index`` may be a neighbour index over exactly the stacked vectors (items, then masked users).
-    The returned map carries a :class:`Projector` (rebuilt from the coordinates on a cache hit) so new
-    points can be placed with :meth:`ProjectionMap.transform`.
+    ``user_mask`` selects the users to map (e.g. ``has_vector`` from :func:`core.embedding.user_vectors`).
+    With ``params.knn == "hnsw"``: when ``item_index`` (and ``user_index`` if users are mapped) are
+    given — the engine's hnswlib indexes, ids = item / user indices — the graph is merged from them
+    (:func:`joint_knn_graph`, no new build); otherwise one hnswlib index over all points is built with
+    ``index_params`` (default :data:`GRAPH_INDEX_PARAMS`). The returned map carries a
+    :class:`Projector` (rebuilt from the coordinates on a cache hit) so new points can be placed with
+    :meth:`ProjectionMap.transform`.
     """
     started = clock()
     params = params or ProjectionParams()
@@ -595,7 +643,17 @@ def build_map(
                                  timings={k: float(v) for k, v in meta.get("timings", {}).items()},
                                  projector=projector)
     projector = Projector.from_params(params, index_params)
-    projector.fit(stacked, scaled(progress, 0.0, 0.9), index=index)
+    graph: tuple[np.ndarray, np.ndarray] | None = None
+    if params.knn == "hnsw" and item_index is not None and (user_index is not None or not len(user_idx)):
+        report(progress, 0.0, "neighbour graph (reusing the hnswlib indexes)")
+        t_graph = clock()
+        k = min(int(params.n_neighbors), len(stacked) - 1)
+        graph = joint_knn_graph(stacked, len(items), user_idx, item_index, user_index, k)
+        graph_seconds = clock() - t_graph
+    projector.fit(stacked, scaled(progress, 0.0, 0.9), knn_graph=graph)
+    if graph is not None:
+        projector.timings_["knn"] = graph_seconds
+        projector.timings_["total"] += graph_seconds
     report(progress, 0.9, "measuring trustworthiness")
     t0 = clock()
     trust = trustworthiness(projector.vectors_, projector.embedding_, metric=params.metric) \

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -40,6 +40,8 @@ class TuningResult:
     trials: pd.DataFrame
     seconds: float
     seed: int
+    context: dict[str, Any] = field(default_factory=dict)
+    """Facts about how the tuning ran (e.g. ``n_validation_users``), added by the caller."""
 
     @property
     def n_trials(self) -> int:
@@ -57,6 +59,7 @@ class TuningResult:
             "n_trials": self.n_trials,
             "seconds": round(self.seconds, 2),
             "seed": self.seed,
+            **self.context,
         }
 
 

@@ -19,13 +19,13 @@ from ui.data_views import (
     error_text,
     guessed_index,
     problems_table,
-    register_upload,
+    rejected_csv,
     report_view,
     role_label,
     stats_figures,
 )
 from ui.i18n import current_lang, fmt_date, fmt_number, t
-from ui.resources import get_dataset
+from ui.resources import get_dataset, register_dataset
 from ui.safe import md_escape
 
 PREVIEW_ROWS = 10
@@ -107,7 +107,7 @@ def _show_report(view: dict[str, Any], idx: int) -> None:
             stem = view["name"].rsplit(".", 1)[0] or "data"
             st.download_button(
                 t("data.download_rejected"),
-                view["rejected_csv"],
+                rejected_csv(view),
                 file_name=f"{stem}_rejected.csv",
                 mime="text/csv",
                 key=f"download_rejected_{idx}",
@@ -128,8 +128,10 @@ def _load(
     inter_map: dict[str, str],
     item_map: dict[str, str] | None,
     name: str,
+    pseudonymise_key: str | None = None,
 ) -> None:
-    """Run core.data.load_dataset with a progress bar; register the dataset; keep the reports."""
+    """Run core.data.load_dataset with a progress bar; register the dataset in the workspace (it survives
+    restarts); keep the reports."""
     with st.status(t("data.loading"), expanded=True) as status:
         bar = st.progress(0.0, text=t("data.progress", pct=0))
 
@@ -143,6 +145,7 @@ def _load(
                 name=name,
                 interaction_mapping=inter_map,
                 item_mapping=item_map,
+                pseudonymise_key=pseudonymise_key,
                 progress=_progress,
             )
         except NothingLoadedError as exc:
@@ -157,11 +160,15 @@ def _load(
             status.update(label=t("data.load_failed"), state="error")
             return
         views = [report_view(inter_report)] + ([report_view(item_report)] if item_report is not None else [])
-        register_upload(st.session_state, dataset)
-        st.session_state.pop("dataset_picker", None)  # let the sidebar picker follow dataset_key on rerun
+        sources = [raw_inter.name] + ([raw_items.name] if raw_items is not None else [])
+        mapping = {"interactions": inter_map, "items": item_map}
+        register_dataset(dataset, source_files=sources, mapping=mapping)
+        save_error = st.session_state.get("dataset_saved")
         st.session_state["data_last"] = {
             "error": None,
             "reports": views,
+            "saved": t("ws.save_failed", error=md_escape(save_error)) if save_error else t("ws.saved"),
+            "saved_ok": not save_error,
             "message": t(
                 "data.loaded",
                 rows=fmt_number(dataset.interactions.shape[0]),
@@ -221,14 +228,26 @@ def _upload_section() -> None:
             missing.append("item")
         for role in missing:
             st.warning(t("data.required_missing", role=role_label(role)))
+        pseudonymise = st.checkbox(
+            t("privacy.pseudonymise"), key="data_pseudonymise", help=t("privacy.pseudonymise_help")
+        )
+        secret = ""
+        if pseudonymise:
+            secret = st.text_input(
+                t("privacy.key"), type="password", key="data_pseudonymise_key", help=t("privacy.key_help")
+            )
+            if not secret:
+                st.warning(t("privacy.key_missing"))
         items_ok = raw_items is None or isinstance(raw_items, RawTable)
-        if st.button(t("data.load"), type="primary", disabled=bool(missing) or not items_ok, key="data_load"):
+        blocked = bool(missing) or not items_ok or (pseudonymise and not secret)
+        if st.button(t("data.load"), type="primary", disabled=blocked, key="data_load"):
             _load(
                 raw_inter,
                 raw_items if isinstance(raw_items, RawTable) else None,
                 inter_map,
                 item_map,
                 inter_file.name,
+                pseudonymise_key=secret if pseudonymise else None,
             )
 
     last = st.session_state.get("data_last")
@@ -238,6 +257,8 @@ def _upload_section() -> None:
             st.error(last["error"])
         elif last.get("message"):
             st.success(last["message"])
+            if last.get("saved"):
+                (st.caption if last.get("saved_ok") else st.warning)(last["saved"])
         for i, view in enumerate(last.get("reports", [])):
             _show_report(view, i)
 

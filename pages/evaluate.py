@@ -81,7 +81,8 @@ def _options_from_state(dataset: Any) -> EvalOptions:
     return EvalOptions(
         split=split, k=int(s["eval_k"]), metrics=tuple(s["eval_metrics"]) or ("ndcg",),
         baselines=tuple(s["eval_baselines"]), channels=tuple(s["eval_channels"]), fused=bool(s["eval_fused"]),
-        tune=bool(s["eval_tune"]), n_trials=int(s["eval_trials"]), tune_baselines=bool(s["eval_tune_baselines"]),
+        tune=bool(s["eval_tune"]), n_trials=int(s["eval_trials"]),
+        tune_baselines=bool(s["eval_tune_baselines"]),
         baseline_trials=bench.baseline_trials, tune_channels=bool(s["eval_tune_channels"]),
         channel_trials=bench.channel_trials, typed=bool(s["eval_typed"]), seed=int(s["eval_seed"]),
         max_users=int(s["eval_max_users"]) or None, tune_users=bench.tune_users, n_boot=bench.n_boot,
@@ -91,10 +92,13 @@ def _options_from_state(dataset: Any) -> EvalOptions:
 
 def _options_record(opts: EvalOptions) -> dict[str, Any]:
     split = opts.split or SplitParams()
-    return {"split": split.as_dict(), "k": opts.k, "metrics": list(opts.metrics), "baselines": list(opts.baselines),
-            "channels": list(opts.channels), "fused": opts.fused, "tune": opts.tune, "n_trials": opts.n_trials,
-            "tune_baselines": opts.tune_baselines, "tune_channels": opts.tune_channels, "typed": opts.typed,
-            "max_users": opts.max_users, "seed": opts.seed, "model": opts.model}
+    return {
+        "split": split.as_dict(), "k": opts.k, "metrics": list(opts.metrics),
+        "baselines": list(opts.baselines),
+        "channels": list(opts.channels), "fused": opts.fused, "tune": opts.tune, "n_trials": opts.n_trials,
+        "tune_baselines": opts.tune_baselines, "tune_channels": opts.tune_channels, "typed": opts.typed,
+        "max_users": opts.max_users, "seed": opts.seed, "model": opts.model,
+    }
 
 
 # --- the form ------------------------------------------------------------------------------------
@@ -127,8 +131,8 @@ def _draw_form() -> bool:
             st.text_input(t("evaluate.run_name"), key="eval_name", placeholder=t("evaluate.run_name_hint"))
         with c3:
             st.markdown(f"**{t('evaluate.config_section')}**")
-            st.multiselect(t("evaluate.baselines"), BASELINES, format_func=lambda b: t(f"evaluate.baseline.{b}"),
-                           key="eval_baselines")
+            st.multiselect(t("evaluate.baselines"), BASELINES, key="eval_baselines",
+                           format_func=lambda b: t(f"evaluate.baseline.{b}"))
             st.multiselect(t("evaluate.channels"), CHANNELS, format_func=lambda c: t(f"tuning.channel.{c}"),
                            key="eval_channels", help=t("evaluate.channels_help"))
             st.checkbox(t("evaluate.fused"), key="eval_fused")
@@ -163,9 +167,11 @@ def _run(dataset: Any) -> None:
     st.session_state["eval_report"] = result
     st.session_state["eval_report_fp"] = dataset.fingerprint
     st.session_state.pop("eval_sweep", None)
+    kind = (opts.split or SplitParams()).kind
     name = str(st.session_state.get("eval_name") or "").strip() or t(
-        "evaluate.default_run_name", split=t(f"evaluate.split.{(opts.split or SplitParams()).kind}"), k=opts.k)
+        "evaluate.default_run_name", split=t(f"evaluate.split.{kind}"), k=opts.k)
     payload = result.to_dict()
+    st.session_state.pop("eval_compare", None)  # compare the newest runs by default
     try:
         run_id = workspace().record_run(name, dataset.fingerprint, _options_record(opts), payload)
         st.success(t("evaluate.saved", id=run_id, name=name))
@@ -196,7 +202,8 @@ def _style_best(frame: pd.DataFrame, k: int) -> Any:
         if values.notna().sum() == 0:
             return [""] * len(col)
         best = values.max() if HIGHER_IS_BETTER.get(metric, True) else values.min()
-        return ["font-weight: bold; background-color: rgba(245,133,24,0.25)" if v == best else "" for v in values]
+        style = "font-weight: bold; background-color: rgba(245,133,24,0.25)"
+        return [style if v == best else "" for v in values]
 
     metric_cols = [c for c in frame.columns if "@" in str(c)]
     return frame.style.apply(mark, subset=metric_cols).format("{:.4f}", subset=metric_cols, na_rep="—")
@@ -210,12 +217,14 @@ def _metric_chart(result: EvaluationReport, metric: str) -> go.Figure:
         iv = res.intervals.get(metric)
         error = None
         if iv is not None and math.isfinite(iv.low):
-            error = {"type": "data", "symmetric": False, "array": [iv.high - mean], "arrayminus": [mean - iv.low]}
+            error = {"type": "data", "symmetric": False, "array": [iv.high - mean],
+                     "arrayminus": [mean - iv.low]}
         fig.add_trace(go.Bar(x=[res.name], y=[mean], name=t(f"evaluate.group.{res.group}"), error_y=error,
                              marker_color=GROUP_COLOURS.get(res.group, "#888"), legendgroup=res.group,
                              showlegend=False))
-    fig.update_layout(title=t("evaluate.chart.metric", metric=f"{_metric_label(metric)}@{result.experiment.k}"),
-                      yaxis_title=f"{metric}@{result.experiment.k}", height=420, margin={"t": 50, "b": 10})
+    k = result.experiment.k
+    fig.update_layout(title=t("evaluate.chart.metric", metric=f"{_metric_label(metric)}@{k}"),
+                      yaxis_title=f"{metric}@{k}", height=420, margin={"t": 50, "b": 10})
     return fig
 
 
@@ -247,8 +256,8 @@ def _sweep_chart(sweep: pd.DataFrame, channel: str, k: int, current: float | Non
         fig.add_vline(x=current, line_dash="dash", line_color="#888",
                       annotation_text=t("evaluate.sweep_current"))
     fig.update_layout(title=t("evaluate.chart.sweep", channel=t(f"tuning.channel.{channel}")),
-                      xaxis_title=t("evaluate.sweep_weight"), yaxis_title=t("evaluate.sweep_value"), height=380,
-                      margin={"t": 50})
+                      xaxis_title=t("evaluate.sweep_weight"), yaxis_title=t("evaluate.sweep_value"),
+                      height=380, margin={"t": 50})
     return fig
 
 
@@ -273,7 +282,8 @@ def _draw_results(result: EvaluationReport) -> None:
     st.caption(t("evaluate.split_stats", users=len(exp.users), held=stats.get("n_users_with_held_out", 0),
                  no_rel=stats.get("n_skipped_no_relevant", 0), cold=stats.get("n_skipped_cold", 0),
                  relevant=stats.get("n_relevant", 0), seconds=f"{result.seconds:.0f}"))
-    metrics = [m for m in exp.metrics if m in st.session_state.get("eval_metrics", exp.metrics)] or list(exp.metrics)
+    wanted = st.session_state.get("eval_metrics", exp.metrics)
+    metrics = [m for m in exp.metrics if m in wanted] or list(exp.metrics)
     frame = _display_table(result, metrics)
     st.dataframe(_style_best(frame, k), width="stretch", key="eval_table")
     st.caption(t("evaluate.table_note"))
@@ -284,7 +294,8 @@ def _draw_results(result: EvaluationReport) -> None:
         st.markdown(f"**{t('evaluate.significance')}**")
         st.dataframe(_significance_frame(result), width="stretch", hide_index=True)
         for c in exp.comparisons:
-            verdict = "evaluate.sig_yes" if (c.wilcoxon_p or 1.0) < 0.05 and c.difference > 0 else "evaluate.sig_no"
+            significant = math.isfinite(c.wilcoxon_p) and c.wilcoxon_p < 0.05 and c.difference > 0
+            verdict = "evaluate.sig_yes" if significant else "evaluate.sig_no"
             st.caption(t(verdict, candidate=c.candidate, reference=c.reference, rel=f"{c.relative:+.1%}",
                          p=f"{c.wilcoxon_p:.3g}" if math.isfinite(c.wilcoxon_p) else "—"))
 
@@ -292,7 +303,8 @@ def _draw_results(result: EvaluationReport) -> None:
     beyond = [m for m in metrics if m in BEYOND_METRICS] or ["coverage"]
     c1, c2 = st.columns(2)
     with c1:
-        chosen = st.selectbox(t("evaluate.chart_metric"), acc, format_func=_metric_label, key="eval_chart_metric")
+        chosen = st.selectbox(t("evaluate.chart_metric"), acc, format_func=_metric_label,
+                              key="eval_chart_metric")
         st.plotly_chart(_metric_chart(result, chosen), key="eval_chart_bar")
     with c2:
         x_metric = st.selectbox(t("evaluate.chart_x"), beyond, format_func=_metric_label, key="eval_chart_x")
@@ -312,8 +324,8 @@ def _draw_sweep(result: EvaluationReport) -> None:
         return
     usable = [c for c in CHANNELS if c not in result.dropped_channels]
     c1, c2 = st.columns([3, 1])
-    channel = c1.selectbox(t("evaluate.sweep_channel"), usable, format_func=lambda c: t(f"tuning.channel.{c}"),
-                           key="eval_sweep_channel")
+    channel = c1.selectbox(t("evaluate.sweep_channel"), usable, key="eval_sweep_channel",
+                           format_func=lambda c: t(f"tuning.channel.{c}"))
     if c2.button(t("evaluate.sweep_run"), key="eval_sweep_run"):
         bar = st.progress(0.0, text=t("evaluate.sweep_running"))
         try:
@@ -361,7 +373,8 @@ def _draw_tuning(result: EvaluationReport) -> None:
                 st.markdown(f"**{label}**")
                 st.dataframe(pd.DataFrame([
                     {t("evaluate.col.name"): name, t("evaluate.col.default"): v["default_validation_ndcg"],
-                     t("evaluate.col.tuned"): v["validation_ndcg"], t("evaluate.col.params"): json.dumps(v["params"])}
+                     t("evaluate.col.tuned"): v["validation_ndcg"],
+                     t("evaluate.col.params"): json.dumps(v["params"])}
                     for name, v in part.items()
                 ]), hide_index=True, width="stretch")
 
@@ -398,9 +411,9 @@ def _draw_exports(result: EvaluationReport) -> None:
                        file_name="evaluation.csv", mime="text/csv", key="eval_dl_csv")
     c2.download_button(t("evaluate.export_md"), result.to_markdown().encode("utf-8"),
                        file_name="evaluation.md", mime="text/markdown", key="eval_dl_md")
-    c3.download_button(t("evaluate.export_json"),
-                       json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str).encode("utf-8"),
-                       file_name="evaluation.json", mime="application/json", key="eval_dl_json")
+    payload = json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str)
+    c3.download_button(t("evaluate.export_json"), payload.encode("utf-8"), file_name="evaluation.json",
+                       mime="application/json", key="eval_dl_json")
 
 
 # --- stored runs ---------------------------------------------------------------------------------
@@ -417,13 +430,12 @@ def _stored_runs(dataset: Any) -> list[tuple[str, dict[str, Any]]]:
     for i, run in enumerate(st.session_state.get("eval_session_runs", [])):
         if run["fp"] == dataset.fingerprint:
             runs.append((f"S{i + 1} {run['name']}", run["results"]))
-    if dataset.meta.get("demo") == "movielens" or dataset.name.lower().startswith("movielens"):
-        if BENCH_FILE.exists():
-            try:
-                payload = json.loads(BENCH_FILE.read_text(encoding="utf-8"))
-                runs.append((t("evaluate.bench_run"), payload.get("evaluation", payload)))
-            except (OSError, ValueError):
-                pass
+    if dataset.meta.get("demo") == "movielens" and BENCH_FILE.exists():
+        try:
+            payload = json.loads(BENCH_FILE.read_text(encoding="utf-8"))
+            runs.append((t("evaluate.bench_run"), payload.get("evaluation", payload)))
+        except (OSError, ValueError):
+            pass
     return runs
 
 

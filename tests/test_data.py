@@ -964,3 +964,18 @@ def test_cli_ingest_subprocess_real_movielens() -> None:
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert (out["rows_loaded"], out["rows_rejected"], out["users"], out["items"]) == (100_836, 0, 610, 9_742)
+
+
+def test_cli_ingest_pseudonymises_from_an_environment_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.cli import main
+
+    inter = tmp_path / "p.csv"
+    inter.write_bytes(b"user,item\nalice,1\n")
+    assert main(["ingest", str(inter), "--pseudonymise-env", "IL_TEST_KEY"]) == 2  # variable not set
+    capsys.readouterr()
+    monkeypatch.setenv("IL_TEST_KEY", "k")
+    assert main(["ingest", str(inter), "--pseudonymise-env", "IL_TEST_KEY"]) == 0
+    out = capsys.readouterr().out
+    assert "alice" not in out and json.loads(out)["users"] == 1

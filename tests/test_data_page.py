@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from core.data import IngestError, NothingLoadedError, Problem, load_dataset, load_interactions
 from core.dataset import Dataset
 from core.errors import DataError
+from core.store import default_workspace
 from ui import data_views as dv
 
 ROOT = Path(__file__).parent.parent
@@ -75,9 +76,10 @@ def test_upload_validate_load_and_select() -> None:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     key = at.session_state["dataset_key"]
-    assert key.startswith("upload:")
-    ds = at.session_state["uploaded_datasets"][key]
+    assert key.startswith("ws:")  # registered in the workspace store: it survives a restart
+    ds = default_workspace().load_dataset(key.removeprefix("ws:"))
     assert isinstance(ds, Dataset) and len(ds.interactions) == 2 and ds.name == "中文交互.csv"
+    assert any("Saved to the workspace" in c.value for c in at.caption)
     assert at.selectbox(key="dataset_picker").value == key  # the sidebar follows the new dataset
     assert any("Current dataset" in s.value and "中文交互" in s.value for s in at.subheader)
     assert len(at.get("download_button")) == 1
@@ -155,6 +157,9 @@ def test_report_view_and_register_upload() -> None:
     ds, inter, _ = load_dataset(b"u,i,r\n1,2,3\n1,3,x\n", name="up.csv")
     view = dv.report_view(inter)
     assert view["rows_rejected"] == 1 and view["rejected_csv"].startswith(b"\xef\xbb\xbf")
+    assert dv.rejected_csv(view, "en") == inter.rejected_csv()
+    zh = dv.rejected_csv(view, "zh").decode("utf-8-sig")
+    assert zh.splitlines() == ["u,i,r,line,reason", "1,3,x,3,评分不是数字"]
     state: dict[str, object] = {"uploaded_datasets": {}}
     key = dv.register_upload(state, ds)
     assert key == f"upload:{ds.fingerprint}" and state["dataset_key"] == key

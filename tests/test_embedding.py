@@ -302,17 +302,21 @@ def test_unavailable_model_fails_fast(name: str) -> None:
 
 
 @pytest.mark.slow
-def test_embed_items_whole_movielens_then_reload(
-    movielens: Dataset, use_encoder: Encoder, tmp_workspace: Path
-) -> None:
-    """Done-when: all 9,742 MovieLens items embedded, then served from the on-disk cache."""
+def test_embed_items_whole_movielens_then_reload(movielens: Dataset, use_encoder: Encoder) -> None:
+    """Done-when: all 9,742 MovieLens items embedded, then served from the on-disk cache after a restart.
+
+    Uses the session workspace's cache (so other tests reuse these vectors instead of re-encoding);
+    the cold-vs-warm property on a fresh cache is covered by test_real_cache_round_trip.
+    """
+    docs = item_documents(movielens)
     first = embed_items(movielens, use_encoder)
-    assert first.vectors.shape == (9742, 512) and first.n_cached == 0
-    assert first.n_encoded == len(set(item_documents(movielens)))
-    second = embed_items(movielens, use_encoder)
-    assert second.n_encoded == 0 and second.n_cached == first.n_encoded
+    assert first.vectors.shape == (9742, 512)
+    assert first.n_cached + first.n_encoded == len(set(docs))
+    restarted = VectorCache.default(use_encoder.model_id)  # nothing in memory: shards read from disk
+    second = embed_items(movielens, use_encoder, cache=restarted)
+    assert second.n_encoded == 0 and second.n_cached == len(set(docs))
     np.testing.assert_array_equal(first.vectors, second.vectors)
-    assert second.seconds < first.seconds / 5
+    assert second.seconds < 10.0
     vecs, has = user_vectors(movielens, second.vectors)
     assert has.all() and vecs.shape == (movielens.n_users, 512)
 

@@ -81,7 +81,8 @@ def clustered(n_users: int = 80, seed: int = 0, with_text: bool = True) -> Datas
             "timestamp": tagged["timestamp"],
         })
         return Dataset.from_frames("clustered", inter, items, user_tags=user_tags)
-    return Dataset.from_frames("clustered-ids", inter, pd.DataFrame({"item_id": [f"m{i}" for i in range(n_items)]}))
+    ids_only = pd.DataFrame({"item_id": [f"m{i}" for i in range(n_items)]})
+    return Dataset.from_frames("clustered-ids", inter, ids_only)
 
 
 def genre_vectors(ds: Dataset, seed: int = 1, noise: float = 0.6) -> np.ndarray:
@@ -154,7 +155,8 @@ def test_recommender_contract(split, index: int) -> None:  # type: ignore[no-unt
 
 
 def test_most_popular_by_hand() -> None:
-    inter = pd.DataFrame({"user_id": ["a", "b", "b", "c", "c", "c"], "item_id": ["x", "x", "y", "x", "y", "z"],
+    inter = pd.DataFrame({"user_id": ["a", "b", "b", "c", "c", "c"],
+                          "item_id": ["x", "x", "y", "x", "y", "z"],
                           "rating": 1.0, "timestamp": np.nan, "event": ""})
     ds = Dataset.from_frames("pop", inter)
     recs = MostPopular().fit(ds).recommend(np.array([0, 1, 2]), 3)
@@ -172,8 +174,8 @@ def test_mean_vector_cosine_by_hand() -> None:
     vecs = np.array([[1, 0, 0], [0, 1, 0], [1, 1, 0], [0, 0, 1]], dtype=np.float32)
     model = MeanVectorCosine(vecs).fit(ds)
     # plain mean of i0 and i1 (ratings ignored) is (1,1,0)/sqrt2: cosine 1 with i2, 0 with i3
-    np.testing.assert_allclose(model.score_users(np.array([0]))[0], [1 / math.sqrt(2), 1 / math.sqrt(2), 1, 0],
-                               atol=1e-6)
+    expected = [1 / math.sqrt(2), 1 / math.sqrt(2), 1, 0]
+    np.testing.assert_allclose(model.score_users(np.array([0]))[0], expected, atol=1e-6)
     np.testing.assert_array_equal(model.recommend(np.array([0]), 2)[0], [2, 3])
 
 
@@ -301,14 +303,16 @@ def test_tuned_fusion_beats_default_on_validation_and_uses_only_validation(data:
 
     def objective(config: FusionConfig) -> float:
         calls.append(1)
-        return float(M.accuracy_per_user(batch.top_k(config, 10), val.relevant_sets(), 10, ("ndcg",))["ndcg"].mean())
+        recs = batch.top_k(config, 10)
+        return float(M.accuracy_per_user(recs, val.relevant_sets(), 10, ("ndcg",))["ndcg"].mean())
 
     res = tune_fusion(objective, ["history", "mf", "item_knn", "popularity"], n_trials=12, seed=1,
                       tune_normalisation=False)
     assert len(calls) == 12 and res.best_value >= res.base_value
     # the validation training data never contains a test-split interaction
     held = set(zip(test_split.held_out["user_id"], test_split.held_out["item_id"], strict=True))
-    assert not held & set(zip(val.train.interactions["user_id"], val.train.interactions["item_id"], strict=True))
+    val_train = val.train.interactions
+    assert not held & set(zip(val_train["user_id"], val_train["item_id"], strict=True))
 
 
 def test_tune_baseline(data: Dataset) -> None:
@@ -327,7 +331,8 @@ def test_evaluate_dataset_without_item_text() -> None:
                        tune_users=50, n_boot=100, model="use-m3")
     report = evaluate_dataset(ds, opts)
     names = [r.name for r in report.experiment.results]
-    assert {"most_popular", "item_knn_cf", "als", "bpr", "channel:mf", "fused_default", "fused_tuned"} <= set(names)
+    expected = {"most_popular", "item_knn_cf", "als", "bpr", "channel:mf", "fused_default", "fused_tuned"}
+    assert expected <= set(names)
     assert "mean_vector" not in names and "mean_vector" in report.experiment.extra["skipped"]
     assert {"semantic", "history"} <= set(report.dropped_channels)
     assert report.typed is None and report.tuning is not None and report.tuning.n_trials == 6

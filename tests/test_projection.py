@@ -21,6 +21,7 @@ from core.projection import (
     Projector,
     build_map,
     exact_neighbours,
+    joint_knn_graph,
     load_cached,
     map_key,
     membership_weights,
@@ -185,7 +186,62 @@ def test_build_map_caches_on_disk(movie_vectors: tuple[np.ndarray, pd.DataFrame]
     assert load_cached(tmp_path, first.key) is not None
 
 
+@pytest.mark.slow
+def test_build_map_reuses_the_engines_indexes(
+    movie_vectors: tuple[np.ndarray, pd.DataFrame], tmp_path: Path
+) -> None:
+    from core.index import HnswIndex
+
+    vectors, _ = movie_vectors
+    items, users = vectors[:900], vectors[900:1000].copy()
+    mask = np.ones(100, bool)
+    mask[::7] = False
+    users_in_index = users.copy()
+    users_in_index[~mask] = 0.0  # as the engine's user index: users without a profile are zero rows
+    item_index = HnswIndex(512).build(items)
+    user_index = HnswIndex(512).build(users_in_index)
+    params = ProjectionParams(n_neighbors=10)
+    reused = build_map(items, users, mask, fingerprint="fp", model_id="m", params=params, cache_root=tmp_path,
+                       item_index=item_index, user_index=user_index, use_cache=False)
+    own = build_map(items, users, mask, fingerprint="fp", model_id="m", params=params, cache_root=tmp_path,
+                    use_cache=False)
+    assert reused.coords.shape == own.coords.shape == (900 + int(mask.sum()), 2)
+    assert reused.trustworthiness >= own.trustworthiness - 0.02
+    assert reused.trustworthiness >= 0.85
+    assert reused.timings["knn"] > 0
+
+
 # --- pure placement maths (fast) -----------------------------------------------------------------
+
+
+def test_joint_graph_from_two_indexes_matches_exact_search() -> None:
+    from core.index import ExactIndex, HnswIndex
+
+    rng = np.random.default_rng(5)
+    centres = rng.normal(size=(8, 32))
+    items = (np.repeat(centres, 50, axis=0) + 0.4 * rng.normal(size=(400, 32))).astype(np.float32)
+    users = (centres[rng.integers(0, 8, 60)] + 0.4 * rng.normal(size=(60, 32))).astype(np.float32)
+    mask = np.ones(60, bool)
+    mask[[3, 10, 11]] = False  # users without a profile: zero rows in the user index, not on the map
+    in_index = users.copy()
+    in_index[~mask] = 0.0
+    user_idx = np.flatnonzero(mask)
+    stacked = np.concatenate([items, users[user_idx]])
+    ids, dists = joint_knn_graph(stacked, 400, user_idx, HnswIndex(32).build(items),
+                                 HnswIndex(32).build(in_index), 12)
+    assert ids.shape == dists.shape == (len(stacked), 12)
+    assert (ids[:, 0] == np.arange(len(stacked))).all() and np.allclose(dists[:, 0], 0.0)
+    assert ids.max() < len(stacked) and ids.min() >= 0  # only mapped rows
+    assert (ids >= 400).any()  # user rows do appear as neighbours
+    exact_ids, _ = ExactIndex(32).build(stacked).query(stacked, 12)
+    hits = np.mean([len(set(a) & set(b)) / 12 for a, b in zip(ids, exact_ids, strict=True)])
+    assert hits >= 0.95
+    assert np.all(np.diff(dists[:, 1:], axis=1) >= -1e-6)  # sorted by distance
+    with pytest.raises(ValueError, match="user index"):
+        joint_knn_graph(stacked, 400, user_idx, HnswIndex(32).build(items), None, 12)
+    with pytest.raises(ValueError, match="item index holds"):
+        joint_knn_graph(stacked, 401, user_idx, HnswIndex(32).build(items), None, 12)
+
 
 
 def test_membership_weights_match_umaps_target() -> None:

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from core.data import IngestError, LoadReport, Problem
 from core.dataset import Dataset
 from core.errors import DataError
-from ui.i18n import CATALOGUE, t
+from ui.i18n import CATALOGUE, current_lang, t
 
 INTERACTION_TYPES = ["csv", "tsv", "txt", "dat", "tab", "inter", "parquet", "jsonl", "ndjson", "json"]
 ITEM_TYPES = ["csv", "tsv", "txt", "dat", "tab", "item", "parquet", "jsonl", "ndjson", "json"]
@@ -85,7 +85,21 @@ def report_view(report: LoadReport) -> dict[str, Any]:
         "problems": list(report.problems),
         "counts": report.problem_counts(),
         "rejected_csv": report.rejected_csv() if report.rows_rejected else b"",
+        "rejected": report.rejected if report.rows_rejected else None,
     }
+
+
+def rejected_csv(view: dict[str, Any], lang: str | None = None) -> bytes:
+    """The rejected rows as UTF-8-with-BOM CSV, the ``reason`` column in the UI language."""
+    rejected = view.get("rejected")
+    if rejected is None or (lang or current_lang()) == "en":
+        return bytes(view.get("rejected_csv", b""))
+    by_line: dict[int, list[str]] = {}
+    for problem in view["problems"]:
+        by_line.setdefault(int(problem.row), []).append(reason_text(problem, lang))
+    frame = rejected.copy()
+    frame["reason"] = ["; ".join(by_line.get(int(line), [])) for line in frame["line"]]
+    return frame.to_csv(index=False).encode("utf-8-sig")
 
 
 def problems_table(

@@ -250,9 +250,10 @@ def get_projection_map(engine: Engine, params: ProjectionParams | None = None) -
         def _progress(fraction: float, message: str) -> None:
             bar.progress(min(1.0, max(0.0, fraction)), text=message)
 
+        # the engine's hnswlib item and user indexes (cached on disk) give UMAP its neighbour graph
         result = build_map(engine.item_vectors, engine.user_vectors, engine.has_user_vector,
                            fingerprint=engine.dataset.fingerprint, model_id=engine.model, params=params,
-                           progress=_progress, index_params=engine.index_params)
+                           progress=_progress, item_index=engine.item_index, user_index=engine.user_index)
         label = _t("map.loaded_cache", s=f"{result.seconds:.1f}") if result.from_cache \
             else _t("map.computed", s=f"{result.seconds:.1f}")
         status.update(label=label, state="complete", expanded=False)

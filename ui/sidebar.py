@@ -49,8 +49,6 @@ def _remember_language() -> None:
 
 
 def _language_toggle() -> None:
-    if st.session_state.get("lang") not in LANGS:
-        st.session_state["lang"] = initial_language()
     lang = st.session_state["lang"]
     if st.session_state.get("lang_toggle") != lang:  # keep the widget in step with the session
         st.session_state["lang_toggle"] = lang
@@ -82,12 +80,17 @@ def _dataset_picker() -> None:
         key="dataset_picker", on_change=_picked_dataset,
     )
     st.session_state["dataset_key"] = picked
-    if st.query_params.get("dataset") != picked:
+    if picked == DEFAULT_DATASET:
+        if "dataset" in st.query_params:
+            del st.query_params["dataset"]
+    elif st.query_params.get("dataset") != picked:
         st.query_params["dataset"] = picked
 
 
 def render_sidebar() -> None:
     """Draw the language toggle and the dataset picker (see the module docstring for persistence)."""
+    if st.session_state.get("lang") not in LANGS:  # before any text is drawn
+        st.session_state["lang"] = initial_language()
     with st.sidebar:
         st.title(t("app.title"))
         st.caption(t("app.tagline"))

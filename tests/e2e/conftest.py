@@ -2,18 +2,26 @@
 
 Tests here are marked ``e2e``. They skip with a clear reason when /usr/bin/chromium is missing
 (``.ci/run`` installs it with apt). Screenshots go to ``tests/e2e/artifacts/``.
+
+One server (``app_server``) is shared by the whole session; tests that need their own (a restart on the
+same workspace, a lowered upload limit) start one with :func:`start_server` and stop it with
+:func:`stop_server`. Waits are event-driven: Streamlit's ``data-test-script-state`` attribute on the
+app root says whether a script run is in progress.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,13 +33,16 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+APP_TIMEOUT_MS = 240_000
+"""Longest wait for one script run: the first visit to a page builds vectors, indexes and channels."""
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test in this folder e2e and skip them all when there is no browser."""
     skip = None
     if not Path(CHROMIUM).exists():
-        skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}; install Debian's 'chromium' package")
+        reason = f"Chromium not found at {CHROMIUM}; install Debian's 'chromium' package"
+        skip = pytest.mark.skip(reason=reason)
     for item in items:
         if "tests/e2e" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
@@ -45,7 +56,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
+def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 180.0) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         if proc.poll() is not None:
@@ -59,19 +70,38 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 120.
     raise RuntimeError(f"streamlit did not answer /_stcore/health within {timeout}s")
 
 
-def start_server(workspace: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """Start ``streamlit run app.py`` on a free port with its own workspace; return (process, url)."""
+def start_server(workspace: Path, *extra_args: str) -> tuple[subprocess.Popen[bytes], str]:
+    """Start ``streamlit run app.py`` on a free port with its own workspace; return (process, url).
+
+    ``extra_args`` are appended to the command line (e.g. ``"--server.maxUploadSize", "1"``).
+    """
     port = _free_port()
-    env = dict(os.environ, INTERESTLENS_WORKSPACE=str(workspace), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
-    log = open(workspace / "streamlit.log", "wb")  # noqa: SIM115 - kept open for the server's lifetime
+    env = dict(os.environ, INTERESTLENS_WORKSPACE=str(workspace), HF_HUB_OFFLINE="1",
+               TRANSFORMERS_OFFLINE="1")
+    log = open(workspace / f"streamlit-{port}.log", "wb")  # noqa: SIM115 - kept open for the server's lifetime
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         *extra_args],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    _wait_healthy(url, proc)
+    try:
+        _wait_healthy(url, proc)
+    except RuntimeError:
+        stop_server(proc)
+        raise
     return proc, url
+
+
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    """Stop a server started by :func:`start_server` (SIGTERM, then SIGKILL after 15 s)."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=15)
 
 
 @pytest.fixture(scope="session")
@@ -87,15 +117,11 @@ def app_server(e2e_workspace: Path) -> Iterator[str]:
     try:
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Any]:
     """Debian's Chromium driven by Playwright (never a downloaded browser)."""
     from playwright.sync_api import sync_playwright
 
@@ -107,31 +133,62 @@ def browser() -> Iterator[object]:
             b.close()
 
 
+def new_context(browser: Any) -> Any:
+    """A fresh browser context (own cookies, own Streamlit session) with the test viewport."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN",
+                                  accept_downloads=True)
+    context.set_default_timeout(APP_TIMEOUT_MS)
+    return context
+
+
 @pytest.fixture
-def page(browser: object) -> Iterator[object]:
-    """A fresh browser context and page per test."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")  # type: ignore[attr-defined]
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh browser context and page per test; page errors are collected in ``page.errors``."""
+    context = new_context(browser)
     pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.errors = errors
     try:
         yield pg
     finally:
-        context.close()
+        with contextlib.suppress(Exception):
+            context.close()
 
 
-def wait_for_app(page: object, timeout_ms: int = 120_000) -> None:
-    """Wait until Streamlit has finished running the script (no running indicator)."""
-    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)  # type: ignore[attr-defined]
-    page.wait_for_function(  # type: ignore[attr-defined]
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.trim() === ''",
-        timeout=timeout_ms,
-    )
-    page.wait_for_timeout(500)  # type: ignore[attr-defined]
+def wait_for_app(page: Any, timeout_ms: int = APP_TIMEOUT_MS) -> None:
+    """Wait until the app is connected and no script run is in progress.
+
+    A run that was just triggered may not have started yet, so first give it a moment to report
+    ``running`` (an event, not a fixed sleep: it returns as soon as the state changes).
+    """
+    root = '[data-testid="stApp"]'
+    page.wait_for_selector(f'{root}[data-test-connection-state="CONNECTED"]', timeout=timeout_ms)
+    with contextlib.suppress(Exception):
+        page.wait_for_selector(f'{root}:not([data-test-script-state="notRunning"])', timeout=1_500)
+    done = f'{root}[data-test-script-state="notRunning"], {root}[data-test-script-state="compilationError"]'
+    page.wait_for_selector(done, timeout=timeout_ms)
+    if page.locator(f'{root}[data-test-script-state="compilationError"]').count():
+        raise AssertionError("the app script does not compile: " + " | ".join(app_exceptions(page)))
+    page.wait_for_function(  # nothing stale left on screen from the previous run
+        "() => !document.querySelector('[data-stale=\"true\"]')", timeout=timeout_ms)
 
 
-def screenshot(page: object, name: str) -> Path:
+def open_app(page: Any, url: str, path: str = "", **params: str) -> None:
+    """Open ``url/path?params`` and wait for the first script run to finish."""
+    query = f"?{urllib.parse.urlencode(params)}" if params else ""
+    page.goto(f"{url}/{path}{query}")
+    wait_for_app(page)
+
+
+def screenshot(page: Any, name: str) -> Path:
     """Save a full-page screenshot to the artefact folder."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def app_exceptions(page: Any) -> list[str]:
+    """Texts of Streamlit exception boxes on the page (an uncaught error in a page script)."""
+    return [str(t) for t in page.locator('[data-testid="stException"]').all_inner_texts()]
