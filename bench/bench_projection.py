@@ -11,10 +11,11 @@ Scenarios and what is measured:
   MovieLens item vectors (USE m3, precomputed: embedding is measured by ``bench_embedding``) and runs
   ``core.projection.build_map`` without cache: hnswlib graph + UMAP layout (numba JIT compilation of
   UMAP's layout code included, it is not cached on disk by umap-learn) + trustworthiness. Wall time of
-  the whole subprocess (interpreter start and imports included). Two variants: ``warm numba cache``
-  (numba's on-disk cache of pynndescent/umap functions already filled, the normal case) and
-  ``empty numba cache`` (``NUMBA_CACHE_DIR`` pointed at an empty folder: the very first run after
-  installing, everything compiled).
+  the whole subprocess (interpreter start and imports included). Variants: ``warm numba cache``
+  (numba's on-disk cache of pynndescent/umap functions already filled, the normal case; the graph
+  comes from a new hnswlib index), ``empty numba cache`` (``NUMBA_CACHE_DIR`` pointed at an empty
+  folder: the very first run after installing, everything compiled) and ``engine index`` (the graph
+  is queried from an item index loaded from disk, as the Map page does with the engine's index).
 - **cached map** (target <= 1 s): ``build_map`` finding its coordinates in the disk cache (vector
   checksum + ``np.load`` + metadata), in-process, and as a whole fresh process.
 - **hnswlib graph vs UMAP's NN-descent** (target: hnswlib trustworthiness >= UMAP's - 0.02): fit time
@@ -80,30 +81,32 @@ def synthetic_vectors(n: int, seed: int = 0) -> np.ndarray:
 # --- the cold worker (runs in a fresh process) ---------------------------------------------------
 
 
-def _worker(vectors_path: str, cache_root: str, use_cache: bool) -> None:
-    """Load vectors, build the map, print stage timings as JSON (the parent measures the wall time)."""
+def _worker(vectors_path: str, cache_root: str, use_cache: bool, index_path: str = "") -> None:
+    """Load vectors (and a saved item index), build the map, print stage timings as JSON."""
     started = time.perf_counter()
+    from core.index import HnswIndex
     from core.projection import build_map
 
     imported = time.perf_counter()
     vectors = np.load(vectors_path)
+    index = HnswIndex.load(Path(index_path)) if index_path else None
     loaded = time.perf_counter()
     pm = build_map(vectors, fingerprint="bench-movielens", model_id="use-m3", use_cache=use_cache,
-                   cache_root=Path(cache_root))
+                   cache_root=Path(cache_root), item_index=index)
     done = time.perf_counter()
     print(json.dumps({"import_s": imported - started, "load_s": loaded - imported, "map_s": done - loaded,
                       "from_cache": pm.from_cache, "trustworthiness": pm.trustworthiness,
                       "timings": pm.timings, "n": len(vectors)}))
 
 
-def _run_worker(vectors_path: Path, cache_root: Path, use_cache: bool, numba_dir: str | None
-                ) -> dict[str, Any]:
+def _run_worker(vectors_path: Path, cache_root: Path, use_cache: bool, numba_dir: str | None,
+                index_path: Path | None = None) -> dict[str, Any]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     if numba_dir is not None:
         env["NUMBA_CACHE_DIR"] = numba_dir
     cmd = [sys.executable, "-m", "bench.bench_projection", "--worker", str(vectors_path), str(cache_root),
-           "1" if use_cache else "0"]
+           "1" if use_cache else "0", str(index_path or "")]
     started = time.perf_counter()
     out = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     wall = time.perf_counter() - started
@@ -114,17 +117,22 @@ def _run_worker(vectors_path: Path, cache_root: Path, use_cache: bool, numba_dir
 
 def cold_and_cached(vectors: np.ndarray, repeats: int, cached_repeats: int) -> dict[str, Any]:
     """Cold map in fresh processes (warm / empty numba cache) and cached map (in-process, fresh process)."""
+    from core.config import IndexParams
+    from core.index import HnswIndex
     from core.projection import build_map
 
     out: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "vectors.npy"
         np.save(path, vectors)
-        for variant in ("warm_numba_cache", "empty_numba_cache"):
+        index_path = Path(tmp) / "items.hnsw"  # what the engine keeps on disk (its IndexParams)
+        HnswIndex(vectors.shape[1], IndexParams()).build(vectors).save(index_path)
+        for variant in ("warm_numba_cache", "empty_numba_cache", "warm_numba_cache_engine_index"):
             runs = []
             for r in range(repeats):
                 numba_dir = str(Path(tmp) / f"numba-{r}") if variant == "empty_numba_cache" else None
-                runs.append(_run_worker(path, Path(tmp) / f"cold-{variant}-{r}", False, numba_dir))
+                reuse = index_path if variant.endswith("engine_index") else None
+                runs.append(_run_worker(path, Path(tmp) / f"cold-{variant}-{r}", False, numba_dir, reuse))
                 print(f"  cold {variant} run {r + 1}: {runs[-1]['wall_s']:.1f} s", file=sys.stderr)
             walls = [x["wall_s"] for x in runs]
             out[f"cold_map_{variant}"] = {
@@ -244,7 +252,8 @@ def write_md(result: dict[str, Any], path: Path) -> None:
     cc = result.get("cold_cached", {})
     if cc:
         lines += ["| figure | value | target | met |", "|---|---|---|---|"]
-        for key in ("cold_map_warm_numba_cache", "cold_map_empty_numba_cache", "cached_map_in_process",
+        for key in ("cold_map_warm_numba_cache", "cold_map_empty_numba_cache",
+                    "cold_map_warm_numba_cache_engine_index", "cached_map_in_process",
                     "cached_map_fresh_process"):
             if key in cc:
                 f = cc[key]
@@ -272,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv is None:
         argv = sys.argv[1:]
     if argv and argv[0] == "--worker":
-        _worker(argv[1], argv[2], argv[3] == "1")
+        _worker(argv[1], argv[2], argv[3] == "1", argv[4] if len(argv) > 4 else "")
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 50_000],
@@ -309,7 +318,8 @@ def main(argv: list[str] | None = None) -> int:
     print("hnswlib graph vs NN-descent …", file=sys.stderr)
     from core.projection import Projector
 
-    Projector(random_state=42).fit(ml[:2000])  # compile numba layout code before timing fits
+    for knn in ("hnsw", "umap"):  # compile numba code of both paths (NN-descent needs > 4,096 points)
+        Projector(knn=knn, random_state=42, n_epochs=20).fit(ml[:5000])  # type: ignore[arg-type]
     result["knn"] = {"movielens": compare_knn("movielens", ml, args.repeats)}
     for n in args.sizes:
         reps = args.big_repeats if n >= 50_000 else args.repeats

@@ -392,3 +392,18 @@ def test_cli_evaluate_and_tune_on_a_csv(tmp_path: Path) -> None:
     assert code == 0 and set(tuned["best_weights"]) >= {"mf", "item_knn"} and tuned["n_trials"] == 4
     code, _ = _run_cli(["evaluate", "--data", str(tmp_path / "missing.csv"), "--json"])
     assert code == 2
+
+
+@pytest.mark.slow
+def test_movielens_collaborative_fusion_beats_popularity(movielens) -> None:  # type: ignore[no-untyped-def]
+    """A small real run: 150 MovieLens test users, ids and ratings only (no encoder), 6 tuning trials."""
+    opts = EvalOptions(split=SplitParams(kind="random", relevance_threshold=4.0, seed=1), model=None,
+                       baselines=("most_popular", "als"), channels=("mf", "item_knn", "popularity"),
+                       n_trials=6, tune_users=150, max_users=150, typed=False, n_boot=200)
+    report = evaluate_dataset(movielens, opts)
+    ndcg = {r.name: r.aggregate["ndcg"] for r in report.experiment.results}
+    assert report.experiment.split_stats["n_eval_users"] == 150
+    assert ndcg["als"] > 1.2 * ndcg["most_popular"]
+    assert ndcg["fused_default"] > ndcg["most_popular"] and ndcg["fused_tuned"] > ndcg["most_popular"]
+    cover = {r.name: r.aggregate["coverage"] for r in report.experiment.results}
+    assert cover["als"] > cover["most_popular"]  # personalised lists reach more of the catalogue
