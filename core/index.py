@@ -219,10 +219,7 @@ class ExactIndex:
             block = queries[start : start + self.block_size] @ self._vectors.T
             if len(excl):
                 block[:, excl] = -np.inf
-            if kk < n:
-                top = np.argpartition(-block, kk - 1, axis=1)[:, :kk]
-            else:
-                top = np.tile(np.arange(n), (len(block), 1))
+            top = np.argpartition(-block, kk - 1, axis=1)[:, :kk] if kk < n else np.tile(np.arange(n), (len(block), 1))
             top_sims = np.take_along_axis(block, top, axis=1)
             order = np.lexsort((top, -top_sims), axis=1)  # best first, ties by id
             top = np.take_along_axis(top, order, axis=1)

@@ -672,10 +672,7 @@ def renormalise(profile: InterestProfile, fixed: int | None = None) -> InterestP
             keep = min(weights[pos], total)
             others = np.delete(weights, pos)
             rest = total - keep
-            if others.sum() > 0:
-                others = others / others.sum() * rest
-            else:
-                others = np.full(len(others), rest / len(others))
+            others = others / others.sum() * rest if others.sum() > 0 else np.full(len(others), rest / len(others))
             weights = np.insert(others, pos, keep)
         else:
             s = weights.sum()

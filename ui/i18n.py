@@ -7,7 +7,7 @@ page so a newcomer finds a page's strings together.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 LANGS: tuple[str, ...] = ("zh", "en")
@@ -738,5 +738,5 @@ def fmt_date(epoch_seconds: float, lang: str | None = None) -> str:
     """Format a Unix time as a date in the language's usual form."""
     if epoch_seconds != epoch_seconds:  # NaN
         return "—"
-    dt = datetime.fromtimestamp(epoch_seconds, tz=timezone.utc)
+    dt = datetime.fromtimestamp(epoch_seconds, tz=UTC)
     return f"{dt.year}年{dt.month}月{dt.day}日" if (lang or current_lang()) == "zh" else dt.strftime("%d %b %Y")
