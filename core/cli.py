@@ -460,10 +460,50 @@ def _add_interests(sub: Any) -> None:
     p.set_defaults(func=_cmd_interests)
 
 
+# --- bench ---------------------------------------------------------------------------------------
+
+BENCHMARKS: dict[str, str] = {
+    "ingest": "validated load vs bare pandas.read_csv (issue 2)",
+    "embedding": "encoder throughput, cached reload vs re-encode (issue 3)",
+    "ann": "hnswlib vs exact search: recall@10, latency, build, size (issue 3)",
+    "interests": "genre precision of decomposed vs whole-text interests; parse latency (issue 4)",
+    "fusion": "slider re-rank over cached channel scores vs one numpy pass (issue 5)",
+    "evaluate": "the MovieLens evaluation table: baselines, channels, tuned fusion (issue 6)",
+    "projection": "UMAP map: cold, cached, default kNN vs reused hnswlib graph (issue 7)",
+    "scale": "whole pipeline at 100k / 1M / 5M synthetic interactions (issue 9)",
+}
+"""Benchmark name -> what it measures; each is ``bench/bench_<name>.py`` writing ``bench/results/``."""
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    """Run one benchmark script (``python -m bench.bench_<name>``) with any extra arguments."""
+    import subprocess
+    from pathlib import Path
+
+    if args.name == "list":
+        emit_json(BENCHMARKS)
+        return 0
+    root = Path(__file__).resolve().parents[1]
+    if not (root / "bench" / f"bench_{args.name}.py").is_file():
+        return fail(f"benchmark scripts live in {root / 'bench'}, which this checkout does not have", 2)
+    cmd = [sys.executable, "-m", f"bench.bench_{args.name}", *args.extra]
+    sys.stderr.write("==> " + " ".join(cmd) + "\n")
+    return subprocess.call(cmd, cwd=root)
+
+
+def _add_bench(sub: Any) -> None:
+    """Register ``bench``."""
+    p = sub.add_parser("bench", help="run a benchmark (results go to bench/results/); 'list' names them")
+    p.add_argument("name", choices=["list", *BENCHMARKS], help="benchmark to run, or 'list'")
+    p.add_argument("extra", nargs=argparse.REMAINDER, help="arguments passed to the benchmark (e.g. --quick)")
+    p.set_defaults(func=_cmd_bench)
+
+
 # --- registry ------------------------------------------------------------------------------------
 
 COMMANDS: list[Callable[[Any], None]] = [_add_ingest, _add_embed, _add_evaluate, _add_tune, _add_recommend]
 COMMANDS.append(_add_interests)
+COMMANDS.append(_add_bench)
 
 
 def build_parser() -> argparse.ArgumentParser:
