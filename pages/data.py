@@ -24,6 +24,7 @@ from ui.data_views import (
     role_label,
     stats_figures,
 )
+from ui.embeddings_panel import render_embeddings_panel, render_item_neighbours
 from ui.i18n import current_lang, fmt_date, fmt_number, t
 from ui.resources import get_dataset, register_dataset
 from ui.safe import md_escape
@@ -298,8 +299,12 @@ def _stats_section() -> None:
 
 st.header(t("data.header"))
 st.caption(t("data.intro"))
-tab_upload, tab_stats = st.tabs([t("data.tab_upload"), t("data.tab_stats")])
+tab_upload, tab_stats, tab_emb = st.tabs([t("data.tab_upload"), t("data.tab_stats"), t("data.tab_embeddings")])
 with tab_upload:
     _upload_section()
 with tab_stats:
     _stats_section()
+with tab_emb:
+    _dataset = get_dataset()
+    render_embeddings_panel(_dataset)
+    render_item_neighbours(_dataset)

@@ -56,7 +56,8 @@ def test_embeddings_panel_compute_and_neighbours(tmp_workspace: Path) -> None:
     assert frame[t("emb.col.title", "zh")].iloc[0] == "恐怖游轮"
     assert any(el.value == "The Shining. Horror" for el in at.text)
 
-    at.selectbox(key="emb_model").set_value("minilm").run()
+    model_box = next(s for s in at.selectbox if s.label == t("emb.model", "zh"))
+    model_box.set_value(t("emb.model.minilm", "zh")).run()
     assert any(w.value == t("emb.english_only", "zh") for w in at.warning)
 
     again = AppTest.from_function(_panel_script, default_timeout=120)  # a new browser session

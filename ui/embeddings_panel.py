@@ -85,9 +85,10 @@ def render_embeddings_panel(dataset: Dataset) -> None:
     st.subheader(t("emb.header"))
     st.caption(t("emb.intro"))
     keys = [m.key for m in BUNDLED_MODELS]
-    if st.session_state.get(MODEL_KEY) not in keys:
-        st.session_state[MODEL_KEY] = DEFAULT_MODEL
-    model = st.selectbox(t("emb.model"), keys, key=MODEL_KEY, format_func=lambda k: t(f"emb.model.{k}"))
+    labels = [t(f"emb.model.{k}") for k in keys]  # plain options, no format_func: AppTest can replay them
+    choice = st.selectbox(t("emb.model"), labels, index=keys.index(selected_model()))
+    model = keys[labels.index(choice)] if choice in labels else DEFAULT_MODEL
+    st.session_state[MODEL_KEY] = model
     info = next(m for m in BUNDLED_MODELS if m.key == model)
     if not info.multilingual:
         st.warning(t("emb.english_only"))

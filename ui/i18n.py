@@ -52,6 +52,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                    "reason and can be downloaded; all other rows load."),
     "data.tab_upload": ("上传与校验", "Upload & validate"),
     "data.tab_stats": ("数据集统计", "Dataset statistics"),
+    "data.tab_embeddings": ("向量与近邻", "Embeddings & neighbours"),
     "data.inter_file": ("交互文件（必填）", "Interaction file (required)"),
     "data.items_file": ("物品信息文件（可选）", "Item metadata file (optional)"),
     "data.upload_help": ("支持 CSV / TSV / 任意分隔符、Parquet、JSON Lines、RecBole .inter/.item；"

@@ -1,0 +1,199 @@
+"""Helpers of the Interests page: the tag table, the weight chart, ranking and result rows.
+
+No Streamlit calls here (so they can be tested directly); the page (``pages/interests.py``) draws.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from core.dataset import Dataset
+from core.interests import NOTICE_MESSAGES, InterestProfile, InterestTag, Mode, rank, score_items
+
+EXAMPLES: tuple[str, ...] = (
+    "我喜欢科幻电影和轻松的喜剧，不要恐怖片",
+    "dark psychological thrillers and animated films for kids, no romance",
+    "想看烧脑的悬疑推理片，还有浪漫的爱情片",
+    "我喜欢sci-fi和comedy，不要horror",
+)
+"""Example queries offered as buttons (Chinese, English, mixed); content, not UI labels."""
+
+POSITIVE_COLOUR = "#4C78A8"
+NEGATIVE_COLOUR = "#E45756"
+TABLE_COLUMNS = ("text", "weight", "polarity", "grounded", "grounding", "source")
+EDITABLE_COLUMNS = ("text", "weight", "polarity")
+
+Translate = Callable[..., str]
+
+
+def profile_frame(profile: InterestProfile | None) -> pd.DataFrame:
+    """One row per tag: text, weight, polarity (+1 / -1), grounded, grounding (NaN: unmeasured), source."""
+    tags = profile.tags if profile is not None else []
+    return pd.DataFrame(
+        {
+            "text": [str(tag.text) for tag in tags],
+            "weight": [round(float(tag.weight), 4) for tag in tags],
+            "polarity": [1 if tag.polarity > 0 else -1 for tag in tags],
+            "grounded": [bool(tag.grounded) for tag in tags],
+            "grounding": [None if math.isnan(tag.grounding) else round(float(tag.grounding), 3) for tag in tags],
+            "source": [str(tag.source) for tag in tags],
+        },
+        columns=list(TABLE_COLUMNS),
+    )
+
+
+def _number(value: Any) -> float | None:
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        return None
+    return out if math.isfinite(out) else None
+
+
+def editor_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The editable part of an (edited) tag table as rows of ``text``, ``weight``, ``polarity``.
+
+    Blank texts are dropped; a missing weight stays None (see :func:`fill_missing_weights`); a missing or
+    unreadable polarity counts as +1.
+    """
+    rows: list[dict[str, Any]] = []
+    for record in frame.to_dict("records"):
+        raw = record.get("text")
+        text = "" if raw is None or (isinstance(raw, float) and math.isnan(raw)) else str(raw).strip()
+        if not text:
+            continue
+        polarity = _number(record.get("polarity"))
+        rows.append({
+            "text": text,
+            "weight": _number(record.get("weight")),
+            "polarity": -1 if polarity is not None and polarity < 0 else 1,
+        })
+    return rows
+
+
+def signature(rows: Sequence[dict[str, Any]]) -> tuple[tuple[str, float | None, int], ...]:
+    """Comparable form of table rows (weights rounded), to detect edits."""
+    return tuple(
+        (str(r["text"]), None if r["weight"] is None else round(float(r["weight"]), 4), int(r["polarity"]))
+        for r in rows
+    )
+
+
+def fill_missing_weights(rows: Sequence[dict[str, Any]], profile: InterestProfile | None) -> list[dict[str, Any]]:
+    """Rows where a missing weight (a row just added) becomes the mean weight of its polarity group."""
+    out: list[dict[str, Any]] = []
+    tags = profile.tags if profile is not None else []
+    for row in rows:
+        if row["weight"] is None:
+            same = [float(t.weight) for t in tags if t.polarity == row["polarity"]]
+            row = {**row, "weight": float(np.mean(same)) if same else 1.0}
+        out.append(row)
+    return out
+
+
+def plot_label(text: str, limit: int = 40) -> str:
+    """Plotly reads a subset of HTML in labels: shorten and escape so tag texts show literally."""
+    short = text if len(text) <= limit else text[: limit - 1] + "…"
+    return html.escape(short)
+
+
+def weight_chart(profile: InterestProfile, title: str, axis: str, ungrounded_mark: str) -> go.Figure:
+    """Horizontal bars of tag weights: wanted tags to the right, avoided ones to the left in another colour.
+
+    Ungrounded tags get ``ungrounded_mark`` after their label and a hatched bar.
+    """
+    tags = profile.tags
+    labels = [plot_label(tag.text) + ("" if tag.grounded else f" {ungrounded_mark}") for tag in tags]
+    # the same text can be both wanted and avoided: keep the y categories distinct
+    seen: dict[str, int] = {}
+    for i, label in enumerate(labels):
+        seen[label] = seen.get(label, 0) + 1
+        if seen[label] > 1:
+            labels[i] = f"{label} ({seen[label]})"
+    values = [float(tag.weight) * (1 if tag.polarity > 0 else -1) for tag in tags]
+    colours = [POSITIVE_COLOUR if tag.polarity > 0 else NEGATIVE_COLOUR for tag in tags]
+    patterns = ["" if tag.grounded else "/" for tag in tags]
+    fig = go.Figure(go.Bar(
+        x=values, y=labels, orientation="h", marker={"color": colours, "pattern": {"shape": patterns}},
+        text=[f"{v:+.2f}" for v in values], textposition="auto",
+        hovertemplate="%{y}<br>%{x:.3f}<extra></extra>",
+    ))
+    fig.update_layout(
+        title=title, xaxis_title=axis, height=120 + 32 * max(1, len(tags)),
+        margin={"l": 10, "r": 10, "t": 40, "b": 10}, yaxis={"autorange": "reversed", "type": "category"},
+        showlegend=False,
+    )
+    fig.add_vline(x=0.0, line_width=1, line_color="#888")
+    return fig
+
+
+def recommend(
+    profile: InterestProfile,
+    item_vectors: np.ndarray,
+    item_index: Any,
+    mode: Mode,
+    k: int,
+    exclude: Sequence[int] | np.ndarray = (),
+) -> tuple[np.ndarray, np.ndarray]:
+    """Top-``k`` item positions for the profile (``core.interests.score_items`` + ``rank``) and their scores."""
+    scores = score_items(profile, item_vectors, mode=mode, item_index=item_index)
+    top = rank(scores, k, exclude=[int(i) for i in exclude])
+    return top, scores[top]
+
+
+def _tag_text(tags: Any) -> str:
+    if tags is None or isinstance(tags, float):
+        return ""
+    if isinstance(tags, str):
+        return tags
+    return ", ".join(str(t) for t in tags)
+
+
+def result_records(dataset: Dataset, top: np.ndarray, scores: np.ndarray) -> list[dict[str, Any]]:
+    """Rows for the result list: rank, item index and id, title, category, tags, score."""
+    items = dataset.items
+    out: list[dict[str, Any]] = []
+    for pos, (item, score) in enumerate(zip(top.tolist(), scores.tolist(), strict=True), start=1):
+        out.append({
+            "rank": pos,
+            "item_idx": int(item),
+            "item_id": str(dataset.item_ids[item]),
+            "title": str(items["title"].iat[item]),
+            "category": str(items["category"].iat[item]) if "category" in items else "",
+            "tags": _tag_text(items["tags"].iat[item]) if "tags" in items else "",
+            "score": round(float(score), 4),
+        })
+    return out
+
+
+def history_rows(dataset: Dataset, tags: Sequence[InterestTag]) -> list[dict[str, Any]]:
+    """One row per history interest: label, weight, medoid item's title, number of items, cohesion."""
+    rows: list[dict[str, Any]] = []
+    for tag in tags:
+        medoid = tag.medoid_item
+        title = ""
+        if medoid is not None and medoid in dataset.item_index:
+            title = str(dataset.items["title"].iat[dataset.item_index[medoid]])
+        rows.append({
+            "label": str(tag.text),
+            "weight": round(float(tag.weight), 3),
+            "medoid": title,
+            "n_items": len(tag.item_ids),
+            "cohesion": None if math.isnan(tag.grounding) else round(float(tag.grounding), 3),
+        })
+    return rows
+
+
+def notice_text(code: str, translate: Translate, catalogue: Any) -> str:
+    """The notice in the UI language when the catalogue has it, else core's English message."""
+    key = f"interests.notice.{code}"
+    if key in catalogue:
+        return translate(key)
+    return NOTICE_MESSAGES.get(code, code)
