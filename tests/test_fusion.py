@@ -3,7 +3,6 @@ single-channel reproduction for every channel, what-if ranks against brute force
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 
 import numpy as np
@@ -282,21 +281,22 @@ def test_top_k_equals_full_sort(k: int, kind: int, seed: int) -> None:
     np.testing.assert_array_equal(top_k(x, k), channel_ranking(x, None, k))
 
 
-def test_rerank_100k_items_is_fast() -> None:
+def test_rerank_100k_items_matches_a_full_sort() -> None:
+    """Re-weighting a cached 100k-item table gives the brute-force top 20 (speed: bench/bench_fusion.py)."""
     rng = np.random.default_rng(0)
     n = 100_000
-    table = ScoreTable({c: rng.normal(size=n) for c in CHANNELS})
+    raw = {c: rng.normal(size=n) for c in CHANNELS}
+    table = ScoreTable(raw)
     seen = rng.choice(n, 300, replace=False)
     config = FusionConfig()
-    fuse(table, config, k=20, seen=seen)  # builds the normalised matrix once
-    times = []
-    for _ in range(30):
+    matrix = np.stack([normalise(raw[c], config.normalisation) for c in CHANNELS])
+    for _ in range(5):
         weights = FusionWeights(**{c: float(rng.random()) for c in CHANNELS})
-        t0 = time.perf_counter()
-        fuse(table, replace(config, weights=weights), k=20, seen=seen)
-        times.append(time.perf_counter() - t0)
-    assert float(np.median(times)) < 0.010
-
+        result = fuse(table, replace(config, weights=weights), k=20, seen=seen)
+        total = np.array([weights.as_dict()[c] for c in CHANNELS]) @ matrix
+        total[seen] = -np.inf
+        expected = np.lexsort((np.arange(n), -total))[:20]
+        assert result.items.tolist() == expected.tolist()
 
 def test_table_is_cached_with_the_channel_scores() -> None:
     from core.channels import ChannelScores

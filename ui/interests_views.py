@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from core.dataset import Dataset
-from core.interests import NOTICE_MESSAGES, InterestProfile, InterestTag, Mode, rank, score_items
+from core.interests import MAX_CHARS, NOTICE_MESSAGES, InterestProfile, InterestTag, Mode, rank, score_items
 
 EXAMPLES: tuple[str, ...] = (
     "我喜欢科幻电影和轻松的喜剧，不要恐怖片",
@@ -195,5 +195,5 @@ def notice_text(code: str, translate: Translate, catalogue: Any) -> str:
     """The notice in the UI language when the catalogue has it, else core's English message."""
     key = f"interests.notice.{code}"
     if key in catalogue:
-        return translate(key)
+        return translate(key, n=f"{MAX_CHARS:,}")
     return NOTICE_MESSAGES.get(code, code)
