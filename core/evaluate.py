@@ -585,12 +585,23 @@ def has_item_text(dataset: Dataset) -> bool:
     return bool(titled or described or tagged or categorised or user_tagged)
 
 
+SCORING_BATCH_BYTES = 48 * 2**20
+"""Bytes of one channel's (users x items) float64 score block while scoring users in batches."""
+
+
+def scoring_batch_size(n_items: int) -> int:
+    """Users scored together: one channel's block stays near :data:`SCORING_BATCH_BYTES` (8..256 users)."""
+    return int(min(256, max(8, SCORING_BATCH_BYTES // (8 * max(1, n_items)))))
+
+
 class ChannelSuite:
     """The dashboard's channels fitted once on one training Dataset, shared by every channel/fused config.
 
-    Scoring is done user by user with the real :func:`core.channels.score_all` and
-    :func:`core.fusion.fuse` (exactly what the dashboard shows), and every registered fusion config is
-    evaluated in the same pass so channel scores are computed once per user. ``profiles`` (training
+    Users are scored in batches with :func:`core.channels.score_batch` (one matrix product / one
+    batched PageRank walk per channel and batch: the same scores :func:`core.channels.score_all` gives,
+    history and mf up to float32 rounding) and fused one by one with the real
+    :func:`core.fusion.fuse` (what the dashboard shows); every registered fusion config is evaluated
+    in the same pass so channel scores are computed once per user. ``profiles`` (training
     ``user_idx`` -> interest profile) add typed interests to those users' queries.
     """
 
@@ -673,7 +684,7 @@ class ChannelSuite:
         self, users: np.ndarray, k: int, progress: ProgressFn | None = None
     ) -> dict[str, np.ndarray]:
         """Top-k lists of every registered config for ``users`` (one channel-scoring pass, memoised)."""
-        from core.channels import score_all, user_row
+        from core.channels import score_batch, user_row
         from core.errors import ConfigError
         from core.fusion import ScoreTable, fuse
 
@@ -683,24 +694,30 @@ class ChannelSuite:
             return self._memo[key]
         t0 = time.perf_counter()
         out = {name: np.full((len(users), k), -1, dtype=np.int64) for name in self.configs}
-        for row, u in enumerate(users):
-            q = self.query(int(u))
-            scored = score_all(self.channels_, q)
-            if not scored.scores:
-                continue
-            table = ScoreTable(scored.scores, scored.dropped)
-            seen, _ = user_row(self.train, q.user_id)
-            for name, config in self.configs.items():
-                weights = config.weights.as_dict()
-                if not any(weights.get(c, 0.0) > 0 for c in table.names):
-                    continue  # every channel with weight dropped out for this user: empty list
-                try:
-                    items = fuse(table, config, k=k, seen=seen, item_vectors=self.item_vectors).items
-                except ConfigError:
+        step = scoring_batch_size(self.train.n_items)
+        for start in range(0, len(users), step):
+            chunk = users[start : start + step]
+            queries = [self.query(int(u)) for u in chunk]
+            batch = score_batch(self.channels_, queries)  # channel scores of the whole chunk at once
+            for offset, q in enumerate(queries):
+                row = start + offset
+                scored = batch.row(offset)
+                if not scored.scores:
                     continue
-                out[name][row, : len(items)] = items
-            if row % 25 == 0:
-                report(progress, row / max(1, len(users)), f"scoring user {row + 1}/{len(users)}")
+                table = ScoreTable(scored.scores, scored.dropped)
+                seen, _ = user_row(self.train, q.user_id)
+                for name, config in self.configs.items():
+                    weights = config.weights.as_dict()
+                    if not any(weights.get(c, 0.0) > 0 for c in table.names):
+                        continue  # every channel with weight dropped out for this user: empty list
+                    try:
+                        items = fuse(table, config, k=k, seen=seen, item_vectors=self.item_vectors,
+                                     with_baseline=False).items
+                    except ConfigError:
+                        continue
+                    out[name][row, : len(items)] = items
+            report(progress, min(1.0, (start + len(chunk)) / max(1, len(users))),
+                   f"scored users {start + len(chunk)}/{len(users)}")
         self.scoring_seconds = time.perf_counter() - t0
         self._memo = {key: out}
         return out
@@ -736,7 +753,7 @@ class BatchScores:
     def build(cls, suite: ChannelSuite, users: np.ndarray, normalisations: Sequence[str],
               progress: ProgressFn | None = None, channels: Sequence[str] | None = None) -> BatchScores:
         """Score ``users`` with the channels of ``suite`` (all, or ``channels``) and normalise each row."""
-        from core.channels import score_all
+        from core.channels import score_batch
         from core.fusion import normalise
 
         users = np.asarray(users, dtype=np.int64)
@@ -745,20 +762,25 @@ class BatchScores:
         arrays = {m: np.zeros((len(names), len(users), n_items), dtype=np.float32) for m in normalisations}
         excl_rows: dict[int, list[np.ndarray]] = {}
         excl_cols: dict[int, list[np.ndarray]] = {}
-        for row, u in enumerate(users):
-            scored = score_all(suite.channels_, suite.query(int(u)), only=names)
-            for j, name in enumerate(names):
-                if name not in scored.scores:
-                    continue
-                raw = np.asarray(scored.scores[name], dtype=np.float64)
-                for method, arr in arrays.items():
-                    arr[j, row] = normalise(raw, method)
-                neg = np.flatnonzero(np.isneginf(raw))
-                if len(neg):
-                    excl_rows.setdefault(j, []).append(np.full(len(neg), row))
-                    excl_cols.setdefault(j, []).append(neg)
-            if row % 25 == 0:
-                report(progress, row / max(1, len(users)), f"scoring user {row + 1}/{len(users)}")
+        step = scoring_batch_size(n_items)
+        for start in range(0, len(users), step):
+            chunk = users[start : start + step]
+            batch = score_batch(suite.channels_, [suite.query(int(u)) for u in chunk], only=names)
+            for offset in range(len(chunk)):
+                row = start + offset
+                scored = batch.row(offset)
+                for j, name in enumerate(names):
+                    if name not in scored.scores:
+                        continue
+                    raw = np.asarray(scored.scores[name], dtype=np.float64)
+                    for method, arr in arrays.items():
+                        arr[j, row] = normalise(raw, method)
+                    neg = np.flatnonzero(np.isneginf(raw))
+                    if len(neg):
+                        excl_rows.setdefault(j, []).append(np.full(len(neg), row))
+                        excl_cols.setdefault(j, []).append(neg)
+            report(progress, min(1.0, (start + len(chunk)) / max(1, len(users))),
+                   f"scored users {start + len(chunk)}/{len(users)}")
         excluded = {j: (np.concatenate(excl_rows[j]), np.concatenate(excl_cols[j])) for j in excl_rows}
         report(progress, 1.0, "scores ready")
         return cls(users, names, arrays, suite.train.matrix[users], excluded)

@@ -426,13 +426,16 @@ def fuse(
     allowed: np.ndarray | None = None,
     item_vectors: np.ndarray | None = None,
     mmr_pool: int | None = None,
+    with_baseline: bool = True,
 ) -> FusionResult:
     """Fuse channel scores into a top-``k`` list (see the module docstring for the steps).
 
     ``seen``: indices or bool mask of items the user already has (excluded when
     ``config.exclude_seen``); ``allowed``: bool mask or indices from :meth:`ItemFilter.mask`;
     ``item_vectors``: needed only for MMR (``config.mmr_lambda < 1``); ``mmr_pool``: how many
-    relevance-ranked candidates MMR chooses from (default ``max(5k, 50)``).
+    relevance-ranked candidates MMR chooses from (default ``max(5k, 50)``); ``with_baseline=False``
+    skips the per-channel medians behind :attr:`FusionResult.baseline` (a sort of every channel, the
+    dearest step of a first fusion; offline evaluation needs only the items).
     """
     config = config or FusionConfig()
     _check_config(config)
@@ -459,7 +462,7 @@ def fuse(
     relevance_rank = relevance_rank[: ranked.size]
     norm = table.normalised(config.normalisation)[ranked]
     contrib = comp[ranked] * w
-    baseline = table.medians(config) * w
+    baseline = table.medians(config) * w if with_baseline else None
     return FusionResult(
         items=ranked,
         score=final[ranked],

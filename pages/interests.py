@@ -24,7 +24,7 @@ import streamlit as st
 from core.errors import InterestLensError
 from core.feedback import apply_feedback
 from core.history import combine, history_interests
-from core.interests import InterestProfile, apply_table
+from core.interests import InterestProfile, apply_table, set_weight
 from ui.i18n import CATALOGUE, current_lang, t
 from ui.interests_views import (
     EXAMPLES,
@@ -36,6 +36,7 @@ from ui.interests_views import (
     recommend,
     result_records,
     signature,
+    single_weight_edit,
     weight_chart,
 )
 from ui.resources import ensure_ready, get_dataset, get_engine
@@ -176,11 +177,14 @@ def _tag_section(engine: Any, work: dict[str, Any]) -> None:
                 "source": st.column_config.TextColumn(t("interests.col.source")),
             },
         )
-        rows = editor_rows(edited)
-        if signature(rows) != signature(editor_rows(frame)):
+        rows, base = editor_rows(edited), editor_rows(frame)
+        if signature(rows) != signature(base):
             try:
                 updated = apply_table(profile, fill_missing_weights(rows, profile), engine.encoder,
                                       engine.item_vectors)
+                pinned = single_weight_edit(base, rows)
+                if pinned is not None and len(updated.tags) == len(rows):
+                    updated = set_weight(updated, pinned[0], pinned[1])
             except InterestLensError as exc:
                 st.error(t("interests.edit_error", error=md_escape(exc)))
             else:
@@ -269,7 +273,7 @@ def _results_section(engine: Any, user: str | None, profile: InterestProfile) ->
     top, scores = recommend(profile, engine.item_vectors, engine.item_index, mode, int(k), exclude)
     records = result_records(engine.dataset, top, scores)
     st.session_state["interests_results"] = records
-    msg = st.session_state.get("interests_feedback_msg")
+    msg = st.session_state.pop("interests_feedback_msg", None)
     if msg:
         st.success(t(f"interests.feedback.{msg[0]}", title=md_escape(msg[1])))
     if not records:

@@ -91,7 +91,8 @@ def test_documented_example_avoids_horror_on_movielens(movielens: Any) -> None:
 def test_page_decomposes_the_default_example_and_recommends() -> None:
     at = _page()
     profile = _profile(at)
-    assert profile.text == EXAMPLE_ZH
+    assert at.text_area(key="interests_text").value == EXAMPLE_ZH
+    assert profile.text.replace(",", "，") == EXAMPLE_ZH  # decompose normalises (NFKC) the comma
     assert [tag.polarity for tag in profile.tags].count(-1) == 1
     table = at.data_editor[0].value
     assert list(table["text"]) == [tag.text for tag in profile.tags]
@@ -241,6 +242,8 @@ def test_table_rows_round_trip_and_detect_edits() -> None:
     added = pd.concat([frame, pd.DataFrame([{"text": " new ", "weight": None, "polarity": None}])])
     new_rows = iv.fill_missing_weights(iv.editor_rows(added), profile)
     assert new_rows[-1] == {"text": "new", "weight": pytest.approx(0.5), "polarity": 1}
+    assert iv.single_weight_edit(rows, iv.editor_rows(edited)) == (0, pytest.approx(0.9))
+    assert iv.single_weight_edit(rows, new_rows) is None
     blank = pd.concat([frame, pd.DataFrame([{"text": None, "weight": 0.2, "polarity": 1}])])
     assert len(iv.editor_rows(blank)) == 3
 

@@ -86,6 +86,27 @@ def signature(rows: Sequence[dict[str, Any]]) -> tuple[tuple[str, float | None, 
     )
 
 
+def single_weight_edit(
+    before: Sequence[dict[str, Any]], after: Sequence[dict[str, Any]]
+) -> tuple[int, float] | None:
+    """(position, new weight) when the only edit is one row's weight, else None.
+
+    The page then pins that weight (``core.interests.set_weight``: the tag keeps it, the others of its
+    polarity share the rest) instead of re-normalising every weight proportionally.
+    """
+    if len(before) != len(after):
+        return None
+    changed: list[tuple[int, float]] = []
+    for i, (old, new) in enumerate(zip(before, after, strict=True)):
+        if (old["text"], old["polarity"]) != (new["text"], new["polarity"]):
+            return None
+        if new["weight"] is None:
+            return None
+        if old["weight"] is None or round(float(old["weight"]), 4) != round(float(new["weight"]), 4):
+            changed.append((i, float(new["weight"])))
+    return changed[0] if len(changed) == 1 else None
+
+
 def fill_missing_weights(rows: Sequence[dict[str, Any]], profile: InterestProfile | None) -> list[dict[str, Any]]:
     """Rows where a missing weight (a row just added) becomes the mean weight of its polarity group."""
     out: list[dict[str, Any]] = []

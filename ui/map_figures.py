@@ -193,7 +193,10 @@ def map_figure(
     if overlay is not None:
         _draw_overlay(fig, overlay, lab)
     fig.update_layout(
-        height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10}, dragmode="lasso", hovermode="closest",
+        height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10}, hovermode="closest",
+        # "pan", not "lasso": Streamlit turns click-to-select off while a box/lasso tool is active, so a
+        # lasso default would make clicking a point do nothing (lasso and box stay in the mode bar)
+        dragmode="pan",
         legend={"itemsizing": "constant", "orientation": "v"}, uirevision="map",
         xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x"},
     )

@@ -82,7 +82,7 @@ def start_server(workspace: Path, *extra_args: str) -> tuple[subprocess.Popen[by
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         *extra_args],
+         "--server.fileWatcherType", "none", *extra_args],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
@@ -111,13 +111,32 @@ def e2e_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def app_server(e2e_workspace: Path) -> Iterator[str]:
-    """A running app for the whole e2e session; yields its base URL."""
+def app_server(e2e_workspace: Path, browser: Any) -> Iterator[str]:
+    """A running app for the whole e2e session (already primed, see :func:`prime_server`); yields its URL."""
     proc, url = start_server(e2e_workspace)
     try:
+        prime_server(browser, url)
         yield url
     finally:
         stop_server(proc)
+
+
+def prime_server(browser: Any, url: str) -> None:
+    """Open the app's root once in a throwaway context, so the server leaves Streamlit's "pages/ folder" mode.
+
+    Streamlit assumes the old multipage mode (every ``pages/*.py`` run directly, without ``app.py``) for an
+    app with a ``pages/`` folder until ``st.navigation`` has been called once in the process. The first
+    visit of a fresh server therefore has to be the root URL, or that visitor gets a page without the
+    sidebar (language toggle, dataset picker). ``test_restart.py::test_deep_link_on_fresh_server``
+    documents that bug; every other test starts from a primed server.
+    """
+    context = new_context(browser)
+    try:
+        page = context.new_page()
+        open_app(page, url)
+        page.wait_for_selector('[data-testid="stSidebar"] [data-testid="stSelectbox"]')
+    finally:
+        context.close()
 
 
 @pytest.fixture(scope="session")
@@ -181,12 +200,84 @@ def open_app(page: Any, url: str, path: str = "", **params: str) -> None:
     wait_for_app(page)
 
 
-def screenshot(page: Any, name: str) -> Path:
-    """Save a full-page screenshot to the artefact folder."""
+def screenshot(page: Any, name: str, max_height: int = 4000) -> Path:
+    """Save a screenshot of the whole page to the artefact folder.
+
+    Streamlit scrolls inside its main container, not the document, so ``full_page`` alone would cut at
+    the viewport: the viewport is stretched to the content's height for the shot, then restored.
+    """
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    size = page.viewport_size or {"width": 1400, "height": 1000}
+    height = page.evaluate(
+        "() => Math.max(0, ...[...document.querySelectorAll("
+        "'[data-testid=stMain], [data-testid=stMainBlockContainer], [data-testid=stSidebarContent]')]"
+        ".map(e => e.scrollHeight))")
+    page.set_viewport_size({"width": size["width"], "height": int(min(max(size["height"], height + 80), max_height))})
+    try:
+        page.wait_for_timeout(300)  # let charts re-layout to the new size
+        page.screenshot(path=str(path), full_page=True)
+    finally:
+        page.set_viewport_size(size)
     return path
+
+
+# --- interaction helpers (Streamlit's stable data-testid attributes and st-key-<key> classes) -------
+
+
+def nav(page: Any, slug: str) -> None:
+    """Go to another page through the sidebar navigation (same session, so session state is kept)."""
+    href = "/" if slug in ("", "home") else f"/{slug}"
+    page.locator(f'[data-testid="stSidebarNavLink"][href$="{href}"]').first.click()
+    page.wait_for_url(f"**{href}*")
+    wait_for_app(page)
+
+
+def keyed(page: Any, key: str) -> Any:
+    """The element a widget/element ``key=`` names (Streamlit adds the class ``st-key-<key>``)."""
+    return page.locator(f".st-key-{key}")
+
+
+def sidebar_picker(page: Any) -> Any:
+    """The sidebar's dataset picker (its combobox input)."""
+    return page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"] input[role="combobox"]')
+
+
+def select_option(page: Any, combobox: Any, label: str) -> None:
+    """Pick ``label`` in a Streamlit selectbox (``combobox`` = its input) and wait for the rerun."""
+    combobox.click()
+    page.get_by_role("option", name=label, exact=True).click()
+    wait_for_app(page)
+
+
+def options_of(page: Any, combobox: Any) -> list[str]:
+    """The option labels a selectbox offers (opens and closes its list)."""
+    combobox.click()
+    page.wait_for_selector('[role="option"]')
+    labels = [str(x) for x in page.get_by_role("option").all_inner_texts()]
+    page.keyboard.press("Escape")
+    return labels
+
+
+def press_slider(page: Any, slider: Any, key: str, times: int) -> None:
+    """Move a slider (``stSlider`` locator) with the keyboard, as a user would, and wait for the rerun."""
+    thumb = slider.locator('input[type="range"]')
+    thumb.focus()
+    for _ in range(times):
+        page.keyboard.press(key)
+    wait_for_app(page)
+
+
+def upload(page: Any, index: int, *files: Path) -> None:
+    """Put files into the ``index``-th file uploader on the page and wait for the rerun."""
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').nth(index).set_input_files(
+        [str(f) for f in files])
+    wait_for_app(page)
+
+
+def svg_texts(locator: Any) -> list[str]:
+    """``textContent`` of SVG text nodes (plotly tick labels have no innerText)."""
+    return [str(x) for x in locator.evaluate_all("els => els.map(e => e.textContent)")]
 
 
 def app_exceptions(page: Any) -> list[str]:
