@@ -17,7 +17,9 @@ Three measurements:
    their own tags as the query; the relevant set is the movies they rated >= 4.0 but did *not* tag
    (held out: a tag describes its movie, so tagged movies are excluded from the ranking). Reported:
    recall@20 of decomposition (single, multi) vs whole-text embedding. No absolute target (this is a
-   hard, noisy task); the target is beating the baseline.
+   hard, noisy task); the target is beating the baseline. References on the same split explain the
+   result: popularity, whole-text of another user's tags, and decomposition keeping every tag with flat
+   weights (see :func:`bench_user_tags`; the Markdown explains the outcome when the target is missed).
 3. **Latency**: median wall time of :func:`core.interests.decompose` on ~30-character queries after
    warm-up (``--repeats`` runs of each). Target < 50 ms. The median of the whole-text encode of the
    same queries is reported beside it (the encoder's share of the time).
@@ -107,40 +109,106 @@ def bench_queries(dataset: Dataset, enc: Any, vectors: np.ndarray, index: HnswIn
 
 
 def bench_user_tags(dataset: Dataset, enc: Any, vectors: np.ndarray, index: HnswIndex) -> dict[str, Any]:
-    """recall@20 of held-out liked movies with each tagging user's own tags as the typed interests."""
+    """recall@20 of held-out liked movies with each tagging user's own tags as the typed interests.
+
+    Besides the three compared methods, the same split scores three references (not targets) that
+    explain the result: ``popularity`` (most-rated movies, the user's own ratings not counted),
+    ``whole_text_other_user`` (whole-text embedding of *another* user's tags: what whole-text gets
+    without any personal signal) and ``single_all_flat`` / ``multi_all_flat`` (decomposition keeping
+    every tag, ``max_tags=40``, with flat weights, ``temperature=100``). ``tagged_doc_share`` is the share
+    of each method's top 20 whose item document carries users' tags (the well-known, often-rated films).
+    """
+    from core.embedding import aggregate_user_tags
+
     tags = dataset.user_tags
     if tags is None or len(tags) == 0:
         return {"n_users": 0}
     inter = dataset.interactions
-    results: dict[str, list[float]] = {"whole_text": [], "single": [], "multi": []}
+    has_user_tags = np.array([bool(t) for t in aggregate_user_tags(dataset)])
+    counts = np.bincount(inter["item_idx"].astype(int), minlength=dataset.n_items).astype(np.float64)
+    users: list[tuple[str, set[int], set[int], set[int]]] = []
     n_skipped = 0
     for user, frame in tags.groupby(tags["user_id"].astype(str), sort=True):
         words = list(dict.fromkeys(str(t).strip() for t in frame["tag"] if str(t).strip()))
         ids = [str(i) for i in frame["item_id"]]
         tagged = {dataset.item_index[i] for i in ids if i in dataset.item_index}
-        rated = inter[(inter["user_id"] == user) & (inter["rating"] >= 4.0)]
+        mine = inter[inter["user_id"] == user]
+        rated = mine[mine["rating"] >= 4.0]
         relevant = set(rated["item_idx"].astype(int)) - tagged
         if not words or len(relevant) < 5:
             n_skipped += 1
             continue
-        text = ", ".join(words[:40])
+        users.append((", ".join(words[:40]), tagged, relevant, set(mine["item_idx"].astype(int))))
+    names = ("whole_text", "single", "multi", "popularity", "whole_text_other_user", "single_all_flat",
+             "multi_all_flat")
+    results: dict[str, list[float]] = {k: [] for k in names}
+    tagged_share: dict[str, list[float]] = {k: [] for k in names}
+    for u, (text, tagged, relevant, seen) in enumerate(users):
+        other = users[(u + len(users) // 2) % len(users)][0]  # a fixed, different user
         profile = decompose(text, enc, vectors, index)
+        flat = decompose(text, enc, vectors, index, max_tags=40, temperature=100.0)
+        own = counts.copy()
+        own[list(seen)] -= 1.0
         methods = {
             "whole_text": whole_text_scores(text, enc, vectors),
             "single": score_items(profile, vectors, "single", index),
             "multi": score_items(profile, vectors, "multi", index),
+            "popularity": own,
+            "whole_text_other_user": whole_text_scores(other, enc, vectors),
+            "single_all_flat": score_items(flat, vectors, "single", index),
+            "multi_all_flat": score_items(flat, vectors, "multi", index),
         }
         for name, scores in methods.items():
             top = rank(scores, 20, exclude=tagged)
             results[name].append(len(set(top.tolist()) & relevant) / min(len(relevant), 20))
+            tagged_share[name].append(float(has_user_tags[top].mean()) if len(top) else 0.0)
+    relevant_share = [float(has_user_tags[list(r)].mean()) for _t, _g, r, _s in users]
     return {
-        "n_users": len(results["single"]),
+        "n_users": len(users),
         "n_skipped": n_skipped,
         "recall_at_20": {k: float(np.mean(v)) if v else float("nan") for k, v in results.items()},
+        "tagged_doc_share_top20": {k: float(np.mean(v)) if v else float("nan") for k, v in tagged_share.items()},
+        "tagged_doc_share_relevant": float(np.mean(relevant_share)) if relevant_share else float("nan"),
+        "tagged_doc_share_catalogue": float(has_user_tags.mean()),
+        "compared": ["whole_text", "single", "multi"],
         "definition": "relevant = movies the user rated >= 4.0 and did not tag; tagged movies excluded "
-        "from the ranking; recall@20 = hits / min(|relevant|, 20); query = the user's distinct tags, "
-        "comma-joined (first 40)",
+        "from the ranking for every method; recall@20 = hits / min(|relevant|, 20); query = the user's distinct "
+        "tags, comma-joined (first 40), the same text for every method",
     }
+
+
+USER_TAGS_TARGET = {
+    "whole_text": "baseline", "single": "> whole_text", "multi": "> whole_text",
+    "popularity": "reference", "whole_text_other_user": "reference (no personal signal)",
+    "single_all_flat": "ablation", "multi_all_flat": "ablation",
+}
+
+
+def _user_tags_explanation(u: dict[str, Any]) -> str:
+    """One paragraph on why decomposition loses the tags.csv experiment (figures from this run)."""
+    r, share = u["recall_at_20"], u["tagged_doc_share_top20"]
+    return (
+        "Why decomposition loses here: this task rewards matching the *format* and popularity of the "
+        "item documents more than the meaning of the tags. An item document is "
+        "`title. genres. users' tags`, and only "
+        f"{u['tagged_doc_share_catalogue']:.0%} of the movies have users' tags in it, but they are the "
+        f"well-known films that make up {u['tagged_doc_share_relevant']:.0%} of the held-out liked movies "
+        f"(popularity alone reaches recall@20 {r['popularity']:.3f}). A comma-joined list of tags embedded "
+        "whole lands next to other comma-joined tag lists, i.e. those documents: "
+        f"{share['whole_text']:.0%} of whole_text's top 20 are such movies against {share['single']:.0%} "
+        f"for single and {share['multi']:.0%} for multi, and the whole text of *another* user's tags still "
+        f"gets {r['whole_text_other_user']:.3f} of whole_text's {r['whole_text']:.3f}. Each decomposed tag is "
+        "a 1-3 word phrase embedded alone, and short phrases match short documents: titles that share a "
+        "word (twist ending -> *Twisted*, funny -> *Tag*) and bare `Title. Drama` documents of rarely "
+        "rated films, which is right for genre requests (the first table) and wrong for this task. The "
+        "suspected decomposition settings are not the cause: keeping every tag with flat weights "
+        f"(max_tags=40, temperature=100) gives {r['single_all_flat']:.3f} / {r['multi_all_flat']:.3f}; in "
+        "separate runs dropping the (mis-parsed, e.g. `not linear`) negative tags changed nothing, hubness "
+        "corrections (mean-centring, CSLS) lowered every method, and blending the whole-text vector into the "
+        "composed one never beat whole_text alone (recall only rose as the blend approached it). The split, the "
+        "excluded items and the query text are the same for every method, so the comparison is fair; "
+        "decomposition does not reach the target on this experiment."
+    )
 
 
 def bench_latency(enc: Any, vectors: np.ndarray, index: HnswIndex, repeats: int) -> dict[str, Any]:
@@ -193,8 +261,12 @@ def _markdown(result: dict[str, Any]) -> str:
             "| method | recall@20 | target |",
             "| --- | --- | --- |",
         ]
+        lines[-2:] = ["| method | recall@20 | top 20 with users' tags | target |", "| --- | --- | --- | --- |"]
         for name, val in u["recall_at_20"].items():
-            lines.append(f"| {name} | {val:.4f} | {'baseline' if name == 'whole_text' else '> whole_text'} |")
+            share = u["tagged_doc_share_top20"][name]
+            lines.append(f"| {name} | {val:.4f} | {share:.0%} | {USER_TAGS_TARGET.get(name, '')} |")
+        if max(u["recall_at_20"]["single"], u["recall_at_20"]["multi"]) <= u["recall_at_20"]["whole_text"]:
+            lines += ["", _user_tags_explanation(u)]
     lat = result["latency"]
     lines += [
         "",
@@ -232,9 +304,11 @@ def main(argv: list[str] | None = None) -> int:
     enc = load_encoder("use-m3")
     vectors = embed_items(dataset, enc).vectors
     index = HnswIndex(vectors.shape[1]).build(vectors)
+    # latency first: on a shared machine, BLAS worker threads left spinning by the experiments' matrix
+    # products slow the encoder's own threads down (seen as 10x-80x slower encodes under load)
+    latency = bench_latency(enc, vectors, index, args.repeats)
     queries = bench_queries(dataset, enc, vectors, index)
     user_tags = bench_user_tags(dataset, enc, vectors, index)
-    latency = bench_latency(enc, vectors, index, args.repeats)
     s = queries["summary"]
     result: dict[str, Any] = {
         "command": "python -m bench.bench_interests " + " ".join(argv if argv is not None else sys.argv[1:]),
@@ -253,6 +327,9 @@ def main(argv: list[str] | None = None) -> int:
             "user_tags_recall_at_20": {
                 "value": user_tags.get("recall_at_20", {}),
                 "target": "single and multi > whole_text",
+                "met": bool(user_tags.get("recall_at_20"))
+                and min(user_tags["recall_at_20"]["single"], user_tags["recall_at_20"]["multi"])
+                > user_tags["recall_at_20"]["whole_text"],
             },
             "decompose_latency_median_ms": {
                 "value": latency["decompose_median_ms"], "target": TARGET_LATENCY_MS,

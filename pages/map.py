@@ -249,7 +249,8 @@ def _controls(ds: Dataset, pm: ProjectionMap, items: Layer, summary: pd.DataFram
     colour_labels = {o: t(f"map.colour.{o}") for o in ("category", "cluster", "popularity", "score")}
     colour = c1.selectbox(t("map.colour"), list(colour_labels), format_func=colour_labels.__getitem__,
                           key="map_colour")
-    n_items = c2.slider(t("map.items_shown"), min(100, ds.n_items), ds.n_items,
+    # the lower bound stays below the item count: a slider whose min equals its max raises (catalogues < 100)
+    n_items = c2.slider(t("map.items_shown"), min(100, max(1, ds.n_items // 2)), ds.n_items,
                         min(DEFAULT_ITEMS_SHOWN, ds.n_items), step=max(1, min(100, ds.n_items // 20)),
                         help=t("map.sample_help"), key="map_items_shown")
     n_users = c3.slider(t("map.users_shown"), 0, max(1, n_users_max), min(DEFAULT_USERS_SHOWN, n_users_max),

@@ -36,7 +36,9 @@ from core.channels import (
     item_similarity_topk,
     make_channels,
     personalized_pagerank,
+    personalized_pagerank_many,
     score_all,
+    score_batch,
     seen_mask,
 )
 from core.config import CHANNELS
@@ -368,6 +370,16 @@ class TestItemKNN:
         dense = item_similarity_topk(mat, k=10).toarray()
         np.testing.assert_allclose(item_similarity_topk(mat, k=10, dense_limit=0).toarray(), dense,
                                    rtol=1e-5, atol=1e-7)
+        # same neighbours, ties included (the lowest item index wins a tie at the k-th similarity)
+        np.testing.assert_array_equal(item_similarity_topk(mat, k=10, dense_limit=0).toarray() != 0, dense != 0)
+
+    def test_ties_keep_lowest_index(self) -> None:
+        # item 0 co-occurs equally with items 1..5 (identical columns): k=2 keeps items 1 and 2
+        mat = sparse.csr_matrix(np.array([[1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1]], dtype=np.float32))
+        for limit in (60_000_000, 0):
+            sim = item_similarity_topk(mat, k=2, dense_limit=limit)
+            assert sim[0].indices.tolist() == [1, 2]
+            assert sim[3].indices.tolist() == [0, 1]
 
     def test_score_is_sum_of_similarities(self, world: World, fitted: dict[str, Channel]) -> None:
         channel = fitted["item_knn"]
@@ -566,6 +578,58 @@ class TestColdStart:
         assert np.isin(cold_scifi, content.items).any()
         mf_only = channel_ranking(scores["mf"], seen_mask(world.dataset, user), k=25)
         assert np.isin(cold_scifi, content.items).sum() > np.isin(cold_scifi, mf_only).sum()
+
+
+class TestBatchScoring:
+    """score_batch / score_many (evaluation, tuning) against the one-query path."""
+
+    def _queries(self, world: World) -> list[Query]:
+        users = [str(u) for u in world.dataset.user_ids[:25]]
+        queries = [Query(user_id=u) for u in users]
+        queries.append(Query(user_id=users[0], profile=world.profile("Sci-Fi", negative=("Horror",))))
+        queries.append(Query(profile=world.profile("Documentary")))  # no user: several channels drop
+        queries.append(Query(user_id="nobody"))
+        return queries
+
+    def test_matches_score_all(self, world: World, fitted: dict[str, Channel]) -> None:
+        queries = self._queries(world)
+        batch = score_batch(fitted, queries)
+        for i, q in enumerate(queries):
+            one = score_all(fitted, q)
+            got = batch.row(i)
+            assert got.dropped == one.dropped
+            assert set(got.scores) == set(one.scores)
+            for name, scores in one.scores.items():
+                if name in ("history", "mf"):  # float32 BLAS: matrix-matrix vs matrix-vector order
+                    np.testing.assert_allclose(got.scores[name], scores, rtol=1e-5, atol=1e-6)
+                else:  # identical, not merely close
+                    np.testing.assert_array_equal(got.scores[name], scores, err_msg=name)
+
+    def test_only_and_empty(self, world: World, fitted: dict[str, Channel]) -> None:
+        batch = score_batch(fitted, self._queries(world), only=("mf", "graph"))
+        assert set(batch.scores) == {"mf", "graph"}
+        assert not batch.applies["mf"][-2] and batch.applies["graph"][-2]
+        empty = score_batch(fitted, [])
+        assert empty.scores == {} and empty.dropped == []
+
+    @pytest.mark.parametrize("tol", [1e-9, 1e-4, 1e-2])
+    def test_batched_pagerank_is_exact(self, tol: float) -> None:
+        rng = np.random.default_rng(3)
+        adj = sparse.random(60, 60, density=0.08, random_state=3, format="csr")
+        adj = adj + adj.T
+        adj = adj.tolil()
+        adj[:, 5] = 0  # a dangling node
+        adj[5, :] = 0
+        adj = sparse.csr_matrix(adj)
+        deg = np.asarray(adj.sum(axis=0)).ravel()
+        inv = np.divide(1.0, deg, out=np.zeros_like(deg), where=deg > 0)
+        trans = sparse.csr_matrix(adj @ sparse.diags(inv))
+        dangling = np.flatnonzero(deg == 0)
+        starts = rng.random((7, 60))
+        starts /= starts.sum(axis=1, keepdims=True)
+        many = personalized_pagerank_many(trans, starts, 0.3, 40, tol, dangling)
+        for row, s in zip(many, starts, strict=True):
+            np.testing.assert_array_equal(row, personalized_pagerank(trans, s, 0.3, 40, tol, dangling))
 
 
 @pytest.mark.slow

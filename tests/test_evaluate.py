@@ -264,6 +264,45 @@ def test_batched_fusion_equals_fuse(suite, split) -> None:  # type: ignore[no-un
         np.testing.assert_array_equal(batch.top_k(config, 10), lists[name], err_msg=name)
 
 
+def test_recommend_all_batched_scoring_equals_one_by_one(suite, split) -> None:  # type: ignore[no-untyped-def]
+    """recommend_all scores users in batches (score_batch); the lists equal score_all + fuse per user."""
+    from core.channels import score_all, user_row
+    from core.fusion import ScoreTable, fuse
+
+    users = split.users
+    config = FusionConfig()
+    other = ChannelSuite(suite.train, suite.item_vectors, params=suite.params)
+    other.channels_ = suite.channels_
+    other.register("default", config)
+    lists = other.recommend_all(users, 10)["default"]
+    for row, u in enumerate(users):
+        q = other.query(int(u))
+        scored = score_all(suite.channels_, q)
+        seen, _ = user_row(suite.train, q.user_id)
+        items = fuse(ScoreTable(scored.scores, scored.dropped), config, k=10, seen=seen).items
+        np.testing.assert_array_equal(lists[row, : len(items)], items)
+
+
+def test_fuse_without_baseline_same_ranking(suite, split) -> None:  # type: ignore[no-untyped-def]
+    from core.channels import score_all
+    from core.fusion import fuse
+
+    scored = score_all(suite.channels_, suite.query(int(split.users[0])))
+    full = fuse(scored.scores, FusionConfig(), k=10)
+    lean = fuse(scored.scores, FusionConfig(), k=10, with_baseline=False)
+    np.testing.assert_array_equal(full.items, lean.items)
+    np.testing.assert_array_equal(full.contributions, lean.contributions)
+    assert full.baseline is not None and lean.baseline is None
+    np.testing.assert_array_equal(lean.lift, lean.contributions)
+
+
+def test_scoring_batch_size_is_bounded() -> None:
+    from core.evaluate import scoring_batch_size
+
+    assert scoring_batch_size(10) == 256 and scoring_batch_size(10_000_000) == 8
+    assert 8 <= scoring_batch_size(100_000) <= 256
+
+
 def test_channel_suite_reports_dropped_channels(suite, split) -> None:  # type: ignore[no-untyped-def]
     share = suite.applicable(split.users)
     assert share["semantic"] == 0.0  # no typed interests in a history-only evaluation

@@ -35,12 +35,26 @@ def initial_language() -> str:
     return str(stored) if stored in LANGS else DEFAULT_LANG
 
 
+LABELLED_CHOICES = (
+    "dataset_picker", "tuning_user", "tuning_norm", "interests_user", "interests_mode", "map_colour",
+    "map_pool", "map_find", "eval_split", "eval_metrics", "eval_baselines", "eval_channels", "eval_chart_metric",
+    "eval_chart_x",
+)
+"""Keys of choice widgets whose option labels are translated. The browser keeps a choice as its *label*,
+so after a language switch it would send back the old-language label, which matches no option, and the
+choice would silently fall back to the first option (e.g. the dataset to MovieLens). Writing the value
+back to session state when the language changes makes Streamlit send the relabelled choice."""
+
+
 def _remember_language() -> None:
     """on_change of the toggle: switch the session, the URL and the workspace setting."""
     lang = st.session_state.get("lang_toggle")
     if lang not in LANGS:
         return
     st.session_state["lang"] = lang
+    for key in LABELLED_CHOICES:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
     st.query_params["lang"] = lang
     try:
         workspace().set_setting(LANG_SETTING, lang)

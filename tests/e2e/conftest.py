@@ -234,8 +234,9 @@ def nav(page: Any, slug: str) -> None:
 
 
 def keyed(page: Any, key: str) -> Any:
-    """The element a widget/element ``key=`` names (Streamlit adds the class ``st-key-<key>``)."""
-    return page.locator(f".st-key-{key}")
+    """The element a widget/element ``key=`` names (Streamlit adds the class ``st-key-<key>``); a copy
+    retained from the previous run while a rerun is drawing (``data-stale="true"``) is skipped."""
+    return page.locator(f'.st-key-{key}:not([data-stale="true"])')
 
 
 def sidebar_picker(page: Any) -> Any:
