@@ -1579,7 +1579,7 @@ def benchmark_options() -> EvalOptions:
     Per-user random 80/20 split, relevance = rating >= 4 (of 5), k = 10, seed 42. Every tunable
     component gets the same treatment on the validation split: item-kNN / ALS / BPR baselines (8 Optuna
     trials each), the mf / item_knn channels (10 trials each), then the fusion weights and
-    normalisation (60 trials) on 300 validation users. The Evaluate page's "benchmark settings"
+    normalisation (60 trials) on every validation user. The Evaluate page's "benchmark settings"
     button loads exactly these, so it reproduces the same numbers.
     """
     from core.splits import SplitParams

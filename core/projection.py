@@ -49,7 +49,7 @@ import os
 import time
 import warnings
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, Protocol, Self
 
@@ -588,6 +588,12 @@ def joint_knn_graph(
     return _self_first(ids, dists.astype(np.float32))
 
 
+FRESH_GRAPH_LIMIT = 20_000
+"""Above this many points, without the engine's indexes to reuse, :func:`build_map` lets UMAP find the
+neighbours (NN-descent): building a new hnswlib graph just for the map measured 10x slower and 0.04 less
+trustworthy at 50k points (bench/results/bench_projection.md), while at MovieLens size it is on par."""
+
+
 def build_map(
     item_vectors: np.ndarray,
     user_vectors: np.ndarray | None = None,
@@ -642,9 +648,13 @@ def build_map(
                                  from_cache=True, seconds=clock() - started,
                                  timings={k: float(v) for k, v in meta.get("timings", {}).items()},
                                  projector=projector)
-    projector = Projector.from_params(params, index_params)
+    reuse = params.knn == "hnsw" and item_index is not None and (user_index is not None or not len(user_idx))
+    fit_params = params
+    if params.knn == "hnsw" and not reuse and len(stacked) > FRESH_GRAPH_LIMIT:
+        fit_params = replace(params, knn="umap")  # a fresh hnswlib build only pays off on small maps
+    projector = Projector.from_params(fit_params, index_params)
     graph: tuple[np.ndarray, np.ndarray] | None = None
-    if params.knn == "hnsw" and item_index is not None and (user_index is not None or not len(user_idx)):
+    if reuse and item_index is not None:
         report(progress, 0.0, "neighbour graph (reusing the hnswlib indexes)")
         t_graph = clock()
         k = min(int(params.n_neighbors), len(stacked) - 1)
