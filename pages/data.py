@@ -28,6 +28,9 @@ from ui.embeddings_panel import render_embeddings_panel, render_item_neighbours
 from ui.i18n import current_lang, fmt_date, fmt_number, t
 from ui.resources import get_dataset, register_dataset
 from ui.safe import md_escape
+from ui.shell import ensure_app_shell
+
+ensure_app_shell()
 
 PREVIEW_ROWS = 10
 _RAW_CACHE = "_data_raw_tables"  # file key -> RawTable | error text (only the current uploads are kept)

@@ -38,6 +38,9 @@ from core.splits import SPLIT_KINDS, SplitParams, resolve_threshold
 from ui.i18n import fmt_date, t
 from ui.resources import get_dataset, workspace
 from ui.safe import md_escape
+from ui.shell import ensure_app_shell
+
+ensure_app_shell()
 
 GROUP_COLOURS = {"baseline": "#9E9E9E", "channel": "#4C78A8", "fused": "#F58518", "tuned": "#E45756"}
 BENCH_FILE = project_root() / "bench" / "results" / "bench_evaluate.json"

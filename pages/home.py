@@ -7,6 +7,9 @@ import streamlit as st
 from ui.i18n import fmt_number, t
 from ui.resources import get_dataset
 from ui.safe import md_escape
+from ui.shell import ensure_app_shell
+
+ensure_app_shell()
 
 st.header(t("home.header"))
 st.write(t("app.tagline"))

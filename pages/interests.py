@@ -41,6 +41,9 @@ from ui.interests_views import (
 )
 from ui.resources import ensure_ready, get_dataset, get_engine
 from ui.safe import md_escape
+from ui.shell import ensure_app_shell
+
+ensure_app_shell()
 
 MAX_INPUT = 10_000
 """The text box accepts this much; decompose itself keeps the first 1,000 characters (with a notice)."""

@@ -45,6 +45,9 @@ from ui.map_figures import (
 )
 from ui.resources import ensure_ready, get_dataset, get_engine, get_projection_map
 from ui.safe import md_escape
+from ui.shell import ensure_app_shell
+
+ensure_app_shell()
 
 PICK = "map_pick"
 LASSO = "map_lasso"

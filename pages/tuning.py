@@ -28,6 +28,9 @@ from core.fusion import rank_movement
 from ui.i18n import current_lang, t
 from ui.resources import ensure_ready, get_dataset, get_engine
 from ui.safe import md_escape
+from ui.shell import ensure_app_shell
+
+ensure_app_shell()
 
 COLOURS = dict(zip(CHANNELS, ("#4C78A8", "#72B7B2", "#F58518", "#E45756", "#54A24B", "#EECA3B", "#B279A2"),
                    strict=True))

@@ -9,8 +9,6 @@ import contextlib
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.e2e.conftest import (
     ROOT,
     app_exceptions,
@@ -101,11 +99,6 @@ def test_dataset_and_preset_survive_restart(browser: Any, tmp_path: Path) -> Non
         stop_server(proc)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "app bug: with a folder named pages/ Streamlit runs in its old multipage mode until st.navigation has "
-    "been called once in the process, so the first visit of a fresh server to /<page> runs pages/<page>.py "
-    "without app.py: no sidebar (language, dataset picker), default dataset. Fix: rename pages/ (e.g. "
-    "views/) and update app.py; then remove this mark."))
 def test_deep_link_on_fresh_server(browser: Any, tmp_path: Path) -> None:
     """A bookmark to a page, opened first after a (re)start, gets the full app with its sidebar."""
     proc, url = start_server(tmp_path)
