@@ -261,8 +261,11 @@ def _profile(engine: Any) -> Any:
     if page_profile is not None and st.toggle(t("tuning.use_page_interests"), value=True,
                                               key="tuning_use_page_profile"):
         return page_profile
+    if "tuning_interests" not in st.session_state:  # widget state is dropped while another page shows
+        st.session_state["tuning_interests"] = st.session_state.get("tuning_interests_kept", "")
     text = st.text_input(t("tuning.interests_input"), key="tuning_interests", max_chars=500,
                          placeholder=t("tuning.interests_help")).strip()
+    st.session_state["tuning_interests_kept"] = text
     if not text:
         return None
     cache: dict[tuple[str, str], Any] = st.session_state.setdefault("tuning_profiles", {})

@@ -90,3 +90,16 @@ def test_cold_start_interests_and_presets(page: AppTest) -> None:
     at.button(key="tuning_load").click().run()
     assert not at.exception, _errors(at)
     assert at.slider(key="tuning_w_graph").value == 1.5
+
+
+@pytest.mark.slow
+def test_typed_interests_survive_a_page_switch(page: AppTest) -> None:
+    page.text_input(key="tuning_interests").input("科幻电影").run()
+    assert page.session_state["tuning_interests_kept"] == "科幻电影"
+    # Coming back from another page: Streamlit has dropped the widget's state, the kept copy remains.
+    back = AppTest.from_file(PAGE, default_timeout=600)
+    back.session_state["dataset_key"] = "demo:bilingual"
+    back.session_state["tuning_interests_kept"] = "科幻电影"
+    back.run()
+    assert not back.exception, _errors(back)
+    assert back.text_input(key="tuning_interests").value == "科幻电影"
