@@ -297,6 +297,13 @@ def multi_interest_scores(profile: ProfileLike, item_vectors: np.ndarray) -> np.
     return out
 
 
+def _ensure_applicable(channel: Channel, query: Query) -> None:
+    """Raise :class:`ChannelNotApplicable` with the channel's own reason when it cannot score ``query``."""
+    reason = channel.why_not(query)
+    if reason is not None:
+        raise ChannelNotApplicable(channel.name, reason)
+
+
 # --- semantic ---------------------------------------------------------------------------------
 
 
@@ -332,9 +339,7 @@ class SemanticChannel:
 
     def score(self, query: Query) -> np.ndarray:
         """Cosine of the composed interest vector (single) or per-tag best match (multi)."""
-        reason = self.why_not(query)
-        if reason is not None:
-            raise ChannelNotApplicable(self.name, reason)
+        _ensure_applicable(self, query)
         assert self.item_vectors_ is not None and query.profile is not None
         profile = query.profile
         from core.interests import InterestProfile, score_items
@@ -428,9 +433,7 @@ class HistoryChannel:
 
     def score(self, query: Query) -> np.ndarray:
         """Cosine between the user's history vector and every item vector."""
-        reason = self.why_not(query)
-        if reason is not None:
-            raise ChannelNotApplicable(self.name, reason)
+        _ensure_applicable(self, query)
         vec = self._vector(query)
         assert vec is not None and self.item_vectors_ is not None
         return (self.item_vectors_ @ vec.astype(np.float32)).astype(np.float64)
@@ -535,9 +538,7 @@ class MFChannel:
 
     def score(self, query: Query) -> np.ndarray:
         """Inner product of the user's factors with every item's factors."""
-        reason = self.why_not(query)
-        if reason is not None:
-            raise ChannelNotApplicable(self.name, reason)
+        _ensure_applicable(self, query)
         assert self.user_factors_ is not None and self.item_factors_ is not None
         u = self.dataset_.user_index[str(query.user_id)]
         return np.asarray(self.item_factors_ @ self.user_factors_[u], dtype=np.float64)
@@ -678,9 +679,7 @@ class ItemKNNChannel:
 
     def score(self, query: Query) -> np.ndarray:
         """``score_i = sum_{j in user's items} sim(j, i)`` (rating-weighted when ``use_rating``)."""
-        reason = self.why_not(query)
-        if reason is not None:
-            raise ChannelNotApplicable(self.name, reason)
+        _ensure_applicable(self, query)
         assert self.similarity_ is not None
         items, weights = user_row(self.dataset_, query.user_id)
         w = weights if self.use_rating else np.ones_like(weights)
@@ -756,9 +755,7 @@ class PopularityChannel:
 
     def score(self, query: Query) -> np.ndarray:
         """``log1p(count)`` so a few blockbusters do not flatten everything else after normalisation."""
-        reason = self.why_not(query)
-        if reason is not None:
-            raise ChannelNotApplicable(self.name, reason)
+        _ensure_applicable(self, query)
         return np.asarray(np.log1p(self.counts(query.now)), dtype=np.float64)
 
 
@@ -835,9 +832,7 @@ class RecencyChannel:
 
     def score(self, query: Query) -> np.ndarray:
         """Exponential freshness in (0, 1]; 0 for items of unknown age."""
-        reason = self.why_not(query)
-        if reason is not None:
-            raise ChannelNotApplicable(self.name, reason)
+        _ensure_applicable(self, query)
         assert self.t_max_ is not None
         ref = float(query.now) if query.now is not None else self.t_max_
         age = np.maximum(ref - self.item_time_, 0.0) / SECONDS_PER_DAY
@@ -1185,9 +1180,7 @@ class GraphChannel:
 
     def score(self, query: Query) -> np.ndarray:
         """The item part of the personalised PageRank vector."""
-        reason = self.why_not(query)
-        if reason is not None:
-            raise ChannelNotApplicable(self.name, reason)
+        _ensure_applicable(self, query)
         return self.node_scores(query)[: self.dataset_.n_items].astype(np.float64).copy()
 
     def score_many(self, queries: Sequence[Query]) -> np.ndarray:
