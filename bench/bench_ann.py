@@ -39,8 +39,8 @@ from typing import Any
 
 import numpy as np
 
-from core.config import IndexParams
-from core.index import ExactIndex, HnswIndex, NeighbourIndex, recall_at_k
+from core.common.config import IndexParams
+from core.vectors.index import ExactIndex, HnswIndex, NeighbourIndex, recall_at_k
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -125,7 +125,7 @@ def clustered_vectors(n: int, dim: int = 512, topics: int = 100, sub_per_topic: 
 def movielens_vectors() -> tuple[np.ndarray, np.ndarray, list[Collection[int] | None]]:
     """(item vectors, query vectors, per-query exclude sets) for the MovieLens scenario."""
     from bench.bench_embedding import movielens_dataset
-    from core.embedding import embed_items, load_encoder, user_vectors
+    from core.vectors.embedding import embed_items, load_encoder, user_vectors
 
     dataset = movielens_dataset()
     items = embed_items(dataset, load_encoder("use-m3")).vectors

@@ -8,7 +8,7 @@ Run from the repo root (quiet machine for publishable figures)::
 Measured, each as the median of ``--repeats`` runs, side by side in one process:
 
 - ``encode``: ``Encoder.encode`` on the first ``--docs`` item documents of MovieLens
-  (``core.embedding.item_documents``), per model (``use-m3``, ``minilm``): items/s.
+  (``core.vectors.embedding.item_documents``), per model (``use-m3``, ``minilm``): items/s.
 - ``cold``: ``embed_texts`` with an empty on-disk ``VectorCache`` (encode + write the shard).
 - ``warm``: a *new* ``VectorCache`` on the same folder (what a restart sees: shards read from disk)
   + ``embed_texts`` on the same documents: every vector comes from the cache.
@@ -35,8 +35,8 @@ from typing import Any
 
 import numpy as np
 
-from core.dataset import Dataset
-from core.embedding import VectorCache, embed_texts, item_documents, load_encoder
+from core.data.dataset import Dataset
+from core.vectors.embedding import VectorCache, embed_texts, item_documents, load_encoder
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -47,8 +47,8 @@ are longer (mean ~49 characters with user tags), so 1,000/s is the bar. MiniLM: 
 
 
 def movielens_dataset() -> Dataset:
-    """The MovieLens demo Dataset (``core.demo.load_demo("movielens")``)."""
-    from core.demo import load_demo
+    """The MovieLens demo Dataset (``core.data.demos.load_demo("movielens")``)."""
+    from core.data.demos import load_demo
 
     return load_demo("movielens")
 

@@ -8,9 +8,9 @@ Run from the repo root::
 
 Measured side by side in one process:
 
-1. **Re-rank** (what a slider move costs): a :class:`core.fusion.ScoreTable` over 100,000 items x 7
+1. **Re-rank** (what a slider move costs): a :class:`core.ranking.fusion.ScoreTable` over 100,000 items x 7
    channels is built once (normalisation cached, timed separately as ``prepare``); then for each
-   repetition new random weights are drawn and :func:`core.fusion.fuse` returns the top 20 with 300
+   repetition new random weights are drawn and :func:`core.ranking.fusion.fuse` returns the top 20 with 300
    seen items excluded (weighted min-max fusion, and RRF). The **baseline** is one numpy pass over
    the same (7, 100k) score matrix, ``score_matrix.T @ w``, timed in the same loop (interleaved, so
    both see the same machine load). Targets: p50 <= 10 ms and p50 <= 5x the baseline's p50.
@@ -18,10 +18,10 @@ Measured side by side in one process:
    busy 2-core machine a multi-threaded BLAS gemv waits for cores; fusion itself never calls BLAS.
    The synthetic channel scores mimic the real channels' shapes: cosines, a sparse item-kNN channel
    (97 % zeros), log-popularity of Zipf counts, exponential freshness, heavy-tailed PageRank mass.
-2. **What-if** ranks for the 20 items (``core.fusion.what_if``), same table.
+2. **What-if** ranks for the 20 items (``core.ranking.fusion.what_if``), same table.
 3. **Channel scores for one MovieLens user**: every channel fitted on the MovieLens demo through
    :class:`core.engine.Engine` (real use-m3 item vectors from the on-disk cache unless
-   ``--random-vectors``), then ``core.channels.score_all`` for ``--users`` users (every 10th user id):
+   ``--random-vectors``), then ``core.ranking.channels.score_all`` for ``--users`` users (every 10th user id):
    median and p95 of the time to compute all channel scores for one user, plus the same for a user
    with typed interests (semantic channel included), and the channels' fit time.
 
@@ -43,8 +43,8 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from core.config import CHANNELS, FusionConfig, FusionWeights
-from core.fusion import ScoreTable, fuse, what_if
+from core.common.config import CHANNELS, FusionConfig, FusionWeights
+from core.ranking.fusion import ScoreTable, fuse, what_if
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -150,8 +150,8 @@ def bench_rerank(n_items: int, repeats: int, seed: int = 0) -> dict[str, Any]:
 
 def bench_user_scores(n_users: int, random_vectors: bool) -> dict[str, Any]:
     """Time ``score_all`` for MovieLens users (every channel fitted through the Engine)."""
-    from core.channels import ChannelContext, Query, build_channels, score_all
-    from core.demo import load_demo
+    from core.data.demos import load_demo
+    from core.ranking.channels import ChannelContext, Query, build_channels, score_all
 
     dataset = load_demo("movielens")
     t0 = time.perf_counter()

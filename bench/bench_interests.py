@@ -20,7 +20,7 @@ Three measurements:
    hard, noisy task); the target is beating the baseline. References on the same split explain the
    result: popularity, whole-text of another user's tags, and decomposition keeping every tag with flat
    weights (see :func:`bench_user_tags`; the Markdown explains the outcome when the target is missed).
-3. **Latency**: median wall time of :func:`core.interests.decompose` on ~30-character queries after
+3. **Latency**: median wall time of :func:`core.interests.decompose.decompose` on ~30-character queries after
    warm-up (``--repeats`` runs of each). Target < 50 ms. The median of the whole-text encode of the
    same queries is reported beside it (the encoder's share of the time).
 
@@ -40,10 +40,10 @@ from typing import Any
 
 import numpy as np
 
-from core.dataset import Dataset
-from core.embedding import embed_items, load_encoder
-from core.index import HnswIndex
-from core.interests import decompose, rank, score_items, whole_text_scores
+from core.data.dataset import Dataset
+from core.interests.decompose import decompose, rank, score_items, whole_text_scores
+from core.vectors.embedding import embed_items, load_encoder
+from core.vectors.index import HnswIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -59,7 +59,7 @@ LATENCY_QUERIES = [
 
 def load_movielens() -> Dataset:
     """The bundled MovieLens demo Dataset."""
-    from core.demo import load_demo
+    from core.data.demos import load_demo
 
     return load_demo("movielens")
 
@@ -118,7 +118,7 @@ def bench_user_tags(dataset: Dataset, enc: Any, vectors: np.ndarray, index: Hnsw
     every tag, ``max_tags=40``, with flat weights, ``temperature=100``). ``tagged_doc_share`` is the share
     of each method's top 20 whose item document carries users' tags (the well-known, often-rated films).
     """
-    from core.embedding import aggregate_user_tags
+    from core.vectors.embedding import aggregate_user_tags
 
     tags = dataset.user_tags
     if tags is None or len(tags) == 0:

@@ -9,7 +9,7 @@ Scenarios and what is measured:
 
 - **cold MovieLens map** (target <= 30 s): a *fresh Python process* (``subprocess``) loads the 9,742
   MovieLens item vectors (USE m3, precomputed: embedding is measured by ``bench_embedding``) and runs
-  ``core.projection.build_map`` without cache: hnswlib graph + UMAP layout (numba JIT compilation of
+  ``core.vectors.projection.build_map`` without cache: hnswlib graph + UMAP layout (numba JIT compilation of
   UMAP's layout code included, it is not cached on disk by umap-learn) + trustworthiness. Wall time of
   the whole subprocess (interpreter start and imports included). Variants: ``warm numba cache``
   (numba's on-disk cache of pynndescent/umap functions already filled, the normal case; the graph
@@ -64,8 +64,8 @@ def _load() -> list[float]:
 
 def movielens_item_vectors() -> np.ndarray:
     """The MovieLens item vectors (USE m3) through the workspace vector cache (encoded on first use)."""
-    from core.demo import load_demo
-    from core.embedding import embed_items, load_encoder
+    from core.data.demos import load_demo
+    from core.vectors.embedding import embed_items, load_encoder
 
     return embed_items(load_demo("movielens"), load_encoder("use-m3")).vectors
 
@@ -84,8 +84,8 @@ def synthetic_vectors(n: int, seed: int = 0) -> np.ndarray:
 def _worker(vectors_path: str, cache_root: str, use_cache: bool, index_path: str = "") -> None:
     """Load vectors (and a saved item index), build the map, print stage timings as JSON."""
     started = time.perf_counter()
-    from core.index import HnswIndex
-    from core.projection import build_map
+    from core.vectors.index import HnswIndex
+    from core.vectors.projection import build_map
 
     imported = time.perf_counter()
     vectors = np.load(vectors_path)
@@ -117,9 +117,9 @@ def _run_worker(vectors_path: Path, cache_root: Path, use_cache: bool, numba_dir
 
 def cold_and_cached(vectors: np.ndarray, repeats: int, cached_repeats: int) -> dict[str, Any]:
     """Cold map in fresh processes (warm / empty numba cache) and cached map (in-process, fresh process)."""
-    from core.config import IndexParams
-    from core.index import HnswIndex
-    from core.projection import build_map
+    from core.common.config import IndexParams
+    from core.vectors.index import HnswIndex
+    from core.vectors.projection import build_map
 
     out: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -170,7 +170,7 @@ def cold_and_cached(vectors: np.ndarray, repeats: int, cached_repeats: int) -> d
 
 def compare_knn(name: str, vectors: np.ndarray, repeats: int) -> dict[str, Any]:
     """Fit time and trustworthiness of both neighbour-graph paths on one vector set."""
-    from core.projection import Projector, trustworthiness
+    from core.vectors.projection import Projector, trustworthiness
 
     row: dict[str, Any] = {"points": len(vectors), "dim": int(vectors.shape[1]), "repeats": repeats}
     for knn in ("hnsw", "umap"):
@@ -199,7 +199,7 @@ def compare_knn(name: str, vectors: np.ndarray, repeats: int) -> dict[str, Any]:
 
 def placement(vectors: np.ndarray, with_umap_transform: bool) -> dict[str, Any]:
     """Held-out placement quality and time (see the module docstring)."""
-    from core.projection import Projector, exact_neighbours, place_by_neighbours
+    from core.vectors.projection import Projector, exact_neighbours, place_by_neighbours
 
     perm = np.random.default_rng(1).permutation(len(vectors))
     fit_rows, held = perm[:9000], perm[9000:]
@@ -316,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
         print("cold / cached map …", file=sys.stderr)
         result["cold_cached"] = cold_and_cached(ml, args.repeats, args.cached_repeats)
     print("hnswlib graph vs NN-descent …", file=sys.stderr)
-    from core.projection import Projector
+    from core.vectors.projection import Projector
 
     for knn in ("hnsw", "umap"):  # compile numba code of both paths (NN-descent needs > 4,096 points)
         Projector(knn=knn, random_state=42, n_epochs=20).fit(ml[:5000])  # type: ignore[arg-type]

@@ -15,19 +15,19 @@ stage proper, not the prerequisites.
 Stages (in order; each writes the artefacts the next ones load):
 
 ``generate``      bench.synth (CSV writing)
-``ingest``        ``core.data.load_dataset`` on the CSVs -> Dataset (pickled for later stages)
+``ingest``        ``core.data.ingest.load_dataset`` on the CSVs -> Dataset (pickled for later stages)
 ``embed_cold``    ``item_documents`` + ``embed_texts`` into a fresh, empty ``VectorCache`` (use-m3); measured
                   once per catalogue (``items.csv`` SHA-1): 1M and 5M share their 100k items, so 5M
                   carries 1M's figure (marked); ``--recold`` re-measures
 ``embed_warm``    the same from the shared workspace cache the cold stage filled
 ``index_build``   ``HnswIndex`` over the item vectors (default ``IndexParams``)
-``user_vectors``  ``core.embedding.user_vectors``
+``user_vectors``  ``core.vectors.embedding.user_vectors``
 ``als_fit``       the ``mf`` channel's fit (implicit ALS, the channel's own settings)
 ``channels``      fit every channel, then score one user with all channels (median of several users)
 ``rerank``        fusion of cached channel scores with new weights: the slider-move latency
 ``candidates``    candidate generation (ANN + MF + recent + popular) vs full scoring: time and recall
-``umap``          ``core.projection`` on a stratified sample of items + users
-``evaluate``      ``core.evaluate`` on 1,000 users (fused configuration + baselines)
+``umap``          ``core.vectors.projection`` on a stratified sample of items + users
+``evaluate``      ``core.evaluation.evaluate`` on 1,000 users (fused configuration + baselines)
 ``pipeline``      everything an engine holds, in one process: the 4 GB peak-RSS check
 
 All sizes share one workspace (``<workdir>/workspace``): the text-vector cache is keyed by text hash.
@@ -161,21 +161,21 @@ def _p95_ms(samples: list[float]) -> float:
 
 
 def _ingest_frames(ctx: Ctx) -> tuple[Any, str]:
-    """Load the CSVs through core.data.load_dataset (the upload path); returns (dataset, via)."""
+    """Load the CSVs through core.data.ingest.load_dataset (the upload path); returns (dataset, via)."""
     try:
-        data = _need("core.data", "load_dataset")
+        data = _need("core.data.ingest", "load_dataset")
     except Missing:
-        return _ingest_fallback(ctx), "FALLBACK pandas + Dataset.from_frames (core.data missing)"
+        return _ingest_fallback(ctx), "FALLBACK pandas + Dataset.from_frames (core.data.ingest missing)"
     ds, _, _ = data.load_dataset(ctx.data / "interactions.csv", ctx.data / "items.csv",
                                  name=f"synthetic-{ctx.size}")
-    return ds, "core.data.load_dataset"
+    return ds, "core.data.ingest.load_dataset"
 
 
 def _ingest_fallback(ctx: Ctx) -> Any:
-    """Canonical frames straight from the synthetic CSVs (only while core.data has not landed)."""
+    """Canonical frames straight from the synthetic CSVs (only while core.data.ingest has not landed)."""
     import pandas as pd
 
-    from core.dataset import Dataset
+    from core.data.dataset import Dataset
 
     inter = pd.read_csv(ctx.data / "interactions.csv", dtype={"user_id": str, "item_id": str})
     inter["event"] = ""
@@ -224,7 +224,7 @@ def _embed(ctx: Ctx, cold: bool) -> dict[str, Any]:
     shared workspace cache); warm: straight from the shared workspace cache."""
     import shutil
 
-    emb = _need("core.embedding", "item_documents", "embed_texts", "VectorCache", "load_encoder")
+    emb = _need("core.vectors.embedding", "item_documents", "embed_texts", "VectorCache", "load_encoder")
     ds = _load_dataset(ctx)
     encoder = emb.load_encoder("use-m3")
     encoder.encode(["warm-up"])  # model load is not part of the stage
@@ -258,7 +258,7 @@ def stage_embed_warm(ctx: Ctx) -> dict[str, Any]:
 
 
 def stage_index_build(ctx: Ctx) -> dict[str, Any]:
-    index_mod = _need("core.index", "HnswIndex", "ExactIndex", "recall_at_k")
+    index_mod = _need("core.vectors.index", "HnswIndex", "ExactIndex", "recall_at_k")
     vectors = _load_vectors(ctx)
     t0 = _start()
     index = index_mod.HnswIndex(vectors.shape[1]).build(vectors)
@@ -276,7 +276,7 @@ def stage_index_build(ctx: Ctx) -> dict[str, Any]:
 
 
 def stage_user_vectors(ctx: Ctx) -> dict[str, Any]:
-    emb = _need("core.embedding", "user_vectors")
+    emb = _need("core.vectors.embedding", "user_vectors")
     ds = _load_dataset(ctx)
     vectors = _load_vectors(ctx)
     t0 = _start()
@@ -288,14 +288,14 @@ def stage_user_vectors(ctx: Ctx) -> dict[str, Any]:
 
 
 def _channel_ctx(ctx: Ctx, ds: Any, vectors: np.ndarray) -> Any:
-    ch = _need("core.channels", "ChannelContext")
+    ch = _need("core.ranking.channels", "ChannelContext")
     users = np.load(ctx.path("user_vectors.npy")) if ctx.path("user_vectors.npy").exists() else None
     has = np.load(ctx.path("has_vector.npy")) if ctx.path("has_vector.npy").exists() else None
     return ch.ChannelContext(dataset=ds, item_vectors=vectors, user_vectors=users, has_vector=has)
 
 
 def stage_als_fit(ctx: Ctx) -> dict[str, Any]:
-    ch = _need("core.channels", "make_channels", "ChannelContext", "ChannelParams")
+    ch = _need("core.ranking.channels", "make_channels", "ChannelContext", "ChannelParams")
     ds = _load_dataset(ctx)
     _ = ds.matrix
     mf = ch.make_channels(ch.ChannelParams())["mf"]
@@ -321,10 +321,10 @@ def _sample_users(ds: Any, n: int, seed: int = SEED) -> list[str]:
 
 
 def _interest_profile(ds: Any, vectors: np.ndarray) -> Any:
-    """A typed-interest profile via core.interests (real decomposition), or None when it has not landed."""
+    """A typed-interest profile via core.interests.decompose (real decomposition), or None when it has not landed."""
     try:
-        interests = _need("core.interests", "decompose")
-        emb = _need("core.embedding", "load_encoder")
+        interests = _need("core.interests.decompose", "decompose")
+        emb = _need("core.vectors.embedding", "load_encoder")
     except Missing:
         return None
     encoder = emb.load_encoder("use-m3")
@@ -332,7 +332,7 @@ def _interest_profile(ds: Any, vectors: np.ndarray) -> Any:
 
 
 def _fit_channels(ctx: Ctx) -> tuple[Any, Any, dict[str, Any], dict[str, float]]:
-    ch = _need("core.channels", "build_channels", "score_all", "Query")
+    ch = _need("core.ranking.channels", "build_channels", "score_all", "Query")
     ds = _load_dataset(ctx)
     vectors = _load_vectors(ctx)
     cctx = _channel_ctx(ctx, ds, vectors)
@@ -375,7 +375,7 @@ def stage_channels(ctx: Ctx) -> dict[str, Any]:
 
 def _random_configs(fusion: Any | None, n: int, seed: int = SEED) -> list[Any]:
     """``n`` fusion configs with random weights: what successive slider moves produce."""
-    cfg = _need("core.config", "FusionConfig", "FusionWeights", "CHANNELS")
+    cfg = _need("core.common.config", "FusionConfig", "FusionWeights", "CHANNELS")
     rng = np.random.default_rng(seed)
     out = []
     for _ in range(n):
@@ -386,14 +386,14 @@ def _random_configs(fusion: Any | None, n: int, seed: int = SEED) -> list[Any]:
 
 
 def _fuse(fusion: Any, scores: Any, config: Any, seen: np.ndarray | None, k: int) -> np.ndarray:
-    """Run ``core.fusion.fuse`` (scores: a ScoreTable or a dict) and return the ranked item indices."""
+    """Run ``core.ranking.fusion.fuse`` (scores: a ScoreTable or a dict) and return the ranked item indices."""
     result = fusion.fuse(scores, config, k=k, seen=seen)
     return np.asarray(result.items, dtype=np.int64)[:k]
 
 
 def stage_rerank(ctx: Ctx) -> dict[str, Any]:
     """Slider moves on one query: channel scores cached in a ScoreTable, only the weights change."""
-    fusion = _need("core.fusion", "fuse", "ScoreTable", "what_if")
+    fusion = _need("core.ranking.fusion", "fuse", "ScoreTable", "what_if")
     data = np.load(ctx.path("scores.npz"))
     seen = data["seen"]
     scores = {k: data[k] for k in data.files if k != "seen"}
@@ -417,9 +417,9 @@ def stage_rerank(ctx: Ctx) -> dict[str, Any]:
 
 
 def stage_candidates(ctx: Ctx) -> dict[str, Any]:
-    cand = _need("core.candidates", "generate_candidates", "candidate_recall")
-    fusion = _need("core.fusion", "fuse")
-    index_mod = _need("core.index", "HnswIndex")
+    cand = _need("core.ranking.candidates", "generate_candidates", "candidate_recall")
+    fusion = _need("core.ranking.fusion", "fuse")
+    index_mod = _need("core.vectors.index", "HnswIndex")
     ch, ds, channels, _ = _fit_channels(ctx)
     vectors = _load_vectors(ctx)
     index = index_mod.HnswIndex.load(ctx.path("items.hnsw"))
@@ -475,9 +475,9 @@ def stage_candidates(ctx: Ctx) -> dict[str, Any]:
 
 
 def stage_umap(ctx: Ctx) -> dict[str, Any]:
-    """Joint item + user UMAP map (core.projection.build_map) on a stratified sample of the points."""
-    proj = _need("core.projection", "build_map", "ProjectionParams")
-    sampling = _need("core.sampling", "stratified_sample")
+    """Joint item + user UMAP map (core.vectors.projection.build_map) on a stratified sample of the points."""
+    proj = _need("core.vectors.projection", "build_map", "ProjectionParams")
+    sampling = _need("core.vectors.sampling", "stratified_sample")
     ds = _load_dataset(ctx)
     vectors = _load_vectors(ctx)
     users = np.load(ctx.path("user_vectors.npy"))
@@ -503,9 +503,9 @@ def stage_umap(ctx: Ctx) -> dict[str, Any]:
 
 
 def stage_evaluate(ctx: Ctx) -> dict[str, Any]:
-    """core.evaluate.evaluate_dataset on 1,000 test users: baselines, every channel alone, fused default."""
-    ev = _need("core.evaluate", "evaluate_dataset", "EvalOptions")
-    emb = _need("core.embedding", "load_encoder")
+    """core.evaluation.evaluate.evaluate_dataset on 1,000 test users: baselines, every channel alone, fused default."""
+    ev = _need("core.evaluation.evaluate", "evaluate_dataset", "EvalOptions")
+    emb = _need("core.vectors.embedding", "load_encoder")
     ds = _load_dataset(ctx)
     encoder = emb.load_encoder("use-m3")
     encoder.encode(["warm-up"])
@@ -530,7 +530,7 @@ def stage_pipeline(ctx: Ctx) -> dict[str, Any]:
     after each step shows what accumulates; ``peak_rss_mb`` is the whole process's peak.
     """
     eng = _need("core.engine", "Engine")
-    ch = _need("core.channels", "Query")
+    ch = _need("core.ranking.channels", "Query")
     timings: dict[str, float] = {}
     rss_after: dict[str, float] = {}
 
@@ -569,7 +569,7 @@ def stage_pipeline(ctx: Ctx) -> dict[str, Any]:
     except Missing as exc:
         extra["umap_missing"] = str(exc)
     try:
-        ev = _need("core.evaluate", "evaluate_dataset", "EvalOptions")
+        ev = _need("core.evaluation.evaluate", "evaluate_dataset", "EvalOptions")
         options = ev.EvalOptions(max_users=ctx.eval_users, tune=False, typed=False, seed=SEED)
         step("evaluate", lambda: ev.evaluate_dataset(ds, options, encoder=engine.encoder))
     except Missing as exc:
@@ -582,8 +582,8 @@ def stage_pipeline(ctx: Ctx) -> dict[str, Any]:
 
 def stage_umap_inline(ctx: Ctx, ds: Any, engine: Any) -> dict[str, Any]:
     """The sampled map inside the pipeline process (same sampling as the ``umap`` stage)."""
-    proj = _need("core.projection", "build_map")
-    sampling = _need("core.sampling", "stratified_sample")
+    proj = _need("core.vectors.projection", "build_map")
+    sampling = _need("core.vectors.sampling", "stratified_sample")
     t0 = time.perf_counter()
     users, has = engine.user_vectors, engine.has_user_vector
     user_budget = min(int(has.sum()), ctx.umap_sample // 5)
@@ -791,7 +791,7 @@ def _write(report: dict[str, Any]) -> None:
 # --- report --------------------------------------------------------------------------------------
 
 STAGE_LABELS: dict[str, str] = {
-    "generate": "generate (bench.synth)", "ingest": "ingestion (core.data)",
+    "generate": "generate (bench.synth)", "ingest": "ingestion (core.data.ingest)",
     "embed_cold": "embedding, cold cache", "embed_warm": "embedding, warm cache",
     "index_build": "HNSW index build", "user_vectors": "user vectors", "als_fit": "ALS fit (mf channel)",
     "channels": "channel scores, one user", "rerank": "fusion re-rank (slider)",

@@ -23,10 +23,15 @@ from typing import Any
 
 import numpy as np
 
-from core.channels import ChannelContext, ChannelParams, ChannelScores, Query, build_channels, score_all
-from core.config import FusionConfig, IndexParams, cache_dir
-from core.dataset import Dataset
-from core.embedding import (
+from core.common.config import FusionConfig, IndexParams, cache_dir
+from core.common.progress import ProgressFn, report, scaled
+from core.data.dataset import Dataset
+from core.interests.decompose import InterestProfile, decompose
+from core.interests.text import add_user_terms, catalogue_terms
+from core.ranking.channels import ChannelContext, ChannelParams, ChannelScores, Query, build_channels, score_all
+from core.ranking.explain import Explainer, Explanation
+from core.ranking.fusion import FusionResult, ItemFilter, ScoreTable, fuse, what_if
+from core.vectors.embedding import (
     DEFAULT_MODEL,
     DEFAULT_TEMPLATE,
     EmbedResult,
@@ -38,12 +43,7 @@ from core.embedding import (
     safe_model_id,
     user_vectors,
 )
-from core.explain import Explainer, Explanation
-from core.fusion import FusionResult, ItemFilter, ScoreTable, fuse, what_if
-from core.index import NeighbourIndex, build_item_index
-from core.interests import InterestProfile, decompose
-from core.progress import ProgressFn, report, scaled
-from core.text import add_user_terms, catalogue_terms
+from core.vectors.index import NeighbourIndex, build_item_index
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class Recommendation:
 
     result: FusionResult
     what_if: np.ndarray
-    """(k, n_channels) rank of each item if that channel's weight were zero (see core.fusion.what_if)."""
+    """(k, n_channels) rank of each item if that channel's weight were zero (see core.ranking.fusion.what_if)."""
     explanations: list[Explanation]
     scores: ChannelScores
 
@@ -107,7 +107,7 @@ class Engine:
 
     @cached_property
     def encoder(self) -> Encoder:
-        """The text encoder (never downloads; see core.embedding.load_encoder)."""
+        """The text encoder (never downloads; see core.vectors.embedding.load_encoder)."""
         return load_encoder(self.model)
 
     @cached_property
@@ -180,6 +180,10 @@ class Engine:
         add_user_terms(terms)
         return terms
 
+    def ready(self, channels: bool = True) -> bool:
+        """True when vectors and indexes (and, with ``channels``, the fitted channels) are built."""
+        return "channels" in self.__dict__ if channels else "item_index" in self.__dict__
+
     def prepare(self, progress: ProgressFn | None = None, channels: bool = True) -> Engine:
         """Build vectors, indexes and (optionally) channels now, reporting progress."""
         with self._lock:
@@ -202,7 +206,7 @@ class Engine:
     # --- questions ---------------------------------------------------------------------------------
 
     def decompose(self, text: str, **knobs: Any) -> InterestProfile:
-        """Typed text -> weighted interest tags grounded in this catalogue (see core.interests.decompose)."""
+        """Typed text -> weighted interest tags grounded in this catalogue (see core.interests.decompose.decompose)."""
         return decompose(text, self.encoder, self.item_vectors, self.item_index,
                          catalogue_terms=self._catalogue_terms, **knobs)
 

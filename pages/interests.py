@@ -1,12 +1,12 @@
 """Interests page: typed text → weighted, grounded interest tags → composed recommendations.
 
-The text is decomposed by the engine (``core.interests.decompose``: temperature and diversity knobs),
-the tags are edited in a table (``core.interests.apply_table``), a weight chart shows wanted tags to the
-right and avoided ones to the left, the recommendations come from ``core.interests.score_items`` (one
+The text is decomposed by the engine (``core.interests.decompose.decompose``: temperature and diversity knobs),
+the tags are edited in a table (``core.interests.decompose.apply_table``), a weight chart shows wanted tags to the
+right and avoided ones to the left, the recommendations come from ``core.interests.decompose.score_items`` (one
 composed vector, or one neighbourhood per interest), and 👍 / 👎 on a result moves the tag weights
-(``core.feedback.apply_feedback``, pulled back toward the decomposed profile) and re-ranks at once.
-For a chosen user, their history interests (``core.history.history_interests``) are mixed in with a
-slider (``core.history.combine``).
+(``core.interests.feedback.apply_feedback``, pulled back toward the decomposed profile) and re-ranks at once.
+For a chosen user, their history interests (``core.interests.history.history_interests``) are mixed in with a
+slider (``core.interests.history.combine``).
 
 Session state it writes for other pages: ``interest_profile`` (the :class:`InterestProfile` the
 recommendations use: typed tags after edits and feedback, mixed with history when a user is chosen;
@@ -21,10 +21,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from core.errors import InterestLensError
-from core.feedback import apply_feedback
-from core.history import combine, history_interests
-from core.interests import InterestProfile, apply_table, set_weight
+from core.common.errors import InterestLensError
+from core.interests.decompose import InterestProfile, apply_table, set_weight
+from core.interests.feedback import apply_feedback
+from core.interests.history import combine, history_interests
 from ui.i18n import CATALOGUE, current_lang, t
 from ui.interests_views import (
     EXAMPLES,
@@ -91,7 +91,7 @@ def _reset_edits() -> None:
 
 
 def _feedback(engine: Any, item: int, event: str, title: str) -> None:
-    """on_click of 👍 / 👎: move the typed profile's weights toward / away from the item (core.feedback)."""
+    """on_click of 👍 / 👎: move the typed profile's weights toward / away from the item (core.interests.feedback)."""
     work = _work()
     profile = work.get("profile") or InterestProfile(text="", tags=[], language="unknown")
     updated = apply_feedback(profile, engine.item_vectors[item], event,  # type: ignore[arg-type]

@@ -1,7 +1,7 @@
 """Map page: items, users and typed interests on one UMAP map, linked to hnswlib neighbours.
 
-Everything is computed in ``core``: the projection (:mod:`core.projection`, via
-``ui.resources.get_projection_map``), the display sample (:mod:`core.sampling`), neighbours (the
+Everything is computed in ``core``: the projection (:mod:`core.vectors.projection`, via
+``ui.resources.get_projection_map``), the display sample (:mod:`core.vectors.sampling`), neighbours (the
 engine's hnswlib indexes), recommendations and fused scores (the engine). This page only picks what
 to draw, draws it with :mod:`ui.map_figures` and lists it in tables.
 
@@ -20,14 +20,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.channels import Query
-from core.config import FusionConfig
-from core.dataset import Dataset
-from core.embedding import aggregate_user_tags
-from core.errors import InterestLensError
-from core.fusion import ScoreTable, fuse
-from core.projection import TRUST_NEIGHBOURS, TRUST_SAMPLE, ProjectionMap, ProjectionParams
-from core.sampling import stratified_sample
+from core.common.config import FusionConfig
+from core.common.errors import InterestLensError
+from core.data.dataset import Dataset
+from core.ranking.channels import Query
+from core.ranking.fusion import ScoreTable, fuse
+from core.vectors.embedding import aggregate_user_tags
+from core.vectors.projection import TRUST_NEIGHBOURS, TRUST_SAMPLE, ProjectionMap, ProjectionParams
+from core.vectors.sampling import stratified_sample
 from ui.i18n import fmt_number, t
 from ui.map_figures import (
     InterestMarker,
@@ -301,8 +301,8 @@ def _recommendations(engine: Any, view: _View, picked_user: str | None, recs: Re
 def _history_clusters(
     _engine: Any, fingerprint: str, model: str, user_id: str
 ) -> list[tuple[str, list[int]]]:
-    """The user's history interests (core.history): (label, member item indices), heaviest first."""
-    from core.history import history_interests
+    """The user's history interests (core.interests.history): (label, member item indices), heaviest first."""
+    from core.interests.history import history_interests
 
     ds = _engine.dataset
     tags = history_interests(ds, _engine.item_vectors, user_id, documents=_engine.documents)

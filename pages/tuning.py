@@ -3,7 +3,7 @@ ranks, reasons, rank movement, and named weight presets.
 
 The query (user and/or typed interests) is chosen outside the fragment; everything that reacts to a
 slider lives in one ``@st.fragment``, so a slider move reruns only that part and only re-weights the
-channel scores the engine cached for the query (``Engine.channel_scores`` -> ``core.fusion``).
+channel scores the engine cached for the query (``Engine.channel_scores`` -> ``core.ranking.fusion``).
 
 Session state it writes for other pages: ``fusion_config`` (the current :class:`FusionConfig`) and
 ``last_recommendations`` (dict: ``user_id``, ``profile``, ``query``, ``recommendation`` (the engine's
@@ -21,10 +21,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from core.channels import Query
-from core.config import CHANNELS, FusionConfig, FusionWeights
-from core.errors import InterestLensError
-from core.fusion import rank_movement
+from core.common.config import CHANNELS, FusionConfig, FusionWeights
+from core.common.errors import InterestLensError
+from core.ranking.channels import Query
+from core.ranking.fusion import rank_movement
 from ui.i18n import current_lang, t
 from ui.resources import ensure_ready, get_dataset, get_engine
 from ui.safe import md_escape
@@ -70,11 +70,11 @@ def _current_config() -> FusionConfig:
     )
 
 
-# --- presets (core.store) -----------------------------------------------------------------------
+# --- presets (core.workspace.store) -----------------------------------------------------------------------
 
 
 def _workspace() -> Any:
-    from core.store import default_workspace
+    from core.workspace.store import default_workspace
 
     return default_workspace()
 

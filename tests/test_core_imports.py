@@ -11,12 +11,18 @@ ROOT = Path(__file__).parent.parent
 
 
 def core_modules() -> list[str]:
-    return sorted(f"core.{p.stem}" for p in (ROOT / "core").glob("*.py") if p.stem != "__main__")
+    out = []
+    for p in (ROOT / "core").rglob("*.py"):
+        if p.stem == "__main__":
+            continue
+        parts = p.relative_to(ROOT).with_suffix("").parts
+        out.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return sorted(out)
 
 
 def test_core_modules_do_not_import_streamlit() -> None:
     modules = core_modules()
-    assert "core.data" in modules and "core.demo" in modules
+    assert "core.data.ingest" in modules and "core.data.demos" in modules
     code = (
         "import importlib, json, sys\n"
         f"mods = {modules!r}\n"
@@ -32,7 +38,7 @@ def test_core_modules_do_not_import_streamlit() -> None:
 
 
 def test_cli_help_does_not_import_streamlit() -> None:
-    code = "import sys; from core.cli import build_parser; build_parser(); print('streamlit' in sys.modules)"
+    code = "import sys; from core.cli.commands import build_parser; build_parser(); print('streamlit' in sys.modules)"
     proc = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=600, check=False
     )

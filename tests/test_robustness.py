@@ -1,9 +1,9 @@
 """Robustness: fuzzed loaders and interest parser, and artefacts that survive a SIGKILL mid-write.
 
-- Loaders (``core.data``): random bytes, random CSV-like text in several encodings, delimiters and line
+- Loaders (``core.data.ingest``): random bytes, random CSV-like text in several encodings, delimiters and line
   endings, and random item files: the only exception allowed is the documented ``DataError`` (an
   ``InterestLensError``), and a successful load keeps its row accounting straight.
-- Interest parser (``core.interests.decompose``) with the real multilingual encoder on random Unicode
+- Interest parser (``core.interests.decompose.decompose``) with the real multilingual encoder on random Unicode
   (CJK, emoji, HTML, control characters, negations): only ``InterestLensError``; a profile that comes
   back is well-formed (weights normalised, finite vectors).
 - A child process writes the vector cache, the HNSW index and workspace datasets in a loop and is
@@ -31,8 +31,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.data import load_dataset, load_interactions, load_items, read_table
-from core.errors import DataError, InterestLensError
+from core.common.errors import DataError, InterestLensError
+from core.data.ingest import load_dataset, load_interactions, load_items, read_table
 
 ROOT = Path(__file__).resolve().parent.parent
 FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -171,7 +171,7 @@ INTEREST_TEXT = st.lists(st.one_of(FRAGMENTS, UNICODE), max_size=8).map("".join)
 @pytest.fixture(scope="module")
 def small_catalogue(use_encoder: Any) -> tuple[Any, np.ndarray, Any]:
     """The real encoder, 20 item vectors and an exact index over them."""
-    from core.index import ExactIndex
+    from core.vectors.index import ExactIndex
 
     vectors = use_encoder.encode(CATALOGUE_TITLES)
     return use_encoder, vectors, ExactIndex(vectors.shape[1]).build(vectors)
@@ -197,7 +197,7 @@ def _check_profile(profile: Any) -> None:
 def test_decompose_random_unicode(
     small_catalogue: tuple[Any, np.ndarray, Any], text: str, with_index: bool, max_tags: int
 ) -> None:
-    from core.interests import decompose
+    from core.interests.decompose import decompose
 
     encoder, vectors, index = small_catalogue
     try:
@@ -212,7 +212,7 @@ def test_decompose_random_unicode(
 @given(text=st.text(min_size=1, max_size=40))
 def test_decompose_without_catalogue(small_catalogue: tuple[Any, np.ndarray, Any], text: str) -> None:
     """No item vectors yet (empty catalogue): still only InterestLensError."""
-    from core.interests import decompose
+    from core.interests.decompose import decompose
 
     encoder, _, _ = small_catalogue
     with contextlib.suppress(InterestLensError):
@@ -222,7 +222,7 @@ def test_decompose_without_catalogue(small_catalogue: tuple[Any, np.ndarray, Any
 def test_decompose_handles_the_documented_chinese_example(
     small_catalogue: tuple[Any, np.ndarray, Any],
 ) -> None:
-    from core.interests import decompose
+    from core.interests.decompose import decompose
 
     encoder, vectors, index = small_catalogue
     profile = decompose("我喜欢科幻电影和轻松的喜剧，不要恐怖片", encoder, vectors, index)
@@ -238,9 +238,9 @@ import os, sys, time, zlib
 import numpy as np
 import pandas as pd
 sys.path.insert(0, sys.argv[2])
-from core.embedding import VectorCache, text_key
-from core.index import HnswIndex
-from core.store import Workspace
+from core.vectors.embedding import VectorCache, text_key
+from core.vectors.index import HnswIndex
+from core.workspace.store import Workspace
 
 root = sys.argv[1]
 rng = np.random.default_rng(int(sys.argv[3]))
@@ -269,9 +269,9 @@ def _expected_vector(text: str) -> float:
 
 def _verify_artefacts(root: Path) -> dict[str, int]:
     """Everything on disk is either complete and loadable, or absent; returns what was found."""
-    from core.embedding import VectorCache, text_key
-    from core.index import HnswIndex, build_item_index, read_meta
-    from core.store import Workspace
+    from core.vectors.embedding import VectorCache, text_key
+    from core.vectors.index import HnswIndex, build_item_index, read_meta
+    from core.workspace.store import Workspace
 
     found = {"shards": 0, "vectors": 0, "index": 0, "datasets": 0}
     cache = VectorCache(root / "vectors", "fuzz-model")

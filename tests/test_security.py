@@ -22,8 +22,8 @@ import pyarrow.parquet as pq
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.data import load_dataset
-from core.store import Workspace
+from core.data.ingest import load_dataset
+from core.workspace.store import Workspace
 from ui.safe import md_escape
 
 ROOT = Path(__file__).resolve().parent.parent

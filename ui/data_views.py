@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from core.data import IngestError, LoadReport, Problem
-from core.dataset import Dataset
-from core.errors import DataError
+from core.common.errors import DataError
+from core.data.dataset import Dataset
+from core.data.ingest import IngestError, LoadReport, Problem
 from ui.i18n import CATALOGUE, current_lang, t
 
 INTERACTION_TYPES = ["csv", "tsv", "txt", "dat", "tab", "inter", "parquet", "jsonl", "ndjson", "json"]

@@ -1,5 +1,5 @@
 """The Data page's "Embeddings" step: choose a model, compute item vectors with progress, browse an
-item's nearest neighbours. Streamlit only draws here; the work is in ``core.embedding`` / ``core.index``
+item's nearest neighbours. Streamlit only draws here; the work is in ``core.vectors.embedding`` / ``core.vectors.index``
 behind the caches of :mod:`ui.resources`.
 
 Every data string (titles, categories, item texts) is untrusted: it reaches the page only through
@@ -11,8 +11,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core.dataset import Dataset
-from core.embedding import (
+from core.common.errors import InterestLensError
+from core.data.dataset import Dataset
+from core.vectors.embedding import (
     BUNDLED_MODELS,
     DEFAULT_MODEL,
     DEFAULT_TEMPLATE,
@@ -20,7 +21,6 @@ from core.embedding import (
     cache_coverage,
     item_documents,
 )
-from core.errors import InterestLensError
 from ui.i18n import fmt_number, t
 from ui.resources import get_item_index, get_item_vectors
 

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from core.dataset import Dataset
-from core.interests import MAX_CHARS, NOTICE_MESSAGES, InterestProfile, InterestTag, Mode, rank, score_items
+from core.data.dataset import Dataset
+from core.interests.decompose import MAX_CHARS, NOTICE_MESSAGES, InterestProfile, InterestTag, Mode, rank, score_items
 
 EXAMPLES: tuple[str, ...] = (
     "我喜欢科幻电影和轻松的喜剧，不要恐怖片",
@@ -91,7 +91,7 @@ def single_weight_edit(
 ) -> tuple[int, float] | None:
     """(position, new weight) when the only edit is one row's weight, else None.
 
-    The page then pins that weight (``core.interests.set_weight``: the tag keeps it, the others of its
+    The page then pins that weight (``core.interests.decompose.set_weight``: the tag keeps it, the others of its
     polarity share the rest) instead of re-normalising every weight proportionally.
     """
     if len(before) != len(after):
@@ -163,7 +163,7 @@ def recommend(
     k: int,
     exclude: Sequence[int] | np.ndarray = (),
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Top-``k`` item positions for the profile (``core.interests.score_items`` + ``rank``) and their scores."""
+    """Top-``k`` item positions for the profile (``score_items`` + ``rank``) and their scores."""
     scores = score_items(profile, item_vectors, mode=mode, item_index=item_index)
     top = rank(scores, k, exclude=[int(i) for i in exclude])
     return top, scores[top]

@@ -1,6 +1,6 @@
 """Plotly figures for the Map page, drawn from precomputed 2-D coordinates (as BERTopic's plots are).
 
-Nothing here computes a projection: callers pass coordinates from :mod:`core.projection` and the
+Nothing here computes a projection: callers pass coordinates from :mod:`core.vectors.projection` and the
 texts to show. Every text that comes from the data (titles, categories, tags, typed interests) goes
 through :func:`escape` before it reaches plotly, because plotly renders a subset of HTML in hover
 labels and text. Points carry ``customdata[0]`` = a key (``"i:<item idx>"``, ``"u:<user idx>"``) so a
@@ -22,7 +22,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
-from core.dataset import Dataset
+from core.data.dataset import Dataset
 
 MAX_CATEGORIES = 12
 """Categorical colouring shows the largest categories by name; the rest share one "other" colour."""
@@ -319,7 +319,7 @@ def parse_recommendations(obj: Any, ds: Dataset) -> RecList | None:
     Accepted: an engine ``Recommendation`` (``.result``), a ``FusionResult`` (``.items``, ``.score``),
     records as from ``Recommendation.to_records`` (``item_id``, ``score``), a frame with ``item_idx`` or
     ``item_id``, or a dict wrapping one of those under ``recommendation`` / ``result`` / ``records`` /
-    ``items`` / ``frame`` together with ``user_id`` / ``profile`` or a ``query`` (``core.channels.Query``).
+    ``items`` / ``frame`` together with ``user_id`` / ``profile`` or a ``query`` (``core.ranking.channels.Query``).
     Unknown items are dropped; anything unreadable gives None.
     """
     if obj is None:

@@ -7,10 +7,10 @@ from typing import Any
 
 import streamlit as st
 
-from core.dataset import Dataset
-from core.demo import DEMOS, load_demo
-from core.errors import InterestLensError
-from core.store import Workspace, default_workspace
+from core.common.errors import InterestLensError
+from core.data.dataset import Dataset
+from core.data.demos import DEMOS, load_demo
+from core.workspace.store import Workspace, default_workspace
 from ui.i18n import fmt_number, t
 
 WS_PREFIX = "ws:"
@@ -96,9 +96,9 @@ def get_dataset(key: str | None = None) -> Dataset:
 
 # --- embeddings and item index (issue 3) ---------------------------------------------------------
 
-from core.embedding import EmbedResult  # noqa: E402  (section appended by issue 3)
-from core.index import NeighbourIndex  # noqa: E402
-from core.progress import ProgressFn  # noqa: E402
+from core.common.progress import ProgressFn  # noqa: E402
+from core.vectors.embedding import EmbedResult  # noqa: E402  (section appended by issue 3)
+from core.vectors.index import NeighbourIndex  # noqa: E402
 
 
 class _VectorStore:
@@ -130,7 +130,7 @@ def get_item_vectors(
     import dataclasses
     import time
 
-    from core.embedding import embed_items, load_encoder
+    from core.vectors.embedding import embed_items, load_encoder
 
     store = _vector_store()
     key = (dataset.fingerprint, model)
@@ -149,9 +149,9 @@ def get_item_vectors(
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _item_index_cached(_dataset: Dataset, fingerprint: str, model: str, kind: str) -> object:
-    from core.config import cache_dir
-    from core.embedding import safe_model_id
-    from core.index import build_item_index
+    from core.common.config import cache_dir
+    from core.vectors.embedding import safe_model_id
+    from core.vectors.index import build_item_index
 
     vectors = get_item_vectors(_dataset, model).vectors
     path = cache_dir("index", fingerprint) / f"items-{safe_model_id(model)}.{kind}"
@@ -207,7 +207,7 @@ def ensure_ready(engine: Engine, channels: bool = True) -> Engine:
 
 # --- projection map (issue 7) ---------------------------------------------------------------------
 
-from core.projection import ProjectionMap, ProjectionParams  # noqa: E402
+from core.vectors.projection import ProjectionMap, ProjectionParams  # noqa: E402
 
 
 class _MapStore:
@@ -231,7 +231,7 @@ def get_projection_map(engine: Engine, params: ProjectionParams | None = None) -
     """The joint item + user UMAP map of the engine's vectors, from memory, the disk cache, or fitted now.
 
     Fitting (cold: ~10-30 s on MovieLens) runs inside ``st.status`` with a progress bar; a map found
-    in the on-disk cache (``core.projection.build_map``) loads in well under a second.
+    in the on-disk cache (``core.vectors.projection.build_map``) loads in well under a second.
     """
     from ui.i18n import t as _t
 
@@ -241,7 +241,7 @@ def get_projection_map(engine: Engine, params: ProjectionParams | None = None) -
     hit = store.maps.get(key)
     if hit is not None:
         return hit
-    from core.projection import build_map
+    from core.vectors.projection import build_map
 
     ensure_ready(engine, channels=False)
     with st.status(_t("map.computing"), expanded=True) as status:

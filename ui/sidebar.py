@@ -11,7 +11,7 @@ import logging
 
 import streamlit as st
 
-from core.errors import InterestLensError
+from core.common.errors import InterestLensError
 from ui.i18n import DEFAULT_LANG, LANGS, t
 from ui.resources import dataset_choices, workspace
 

@@ -1,0 +1,525 @@
+"""Command-line interface: ``python -m core <command>``.
+
+Each command is one ``_cmd_<name>(args) -> int`` function plus one ``_add_<name>(subparsers)``
+registration function, listed in ``COMMANDS``. Output is JSON (or CSV) on stdout; progress bars and
+messages go to stderr. Exit codes: 0 success, 2 bad input (nothing usable), 1 unexpected failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from core.common.errors import InterestLensError
+
+
+def emit_json(payload: Any) -> None:
+    """Print one JSON document to stdout (UTF-8, non-ASCII kept readable)."""
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def fail(message: str, code: int = 2) -> int:
+    """Print an error message to stderr and return the exit code."""
+    sys.stderr.write(f"error: {message}\n")
+    return code
+
+
+# --- commands (each section owned by one module; add yours below, keep them independent) ---------
+
+# --- embed (issue 3) -----------------------------------------------------------------------------
+
+
+def _cmd_embed(args: argparse.Namespace) -> int:
+    """Embed a demo dataset's item documents through the on-disk vector cache and report the counts."""
+    from core.common.progress import cli_progress
+    from core.data.demos import load_demo
+    from core.vectors.embedding import VectorCache, embed_texts, item_documents, load_encoder
+
+    dataset = load_demo(args.data)
+    encoder = load_encoder(args.model)
+    docs = item_documents(dataset, args.template)
+    cache = None if args.no_cache else VectorCache.default(encoder.model_id)
+    progress = None if args.quiet else cli_progress(f"embed {args.data}")
+    result = embed_texts(encoder, docs, cache, progress)
+    payload = {
+        "dataset": args.data,
+        "model": encoder.model_id,
+        "items": result.n_texts,
+        "duplicates": result.n_texts - result.n_cached - result.n_encoded,
+        "cached": result.n_cached,
+        "encoded": result.n_encoded,
+        "seconds": round(result.seconds, 3),
+        "dim": result.dim,
+        "cache_dir": str(cache.path) if cache is not None else None,
+    }
+    if args.json:
+        emit_json(payload)
+    else:
+        sys.stdout.write(
+            f"{payload['items']} items of {args.data} with {payload['model']} ({payload['dim']}-d): "
+            f"{payload['cached']} cached, {payload['encoded']} encoded in {payload['seconds']} s\n"
+        )
+    return 0
+
+
+def _add_embed(sub: Any) -> None:
+    """Register ``embed``."""
+    from core.vectors.embedding import DEFAULT_MODEL, DEFAULT_TEMPLATE
+
+    p = sub.add_parser("embed", help="embed a demo dataset's items (cached on disk) and print the counts")
+    p.add_argument("--data", default="movielens", choices=["movielens", "bilingual"], help="demo dataset")
+    p.add_argument("--model", default=DEFAULT_MODEL,
+                   help="use-m3 (default, zh+en), minilm (English only), or a sentence-transformers folder")
+    p.add_argument("--template", default=DEFAULT_TEMPLATE, help="item document template")
+    p.add_argument("--no-cache", action="store_true", help="encode everything, bypass the cache")
+    p.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
+    p.add_argument("--json", action="store_true", help="print one JSON document (default: one line of text)")
+    p.set_defaults(func=_cmd_embed)
+
+
+# --- ingest (issue 2) ----------------------------------------------------------------------------
+
+
+def _parse_map(pairs: list[str]) -> dict[str, str]:
+    """``role=column`` pairs (an empty column unmaps the role)."""
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        role, sep, column = pair.partition("=")
+        if not sep or not role.strip():
+            raise InterestLensError(f"--map expects role=column, got {pair!r}")
+        mapping[role.strip()] = column.strip()
+    return mapping
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    """Load an interaction file (+ items) through core.data.ingest and print the validation report as JSON."""
+    import os
+
+    from core.data.ingest import NothingLoadedError, load_dataset
+
+    key = None
+    if args.pseudonymise_env:
+        key = os.environ.get(args.pseudonymise_env)
+        if not key:
+            return fail(f"environment variable {args.pseudonymise_env} is not set (pseudonymisation key)")
+    inter_map = _parse_map(args.map)
+    item_map = _parse_map(args.item_map)
+    empty: dict[str, Any] = {"rows_loaded": 0, "rows_rejected": 0, "users": 0, "items": 0, "problems": []}
+    try:
+        dataset, inter, items = load_dataset(
+            args.interactions, args.items, name=args.name or args.interactions,
+            interaction_mapping=inter_map or None, item_mapping=item_map or None, pseudonymise_key=key,
+        )
+    except NothingLoadedError as exc:
+        payload = dict(empty, error=str(exc), code=exc.code)
+        for rep in exc.reports:
+            if rep.kind == "interactions":
+                payload.update(rep.summary())
+            else:
+                payload["items_report"] = rep.summary()
+        payload["rows_loaded"] = 0
+        emit_json(payload)
+        return fail(str(exc), 2)
+    except InterestLensError as exc:
+        emit_json(dict(empty, error=str(exc), code=getattr(exc, "code", "data_error")))
+        return fail(str(exc), 2)
+    payload = inter.summary()
+    payload.update(users=dataset.n_users, items=dataset.n_items, fingerprint=dataset.fingerprint)
+    if items is not None:
+        payload["items_report"] = items.summary()
+    if args.rejected:
+        with open(args.rejected, "wb") as fh:
+            fh.write(inter.rejected_csv())
+    emit_json(payload)
+    return 0 if inter.rows_loaded > 0 else 2
+
+
+def _add_ingest(sub: Any) -> None:
+    """Register ``ingest``."""
+    p = sub.add_parser("ingest", help="load and validate an interaction file (+ items); print a JSON report")
+    p.add_argument("interactions", help="CSV/TSV/any delimiter, Parquet, JSON Lines or RecBole .inter file")
+    p.add_argument("--items", default=None, help="item file (id, title, description, tags, category)")
+    p.add_argument("--map", action="append", default=[], metavar="ROLE=COLUMN",
+                   help="override a guessed interaction column: user, item, rating, timestamp, event")
+    p.add_argument("--item-map", action="append", default=[], metavar="ROLE=COLUMN",
+                   help="override an item column: item, title, description, tags, genres, category, year")
+    p.add_argument("--name", default="", help="dataset name (default: the file path)")
+    p.add_argument("--pseudonymise-env", default="", metavar="VAR",
+                   help="replace user ids by HMAC-SHA256 keyed with this environment variable's value")
+    p.add_argument("--rejected", default="", metavar="CSV", help="also write the rejected rows to this CSV")
+    p.set_defaults(func=_cmd_ingest)
+
+
+# --- evaluate / tune (issue 6) ---------------------------------------------------------------------
+
+
+def _eval_dataset(args: argparse.Namespace) -> Any:
+    """The Dataset named by ``--demo`` or loaded from ``--data`` (+ ``--items``) like ``ingest`` does."""
+    if args.demo:
+        from core.data.demos import load_demo
+
+        return load_demo(args.demo)
+    from core.data.ingest import load_dataset
+
+    dataset, _, _ = load_dataset(args.data, args.items, name=args.data, user_tags=args.user_tags)
+    return dataset
+
+
+def _eval_options(args: argparse.Namespace, dataset: Any) -> Any:
+    """EvalOptions from the shared evaluate / tune arguments."""
+    from core.common.config import CHANNELS
+    from core.data.splits import SplitParams, resolve_threshold
+    from core.evaluation.evaluate import BASELINES, EvalOptions
+
+    def names(value: str, allowed: tuple[str, ...], what: str) -> tuple[str, ...]:
+        chosen = tuple(v.strip() for v in value.split(",") if v.strip()) if value != "all" else allowed
+        unknown = sorted(set(chosen) - set(allowed))
+        if unknown:
+            raise InterestLensError(f"unknown {what} {unknown}; expected some of {list(allowed)}")
+        return chosen
+
+    split = SplitParams(kind=args.split, test_ratio=args.test_ratio, n_last=args.n_last,
+                        relevance_threshold=resolve_threshold(dataset, args.threshold), seed=args.seed)
+    return EvalOptions(
+        split=split, k=args.k, baselines=names(getattr(args, "baselines", "all"), BASELINES, "baseline(s)"),
+        channels=names(args.channels, CHANNELS, "channel(s)"), tune=not getattr(args, "no_tune", False),
+        n_trials=args.trials, timeout=args.timeout, tune_users=args.tune_users,
+        tune_baselines=getattr(args, "tune_baselines", False),
+        baseline_trials=getattr(args, "baseline_trials", 8),
+        typed=not getattr(args, "no_typed", False), model=None if args.model == "none" else args.model,
+        n_boot=getattr(args, "bootstrap", 1000), seed=args.seed, max_users=getattr(args, "max_users", None),
+    )
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    """Evaluate baselines, single channels and fusion (default + tuned) on one split; print the table."""
+    from core.common.progress import cli_progress
+    from core.evaluation.evaluate import evaluate_dataset
+
+    dataset = _eval_dataset(args)
+    options = _eval_options(args, dataset)
+    progress = None if args.quiet else cli_progress("evaluate")
+    report = evaluate_dataset(dataset, options, progress=progress)
+    if args.json:
+        emit_json(report.to_dict())
+    elif args.csv:
+        sys.stdout.write(report.table().to_csv())
+    else:
+        sys.stdout.write(report.to_markdown())
+    return 0
+
+
+def _cmd_tune(args: argparse.Namespace) -> int:
+    """Tune fusion weights on the validation split; print the best configuration."""
+    from core.common.progress import cli_progress
+    from core.evaluation.evaluate import tune_dataset
+
+    dataset = _eval_dataset(args)
+    options = _eval_options(args, dataset)
+    progress = None if args.quiet else cli_progress("tune")
+    result, validation = tune_dataset(dataset, options, progress=progress)
+    if result is None:
+        return fail("no fusion channel applies to this dataset's validation users; nothing to tune")
+    best = result.best_config
+    payload = {
+        "dataset": dataset.name, "split": options.split.as_dict(), "validation_split": validation.stats,
+        **result.as_dict(),
+        "config": {"weights": best.weights.as_dict(), "normalisation": best.normalisation,
+                   "method": best.method},
+        "trials": result.trials.to_dict(orient="records"),
+    }
+    if args.json:
+        emit_json(payload)
+    else:
+        weights = ", ".join(f"{c}={w:.3f}" for c, w in payload["best_weights"].items())
+        sys.stdout.write(f"best {payload['metric']} on validation: {payload['best_value']} "
+                         f"(default {payload['base_value']}); normalisation {payload['best_normalisation']}; "
+                         f"weights {weights}\n")
+    return 0
+
+
+def _add_eval_arguments(p: Any) -> None:
+    """Arguments shared by ``evaluate`` and ``tune``."""
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--data", help="interaction file (any format `ingest` accepts)")
+    src.add_argument("--demo", choices=["movielens", "bilingual"], help="a bundled demo dataset instead")
+    p.add_argument("--items", default=None, help="item metadata file (titles, tags, ...: content channels)")
+    p.add_argument("--user-tags", default=None, help="users' free-text tags (user, item, tag[, timestamp])")
+    p.add_argument("--k", type=int, default=10, help="list length for every metric (default 10)")
+    p.add_argument("--split", choices=["random", "leave_last", "temporal"], default="random",
+                   help="per-user random ratio (default), per-user leave-last-N, or one global time cut")
+    p.add_argument("--test-ratio", type=float, default=0.2, help="held-out share (random, temporal)")
+    p.add_argument("--n-last", type=int, default=5, help="held-out interactions per user (leave_last)")
+    p.add_argument("--threshold", default="auto",
+                   help="relevance: rating >= this; 'auto' = 80%% of the max rating, 'none' = all held out")
+    p.add_argument("--channels", default="all", help="comma-separated channels to evaluate alone and to tune")
+    p.add_argument("--trials", type=int, default=40, help="Optuna trials for the fusion weights")
+    p.add_argument("--timeout", type=float, default=None, help="stop tuning after this many seconds")
+    p.add_argument("--tune-users", type=int, default=300, help="validation users sampled for tuning")
+    p.add_argument("--model", default="use-m3", help="item text encoder, or 'none' to skip content channels")
+    p.add_argument("--seed", type=int, default=42, help="seed for splits, models and the tuner")
+    p.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _add_evaluate(sub: Any) -> None:
+    """Register ``evaluate``."""
+    p = sub.add_parser("evaluate", help="offline evaluation: baselines, channels, fused and tuned fusion")
+    _add_eval_arguments(p)
+    p.add_argument("--baselines", default="all", help="comma-separated baselines (default all)")
+    p.add_argument("--no-tune", action="store_true", help="skip tuning (no fused_tuned row)")
+    p.add_argument("--tune-baselines", action="store_true", help="also tune item-kNN, ALS, BPR on validation")
+    p.add_argument("--baseline-trials", type=int, default=8, help="Optuna trials per tuned baseline")
+    p.add_argument("--no-typed", action="store_true", help="skip the typed-interest comparison")
+    p.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples for the 95%% intervals")
+    p.add_argument("--max-users", type=int, default=None, help="evaluate a seeded sample of test users")
+    p.add_argument("--csv", action="store_true", help="print the table as CSV instead of Markdown")
+    p.set_defaults(func=_cmd_evaluate)
+
+
+def _add_tune(sub: Any) -> None:
+    """Register ``tune``."""
+    p = sub.add_parser("tune", help="tune fusion weights and normalisation on a validation split (Optuna)")
+    _add_eval_arguments(p)
+    p.set_defaults(func=_cmd_tune)
+
+
+# --- recommend (issue 5) ---------------------------------------------------------------------------
+
+
+def _parse_weights(text: str | None) -> dict[str, float] | None:
+    """``--weights`` JSON: an object mapping channel names to non-negative numbers."""
+    from core.common.config import CHANNELS
+
+    if text is None:
+        return None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InterestLensError(f"--weights is not valid JSON: {exc.msg} (at character {exc.pos})") from None
+    if not isinstance(doc, dict):
+        raise InterestLensError('--weights must be a JSON object such as {"mf": 1, "semantic": 0.5}')
+    unknown = sorted(set(doc) - set(CHANNELS))
+    if unknown:
+        raise InterestLensError(f"--weights has unknown channel(s) {unknown}; use {list(CHANNELS)}")
+    out: dict[str, float] = {}
+    for name, value in doc.items():
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if not number or not 0 <= value < float("inf"):
+            raise InterestLensError(f"--weights: the weight of {name!r} must be a finite number >= 0")
+        out[name] = float(value)
+    return out
+
+
+def _cmd_recommend(args: argparse.Namespace) -> int:
+    """Fuse every channel for a user and/or typed interests; print the ranked items with contributions."""
+    from dataclasses import replace
+
+    from core.common.config import FusionConfig, FusionWeights
+    from core.common.progress import cli_progress
+    from core.data.demos import load_demo
+    from core.engine import Engine
+    from core.ranking.channels import DROP_REASONS, Query
+    from core.ranking.fusion import ItemFilter
+
+    weights = _parse_weights(args.weights)
+    dataset = load_demo(args.data)
+    user = None if args.user is None else str(args.user)
+    if user is not None and user not in dataset.user_index:
+        return fail(f"user {user!r} does not appear in the {args.data} interactions")
+    if user is None and not (args.interests or "").strip():
+        return fail("give --user, --interests, or both")
+    config = FusionConfig(normalisation=args.normalisation, method="rrf" if args.rrf else "weighted",
+                          rrf_k=args.rrf_k, mmr_lambda=args.mmr_lambda, exclude_seen=not args.include_seen)
+    if weights is not None:
+        config = replace(config, weights=FusionWeights.from_dict(weights))
+    engine = Engine(dataset, args.model)
+    engine.prepare(None if args.quiet else cli_progress("prepare"))
+    profile = engine.decompose(args.interests) if (args.interests or "").strip() else None
+    item_filter = None
+    if args.category or args.year_min is not None or args.year_max is not None:
+        item_filter = ItemFilter(categories=frozenset(args.category) if args.category else None,
+                                 year_min=args.year_min, year_max=args.year_max)
+    rec = engine.recommend(Query(user_id=user, profile=profile), config, k=args.k, item_filter=item_filter)
+    items = rec.to_records(dataset, args.lang)
+    for row, record in enumerate(items):
+        record["what_if"] = {c: int(r) for c, r in zip(rec.result.channels, rec.what_if[row], strict=True)}
+    payload = {
+        "dataset": args.data,
+        "user": user,
+        "interests": profile.as_dict() if profile is not None else None,
+        "config": {"weights": config.weights.as_dict(), "normalisation": config.normalisation,
+                   "method": config.method, "rrf_k": config.rrf_k, "mmr_lambda": config.mmr_lambda,
+                   "exclude_seen": config.exclude_seen},
+        "channels": list(rec.result.channels),
+        "dropped": {name: {"code": code, "reason": DROP_REASONS.get(code, code)}
+                    for name, code in rec.scores.dropped.items()},
+        "items": items,
+    }
+    if args.json:
+        emit_json(payload)
+    else:
+        for record in items:
+            sys.stdout.write(f"{record['rank']:>3}  {record['score']:.4f}  {record['item_id']}  "
+                             f"{record['title']}  — {record['reason']}\n")
+        for name, info in payload["dropped"].items():
+            sys.stdout.write(f"(channel {name} dropped: {info['reason']})\n")
+    return 0
+
+
+def _add_recommend(sub: Any) -> None:
+    """Register ``recommend``."""
+    from core.common.config import CHANNELS
+    from core.vectors.embedding import DEFAULT_MODEL
+
+    p = sub.add_parser("recommend", help="fused recommendations with per-channel contributions and reasons")
+    p.add_argument("--data", default="movielens", choices=["movielens", "bilingual"], help="demo dataset")
+    p.add_argument("--user", default=None, help="user id (as in the interaction file)")
+    p.add_argument("--interests", default=None, help="typed interests, Chinese or English")
+    p.add_argument("--weights", default=None, metavar="JSON",
+                   help=f"channel weights, e.g. '{{\"mf\": 1, \"semantic\": 0.5}}' (missing channels get 0); "
+                        f"channels: {', '.join(CHANNELS)}")
+    p.add_argument("--k", type=int, default=10, help="number of items (default 10)")
+    p.add_argument("--normalisation", default="minmax", choices=["minmax", "zscore", "rank"])
+    p.add_argument("--rrf", action="store_true", help="reciprocal rank fusion instead of the weighted sum")
+    p.add_argument("--rrf-k", type=int, default=60, help="RRF constant k (default 60)")
+    p.add_argument("--mmr-lambda", type=float, default=1.0, help="MMR diversity re-rank lambda (1 = off)")
+    p.add_argument("--include-seen", action="store_true", help="keep items the user already interacted with")
+    p.add_argument("--category", action="append", default=[], help="only items of this category (repeatable)")
+    p.add_argument("--year-min", type=float, default=None)
+    p.add_argument("--year-max", type=float, default=None)
+    p.add_argument("--lang", default="en", choices=["zh", "en"], help="language of the reasons")
+    p.add_argument("--model", default=DEFAULT_MODEL, help="text encoder (default use-m3)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
+    p.add_argument("--json", action="store_true", help="print one JSON document (default: lines of text)")
+    p.set_defaults(func=_cmd_recommend)
+
+
+# --- interests (issue 4) ---------------------------------------------------------------------------
+
+
+def _cmd_interests(args: argparse.Namespace) -> int:
+    """Decompose typed interests (and optionally a user's history interests) and print the profile as JSON."""
+    from core.common.progress import cli_progress
+    from core.data.demos import load_demo
+    from core.engine import Engine
+    from core.interests.decompose import rank, score_items
+    from core.interests.history import combine, history_interests
+
+    if not args.text.strip() and args.user is None:
+        return fail("type some interests, e.g. python -m core interests \"我喜欢科幻电影，不要恐怖片\"")
+    dataset = load_demo(args.data)
+    if args.user is not None and str(args.user) not in dataset.user_index:
+        return fail(f"user {args.user!r} does not appear in the {args.data} interactions")
+    engine = Engine(dataset, args.model)
+    engine.prepare(None if args.quiet else cli_progress("prepare"), channels=False)
+    knobs = {"temperature": args.temperature, "diversity": args.diversity, "max_tags": args.max_tags}
+    profile = engine.decompose(args.text, **knobs) if args.text.strip() else None
+    if args.user is not None:
+        hist = history_interests(dataset, engine.item_vectors, str(args.user), documents=engine.documents)
+        profile = combine(profile, hist, args.alpha, text=args.text)
+    assert profile is not None
+    payload = profile.as_dict()
+    payload["dataset"] = args.data
+    if args.user is not None:
+        payload["user"] = str(args.user)
+        for tag in payload["tags"]:
+            if "medoid_item" in tag:
+                tag["medoid_title"] = dataset.titles([dataset.item_index[tag["medoid_item"]]])[0]
+    if args.top > 0:
+        scores = score_items(profile, engine.item_vectors, args.mode, engine.item_index)
+        payload["mode"] = args.mode
+        payload["items"] = [
+            {"item_id": str(dataset.item_ids[i]), "title": dataset.titles([i])[0],
+             "category": str(dataset.items["category"].iat[i]), "score": round(float(scores[i]), 6)}
+            for i in rank(scores, args.top).tolist()
+        ]
+    emit_json(payload)
+    return 0
+
+
+def _add_interests(sub: Any) -> None:
+    """Register ``interests``."""
+    from core.vectors.embedding import DEFAULT_MODEL
+
+    p = sub.add_parser("interests", help="decompose typed interests into weighted tags (JSON)")
+    p.add_argument("text", help="typed interests, Chinese, English or mixed (may be '' with --user)")
+    p.add_argument("--data", default="movielens", choices=["movielens", "bilingual"], help="demo dataset")
+    p.add_argument("--temperature", type=float, default=0.15, help="softmax temperature of the weights")
+    p.add_argument("--diversity", type=float, default=0.3, help="MMR diversity in [0, 1]")
+    p.add_argument("--max-tags", type=int, default=8, help="at most this many tags")
+    p.add_argument("--user", default=None, help="also mix in this user's history interests")
+    p.add_argument("--alpha", type=float, default=0.5, help="history share of the positive weight (--user)")
+    p.add_argument("--top", type=int, default=0, help="also list the top N items of the composed profile")
+    p.add_argument("--mode", default="single", choices=["single", "multi"], help="composition for --top")
+    p.add_argument("--model", default=DEFAULT_MODEL, help="text encoder (default use-m3)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
+    p.set_defaults(func=_cmd_interests)
+
+
+# --- bench ---------------------------------------------------------------------------------------
+
+BENCHMARKS: dict[str, str] = {
+    "ingest": "validated load vs bare pandas.read_csv (issue 2)",
+    "embedding": "encoder throughput, cached reload vs re-encode (issue 3)",
+    "ann": "hnswlib vs exact search: recall@10, latency, build, size (issue 3)",
+    "interests": "genre precision of decomposed vs whole-text interests; parse latency (issue 4)",
+    "fusion": "slider re-rank over cached channel scores vs one numpy pass (issue 5)",
+    "evaluate": "the MovieLens evaluation table: baselines, channels, tuned fusion (issue 6)",
+    "projection": "UMAP map: cold, cached, default kNN vs reused hnswlib graph (issue 7)",
+    "scale": "whole pipeline at 100k / 1M / 5M synthetic interactions (issue 9)",
+}
+"""Benchmark name -> what it measures; each is ``bench/bench_<name>.py`` writing ``bench/results/``."""
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    """Run one benchmark script (``python -m bench.bench_<name>``) with any extra arguments."""
+    import subprocess
+    from pathlib import Path
+
+    if args.name == "list":
+        emit_json(BENCHMARKS)
+        return 0
+    root = Path(__file__).resolve().parents[2]
+    if not (root / "bench" / f"bench_{args.name}.py").is_file():
+        return fail(f"benchmark scripts live in {root / 'bench'}, which this checkout does not have", 2)
+    cmd = [sys.executable, "-m", f"bench.bench_{args.name}", *args.extra]
+    sys.stderr.write("==> " + " ".join(cmd) + "\n")
+    return subprocess.call(cmd, cwd=root)
+
+
+def _add_bench(sub: Any) -> None:
+    """Register ``bench``."""
+    p = sub.add_parser("bench", help="run a benchmark (results go to bench/results/); 'list' names them")
+    p.add_argument("name", choices=["list", *BENCHMARKS], help="benchmark to run, or 'list'")
+    p.add_argument("extra", nargs=argparse.REMAINDER, help="arguments passed to the benchmark (e.g. --quick)")
+    p.set_defaults(func=_cmd_bench)
+
+
+# --- registry ------------------------------------------------------------------------------------
+
+COMMANDS: list[Callable[[Any], None]] = [_add_ingest, _add_embed, _add_evaluate, _add_tune, _add_recommend]
+COMMANDS.append(_add_interests)
+COMMANDS.append(_add_bench)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argparse parser with every registered sub-command."""
+    parser = argparse.ArgumentParser(prog="python -m core", description="InterestLens engine CLI")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for register in COMMANDS:
+        register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse arguments and run the chosen command; InterestLensError becomes exit code 2."""
+    args = build_parser().parse_args(argv)
+    try:
+        result: int = args.func(args)
+        return result
+    except InterestLensError as exc:
+        return fail(str(exc), 2)

@@ -1,0 +1,494 @@
+"""Nearest-neighbour indexes over L2-normalised vectors: exact (numpy) and approximate (hnswlib).
+
+Both implement :class:`NeighbourIndex`: ids are row positions ``0..n-1`` in insertion order,
+``query`` returns ``(ids int64 (q, k), cosine similarities float32 (q, k))`` best first, padded with
+``-1`` / ``-inf`` when fewer than ``k`` neighbours exist, and ``exclude`` removes ids from every
+query's answer. Vectors are normalised on the way in, so inner product = cosine. A zero vector has no
+direction: a zero row (e.g. a user without a profile) is never returned as a neighbour, and a zero
+query gets only padding.
+
+HNSW parameters (``core.common.config.IndexParams``; the reasoning follows hnswlib's ALGO_PARAMS.md, the
+measured figures come from ``python -m bench.bench_ann``, see ``docs/index.md``):
+
+- ``M`` (links per node, 2*M on layer 0): memory is about ``M * 2 * 4`` bytes per element of links on
+  top of ``4 * dim`` bytes of vector. Text embeddings have a high intrinsic dimension, for which
+  ALGO_PARAMS.md suggests M of 12-48; M=16 already gives recall@10 >= 0.99 on MovieLens-scale USE
+  vectors and >= 0.98 on 100k clustered 512-d vectors, so larger M only costs memory and build time.
+- ``ef_construction`` (build beam width): quality of the graph; raising it past the point where
+  recall at a fixed ``ef`` stops improving only slows the build. 200 is at that plateau here.
+- ``ef`` (query beam width, always >= k): the recall/latency dial, settable at any time without a
+  rebuild (:meth:`HnswIndex.set_ef`). 64 reaches the recall target for k=10 at the sizes we serve.
+- ``seed`` feeds hnswlib's ``random_seed`` (level assignment). Builds use one thread by default so
+  the same vectors and seed always give the same graph and the same answers; ``threads > 1`` builds
+  faster but the graph then depends on thread scheduling.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import Callable, Collection
+from pathlib import Path
+from typing import Any, Literal, Protocol, Self, runtime_checkable
+
+import numpy as np
+
+from core.common.config import IndexParams
+
+IndexKind = Literal["hnsw", "exact"]
+_FORMAT_VERSION = 1
+
+
+@runtime_checkable
+class NeighbourIndex(Protocol):
+    """A k-nearest-neighbour index over cosine similarity."""
+
+    dim: int
+
+    def build(self, vectors: np.ndarray) -> Self:
+        """Replace the contents with ``vectors`` (ids 0..n-1); returns self."""
+        ...
+
+    def add(self, vectors: np.ndarray) -> None:
+        """Append vectors; their ids continue the numbering."""
+        ...
+
+    def query(
+        self, vectors: np.ndarray, k: int, exclude: Collection[int] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """k nearest ids (int64, -1 padded) and cosine similarities (float32, -inf padded) per row."""
+        ...
+
+    def save(self, path: Path) -> None:
+        """Persist to ``path`` atomically."""
+        ...
+
+    @classmethod
+    def load(cls, path: Path) -> Self:
+        """Load an index written by :meth:`save`."""
+        ...
+
+    def __len__(self) -> int:
+        """Number of indexed vectors."""
+        ...
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def normalise_rows(vectors: np.ndarray) -> np.ndarray:
+    """Float32 C-contiguous copy with each row scaled to unit L2 norm (zero rows stay zero)."""
+    arr = np.array(vectors, dtype=np.float32, copy=True, order="C", ndmin=2)
+    norms = np.linalg.norm(arr, axis=1, keepdims=True)
+    np.divide(arr, norms, out=arr, where=norms > 0)
+    return arr
+
+
+def _as_queries(vectors: np.ndarray, dim: int) -> tuple[np.ndarray, np.ndarray]:
+    """(normalised float32 (q, dim) queries, mask of zero queries); a 1-D vector is one query."""
+    arr = np.asarray(vectors, dtype=np.float32)
+    if arr.ndim == 1:
+        arr = arr[None, :]
+    if arr.ndim != 2 or arr.shape[1] != dim:
+        raise ValueError(f"query vectors must have {dim} columns, got shape {np.shape(vectors)}")
+    norms = np.sqrt(np.einsum("ij,ij->i", arr, arr))
+    zero = norms == 0
+    out = np.ascontiguousarray(arr / np.where(zero, 1.0, norms)[:, None], dtype=np.float32)
+    return out, zero
+
+
+def _empty_result(q: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.full((q, k), -1, dtype=np.int64), np.full((q, k), -np.inf, dtype=np.float32)
+
+
+def _zero_rows(arr: np.ndarray) -> np.ndarray:
+    """Positions of all-zero rows."""
+    return np.flatnonzero(~np.any(arr != 0, axis=1)) if arr.size else np.zeros(0, dtype=np.int64)
+
+
+def _blank_zero_queries(zero: np.ndarray, ids: np.ndarray, sims: np.ndarray) -> None:
+    if zero.any():
+        ids[zero] = -1
+        sims[zero] = -np.inf
+
+
+def _tmp_path(path: Path) -> Path:
+    return path.with_name(path.name + f".tmp-{os.getpid()}")
+
+
+def _write_json_atomic(path: Path, payload: dict[str, Any]) -> None:
+    tmp = _tmp_path(path)
+    try:
+        tmp.write_text(json.dumps(payload, indent=2), encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def meta_path(path: Path) -> Path:
+    """The JSON sidecar holding an index file's metadata."""
+    return path.with_name(path.name + ".meta.json")
+
+
+def read_meta(path: Path) -> dict[str, Any] | None:
+    """The metadata written next to an index file, or None when absent or unreadable."""
+    try:
+        data = json.loads(meta_path(Path(path)).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def recall_at_k(approx_ids: np.ndarray, exact_ids: np.ndarray) -> float:
+    """Mean fraction of each row's true neighbours (``exact_ids``, -1 ignored) found in ``approx_ids``."""
+    approx = np.asarray(approx_ids)
+    exact = np.asarray(exact_ids)
+    hits = 0
+    total = 0
+    for a_row, e_row in zip(approx, exact, strict=True):
+        truth = set(int(i) for i in e_row if i >= 0)
+        total += len(truth)
+        hits += len(truth.intersection(int(i) for i in a_row if i >= 0))
+    return hits / total if total else 1.0
+
+
+def vectors_fingerprint(vectors: np.ndarray, extra: str = "") -> str:
+    """SHA-1 over the float32 bytes and shape of ``vectors`` plus ``extra`` (index cache key)."""
+    arr = np.ascontiguousarray(vectors, dtype=np.float32)
+    digest = hashlib.sha1(f"{arr.shape}|{extra}".encode())
+    digest.update(arr.tobytes())
+    return digest.hexdigest()
+
+
+# --- exact ---------------------------------------------------------------------------------------
+
+
+class ExactIndex:
+    """Brute-force cosine search with numpy: the ground truth and the small-data fallback."""
+
+    def __init__(self, dim: int, block_size: int = 1024) -> None:
+        self.dim = int(dim)
+        self.block_size = int(block_size)
+        self._vectors = np.zeros((0, self.dim), dtype=np.float32)
+        self._zero = np.zeros(0, dtype=np.int64)
+        self.fingerprint = ""
+
+    def __len__(self) -> int:
+        return int(self._vectors.shape[0])
+
+    @property
+    def vectors(self) -> np.ndarray:
+        """The stored (normalised) vectors, read-only view."""
+        view = self._vectors.view()
+        view.flags.writeable = False
+        return view
+
+    def build(self, vectors: np.ndarray) -> Self:
+        """Replace the contents with ``vectors``."""
+        self._vectors = np.zeros((0, self.dim), dtype=np.float32)
+        self._zero = np.zeros(0, dtype=np.int64)
+        self.add(vectors)
+        return self
+
+    def add(self, vectors: np.ndarray) -> None:
+        """Append vectors (ids continue the numbering)."""
+        arr = normalise_rows(vectors)
+        if arr.shape[0] == 0:
+            return
+        if arr.shape[1] != self.dim:
+            raise ValueError(f"expected {self.dim}-d vectors, got {arr.shape[1]}-d")
+        self._zero = np.concatenate([self._zero, _zero_rows(arr) + len(self)])
+        self._vectors = np.concatenate([self._vectors, arr]) if len(self) else arr
+
+    def query(
+        self, vectors: np.ndarray, k: int, exclude: Collection[int] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Exact top-k by inner product on normalised vectors."""
+        queries, zero = _as_queries(vectors, self.dim)
+        ids, sims = _empty_result(len(queries), k)
+        n = len(self)
+        if n == 0 or k <= 0:
+            return ids, sims
+        asked = np.array(sorted(i for i in (exclude or ()) if 0 <= int(i) < n), dtype=np.int64)
+        excl = np.union1d(asked, self._zero)
+        kk = min(k, n)
+        for start in range(0, len(queries), self.block_size):
+            block = queries[start : start + self.block_size] @ self._vectors.T
+            if len(excl):
+                block[:, excl] = -np.inf
+            top = np.argpartition(-block, kk - 1, axis=1)[:, :kk] if kk < n else np.tile(np.arange(n), (len(block), 1))
+            top_sims = np.take_along_axis(block, top, axis=1)
+            order = np.lexsort((top, -top_sims), axis=1)  # best first, ties by id
+            top = np.take_along_axis(top, order, axis=1)
+            top_sims = np.take_along_axis(top_sims, order, axis=1)
+            valid = np.isfinite(top_sims)
+            ids[start : start + len(block), :kk] = np.where(valid, top, -1)
+            sims[start : start + len(block), :kk] = np.where(valid, top_sims, -np.inf)
+        _blank_zero_queries(zero, ids, sims)
+        return ids, sims
+
+    def save(self, path: Path) -> None:
+        """Write the vectors as ``.npy`` plus a metadata sidecar, atomically."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            meta_path(path).unlink()  # a reader never pairs new data with old metadata
+        tmp = _tmp_path(path)
+        try:
+            with open(tmp, "wb") as handle:
+                np.save(handle, self._vectors, allow_pickle=False)
+            os.replace(tmp, path)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+        _write_json_atomic(meta_path(path), {"kind": "exact", "dim": self.dim, "count": len(self),
+                                             "version": _FORMAT_VERSION, "fingerprint": self.fingerprint})
+
+    @classmethod
+    def load(cls, path: Path) -> Self:
+        """Load an index written by :meth:`save`."""
+        arr = np.load(Path(path), allow_pickle=False)
+        index = cls(int(arr.shape[1]))
+        index._vectors = np.ascontiguousarray(arr, dtype=np.float32)
+        index._zero = _zero_rows(index._vectors)
+        index.fingerprint = str((read_meta(Path(path)) or {}).get("fingerprint", ""))
+        return index
+
+
+# --- HNSW ----------------------------------------------------------------------------------------
+
+
+class HnswIndex:
+    """Approximate search with hnswlib (see the module docstring for the parameters)."""
+
+    def __init__(
+        self,
+        dim: int,
+        params: IndexParams | None = None,
+        space: Literal["cosine", "ip"] = "cosine",
+        threads: int = 1,
+        max_exclude_overfetch: int = 512,
+    ) -> None:
+        if space not in ("cosine", "ip"):
+            raise ValueError("space must be 'cosine' or 'ip'")
+        self.dim = int(dim)
+        self.params = params or IndexParams()
+        self.space = space
+        self.threads = max(1, int(threads))
+        self.max_exclude_overfetch = int(max_exclude_overfetch)
+        self._index: Any = None
+        self._count = 0
+        self._zero: set[int] = set()
+        self.fingerprint = ""
+
+    def __len__(self) -> int:
+        return self._count
+
+    def _new_index(self, capacity: int) -> Any:
+        import hnswlib
+
+        index = hnswlib.Index(space=self.space, dim=self.dim)
+        index.init_index(max_elements=max(1, capacity), M=self.params.M,
+                         ef_construction=self.params.ef_construction, random_seed=self.params.seed)
+        index.set_ef(self.params.ef)
+        return index
+
+    def set_ef(self, ef: int) -> None:
+        """Change the query beam width without rebuilding (recall/latency trade-off)."""
+        self.params = IndexParams(M=self.params.M, ef_construction=self.params.ef_construction,
+                                  ef=int(ef), seed=self.params.seed)
+        if self._index is not None:
+            self._index.set_ef(int(ef))
+
+    def build(self, vectors: np.ndarray) -> Self:
+        """Build a fresh graph over ``vectors`` (ids 0..n-1)."""
+        arr = normalise_rows(vectors)
+        self._index = self._new_index(arr.shape[0])
+        self._count = 0
+        self._zero = set()
+        self._add_normalised(arr)
+        return self
+
+    def add(self, vectors: np.ndarray) -> None:
+        """Insert vectors, growing the graph as needed (ids continue the numbering)."""
+        self._add_normalised(normalise_rows(vectors))
+
+    def _add_normalised(self, arr: np.ndarray) -> None:
+        if arr.shape[0] == 0:
+            return
+        if arr.shape[1] != self.dim:
+            raise ValueError(f"expected {self.dim}-d vectors, got {arr.shape[1]}-d")
+        if self._index is None:
+            self._index = self._new_index(arr.shape[0])
+        needed = self._count + arr.shape[0]
+        if needed > self._index.get_max_elements():
+            self._index.resize_index(max(needed, int(self._index.get_max_elements() * 1.5)))
+        ids = np.arange(self._count, needed, dtype=np.int64)
+        self._index.add_items(arr, ids, num_threads=self.threads)
+        self._zero.update(int(i) + self._count for i in _zero_rows(arr))
+        self._count = needed
+
+    def query(
+        self, vectors: np.ndarray, k: int, exclude: Collection[int] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Approximate top-k; ``exclude`` is handled by over-fetching, or hnswlib's filter when large."""
+        queries, zero = _as_queries(vectors, self.dim)
+        ids, sims = _empty_result(len(queries), k)
+        n = self._count
+        if n == 0 or k <= 0 or len(queries) == 0:
+            return ids, sims
+        excl = {int(i) for i in (exclude or ()) if 0 <= int(i) < n} | self._zero
+        available = n - len(excl)
+        kk = min(k, available)
+        if kk <= 0:
+            return ids, sims
+        if not excl:
+            got_ids, got_sims = self._knn(queries, kk, None)
+            ids[:, :kk] = got_ids
+            sims[:, :kk] = got_sims
+        elif len(excl) <= self.max_exclude_overfetch:
+            fetch = min(n, kk + len(excl))
+            got_ids, got_sims = self._knn(queries, fetch, None)
+            for row in range(len(queries)):
+                keep = [j for j, i in enumerate(got_ids[row]) if i >= 0 and int(i) not in excl][:kk]
+                ids[row, : len(keep)] = got_ids[row, keep]
+                sims[row, : len(keep)] = got_sims[row, keep]
+        else:
+            allowed: Callable[[int], bool] = lambda label: label not in excl  # noqa: E731
+            got_ids, got_sims = self._knn(queries, kk, allowed)
+            ids[:, :kk] = got_ids
+            sims[:, :kk] = got_sims
+        _blank_zero_queries(zero, ids, sims)
+        return ids, sims
+
+    def _knn(
+        self, queries: np.ndarray, k: int, allowed: Callable[[int], bool] | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """hnswlib query with ef >= k; falls back to exact search over the stored vectors if the
+        graph cannot return k results (tiny or heavily filtered indexes). Results come nearest first."""
+        index = self._index
+        widen = k > self.params.ef
+        if widen:
+            index.set_ef(k)
+        try:
+            if allowed is None:
+                labels, dists = index.knn_query(queries, k=k, num_threads=self.threads)
+            else:  # a Python filter holds the GIL: one thread
+                labels, dists = index.knn_query(queries, k=k, num_threads=1, filter=allowed)
+            got_ids = np.asarray(labels, dtype=np.int64)
+            got_sims = (1.0 - np.asarray(dists, dtype=np.float32)).astype(np.float32)
+        except RuntimeError:
+            stored = np.asarray(index.get_items(np.arange(self._count), return_type="numpy"), np.float32)
+            exact = ExactIndex(self.dim).build(stored)
+            excluded = None if allowed is None else [i for i in range(self._count) if not allowed(i)]
+            got_ids, got_sims = exact.query(queries, k, excluded)
+        finally:
+            if widen:
+                index.set_ef(self.params.ef)
+        return got_ids, got_sims
+
+    def save(self, path: Path) -> None:
+        """Write the hnswlib graph and a metadata sidecar, each atomically (graph first)."""
+        if self._index is None:
+            self._index = self._new_index(1)
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            meta_path(path).unlink()  # a reader never pairs a new graph with old metadata
+        tmp = _tmp_path(path)
+        try:
+            self._index.save_index(str(tmp))
+            os.replace(tmp, path)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+        meta = {"kind": "hnsw", "dim": self.dim, "count": self._count, "space": self.space,
+                "M": self.params.M, "ef_construction": self.params.ef_construction, "ef": self.params.ef,
+                "seed": self.params.seed, "version": _FORMAT_VERSION, "zero_ids": sorted(self._zero),
+                "fingerprint": self.fingerprint}
+        _write_json_atomic(meta_path(path), meta)
+
+    @classmethod
+    def load(cls, path: Path, threads: int = 1) -> Self:
+        """Load an index written by :meth:`save` (parameters come from its metadata sidecar)."""
+        import hnswlib
+
+        path = Path(path)
+        meta = read_meta(path)
+        if meta is None or meta.get("kind") != "hnsw":
+            raise FileNotFoundError(f"no HNSW metadata next to {path}")
+        params = IndexParams(M=int(meta["M"]), ef_construction=int(meta["ef_construction"]),
+                             ef=int(meta["ef"]), seed=int(meta["seed"]))
+        obj = cls(int(meta["dim"]), params, space=meta["space"], threads=threads)
+        raw = hnswlib.Index(space=obj.space, dim=obj.dim)
+        raw.load_index(str(path), max_elements=max(1, int(meta["count"])))
+        if raw.get_current_count() != int(meta["count"]):
+            raise ValueError(f"index file {path} does not match its metadata")
+        raw.set_ef(params.ef)
+        obj._index = raw
+        obj._count = int(meta["count"])
+        obj._zero = {int(i) for i in meta.get("zero_ids", [])}
+        obj.fingerprint = str(meta.get("fingerprint", ""))
+        return obj
+
+    def index_file_size(self) -> int:
+        """Bytes the graph takes when saved."""
+        return int(self._index.index_file_size()) if self._index is not None else 0
+
+
+# --- factory with an on-disk cache ---------------------------------------------------------------
+
+
+def make_index(
+    kind: IndexKind, dim: int, params: IndexParams | None = None, threads: int = 1
+) -> NeighbourIndex:
+    """An empty index of the given kind."""
+    if kind == "hnsw":
+        return HnswIndex(dim, params, threads=threads)
+    if kind == "exact":
+        return ExactIndex(dim)
+    raise ValueError(f"unknown index kind {kind!r}; use 'hnsw' or 'exact'")
+
+
+def build_item_index(
+    vectors: np.ndarray,
+    kind: IndexKind = "hnsw",
+    params: IndexParams | None = None,
+    cache_path: Path | None = None,
+    threads: int = 1,
+) -> NeighbourIndex:
+    """Build an index over ``vectors`` or load it from ``cache_path`` when its fingerprint matches.
+
+    The fingerprint covers the vectors' bytes, the index kind and the HNSW parameters, so any change
+    rebuilds; a missing, stale or unreadable cache file is rebuilt and rewritten atomically.
+    """
+    params = params or IndexParams()
+    arr = normalise_rows(vectors)
+    fingerprint = vectors_fingerprint(arr, f"{kind}|{params}|v{_FORMAT_VERSION}")
+    if cache_path is not None:
+        cache_path = Path(cache_path)
+        meta = read_meta(cache_path)
+        if meta is not None and meta.get("fingerprint") == fingerprint and cache_path.exists():
+            try:
+                loaded: NeighbourIndex = (
+                    HnswIndex.load(cache_path, threads=threads)
+                    if kind == "hnsw"
+                    else ExactIndex.load(cache_path)
+                )
+                if len(loaded) == len(arr):
+                    return loaded
+            except (OSError, ValueError, RuntimeError, KeyError):
+                pass
+    index: ExactIndex | HnswIndex = (
+        HnswIndex(arr.shape[1], params, threads=threads) if kind == "hnsw" else ExactIndex(arr.shape[1])
+    )
+    if kind not in ("hnsw", "exact"):
+        raise ValueError(f"unknown index kind {kind!r}; use 'hnsw' or 'exact'")
+    index.build(arr)
+    if cache_path is not None:
+        index.fingerprint = fingerprint
+        index.save(cache_path)
+    return index

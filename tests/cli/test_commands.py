@@ -1,0 +1,32 @@
+"""The CLI's registry: every command the issues name exists, and ``bench list`` names the benchmarks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from core.cli import commands as cli
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_documented_command_is_registered() -> None:
+    parser = cli.build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    assert {"ingest", "embed", "interests", "recommend", "evaluate", "tune", "bench"} <= set(sub.choices)
+
+
+def test_bench_list_names_a_script_for_every_benchmark(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["bench", "list"]) == 0
+    names = json.loads(capsys.readouterr().out)
+    assert names == cli.BENCHMARKS
+    for name in names:
+        assert (ROOT / "bench" / f"bench_{name}.py").is_file(), name
+
+
+def test_unknown_benchmark_is_an_argument_error() -> None:
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["bench", "nope"])
+    assert exc.value.code == 2

@@ -1,0 +1,258 @@
+"""The Interests page under Streamlit's AppTest (bilingual demo, and MovieLens for the documented example),
+plus the page helpers in ui.interests_views.
+
+AppTest cannot type into a data_editor: a keyed editor is driven by assigning its edit state
+(``edited_rows`` / ``added_rows`` / ``deleted_rows``) on ``at.session_state`` before ``run()``, which is
+what the browser sends.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.interests.decompose import InterestProfile, InterestTag
+from ui import interests_views as iv
+from ui.i18n import t
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = str(ROOT / "pages" / "interests.py")
+TIMEOUT = 600
+EXAMPLE_ZH = "我喜欢科幻电影和轻松的喜剧，不要恐怖片"
+
+
+def _errors(at: AppTest) -> str:
+    """The page's exceptions with their stack traces (the app config redacts messages in the UI)."""
+    return "\n".join(f"{e.message}\n" + "\n".join(e.stack_trace) for e in at.exception)
+
+
+def _page(dataset_key: str = "demo:bilingual", lang: str = "zh", text: str | None = None) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    at.session_state["dataset_key"] = dataset_key
+    at.session_state["lang"] = lang
+    if text is not None:
+        at.session_state["interests_text"] = text
+    at.run()
+    assert not at.exception, _errors(at)
+    return at
+
+
+def _profile(at: AppTest) -> InterestProfile:
+    profile = at.session_state["interest_profile"]
+    assert isinstance(profile, InterestProfile)
+    return profile
+
+
+def _weights(at: AppTest) -> dict[tuple[str, int], float]:
+    return {(tag.text, tag.polarity): tag.weight for tag in _profile(at).tags}
+
+
+def _results(at: AppTest) -> list[dict[str, Any]]:
+    records: list[dict[str, Any]] = at.session_state["interests_results"]
+    return records
+
+
+def _table_key(at: AppTest) -> str:
+    assert len(at.data_editor) == 1
+    key = at.data_editor[0].key
+    assert key is not None and key.startswith("interests_table_")
+    return key
+
+
+# --- MovieLens: the documented example --------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_documented_example_avoids_horror_on_movielens(movielens: Any) -> None:
+    at = _page("demo:movielens", "zh", EXAMPLE_ZH)
+    profile = _profile(at)
+    negative = [tag.text for tag in profile.negative()]
+    assert any("恐怖" in text for text in negative), profile.as_dict()
+    assert any("科幻" in tag.text for tag in profile.positive())
+    assert at.get("plotly_chart"), "the weight chart is drawn"
+    for mode in ("single", "multi"):
+        at.radio(key="interests_mode").set_value(mode).run()
+        assert not at.exception, _errors(at)
+        records = _results(at)
+        assert len(records) == 10
+        for rec in records:
+            genres = set(movielens.items["tags"].iat[rec["item_idx"]]) | {rec["category"]}
+            assert "Horror" not in genres, (mode, rec)
+
+
+# --- bilingual demo ---------------------------------------------------------------------------------
+
+
+def test_page_decomposes_the_default_example_and_recommends() -> None:
+    at = _page()
+    profile = _profile(at)
+    assert at.text_area(key="interests_text").value == EXAMPLE_ZH
+    assert profile.text.replace(",", "，") == EXAMPLE_ZH  # decompose normalises (NFKC) the comma
+    assert [tag.polarity for tag in profile.tags].count(-1) == 1
+    table = at.data_editor[0].value
+    assert list(table["text"]) == [tag.text for tag in profile.tags]
+    assert set(table["polarity"]) == {1, -1}
+    records = _results(at)
+    assert len(records) == 10
+    assert not any("Horror" in rec["category"] for rec in records)
+    assert at.get("plotly_chart")
+
+
+def test_editing_a_weight_changes_the_profile() -> None:
+    at = _page()
+    before = _profile(at)
+    first = before.tags[0]
+    key = _table_key(at)
+    at.session_state[key] = {"edited_rows": {0: {"weight": 0.9}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception, _errors(at)
+    after = _profile(at)
+    assert after is not before
+    edited = next(tag for tag in after.tags if tag.text == first.text and tag.polarity == first.polarity)
+    assert edited.weight == pytest.approx(0.9, abs=1e-6)
+    assert sum(tag.weight for tag in after.positive()) == pytest.approx(1.0)
+    assert _table_key(at) != key, "the table is redrawn from the new profile"
+
+    # switching a tag's polarity and adding a new tag through the table
+    key = _table_key(at)
+    at.session_state[key] = {"edited_rows": {}, "added_rows": [{"text": "纪录片", "polarity": 1}],
+                             "deleted_rows": []}
+    at.run()
+    assert not at.exception, _errors(at)
+    added = [tag for tag in _profile(at).tags if tag.text == "纪录片"]
+    assert len(added) == 1 and added[0].weight > 0 and added[0].source == "edited"
+
+    at.button(key="interests_reset").click().run()
+    assert not at.exception, _errors(at)
+    assert [tag.text for tag in _profile(at).tags] == [tag.text for tag in before.tags]
+
+
+def test_like_and_dislike_change_weights_and_rerank() -> None:
+    at = _page()
+    before = _weights(at)
+    top = _results(at)[0]
+    at.button(key=f"interests_like_{top['item_idx']}").click().run()
+    assert not at.exception, _errors(at)
+    after = _weights(at)
+    assert after != before, "a like moves the weights"
+    assert any(s.value == t("interests.feedback.like", "zh", title=top["title"]) for s in at.success)
+
+    disliked = _results(at)[0]
+    at.button(key=f"interests_dislike_{disliked['item_idx']}").click().run()
+    assert not at.exception, _errors(at)
+    assert _weights(at) != after
+    ranks = {rec["item_idx"]: rec["rank"] for rec in _results(at)}
+    assert ranks.get(disliked["item_idx"], 99) >= 1  # still a valid list after the re-rank
+    assert _profile(at).positive(), "feedback never drops the wanted tags"
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        ("<script>alert('x')</script><b>科幻</b>电影 & <img src=x onerror=alert(1)>", "markup_removed"),
+        ("", "empty"),
+        ("😀🎉🍿", "no_words"),
+        ("我喜欢科幻电影，" * 1300, "truncated"),
+        ("asdfghjkl qwertyuiop", "ungrounded"),
+    ],
+    ids=["html", "empty", "emoji", "10k-chars", "gibberish"],
+)
+def test_bad_input_gives_a_profile_or_a_clear_message(text: str, expect: str) -> None:
+    at = _page(lang="en", text=text)
+    warnings = [w.value for w in at.warning]
+    infos = [i.value for i in at.info]
+    if expect == "markup_removed":
+        profile = _profile(at)
+        assert all("<" not in tag.text and "script" not in tag.text for tag in profile.tags)
+        assert t("interests.notice.markup_removed", "en") in infos
+    elif expect == "empty":
+        assert t("interests.empty", "en") in infos
+        assert at.session_state["interest_profile"] is None
+    elif expect == "no_words":
+        assert any(w.startswith(t("interests.decompose_error", "en", error="")) for w in warnings), warnings
+        assert at.session_state["interest_profile"] is None
+    elif expect == "truncated":
+        assert len(text) > 10_000 - 1000
+        assert any("1,000" in w for w in warnings), warnings
+        assert _profile(at).tags
+    else:
+        profile = _profile(at)
+        assert not all(tag.grounded for tag in profile.tags)
+        assert t("interests.notice.ungrounded", "en") in warnings
+        frame = at.data_editor[0].value
+        assert not frame["grounded"].all()
+
+
+def test_language_toggle_switches_the_page() -> None:
+    at = _page(lang="en")
+    assert at.header[0].value == t("interests.header", "en")
+    assert at.text_area(key="interests_text").label == t("interests.input", "en")
+    assert at.radio(key="interests_mode").options == [t("interests.mode.single", "en"),
+                                                      t("interests.mode.multi", "en")]
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert not at.exception, _errors(at)
+    assert at.header[0].value == t("interests.header", "zh")
+    assert at.text_area(key="interests_text").label == t("interests.input", "zh")
+
+
+def test_history_interests_mix_with_typed_ones(bilingual: Any) -> None:
+    at = _page(lang="en")
+    user = str(bilingual.user_ids[0])
+    at.selectbox(key="interests_user").set_value(user).run()
+    assert not at.exception, _errors(at)
+    history = at.dataframe[-1].value
+    medoids = list(history[t("interests.hcol.medoid", "en")])
+    assert medoids and all(isinstance(m, str) and m for m in medoids), "each cluster shows its medoid title"
+    sources = {tag.source for tag in _profile(at).tags}
+    assert {"history", "clause"} <= sources
+    share = sum(tag.weight for tag in _profile(at).positive() if tag.source == "history")
+    assert share == pytest.approx(0.5, abs=1e-6)
+
+    at.slider(key="interests_alpha").set_value(0.0).run()
+    assert not at.exception, _errors(at)
+    assert all(tag.source != "history" for tag in _profile(at).tags)
+    assert _profile(at).negative(), "typed things to avoid stay"
+    seen = set(bilingual.user_history(user)["item_idx"].tolist())
+    assert seen and not seen & {rec["item_idx"] for rec in _results(at)}, "the user's own items are left out"
+
+
+# --- helpers ----------------------------------------------------------------------------------------
+
+
+def _tag(text: str, weight: float, polarity: int = 1, grounded: bool = True) -> InterestTag:
+    return InterestTag(text=text, weight=weight, polarity=polarity, vector=np.ones(4, dtype=np.float32) / 2,
+                       grounded=grounded, grounding=0.3)
+
+
+def test_table_rows_round_trip_and_detect_edits() -> None:
+    profile = InterestProfile(text="x", tags=[_tag("a", 0.6), _tag("b", 0.4), _tag("<i>c</i>", 0.5, -1, False)])
+    frame = iv.profile_frame(profile)
+    rows = iv.editor_rows(frame)
+    assert [r["text"] for r in rows] == ["a", "b", "<i>c</i>"]
+    assert iv.signature(rows) == iv.signature(iv.editor_rows(frame.copy()))
+    edited = frame.copy()
+    edited.loc[0, "weight"] = 0.9
+    assert iv.signature(iv.editor_rows(edited)) != iv.signature(rows)
+    added = pd.concat([frame, pd.DataFrame([{"text": " new ", "weight": None, "polarity": None}])])
+    new_rows = iv.fill_missing_weights(iv.editor_rows(added), profile)
+    assert new_rows[-1] == {"text": "new", "weight": pytest.approx(0.5), "polarity": 1}
+    assert iv.single_weight_edit(rows, iv.editor_rows(edited)) == (0, pytest.approx(0.9))
+    assert iv.single_weight_edit(rows, new_rows) is None
+    blank = pd.concat([frame, pd.DataFrame([{"text": None, "weight": 0.2, "polarity": 1}])])
+    assert len(iv.editor_rows(blank)) == 3
+
+
+def test_weight_chart_escapes_labels_and_colours_negatives() -> None:
+    profile = InterestProfile(text="x", tags=[_tag("<b>a</b>", 0.6), _tag("b", 0.4, grounded=False),
+                                              _tag("c", 0.5, -1)])
+    fig = iv.weight_chart(profile, "title", "axis", "!")
+    bar = fig.data[0]
+    assert list(bar.y) == ["&lt;b&gt;a&lt;/b&gt;", "b !", "c"]
+    assert list(bar.x) == [0.6, 0.4, -0.5]
+    assert bar.marker.color[2] == iv.NEGATIVE_COLOUR != bar.marker.color[0]
