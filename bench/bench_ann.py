@@ -125,7 +125,9 @@ def clustered_vectors(n: int, dim: int = 512, topics: int = 100, sub_per_topic: 
 def movielens_vectors() -> tuple[np.ndarray, np.ndarray, list[Collection[int] | None]]:
     """(item vectors, query vectors, per-query exclude sets) for the MovieLens scenario."""
     from bench.bench_embedding import movielens_dataset
-    from core.vectors.embedding import embed_items, load_encoder, user_vectors
+    from core.vectors.encoders import load_encoder
+    from core.vectors.users import user_vectors
+    from core.vectors.vector_cache import embed_items
 
     dataset = movielens_dataset()
     items = embed_items(dataset, load_encoder("use-m3")).vectors

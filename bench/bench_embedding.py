@@ -8,7 +8,7 @@ Run from the repo root (quiet machine for publishable figures)::
 Measured, each as the median of ``--repeats`` runs, side by side in one process:
 
 - ``encode``: ``Encoder.encode`` on the first ``--docs`` item documents of MovieLens
-  (``core.vectors.embedding.item_documents``), per model (``use-m3``, ``minilm``): items/s.
+  (``core.vectors.documents.item_documents``), per model (``use-m3``, ``minilm``): items/s.
 - ``cold``: ``embed_texts`` with an empty on-disk ``VectorCache`` (encode + write the shard).
 - ``warm``: a *new* ``VectorCache`` on the same folder (what a restart sees: shards read from disk)
   + ``embed_texts`` on the same documents: every vector comes from the cache.
@@ -36,7 +36,9 @@ from typing import Any
 import numpy as np
 
 from core.data.dataset import Dataset
-from core.vectors.embedding import VectorCache, embed_texts, item_documents, load_encoder
+from core.vectors.documents import item_documents
+from core.vectors.encoders import load_encoder
+from core.vectors.vector_cache import VectorCache, embed_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"

@@ -5,7 +5,7 @@ Run from the repo root::
     python -m bench.bench_evaluate            # the full table (a few minutes on 2 cores)
     python -m bench.bench_evaluate --quick    # smaller budgets, 200 test users (smoke run)
 
-Settings are :func:`core.evaluation.evaluate.benchmark_options` (the Evaluate page's "benchmark settings"
+Settings are :func:`core.evaluation.options.benchmark_options` (the Evaluate page's "benchmark settings"
 button loads the same ones): MovieLens latest-small, per-user random 80/20 split (seed 42),
 relevant = rating >= 4, k = 10, full-catalogue ranking. A validation split is carved out of the
 training part; on it, and only on it, the item-kNN / ALS / BPR baselines, the mf / item_knn channels
@@ -35,7 +35,8 @@ from typing import Any
 
 from core.common.progress import cli_progress
 from core.data.demos import load_demo
-from core.evaluation.evaluate import EvaluationReport, benchmark_options, evaluate_dataset
+from core.evaluation.options import benchmark_options
+from core.evaluation.protocol import EvaluationReport, evaluate_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -74,7 +75,7 @@ def markdown(report: EvaluationReport, targets: list[dict[str, Any]], seconds: f
         "# MovieLens offline evaluation" + (" (quick smoke run)" if quick else ""),
         "",
         f"Reproduce: `{COMMAND}{' --quick' if quick else ''}` (from the repo root; {seconds:.0f} s on this "
-        f"machine, {os.cpu_count()} CPUs). Settings: `core.evaluation.evaluate.benchmark_options()`; the Evaluate "
+        f"machine, {os.cpu_count()} CPUs). Settings: `core.evaluation.options.benchmark_options()`; the Evaluate "
         "page's \"benchmark settings\" button runs the same.",
         "",
         "## Target",

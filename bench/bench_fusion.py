@@ -43,8 +43,9 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from core.common.config import CHANNELS, FusionConfig, FusionWeights
+from core.ranking.config import FusionConfig, FusionWeights
 from core.ranking.fusion import ScoreTable, fuse, what_if
+from core.ranking.registry import CHANNELS
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -151,7 +152,10 @@ def bench_rerank(n_items: int, repeats: int, seed: int = 0) -> dict[str, Any]:
 def bench_user_scores(n_users: int, random_vectors: bool) -> dict[str, Any]:
     """Time ``score_all`` for MovieLens users (every channel fitted through the Engine)."""
     from core.data.demos import load_demo
-    from core.ranking.channels import ChannelContext, Query, build_channels, score_all
+    from core.ranking.base import ChannelContext
+    from core.ranking.channels import score_all
+    from core.ranking.query import Query
+    from core.ranking.registry import build_channels
 
     dataset = load_demo("movielens")
     t0 = time.perf_counter()

@@ -7,7 +7,7 @@ Run from the repo root::
 
 - baseline: ``pandas.read_csv(ratings.csv)`` + ``pandas.read_csv(movies.csv)`` with default options (type
   inference, no validation, no Dataset).
-- target: ``core.data.ingest.load_dataset(ratings.csv, movies.csv)``: format/encoding/delimiter sniffing,
+- target: ``core.data.loaders.load_dataset(ratings.csv, movies.csv)``: format/encoding/delimiter sniffing,
   every cell read as text, column mapping, row validation (ids, ratings, timestamps, duplicates, unknown
   items), genre tags, year from the title, and the indexed ``Dataset`` (id maps, fingerprint).
 - also reported (no target): validation without building the Dataset, and the same ratings with 1% of
@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.data.ingest import load_dataset, load_interactions, load_items
+from core.data.loaders import load_dataset, load_interactions, load_items
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -117,7 +117,7 @@ def run(repeats: int) -> dict[str, Any]:
         "repeats": repeats,
         "statistic": "median of interleaved repeats",
         "baseline": "pandas.read_csv(ratings.csv) + pandas.read_csv(movies.csv)",
-        "target_measured": "core.data.ingest.load_dataset(ratings.csv, movies.csv) -> Dataset",
+        "target_measured": "core.data.loaders.load_dataset(ratings.csv, movies.csv) -> Dataset",
         "baseline_seconds": round(med["baseline"], 5),
         "target_seconds": round(med["target"], 5),
         "ratio": round(ratio, 3),
@@ -162,7 +162,7 @@ def write(result: dict[str, Any]) -> None:
         "| measurement | seconds | ratio to bare read | target |",
         "|---|---:|---:|---|",
         f"| bare `pandas.read_csv` (baseline) | {result['baseline_seconds']:.4f} | 1.00 | |",
-        f"| `core.data.ingest.load_dataset` -> Dataset | {result['target_seconds']:.4f} | {result['ratio']:.2f} | "
+        f"| `core.data.loaders.load_dataset` -> Dataset | {result['target_seconds']:.4f} | {result['ratio']:.2f} | "
         f"{result['ratio_target']} ({'met' if result['ratio_met'] else 'NOT met'}) |",
         f"| same, CPU time (all threads) | {result['cpu_target_seconds']:.4f} | {result['cpu_ratio']:.2f} | "
         f"(baseline CPU {result['cpu_baseline_seconds']:.4f} s) |",

@@ -41,9 +41,11 @@ from typing import Any
 import numpy as np
 
 from core.data.dataset import Dataset
-from core.interests.decompose import decompose, rank, score_items, whole_text_scores
-from core.vectors.embedding import embed_items, load_encoder
+from core.interests.composition import rank, score_items, whole_text_scores
+from core.interests.decompose import decompose
+from core.vectors.encoders import load_encoder
 from core.vectors.index import HnswIndex
+from core.vectors.vector_cache import embed_items
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -118,7 +120,7 @@ def bench_user_tags(dataset: Dataset, enc: Any, vectors: np.ndarray, index: Hnsw
     every tag, ``max_tags=40``, with flat weights, ``temperature=100``). ``tagged_doc_share`` is the share
     of each method's top 20 whose item document carries users' tags (the well-known, often-rated films).
     """
-    from core.vectors.embedding import aggregate_user_tags
+    from core.vectors.documents import aggregate_user_tags
 
     tags = dataset.user_tags
     if tags is None or len(tags) == 0:

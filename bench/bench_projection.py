@@ -9,7 +9,7 @@ Scenarios and what is measured:
 
 - **cold MovieLens map** (target <= 30 s): a *fresh Python process* (``subprocess``) loads the 9,742
   MovieLens item vectors (USE m3, precomputed: embedding is measured by ``bench_embedding``) and runs
-  ``core.vectors.projection.build_map`` without cache: hnswlib graph + UMAP layout (numba JIT compilation of
+  ``core.vectors.maps.build_map`` without cache: hnswlib graph + UMAP layout (numba JIT compilation of
   UMAP's layout code included, it is not cached on disk by umap-learn) + trustworthiness. Wall time of
   the whole subprocess (interpreter start and imports included). Variants: ``warm numba cache``
   (numba's on-disk cache of pynndescent/umap functions already filled, the normal case; the graph
@@ -65,7 +65,8 @@ def _load() -> list[float]:
 def movielens_item_vectors() -> np.ndarray:
     """The MovieLens item vectors (USE m3) through the workspace vector cache (encoded on first use)."""
     from core.data.demos import load_demo
-    from core.vectors.embedding import embed_items, load_encoder
+    from core.vectors.encoders import load_encoder
+    from core.vectors.vector_cache import embed_items
 
     return embed_items(load_demo("movielens"), load_encoder("use-m3")).vectors
 
@@ -85,7 +86,7 @@ def _worker(vectors_path: str, cache_root: str, use_cache: bool, index_path: str
     """Load vectors (and a saved item index), build the map, print stage timings as JSON."""
     started = time.perf_counter()
     from core.vectors.index import HnswIndex
-    from core.vectors.projection import build_map
+    from core.vectors.maps import build_map
 
     imported = time.perf_counter()
     vectors = np.load(vectors_path)
@@ -119,7 +120,7 @@ def cold_and_cached(vectors: np.ndarray, repeats: int, cached_repeats: int) -> d
     """Cold map in fresh processes (warm / empty numba cache) and cached map (in-process, fresh process)."""
     from core.common.config import IndexParams
     from core.vectors.index import HnswIndex
-    from core.vectors.projection import build_map
+    from core.vectors.maps import build_map
 
     out: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:

@@ -15,19 +15,19 @@ stage proper, not the prerequisites.
 Stages (in order; each writes the artefacts the next ones load):
 
 ``generate``      bench.synth (CSV writing)
-``ingest``        ``core.data.ingest.load_dataset`` on the CSVs -> Dataset (pickled for later stages)
+``ingest``        ``core.data.loaders.load_dataset`` on the CSVs -> Dataset (pickled for later stages)
 ``embed_cold``    ``item_documents`` + ``embed_texts`` into a fresh, empty ``VectorCache`` (use-m3); measured
                   once per catalogue (``items.csv`` SHA-1): 1M and 5M share their 100k items, so 5M
                   carries 1M's figure (marked); ``--recold`` re-measures
 ``embed_warm``    the same from the shared workspace cache the cold stage filled
 ``index_build``   ``HnswIndex`` over the item vectors (default ``IndexParams``)
-``user_vectors``  ``core.vectors.embedding.user_vectors``
+``user_vectors``  ``core.vectors.users.user_vectors``
 ``als_fit``       the ``mf`` channel's fit (implicit ALS, the channel's own settings)
 ``channels``      fit every channel, then score one user with all channels (median of several users)
 ``rerank``        fusion of cached channel scores with new weights: the slider-move latency
 ``candidates``    candidate generation (ANN + MF + recent + popular) vs full scoring: time and recall
-``umap``          ``core.vectors.projection`` on a stratified sample of items + users
-``evaluate``      ``core.evaluation.evaluate`` on 1,000 users (fused configuration + baselines)
+``umap``          ``core.vectors.maps`` on a stratified sample of items + users
+``evaluate``      ``core.evaluation.protocol`` on 1,000 users (fused configuration + baselines)
 ``pipeline``      everything an engine holds, in one process: the 4 GB peak-RSS check
 
 All sizes share one workspace (``<workdir>/workspace``): the text-vector cache is keyed by text hash.
@@ -161,18 +161,18 @@ def _p95_ms(samples: list[float]) -> float:
 
 
 def _ingest_frames(ctx: Ctx) -> tuple[Any, str]:
-    """Load the CSVs through core.data.ingest.load_dataset (the upload path); returns (dataset, via)."""
+    """Load the CSVs through core.data.loaders.load_dataset (the upload path); returns (dataset, via)."""
     try:
-        data = _need("core.data.ingest", "load_dataset")
+        data = _need("core.data.loaders", "load_dataset")
     except Missing:
-        return _ingest_fallback(ctx), "FALLBACK pandas + Dataset.from_frames (core.data.ingest missing)"
+        return _ingest_fallback(ctx), "FALLBACK pandas + Dataset.from_frames (core.data.loaders missing)"
     ds, _, _ = data.load_dataset(ctx.data / "interactions.csv", ctx.data / "items.csv",
                                  name=f"synthetic-{ctx.size}")
-    return ds, "core.data.ingest.load_dataset"
+    return ds, "core.data.loaders.load_dataset"
 
 
 def _ingest_fallback(ctx: Ctx) -> Any:
-    """Canonical frames straight from the synthetic CSVs (only while core.data.ingest has not landed)."""
+    """Canonical frames straight from the synthetic CSVs (only while core.data.loaders has not landed)."""
     import pandas as pd
 
     from core.data.dataset import Dataset
@@ -224,9 +224,11 @@ def _embed(ctx: Ctx, cold: bool) -> dict[str, Any]:
     shared workspace cache); warm: straight from the shared workspace cache."""
     import shutil
 
-    emb = _need("core.vectors.embedding", "item_documents", "embed_texts", "VectorCache", "load_encoder")
+    documents = _need("core.vectors.documents", "item_documents")
+    emb = _need("core.vectors.vector_cache", "embed_texts", "VectorCache")
+    encoders = _need("core.vectors.encoders", "load_encoder")
     ds = _load_dataset(ctx)
-    encoder = emb.load_encoder("use-m3")
+    encoder = encoders.load_encoder("use-m3")
     encoder.encode(["warm-up"])  # model load is not part of the stage
     shared = emb.VectorCache.default(encoder.model_id)  # the workspace cache evaluate_dataset also reads
     cold_root = ctx.path("cold-cache")
@@ -234,7 +236,7 @@ def _embed(ctx: Ctx, cold: bool) -> dict[str, Any]:
         shutil.rmtree(cold_root, ignore_errors=True)
     cache = emb.VectorCache(cold_root, encoder.model_id) if cold else shared
     t0 = _start()
-    docs = emb.item_documents(ds)
+    docs = documents.item_documents(ds)
     t_docs = time.perf_counter() - t0
     result = emb.embed_texts(encoder, docs, cache)
     seconds = time.perf_counter() - t0
@@ -276,7 +278,7 @@ def stage_index_build(ctx: Ctx) -> dict[str, Any]:
 
 
 def stage_user_vectors(ctx: Ctx) -> dict[str, Any]:
-    emb = _need("core.vectors.embedding", "user_vectors")
+    emb = _need("core.vectors.users", "user_vectors")
     ds = _load_dataset(ctx)
     vectors = _load_vectors(ctx)
     t0 = _start()
@@ -324,7 +326,7 @@ def _interest_profile(ds: Any, vectors: np.ndarray) -> Any:
     """A typed-interest profile via core.interests.decompose (real decomposition), or None when it has not landed."""
     try:
         interests = _need("core.interests.decompose", "decompose")
-        emb = _need("core.vectors.embedding", "load_encoder")
+        emb = _need("core.vectors.encoders", "load_encoder")
     except Missing:
         return None
     encoder = emb.load_encoder("use-m3")
@@ -375,7 +377,7 @@ def stage_channels(ctx: Ctx) -> dict[str, Any]:
 
 def _random_configs(fusion: Any | None, n: int, seed: int = SEED) -> list[Any]:
     """``n`` fusion configs with random weights: what successive slider moves produce."""
-    cfg = _need("core.common.config", "FusionConfig", "FusionWeights", "CHANNELS")
+    cfg = _need("core.ranking.config", "FusionConfig", "FusionWeights")
     rng = np.random.default_rng(seed)
     out = []
     for _ in range(n):
@@ -417,7 +419,7 @@ def stage_rerank(ctx: Ctx) -> dict[str, Any]:
 
 
 def stage_candidates(ctx: Ctx) -> dict[str, Any]:
-    cand = _need("core.ranking.candidates", "generate_candidates", "candidate_recall")
+    cand = _need("bench.candidates", "generate_candidates", "candidate_recall")
     fusion = _need("core.ranking.fusion", "fuse")
     index_mod = _need("core.vectors.index", "HnswIndex")
     ch, ds, channels, _ = _fit_channels(ctx)
@@ -475,8 +477,8 @@ def stage_candidates(ctx: Ctx) -> dict[str, Any]:
 
 
 def stage_umap(ctx: Ctx) -> dict[str, Any]:
-    """Joint item + user UMAP map (core.vectors.projection.build_map) on a stratified sample of the points."""
-    proj = _need("core.vectors.projection", "build_map", "ProjectionParams")
+    """Joint item + user UMAP map (core.vectors.maps.build_map) on a stratified sample of the points."""
+    proj = _need("core.vectors.maps", "build_map")
     sampling = _need("core.vectors.sampling", "stratified_sample")
     ds = _load_dataset(ctx)
     vectors = _load_vectors(ctx)
@@ -503,9 +505,9 @@ def stage_umap(ctx: Ctx) -> dict[str, Any]:
 
 
 def stage_evaluate(ctx: Ctx) -> dict[str, Any]:
-    """core.evaluation.evaluate.evaluate_dataset on 1,000 test users: baselines, every channel alone, fused default."""
-    ev = _need("core.evaluation.evaluate", "evaluate_dataset", "EvalOptions")
-    emb = _need("core.vectors.embedding", "load_encoder")
+    """core.evaluation.protocol.evaluate_dataset on 1,000 test users: baselines, every channel alone, fused default."""
+    ev = _need("core.evaluation.protocol", "evaluate_dataset", "EvalOptions")
+    emb = _need("core.vectors.encoders", "load_encoder")
     ds = _load_dataset(ctx)
     encoder = emb.load_encoder("use-m3")
     encoder.encode(["warm-up"])
@@ -569,7 +571,7 @@ def stage_pipeline(ctx: Ctx) -> dict[str, Any]:
     except Missing as exc:
         extra["umap_missing"] = str(exc)
     try:
-        ev = _need("core.evaluation.evaluate", "evaluate_dataset", "EvalOptions")
+        ev = _need("core.evaluation.protocol", "evaluate_dataset", "EvalOptions")
         options = ev.EvalOptions(max_users=ctx.eval_users, tune=False, typed=False, seed=SEED)
         step("evaluate", lambda: ev.evaluate_dataset(ds, options, encoder=engine.encoder))
     except Missing as exc:
@@ -582,7 +584,7 @@ def stage_pipeline(ctx: Ctx) -> dict[str, Any]:
 
 def stage_umap_inline(ctx: Ctx, ds: Any, engine: Any) -> dict[str, Any]:
     """The sampled map inside the pipeline process (same sampling as the ``umap`` stage)."""
-    proj = _need("core.vectors.projection", "build_map")
+    proj = _need("core.vectors.maps", "build_map")
     sampling = _need("core.vectors.sampling", "stratified_sample")
     t0 = time.perf_counter()
     users, has = engine.user_vectors, engine.has_user_vector
@@ -791,7 +793,7 @@ def _write(report: dict[str, Any]) -> None:
 # --- report --------------------------------------------------------------------------------------
 
 STAGE_LABELS: dict[str, str] = {
-    "generate": "generate (bench.synth)", "ingest": "ingestion (core.data.ingest)",
+    "generate": "generate (bench.synth)", "ingest": "ingestion (core.data.loaders)",
     "embed_cold": "embedding, cold cache", "embed_warm": "embedding, warm cache",
     "index_build": "HNSW index build", "user_vectors": "user vectors", "als_fit": "ALS fit (mf channel)",
     "channels": "channel scores, one user", "rerank": "fusion re-rank (slider)",

@@ -3,73 +3,46 @@
 ``Engine(dataset)`` computes, on first use and then keeps (thread-safe, one build per artefact):
 
 - ``item_vectors``: item documents encoded by the chosen model, through the on-disk vector cache;
-- ``item_index`` / ``user_index``: hnswlib indexes (cached on disk by vector fingerprint);
+- ``item_index`` / ``user_index``: hnswlib indexes (in the artefact cache of ``core.common.artefacts``,
+  checked against the vectors' fingerprint on load);
 - ``user_vectors`` + ``has_user_vector``: rating- and time-weighted mean item vectors;
 - ``channels``: every scoring channel fitted on the dataset.
 
-and answers questions: :meth:`decompose` typed text into interests, :meth:`channel_scores` for a query
-(cached per query, so moving a fusion slider only re-weights arrays), :meth:`recommend` (fusion +
-what-if ranks + explanations), :meth:`similar_items`. Call :meth:`prepare` with a progress callback to
-build everything up front with visible progress.
+and answers questions: :meth:`decompose` typed text into interests, :meth:`recommend` (the one
+ranking path, :class:`core.ranking.ranker.Ranker`: channel scores cached per query, so moving a fusion
+slider only re-weights arrays; fusion, what-if ranks and reasons), :meth:`neighbours` (nearest items
+of any vectors). Call :meth:`prepare`
+with a progress callback to build everything up front with visible progress.
 """
 
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
-from dataclasses import dataclass
+from collections.abc import Collection
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from core.common.config import FusionConfig, IndexParams, cache_dir
+from core.common.artefacts import artefact_path, safe_name
+from core.common.config import IndexParams
 from core.common.progress import ProgressFn, report, scaled
 from core.data.dataset import Dataset
-from core.interests.decompose import InterestProfile, decompose
+from core.interests.decompose import decompose
+from core.interests.profile import InterestProfile
 from core.interests.text import add_user_terms, catalogue_terms
-from core.ranking.channels import ChannelContext, ChannelParams, ChannelScores, Query, build_channels, score_all
-from core.ranking.explain import Explainer, Explanation
-from core.ranking.fusion import FusionResult, ItemFilter, ScoreTable, fuse, what_if
-from core.vectors.embedding import (
-    DEFAULT_MODEL,
-    DEFAULT_TEMPLATE,
-    EmbedResult,
-    Encoder,
-    VectorCache,
-    embed_texts,
-    item_documents,
-    load_encoder,
-    safe_model_id,
-    user_vectors,
-)
+from core.ranking.base import Channel, ChannelContext
+from core.ranking.config import FusionConfig
+from core.ranking.fusion import ItemFilter
+from core.ranking.query import Query
+from core.ranking.ranker import Ranker, Recommendation
+from core.ranking.registry import ChannelParams, build_channels
+from core.vectors.documents import DEFAULT_TEMPLATE, item_documents
+from core.vectors.encoders import DEFAULT_MODEL, Encoder, load_encoder
 from core.vectors.index import NeighbourIndex, build_item_index
-
-
-@dataclass(frozen=True)
-class Recommendation:
-    """A fused top-k list with everything the UI shows next to it."""
-
-    result: FusionResult
-    what_if: np.ndarray
-    """(k, n_channels) rank of each item if that channel's weight were zero (see core.ranking.fusion.what_if)."""
-    explanations: list[Explanation]
-    scores: ChannelScores
-
-    def to_records(self, dataset: Dataset, lang: str = "en") -> list[dict[str, Any]]:
-        """JSON-friendly rows: item_id, title, score, rank, contributions by channel, reason."""
-        rows: list[dict[str, Any]] = []
-        for row, item in enumerate(self.result.items.tolist()):
-            rows.append({
-                "item_id": str(dataset.item_ids[item]),
-                "title": dataset.titles([item])[0],
-                "category": str(dataset.items["category"].iat[item]),
-                "score": round(float(self.result.score[row]), 6),
-                "rank": int(self.result.rank[row]),
-                "contributions": {k: round(v, 6) for k, v in self.result.contribution_dict(row).items()},
-                "reason": self.explanations[row].text(lang) if row < len(self.explanations) else "",
-            })
-        return rows
+from core.vectors.users import user_vectors
+from core.vectors.vector_cache import EmbedResult, VectorCache, embed_texts
 
 
 class Engine:
@@ -93,7 +66,6 @@ class Engine:
         self.channel_params = channel_params or ChannelParams()
         self.user_half_life_days = user_half_life_days
         self._lock = threading.RLock()
-        self._score_cache: OrderedDict[tuple[Any, ...], ChannelScores] = OrderedDict()
         self._score_cache_size = score_cache_size
         self._progress: ProgressFn | None = None
         self.last_embed: EmbedResult | None = None
@@ -103,11 +75,11 @@ class Engine:
     @property
     def key(self) -> str:
         """Identity of this engine's artefacts: dataset fingerprint + model."""
-        return f"{self.dataset.fingerprint}-{safe_model_id(self.model)}"
+        return f"{self.dataset.fingerprint}-{safe_name(self.model)}"
 
     @cached_property
     def encoder(self) -> Encoder:
-        """The text encoder (never downloads; see core.vectors.embedding.load_encoder)."""
+        """The text encoder (never downloads; see core.vectors.encoders.load_encoder)."""
         return load_encoder(self.model)
 
     @cached_property
@@ -126,10 +98,19 @@ class Engine:
 
     @cached_property
     def item_index(self) -> NeighbourIndex:
-        """hnswlib index over item vectors (ids = item indices), cached on disk."""
+        """hnswlib index over item vectors (ids = item indices), in the artefact cache (kind ``index``).
+
+        The only index over these vectors: the pages' neighbour panels and the map use it too.
+        """
         with self._lock:
-            path = cache_dir("index") / f"{self.key}-items.hnsw"
+            path = self._index_path("items", {"template": self.template})
             return build_item_index(self.item_vectors, "hnsw", self.index_params, cache_path=path)
+
+    def _index_path(self, of: str, params: dict[str, Any]) -> Path:
+        """Artefact-cache file of an index over this engine's ``of`` vectors (the loader checks that the
+        file's vector fingerprint matches, so a stale file is rebuilt, never trusted)."""
+        key = {"of": of, "index": self.index_params, **params}
+        return artefact_path("index", self.dataset.fingerprint, self.model, key, ".hnsw")
 
     @cached_property
     def _users(self) -> tuple[np.ndarray, np.ndarray]:
@@ -152,11 +133,12 @@ class Engine:
         with self._lock:
             vecs = self.user_vectors.copy()
             vecs[~self.has_user_vector] = 0.0
-            path = cache_dir("index") / f"{self.key}-users.hnsw"
+            path = self._index_path("users", {"template": self.template,
+                                              "half_life_days": self.user_half_life_days})
             return build_item_index(vecs, "hnsw", self.index_params, cache_path=path)
 
     @cached_property
-    def channels(self) -> dict[str, Any]:
+    def channels(self) -> dict[str, Channel]:
         """Every scoring channel fitted on the dataset, by name."""
         with self._lock:
             ctx = ChannelContext(
@@ -165,13 +147,15 @@ class Engine:
                 user_vectors=self.user_vectors,
                 has_vector=self.has_user_vector,
                 encoder=self.encoder,
+                item_index=self.item_index,
             )
             return dict(build_channels(ctx, self.channel_params, self._progress))
 
     @cached_property
-    def explainer(self) -> Explainer:
-        """Builds zh/en reasons from fusion results."""
-        return Explainer(self.dataset, self.channels, self.item_vectors)
+    def ranker(self) -> Ranker:
+        """The one ranking path (channels + fusion + reasons) over this engine's fitted channels."""
+        with self._lock:
+            return Ranker(self.dataset, self.channels, self.item_vectors, cache_size=self._score_cache_size)
 
     @cached_property
     def _catalogue_terms(self) -> list[str]:
@@ -181,11 +165,15 @@ class Engine:
         return terms
 
     def ready(self, channels: bool = True) -> bool:
-        """True when vectors and indexes (and, with ``channels``, the fitted channels) are built."""
+        """True when the item vectors and index (and, with ``channels``, the fitted channels) are built."""
         return "channels" in self.__dict__ if channels else "item_index" in self.__dict__
 
     def prepare(self, progress: ProgressFn | None = None, channels: bool = True) -> Engine:
-        """Build vectors, indexes and (optionally) channels now, reporting progress."""
+        """Build vectors, the item index, user vectors and (optionally) channels now, reporting progress.
+
+        ``last_embed`` then tells how many item documents came from the vector cache and how many were
+        encoded (only on the call that embedded them).
+        """
         with self._lock:
             try:
                 self._progress = scaled(progress, 0.0, 0.6)
@@ -210,28 +198,6 @@ class Engine:
         return decompose(text, self.encoder, self.item_vectors, self.item_index,
                          catalogue_terms=self._catalogue_terms, **knobs)
 
-    def channel_scores(self, query: Query) -> ChannelScores:
-        """Every channel's scores for ``query`` (LRU-cached by the query's key)."""
-        key = query.key()
-        with self._lock:
-            hit = self._score_cache.get(key)
-            if hit is not None:
-                self._score_cache.move_to_end(key)
-                return hit
-        scores = score_all(self.channels, query)
-        with self._lock:
-            self._score_cache[key] = scores
-            while len(self._score_cache) > self._score_cache_size:
-                self._score_cache.popitem(last=False)
-        return scores
-
-    def seen_items(self, user_id: str | None) -> np.ndarray:
-        """Item indices the user already interacted with (empty for None / unknown users)."""
-        if user_id is None or str(user_id) not in self.dataset.user_index:
-            return np.zeros(0, dtype=np.int64)
-        row = self.dataset.user_index[str(user_id)]
-        return np.asarray(self.dataset.matrix[row].indices, dtype=np.int64)
-
     def recommend(
         self,
         query: Query,
@@ -240,29 +206,20 @@ class Engine:
         item_filter: ItemFilter | None = None,
         explain: bool = True,
     ) -> Recommendation:
-        """Fuse the channel scores of ``query`` into a top-k list with what-if ranks and reasons."""
-        config = config or FusionConfig()
-        scores = self.channel_scores(query)
-        table = ScoreTable.from_channel_scores(scores)
-        seen = self.seen_items(query.user_id)
-        allowed = item_filter.mask(self.dataset) if item_filter is not None and not item_filter.is_empty() else None
-        vectors = self.item_vectors if config.mmr_lambda < 1.0 else None
-        result = fuse(table, config, k=k, seen=seen, allowed=allowed, item_vectors=vectors)
-        ranks = what_if(table, result, seen=seen, allowed=allowed)
-        reasons = self.explainer.explain(result, query) if explain else []
-        return Recommendation(result, ranks, reasons, scores)
+        """The fused top-k list of one query with what-if ranks and reasons (:meth:`Ranker.recommend`)."""
+        return self.ranker.recommend(query, config, k, item_filter, with_reasons=explain)
 
-    def similar_items(self, item_idx: int, k: int = 10) -> tuple[np.ndarray, np.ndarray]:
-        """The k nearest items of an item in embedding space (ids, cosine similarities), itself excluded."""
-        ids, sims = self.item_index.query(self.item_vectors[[item_idx]], k, exclude=[item_idx])
-        keep = ids[0] >= 0
-        return ids[0][keep], sims[0][keep]
+    def seen_items(self, user_id: str | None) -> np.ndarray:
+        """Item indices the user already interacted with (empty for None / unknown users)."""
+        return self.ranker.seen_items(user_id)
 
-    def nearest_items(self, vector: np.ndarray, k: int = 10) -> tuple[np.ndarray, np.ndarray]:
-        """The k nearest items of any vector (e.g. a composed interest)."""
-        ids, sims = self.item_index.query(np.asarray(vector, dtype=np.float32).reshape(1, -1), k)
-        keep = ids[0] >= 0
-        return ids[0][keep], sims[0][keep]
+    def neighbours(
+        self, vectors: np.ndarray, k: int = 10, exclude: Collection[int] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The k nearest items of each row of ``vectors`` (an item's own vector, a composed interest, a
+        user profile) from the engine's item index: ``(ids int64 (q, k), cosine float32 (q, k))``, best
+        first, ``-1`` / ``-inf`` padded; ``exclude`` removes item indices (e.g. the item itself)."""
+        return self.item_index.query(np.asarray(vectors, dtype=np.float32), k, exclude)
 
 
 _ENGINES: dict[tuple[str, str], Engine] = {}

@@ -1,5 +1,5 @@
 """Data page: upload interactions (+ item metadata), map columns, validate, load; statistics of the
-current dataset. All parsing and validation is :mod:`core.data.ingest` (the CLI's ``ingest`` runs the same code).
+current dataset. All parsing and validation is :mod:`core.data.loaders` (the CLI's ``ingest`` runs the same code).
 """
 
 from __future__ import annotations
@@ -9,7 +9,11 @@ from typing import Any
 import streamlit as st
 
 from core.common.errors import DataError
-from core.data.ingest import ROLES, NothingLoadedError, RawTable, guess_mapping, load_dataset, read_table
+from core.data.loaders import load_dataset
+from core.data.mapping import ROLES, guess_mapping
+from core.data.readers import read_table
+from core.data.report import NothingLoadedError
+from core.data.table import RawTable
 from ui.data_views import (
     INTERACTION_TYPES,
     ITEM_TYPES,
@@ -134,7 +138,7 @@ def _load(
     name: str,
     pseudonymise_key: str | None = None,
 ) -> None:
-    """Run core.data.ingest.load_dataset with a progress bar; register the dataset in the workspace (it survives
+    """Run core.data.loaders.load_dataset with a progress bar; register the dataset in the workspace (it survives
     restarts); keep the reports."""
     with st.status(t("data.loading"), expanded=True) as status:
         bar = st.progress(0.0, text=t("data.progress", pct=0))

@@ -1,12 +1,12 @@
 """Evaluate page: offline evaluation of baselines, single channels, default and tuned fusion.
 
-Everything is computed by :func:`core.evaluation.evaluate.evaluate_dataset` (splits, metrics over the full
+Everything is computed by :func:`core.evaluation.protocol.evaluate_dataset` (splits, metrics over the full
 catalogue, bootstrap intervals, paired tests, Optuna tuning on the validation split) and
-:func:`core.evaluation.evaluate.weight_sweep`; this page only collects the settings, shows progress, draws the
+:func:`core.evaluation.protocol.weight_sweep`; this page only collects the settings, shows progress, draws the
 results and stores every run in the workspace (``Workspace.record_run``) so runs can be compared later.
 
 Session state it writes (all keys start with ``eval_``): the form widgets, ``eval_report`` (the last
-:class:`~core.evaluation.evaluate.EvaluationReport`), ``eval_report_fp`` (its dataset fingerprint),
+:class:`~core.evaluation.protocol.EvaluationReport`), ``eval_report_fp`` (its dataset fingerprint),
 ``eval_sweep`` (the last weight sweep), ``eval_session_runs`` (runs kept in memory when the
 workspace cannot be written).
 """
@@ -22,19 +22,14 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from core.common.config import CHANNELS, project_root
+from core.common.config import project_root
 from core.common.errors import InterestLensError
 from core.data.splits import SPLIT_KINDS, SplitParams, resolve_threshold
-from core.evaluation.evaluate import (
-    BASELINES,
-    EvalOptions,
-    EvaluationReport,
-    benchmark_options,
-    evaluate_dataset,
-    runs_table,
-    weight_sweep,
-)
+from core.evaluation.baselines import BASELINES
 from core.evaluation.metrics import ACCURACY_METRICS, ALL_METRICS, BEYOND_METRICS, HIGHER_IS_BETTER
+from core.evaluation.options import EvalOptions, benchmark_options
+from core.evaluation.protocol import EvaluationReport, evaluate_dataset, runs_table, weight_sweep
+from core.ranking.registry import CHANNELS
 from ui.i18n import fmt_date, t
 from ui.resources import get_dataset, workspace
 from ui.safe import md_escape
@@ -58,7 +53,7 @@ def _init_state() -> None:
 
 
 def _load_benchmark_settings() -> None:
-    """Button callback: put :func:`core.evaluation.evaluate.benchmark_options` into the form widgets."""
+    """Button callback: put :func:`core.evaluation.options.benchmark_options` into the form widgets."""
     opts = benchmark_options()
     split = opts.split or SplitParams()
     st.session_state.update({

@@ -20,13 +20,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.common.config import FusionConfig
 from core.common.errors import InterestLensError
 from core.data.dataset import Dataset
-from core.ranking.channels import Query
+from core.ranking.config import FusionConfig
 from core.ranking.fusion import ScoreTable, fuse
-from core.vectors.embedding import aggregate_user_tags
-from core.vectors.projection import TRUST_NEIGHBOURS, TRUST_SAMPLE, ProjectionMap, ProjectionParams
+from core.ranking.query import Query
+from core.vectors.documents import aggregate_user_tags
+from core.vectors.maps import ProjectionMap
+from core.vectors.projection import TRUST_NEIGHBOURS, TRUST_SAMPLE, ProjectionParams
 from core.vectors.sampling import stratified_sample
 from ui.i18n import fmt_number, t
 from ui.map_figures import (

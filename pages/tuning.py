@@ -21,13 +21,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from core.common.config import CHANNELS, FusionConfig, FusionWeights
 from core.common.errors import InterestLensError
-from core.ranking.channels import Query
+from core.ranking.config import FusionConfig, FusionWeights
 from core.ranking.fusion import rank_movement
+from core.ranking.query import Query
+from core.ranking.registry import CHANNELS
 from ui.i18n import current_lang, t
 from ui.resources import ensure_ready, get_dataset, get_engine
 from ui.safe import md_escape
+from ui.reasons import records as reason_records
 from ui.shell import ensure_app_shell
 
 ensure_app_shell()
@@ -207,7 +209,7 @@ def tuning_panel(engine: Any, query: Query) -> None:
     moves = rank_movement(previous, items) if previous is not None else [0] * len(items)
 
     lang = current_lang()
-    records = rec.to_records(dataset, lang)
+    records = reason_records(rec, dataset, lang)
     st.session_state["fusion_config"] = config
     st.session_state["last_recommendations"] = {
         "user_id": query.user_id, "profile": query.profile, "query": query, "recommendation": rec,

@@ -33,7 +33,7 @@ def tmp_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="session")
 def use_encoder():  # type: ignore[no-untyped-def]
     """The default multilingual encoder (USE m3 through sentence-transformers)."""
-    from core.vectors.embedding import load_encoder
+    from core.vectors.encoders import load_encoder
 
     return load_encoder("use-m3")
 
@@ -57,6 +57,6 @@ def bilingual():  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def movielens_vectors(movielens, use_encoder):  # type: ignore[no-untyped-def]
     """MovieLens item vectors (9,742 x 512, use-m3) through the session workspace's vector cache."""
-    from core.vectors.embedding import embed_items
+    from core.vectors.vector_cache import embed_items
 
     return embed_items(movielens, use_encoder).vectors

@@ -22,7 +22,7 @@ def core_modules() -> list[str]:
 
 def test_core_modules_do_not_import_streamlit() -> None:
     modules = core_modules()
-    assert "core.data.ingest" in modules and "core.data.demos" in modules
+    assert "core.data.loaders" in modules and "core.data.demos" in modules
     code = (
         "import importlib, json, sys\n"
         f"mods = {modules!r}\n"

@@ -1,6 +1,6 @@
 """Robustness: fuzzed loaders and interest parser, and artefacts that survive a SIGKILL mid-write.
 
-- Loaders (``core.data.ingest``): random bytes, random CSV-like text in several encodings, delimiters and line
+- Loaders (``core.data.loaders``): random bytes, random CSV-like text in several encodings, delimiters and line
   endings, and random item files: the only exception allowed is the documented ``DataError`` (an
   ``InterestLensError``), and a successful load keeps its row accounting straight.
 - Interest parser (``core.interests.decompose.decompose``) with the real multilingual encoder on random Unicode
@@ -32,7 +32,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.common.errors import DataError, InterestLensError
-from core.data.ingest import load_dataset, load_interactions, load_items, read_table
+from core.data.loaders import load_dataset, load_interactions, load_items
+from core.data.readers import read_table
 
 ROOT = Path(__file__).resolve().parent.parent
 FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -238,7 +239,7 @@ import os, sys, time, zlib
 import numpy as np
 import pandas as pd
 sys.path.insert(0, sys.argv[2])
-from core.vectors.embedding import VectorCache, text_key
+from core.vectors.vector_cache import VectorCache, text_key
 from core.vectors.index import HnswIndex
 from core.workspace.store import Workspace
 
@@ -269,8 +270,8 @@ def _expected_vector(text: str) -> float:
 
 def _verify_artefacts(root: Path) -> dict[str, int]:
     """Everything on disk is either complete and loadable, or absent; returns what was found."""
-    from core.vectors.embedding import VectorCache, text_key
     from core.vectors.index import HnswIndex, build_item_index, read_meta
+    from core.vectors.vector_cache import VectorCache, text_key
     from core.workspace.store import Workspace
 
     found = {"shards": 0, "vectors": 0, "index": 0, "datasets": 0}

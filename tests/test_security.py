@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.data.ingest import load_dataset
+from core.data.loaders import load_dataset
 from core.workspace.store import Workspace
 from ui.safe import md_escape
 

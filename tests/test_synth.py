@@ -1,4 +1,4 @@
-"""The scale-up generator: exact sizes, determinism, MovieLens-shaped distributions, loadable by core.data.ingest."""
+"""The scale-up generator: exact sizes, determinism, MovieLens-shaped distributions, loadable by core.data.loaders."""
 
 from __future__ import annotations
 
@@ -89,7 +89,7 @@ def test_distributions_follow_movielens(tmp_path: Path) -> None:
 
 
 def test_loads_through_core_data(small: Path) -> None:
-    data = pytest.importorskip("core.data.ingest")
+    data = pytest.importorskip("core.data.loaders")
     ds, inter_report, item_report = data.load_dataset(small / "interactions.csv", small / "items.csv",
                                                       name="synthetic")
     assert ds.n_items == 2_000

@@ -14,9 +14,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from core.common.csv_safe import csv_bytes
 from core.common.errors import DataError
 from core.data.dataset import Dataset
-from core.data.ingest import IngestError, LoadReport, Problem
+from core.data.report import IngestError, LoadReport, Problem
 from ui.i18n import CATALOGUE, current_lang, t
 
 INTERACTION_TYPES = ["csv", "tsv", "txt", "dat", "tab", "inter", "parquet", "jsonl", "ndjson", "json"]
@@ -90,7 +91,7 @@ def report_view(report: LoadReport) -> dict[str, Any]:
 
 
 def rejected_csv(view: dict[str, Any], lang: str | None = None) -> bytes:
-    """The rejected rows as UTF-8-with-BOM CSV, the ``reason`` column in the UI language."""
+    """The rejected rows as UTF-8-with-BOM CSV (formulas escaped), the ``reason`` column in the UI language."""
     rejected = view.get("rejected")
     if rejected is None or (lang or current_lang()) == "en":
         return bytes(view.get("rejected_csv", b""))
@@ -99,7 +100,7 @@ def rejected_csv(view: dict[str, Any], lang: str | None = None) -> bytes:
         by_line.setdefault(int(problem.row), []).append(reason_text(problem, lang))
     frame = rejected.copy()
     frame["reason"] = ["; ".join(by_line.get(int(line), [])) for line in frame["line"]]
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    return csv_bytes(frame)
 
 
 def problems_table(

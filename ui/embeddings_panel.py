@@ -1,6 +1,6 @@
 """The Data page's "Embeddings" step: choose a model, compute item vectors with progress, browse an
-item's nearest neighbours. Streamlit only draws here; the work is in ``core.vectors.embedding`` / ``core.vectors.index``
-behind the caches of :mod:`ui.resources`.
+item's nearest neighbours. Streamlit only draws here: the vectors and the neighbour index are the
+engine's (:func:`ui.resources.get_engine`), the same ones every other page uses.
 
 Every data string (titles, categories, item texts) is untrusted: it reaches the page only through
 ``st.text``, ``st.dataframe`` and widget labels that Streamlit renders as plain text.
@@ -8,27 +8,39 @@ Every data string (titles, categories, item texts) is untrusted: it reaches the 
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
+
 import pandas as pd
 import streamlit as st
 
 from core.common.errors import InterestLensError
 from core.data.dataset import Dataset
-from core.vectors.embedding import (
-    BUNDLED_MODELS,
-    DEFAULT_MODEL,
-    DEFAULT_TEMPLATE,
-    VectorCache,
-    cache_coverage,
-    item_documents,
-)
+from core.engine import Engine
+from core.vectors.documents import DEFAULT_TEMPLATE
+from core.vectors.encoders import BUNDLED_MODELS, DEFAULT_MODEL
+from core.vectors.vector_cache import VectorCache, cache_coverage
 from ui.i18n import fmt_number, t
-from ui.resources import get_item_index, get_item_vectors
+from ui.resources import get_engine, progress_bar
 
 MODEL_KEY = "emb_model"
-"""Session-state key of the chosen model (shared with other pages that need item vectors)."""
+"""Session-state key of the model picked in the panel."""
 READY_KEY = "emb_ready"
-"""Session-state key: {(dataset fingerprint, model): summary dict} of computed vector sets."""
+"""Session-state key: {(dataset fingerprint, model): EmbedSummary} of computed vector sets."""
 N_NEIGHBOURS = 10
+
+
+@dataclass(frozen=True)
+class EmbedSummary:
+    """What computing a dataset's item vectors took: the counts the panel shows."""
+
+    items: int
+    cached: int
+    """Distinct item documents served from the vector cache."""
+    encoded: int
+    """Distinct item documents that went through the encoder."""
+    seconds: float
+    dim: int
 
 
 def selected_model() -> str:
@@ -37,47 +49,48 @@ def selected_model() -> str:
     return str(model) if model in {m.key for m in BUNDLED_MODELS} else DEFAULT_MODEL
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _documents(_dataset: Dataset, fingerprint: str) -> list[str]:
-    return item_documents(_dataset, DEFAULT_TEMPLATE)
+def _coverage(engine: Engine, model: str) -> tuple[int, int]:
+    """(item documents already in the vector cache, distinct item documents); loads no model."""
+    return cache_coverage(engine.documents, VectorCache.default(model))
 
 
-def _coverage(dataset: Dataset, model: str) -> tuple[int, int]:
-    return cache_coverage(_documents(dataset, dataset.fingerprint), VectorCache.default(model))
-
-
-def _ready(dataset: Dataset, model: str) -> dict[str, float] | None:
-    ready: dict[tuple[str, str], dict[str, float]] = st.session_state.get(READY_KEY, {})
+def _ready(dataset: Dataset, model: str) -> EmbedSummary | None:
+    ready: dict[tuple[str, str], EmbedSummary] = st.session_state.get(READY_KEY, {})
     return ready.get((dataset.fingerprint, model))
 
 
-def _compute(dataset: Dataset, model: str) -> dict[str, float] | None:
-    """Embed the items with a progress bar; remember and return the summary (None on error)."""
-    bar = st.progress(0.0, text=t("emb.progress", message="…"))
-
-    def progress(fraction: float, message: str) -> None:
-        bar.progress(min(1.0, max(0.0, fraction)), text=t("emb.progress", message=message))
-
+def _compute(engine: Engine) -> EmbedSummary | None:
+    """Build the engine's item vectors and index with a progress bar; remember and return the summary
+    (None on error). An engine already built in this server process reports every text as cached."""
+    started = time.perf_counter()
+    was_ready = engine.ready(channels=False)
+    slot = st.empty()
+    with slot.container():
+        progress = progress_bar(lambda message: t("emb.progress", message=message))
     try:
-        result = get_item_vectors(dataset, model, progress=progress)
+        engine.prepare(progress, channels=False)
     except InterestLensError as exc:
-        bar.empty()
+        slot.empty()
         st.error(str(exc))
         return None
-    bar.empty()
-    summary = {"items": result.n_texts, "cached": result.n_cached, "encoded": result.n_encoded,
-               "seconds": result.seconds, "dim": result.dim}
-    st.session_state.setdefault(READY_KEY, {})[(dataset.fingerprint, model)] = summary
+    slot.empty()
+    vectors, result = engine.item_vectors, engine.last_embed
+    if was_ready or result is None:
+        distinct = len(set(engine.documents))
+        summary = EmbedSummary(len(vectors), distinct, 0, time.perf_counter() - started, vectors.shape[1])
+    else:
+        summary = EmbedSummary(result.n_texts, result.n_cached, result.n_encoded, result.seconds, result.dim)
+    st.session_state.setdefault(READY_KEY, {})[(engine.dataset.fingerprint, engine.model)] = summary
     return summary
 
 
-def _show_summary(summary: dict[str, float]) -> None:
+def _show_summary(summary: EmbedSummary) -> None:
     cols = st.columns(5)
-    cols[0].metric(t("emb.items"), fmt_number(summary["items"]))
-    cols[1].metric(t("emb.cached"), fmt_number(summary["cached"]))
-    cols[2].metric(t("emb.encoded"), fmt_number(summary["encoded"]))
-    cols[3].metric(t("emb.seconds"), f"{summary['seconds']:.2f}")
-    cols[4].metric(t("emb.dim"), str(int(summary["dim"])))
+    cols[0].metric(t("emb.items"), fmt_number(summary.items))
+    cols[1].metric(t("emb.cached"), fmt_number(summary.cached))
+    cols[2].metric(t("emb.encoded"), fmt_number(summary.encoded))
+    cols[3].metric(t("emb.seconds"), f"{summary.seconds:.2f}")
+    cols[4].metric(t("emb.dim"), str(summary.dim))
 
 
 def render_embeddings_panel(dataset: Dataset) -> None:
@@ -94,12 +107,13 @@ def render_embeddings_panel(dataset: Dataset) -> None:
         st.warning(t("emb.english_only"))
     with st.expander(t("emb.template")):
         st.code(DEFAULT_TEMPLATE, language=None)
+    engine = get_engine(dataset, model)
     summary = _ready(dataset, model)
     if summary is None:  # before computing: how much the disk cache already holds
-        cached, total = _coverage(dataset, model)
+        cached, total = _coverage(engine, model)
         st.caption(t("emb.coverage", cached=fmt_number(cached), total=fmt_number(total)))
     if st.button(t("emb.compute"), key="emb_compute", type="primary" if summary is None else "secondary"):
-        summary = _compute(dataset, model)
+        summary = _compute(engine)
         if summary is not None:
             st.success(t("emb.done"))
     if summary is not None:
@@ -107,17 +121,18 @@ def render_embeddings_panel(dataset: Dataset) -> None:
 
 
 def render_item_neighbours(dataset: Dataset) -> None:
-    """An item picker (searchable by title) and a table of its 10 nearest items by cosine similarity."""
+    """An item picker (searchable by title) and a table of its 10 nearest items by cosine similarity,
+    from the engine's item index (:meth:`core.engine.Engine.neighbours`)."""
     st.subheader(t("emb.neighbours_header"))
     model = selected_model()
+    engine = get_engine(dataset, model)
     if _ready(dataset, model) is None:
-        cached, total = _coverage(dataset, model)
+        cached, total = _coverage(engine, model)
         if cached < total or total == 0:  # nothing to show without encoding: leave that to the button
             st.info(t("emb.compute_first"))
             return
-        if _compute(dataset, model) is None:  # everything is on disk: loading is quick
+        if _compute(engine) is None:  # everything is on disk: loading is quick
             return
-    vectors = get_item_vectors(dataset, model).vectors
     titles = dataset.items["title"].astype(str).tolist()
     choice = st.selectbox(t("emb.pick_item"), range(dataset.n_items), key="emb_item",
                           format_func=lambda i: titles[i])
@@ -125,9 +140,8 @@ def render_item_neighbours(dataset: Dataset) -> None:
         return
     item = int(choice)
     st.caption(t("emb.document"))
-    st.text(_documents(dataset, dataset.fingerprint)[item])
-    index = get_item_index(dataset, model)
-    ids, sims = index.query(vectors[item], k=N_NEIGHBOURS, exclude={item})
+    st.text(engine.documents[item])
+    ids, sims = engine.neighbours(engine.item_vectors[item], k=N_NEIGHBOURS, exclude={item})
     keep = ids[0] >= 0
     if not keep.any():
         st.info(t("emb.no_neighbours"))

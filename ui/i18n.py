@@ -14,6 +14,20 @@ LANGS: tuple[str, ...] = ("zh", "en")
 DEFAULT_LANG = "zh"
 
 CATALOGUE: dict[str, tuple[str, str]] = {
+    # --- reasons (core.ranking.explain codes; ui/reasons.py builds the sentences) ----------------------
+    "explain.none": ("综合各项信号排序靠前。", "Ranked high by the combined signals."),
+    "explain.semantic": ("符合你的兴趣「{tag}」", "matches your interest “{tag}”"),
+    "explain.history_rated": ("因为你给《{title}》打了高分", "because you rated “{title}” highly"),
+    "explain.history_liked": ("因为你喜欢《{title}》", "because you liked “{title}”"),
+    "explain.co_liked": ("喜欢《{title}》的人也喜欢它", "people who liked “{title}” also liked this"),
+    "explain.similar_users": ("和你口味相似的人也喜欢它", "people with similar taste liked it"),
+    "explain.popular": ("热门：{count} 位用户与它互动过", "popular: {count} people interacted with it"),
+    "explain.popular_window": ("近 {days} 天有 {count} 位用户与它互动",
+                               "popular: {count} people interacted with it in the last {days} days"),
+    "explain.fresh_year": ("较新的作品（{year} 年）", "recent: from {year}"),
+    "explain.fresh_seen": ("新近上架（{date}）", "new: first seen {date}"),
+    "explain.attributes_history": ("与你喜欢的内容同属{attributes}", "shares {attributes} with what you like"),
+    "explain.attributes_interests": ("与你的兴趣同属{attributes}", "shares {attributes} with your interests"),
     # --- app shell -----------------------------------------------------------------------------
     "app.title": ("InterestLens 兴趣透镜", "InterestLens"),
     "app.tagline": ("看清推荐系统的内部：兴趣、向量、融合权重、解释与离线评估。",
@@ -702,10 +716,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # --- interests page (issue 5) -------------------------------------------------------------
     "interests.header": ("兴趣分解与推荐", "Interests: decompose and recommend"),
     "interests.intro": ("用一句话描述你喜欢和不喜欢的内容：系统把它拆成带权重的兴趣标签（可编辑），"
-                        "在目录中检验每个标签，再组合成推荐。对结果点 👍 / 👎 会立刻调整权重并重新排序。",
+                        "在目录中检验每个标签，再按「权重调优」页的融合权重排序。"
+                        "对结果点 👍 / 👎 会立刻调整权重并重新排序。",
                         "Describe what you like and dislike in a sentence: it is split into weighted interest tags "
-                        "(editable), each checked against the catalogue, then composed into recommendations. "
-                        "👍 / 👎 on a result moves the weights and re-ranks at once."),
+                        "(editable), each checked against the catalogue, then ranked with the Tuning page's fusion "
+                        "weights. 👍 / 👎 on a result moves the weights and re-ranks at once."),
     "interests.input": ("你的兴趣", "Your interests"),
     "interests.input_help": ("中文、英文或混合均可；可以写“不要……”来排除内容。超过 1,000 字只使用开头部分。",
                              "Chinese, English or mixed; write “no …” to exclude something. Beyond 1,000 "
@@ -799,6 +814,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "interests.feedback_help": ("反馈只改变输入兴趣的权重，并随后续反馈逐渐回到最初的分解结果。",
                                 "Feedback moves the typed tags' weights; its effect fades back toward the "
                                 "decomposed tags with later events."),
+    "interests.feedback_kept": ("本会话的 {n} 条反馈已存入工作区，刷新页面后会重新应用。",
+                                "{n} feedback events of this session are kept in the workspace and replayed "
+                                "after a reload."),
+    "interests.clear_feedback": ("清除反馈", "Clear feedback"),
+    "interests.feedback_not_saved": ("反馈未能存入工作区，只在本次会话中生效。",
+                                     "The feedback could not be saved in the workspace; it holds for this "
+                                     "session only."),
+    "interests.weights_note": ("排序使用的融合权重：{weights}（在「权重调优」页修改，两页共用）。",
+                               "Ranked with the fusion weights {weights} (set on the Tuning page, shared by "
+                               "both pages)."),
 }
 
 

@@ -1,6 +1,6 @@
-"""Helpers of the Interests page: the tag table, the weight chart, ranking and result rows.
+"""Helpers of the Interests page: the tag table, the weight chart, result rows and feedback replay.
 
-No Streamlit calls here (so they can be tested directly); the page (``pages/interests.py``) draws.
+Nothing here draws (so it can be tested directly); the page (``pages/interests.py``) draws.
 """
 
 from __future__ import annotations
@@ -13,9 +13,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import streamlit as st
 
 from core.data.dataset import Dataset
-from core.interests.decompose import MAX_CHARS, NOTICE_MESSAGES, InterestProfile, InterestTag, Mode, rank, score_items
+from core.interests.feedback import Event, apply_feedback
+from core.interests.profile import MAX_CHARS, NOTICE_MESSAGES, InterestProfile, InterestTag
+from core.ranking.config import FusionConfig
+from core.ranking.registry import CHANNELS
 
 EXAMPLES: tuple[str, ...] = (
     "我喜欢科幻电影和轻松的喜剧，不要恐怖片",
@@ -31,6 +35,8 @@ TABLE_COLUMNS = ("text", "weight", "polarity", "grounded", "grounding", "source"
 EDITABLE_COLUMNS = ("text", "weight", "polarity")
 
 Translate = Callable[..., str]
+FeedbackStep = tuple[int, Event, str]
+"""One like / dislike / click: (item position, event, item title)."""
 
 
 def profile_frame(profile: InterestProfile | None) -> pd.DataFrame:
@@ -91,7 +97,7 @@ def single_weight_edit(
 ) -> tuple[int, float] | None:
     """(position, new weight) when the only edit is one row's weight, else None.
 
-    The page then pins that weight (``core.interests.decompose.set_weight``: the tag keeps it, the others of its
+    The page then pins that weight (``core.interests.editing.set_weight``: the tag keeps it, the others of its
     polarity share the rest) instead of re-normalising every weight proportionally.
     """
     if len(before) != len(after):
@@ -155,20 +161,6 @@ def weight_chart(profile: InterestProfile, title: str, axis: str, ungrounded_mar
     return fig
 
 
-def recommend(
-    profile: InterestProfile,
-    item_vectors: np.ndarray,
-    item_index: Any,
-    mode: Mode,
-    k: int,
-    exclude: Sequence[int] | np.ndarray = (),
-) -> tuple[np.ndarray, np.ndarray]:
-    """Top-``k`` item positions for the profile (``score_items`` + ``rank``) and their scores."""
-    scores = score_items(profile, item_vectors, mode=mode, item_index=item_index)
-    top = rank(scores, k, exclude=[int(i) for i in exclude])
-    return top, scores[top]
-
-
 def _tag_text(tags: Any) -> str:
     if tags is None or isinstance(tags, float):
         return ""
@@ -212,9 +204,61 @@ def history_rows(dataset: Dataset, tags: Sequence[InterestTag]) -> list[dict[str
     return rows
 
 
+def history_frame(dataset: Dataset, tags: Sequence[InterestTag], translate: Translate) -> pd.DataFrame:
+    """The history-interest table with translated headers (rows from :func:`history_rows`)."""
+    rows = history_rows(dataset, tags)
+    columns = {"label": "label", "weight": "weight", "medoid": "medoid", "n_items": "items", "cohesion": "cohesion"}
+    return pd.DataFrame({translate(f"interests.hcol.{name}"): [r[field] for r in rows]
+                         for field, name in columns.items()})
+
+
+def tag_columns(translate: Translate) -> dict[str, Any]:
+    """``st.data_editor`` column configuration of the tag table (:func:`profile_frame`)."""
+    col = st.column_config
+    return {
+        "text": col.TextColumn(translate("interests.col.text"), required=True, max_chars=200),
+        "weight": col.NumberColumn(translate("interests.col.weight"), min_value=0.0, max_value=1.0, step=0.01,
+                                   format="%.3f", help=translate("interests.col.weight_help")),
+        "polarity": col.SelectboxColumn(translate("interests.col.polarity"), options=[1, -1],
+                                        help=translate("interests.col.polarity_help")),
+        "grounded": col.CheckboxColumn(translate("interests.col.grounded"),
+                                       help=translate("interests.col.grounded_help")),
+        "grounding": col.NumberColumn(translate("interests.col.grounding"), format="%.3f"),
+        "source": col.TextColumn(translate("interests.col.source")),
+    }
+
+
 def notice_text(code: str, translate: Translate, catalogue: Any) -> str:
     """The notice in the UI language when the catalogue has it, else core's English message."""
     key = f"interests.notice.{code}"
     if key in catalogue:
         return translate(key, n=f"{MAX_CHARS:,}")
     return NOTICE_MESSAGES.get(code, code)
+
+
+def replay_feedback(
+    profile: InterestProfile,
+    steps: Sequence[FeedbackStep],
+    item_vectors: np.ndarray,
+    original: InterestProfile | None = None,
+) -> InterestProfile:
+    """``profile`` after the feedback steps ``(item position, like | dislike | click, item title)`` in order,
+    each one ``core.interests.feedback.apply_feedback`` pulled back toward ``original`` (default:
+    ``profile``, the decomposition); the title names a tag added for an item no tag matches."""
+    anchor = profile if original is None else original
+    current = profile
+    for item, event, title in steps:
+        current = apply_feedback(current, item_vectors[item], event, original=anchor,
+                                 item_vectors=item_vectors, item_label=title)
+    return current
+
+
+def weights_text(config: FusionConfig, channel_label: Callable[[str], str]) -> str:
+    """The non-zero channel weights of a fusion configuration, e.g. ``semantic 1.00 · graph 0.30``."""
+    weights = config.weights.as_dict()
+    parts = [f"{channel_label(name)} {weights[name]:.2f}" for name in CHANNELS if weights[name] > 0]
+    if config.method == "rrf":
+        parts.append(f"RRF k={config.rrf_k}")
+    if config.mmr_lambda < 1.0:
+        parts.append(f"MMR λ={config.mmr_lambda:.2f}")
+    return " · ".join(parts) or "—"

@@ -22,6 +22,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
+from core.common.csv_safe import csv_bytes
 from core.data.dataset import Dataset
 
 MAX_CATEGORIES = 12
@@ -357,15 +358,7 @@ def parse_recommendations(obj: Any, ds: Dataset) -> RecList | None:
                    None if user_id is None else str(user_id), profile)
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def safe_csv(frame: pd.DataFrame) -> bytes:
     """CSV bytes (UTF-8 with BOM, Excel-friendly); text cells a spreadsheet would run as a formula
-    (starting with = + - @ tab CR) get a leading apostrophe."""
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = [f"'{v}" if isinstance(v, str) and v.startswith(_FORMULA_START) else v
-                        for v in out[col]]
-    return out.to_csv(index=False).encode("utf-8-sig")
+    (starting with = + - @ tab CR, except plain numbers) get a leading apostrophe."""
+    return csv_bytes(frame)

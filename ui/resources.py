@@ -1,15 +1,25 @@
-"""Cached access to datasets and engines for the pages (st.cache_resource / st.cache_data)."""
+"""Cached access to datasets, engines and maps for the pages (st.cache_resource / st.cache_data).
+
+Derived data has one owner: the :class:`~core.engine.Engine` of a (dataset, model) holds the item
+vectors, the neighbour indexes and the fitted channels, on disk in the artefact cache of
+:mod:`core.common.artefacts`. Pages reach them through :func:`get_engine`, never build their own.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import streamlit as st
 
 from core.common.errors import InterestLensError
+from core.common.progress import ProgressFn
 from core.data.dataset import Dataset
 from core.data.demos import DEMOS, load_demo
+from core.engine import Engine
+from core.vectors.maps import ProjectionMap, build_map
+from core.vectors.projection import ProjectionParams
 from core.workspace.store import Workspace, default_workspace
 from ui.i18n import fmt_number, t
 
@@ -94,81 +104,7 @@ def get_dataset(key: str | None = None) -> Dataset:
     return _demo_dataset("movielens")
 
 
-# --- embeddings and item index (issue 3) ---------------------------------------------------------
-
-from core.common.progress import ProgressFn  # noqa: E402
-from core.vectors.embedding import EmbedResult  # noqa: E402  (section appended by issue 3)
-from core.vectors.index import NeighbourIndex  # noqa: E402
-
-
-class _VectorStore:
-    """Computed item vectors per (dataset fingerprint, model), at most ``limit`` sets, oldest dropped."""
-
-    def __init__(self, limit: int = 8) -> None:
-        import threading
-
-        self.lock = threading.Lock()
-        self.limit = limit
-        self.results: dict[tuple[str, str], EmbedResult] = {}
-
-
-@st.cache_resource(show_spinner=False)
-def _vector_store() -> _VectorStore:
-    """The process-wide store. Not a cached *computation*: Streamlit cannot replay a progress bar drawn
-    inside a cached function, so the work runs outside the cache and only its result is kept here."""
-    return _VectorStore()
-
-
-def get_item_vectors(
-    dataset: Dataset, model: str = "use-m3", progress: ProgressFn | None = None
-) -> EmbedResult:
-    """Item vectors of ``dataset`` for ``model`` (EmbedResult), kept in memory per (fingerprint, model).
-
-    The first call in a server process embeds through the on-disk VectorCache (``progress`` is fed);
-    later calls are served from memory and report every text as cached with the real elapsed time.
-    """
-    import dataclasses
-    import time
-
-    from core.vectors.embedding import embed_items, load_encoder
-
-    store = _vector_store()
-    key = (dataset.fingerprint, model)
-    started = time.perf_counter()
-    hit = store.results.get(key)
-    if hit is not None:
-        return dataclasses.replace(hit, n_cached=hit.n_cached + hit.n_encoded, n_encoded=0,
-                                   seconds=time.perf_counter() - started)
-    result = embed_items(dataset, load_encoder(model), progress=progress)
-    with store.lock:
-        store.results[key] = result
-        while len(store.results) > store.limit:
-            store.results.pop(next(iter(store.results)))
-    return result
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _item_index_cached(_dataset: Dataset, fingerprint: str, model: str, kind: str) -> object:
-    from core.common.config import cache_dir
-    from core.vectors.embedding import safe_model_id
-    from core.vectors.index import build_item_index
-
-    vectors = get_item_vectors(_dataset, model).vectors
-    path = cache_dir("index", fingerprint) / f"items-{safe_model_id(model)}.{kind}"
-    return build_item_index(vectors, kind="hnsw" if kind == "hnsw" else "exact", cache_path=path)
-
-
-def get_item_index(dataset: Dataset, model: str = "use-m3", kind: str = "hnsw") -> NeighbourIndex:
-    """The item neighbour index (HNSW by default) over :func:`get_item_vectors`, cached in memory and
-    on disk (rebuilt only when the vectors or the index parameters change)."""
-    index = _item_index_cached(dataset, dataset.fingerprint, model, kind)
-    assert isinstance(index, NeighbourIndex)
-    return index
-
-
-# --- the engine facade (lead) ---------------------------------------------------------------------
-
-from core.engine import Engine  # noqa: E402
+# --- the engine: the one owner of vectors, indexes and channels -----------------------------------
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -187,35 +123,33 @@ def get_engine(dataset: Dataset | None = None, model: str | None = None) -> Engi
     return _engine_cached(ds, ds.fingerprint, chosen)
 
 
+def progress_bar(label: Callable[[str], str] = str) -> ProgressFn:
+    """A new ``st.progress`` bar as a core progress callback; ``label`` turns a core message into its text."""
+    bar = st.progress(0.0, text=label("…"))
+
+    def _progress(fraction: float, message: str) -> None:
+        bar.progress(min(1.0, max(0.0, fraction)), text=label(message))
+
+    return _progress
+
+
 def ensure_ready(engine: Engine, channels: bool = True) -> Engine:
     """Build the engine's artefacts with st.status + st.progress the first time; instant afterwards."""
-    ready = "channels" in engine.__dict__ if channels else "item_index" in engine.__dict__
-    if ready:
+    if engine.ready(channels=channels):
         return engine
-    from ui.i18n import t as _t
-
-    with st.status(_t("app.preparing"), expanded=True) as status:
-        bar = st.progress(0.0)
-
-        def _progress(fraction: float, message: str) -> None:
-            bar.progress(min(1.0, max(0.0, fraction)), text=message)
-
-        engine.prepare(_progress, channels=channels)
-        status.update(label=_t("app.ready"), state="complete", expanded=False)
+    with st.status(t("app.preparing"), expanded=True) as status:
+        engine.prepare(progress_bar(), channels=channels)
+        status.update(label=t("app.ready"), state="complete", expanded=False)
     return engine
 
 
-# --- projection map (issue 7) ---------------------------------------------------------------------
-
-from core.vectors.projection import ProjectionMap, ProjectionParams  # noqa: E402
+# --- projection map --------------------------------------------------------------------------------
 
 
 class _MapStore:
     """Fitted maps per (dataset fingerprint, model, parameters), at most ``limit``, oldest dropped."""
 
     def __init__(self, limit: int = 6) -> None:
-        import threading
-
         self.lock = threading.Lock()
         self.limit = limit
         self.maps: dict[tuple[str, str, ProjectionParams], ProjectionMap] = {}
@@ -231,31 +165,23 @@ def get_projection_map(engine: Engine, params: ProjectionParams | None = None) -
     """The joint item + user UMAP map of the engine's vectors, from memory, the disk cache, or fitted now.
 
     Fitting (cold: ~10-30 s on MovieLens) runs inside ``st.status`` with a progress bar; a map found
-    in the on-disk cache (``core.vectors.projection.build_map``) loads in well under a second.
+    in the artefact cache (``core.vectors.maps.build_map``) loads in well under a second.
     """
-    from ui.i18n import t as _t
-
     params = params or ProjectionParams()
     store = _map_store()
     key = (engine.dataset.fingerprint, engine.model, params)
     hit = store.maps.get(key)
     if hit is not None:
         return hit
-    from core.vectors.projection import build_map
-
     ensure_ready(engine, channels=False)
-    with st.status(_t("map.computing"), expanded=True) as status:
-        bar = st.progress(0.0)
-
-        def _progress(fraction: float, message: str) -> None:
-            bar.progress(min(1.0, max(0.0, fraction)), text=message)
-
+    with st.status(t("map.computing"), expanded=True) as status:
+        _progress = progress_bar()
         # the engine's hnswlib item and user indexes (cached on disk) give UMAP its neighbour graph
         result = build_map(engine.item_vectors, engine.user_vectors, engine.has_user_vector,
                            fingerprint=engine.dataset.fingerprint, model_id=engine.model, params=params,
                            progress=_progress, item_index=engine.item_index, user_index=engine.user_index)
-        label = _t("map.loaded_cache", s=f"{result.seconds:.1f}") if result.from_cache \
-            else _t("map.computed", s=f"{result.seconds:.1f}")
+        label = t("map.loaded_cache", s=f"{result.seconds:.1f}") if result.from_cache \
+            else t("map.computed", s=f"{result.seconds:.1f}")
         status.update(label=label, state="complete", expanded=False)
     with store.lock:
         store.maps[key] = result

@@ -36,7 +36,9 @@ def _cmd_embed(args: argparse.Namespace) -> int:
     """Embed a demo dataset's item documents through the on-disk vector cache and report the counts."""
     from core.common.progress import cli_progress
     from core.data.demos import load_demo
-    from core.vectors.embedding import VectorCache, embed_texts, item_documents, load_encoder
+    from core.vectors.documents import item_documents
+    from core.vectors.encoders import load_encoder
+    from core.vectors.vector_cache import VectorCache, embed_texts
 
     dataset = load_demo(args.data)
     encoder = load_encoder(args.model)
@@ -67,7 +69,8 @@ def _cmd_embed(args: argparse.Namespace) -> int:
 
 def _add_embed(sub: Any) -> None:
     """Register ``embed``."""
-    from core.vectors.embedding import DEFAULT_MODEL, DEFAULT_TEMPLATE
+    from core.vectors.documents import DEFAULT_TEMPLATE
+    from core.vectors.encoders import DEFAULT_MODEL
 
     p = sub.add_parser("embed", help="embed a demo dataset's items (cached on disk) and print the counts")
     p.add_argument("--data", default="movielens", choices=["movielens", "bilingual"], help="demo dataset")
@@ -95,10 +98,11 @@ def _parse_map(pairs: list[str]) -> dict[str, str]:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    """Load an interaction file (+ items) through core.data.ingest and print the validation report as JSON."""
+    """Load an interaction file (+ items) through core.data.loaders and print the validation report as JSON."""
     import os
 
-    from core.data.ingest import NothingLoadedError, load_dataset
+    from core.data.loaders import load_dataset
+    from core.data.report import NothingLoadedError
 
     key = None
     if args.pseudonymise_env:
@@ -162,7 +166,7 @@ def _eval_dataset(args: argparse.Namespace) -> Any:
         from core.data.demos import load_demo
 
         return load_demo(args.demo)
-    from core.data.ingest import load_dataset
+    from core.data.loaders import load_dataset
 
     dataset, _, _ = load_dataset(args.data, args.items, name=args.data, user_tags=args.user_tags)
     return dataset
@@ -170,9 +174,10 @@ def _eval_dataset(args: argparse.Namespace) -> Any:
 
 def _eval_options(args: argparse.Namespace, dataset: Any) -> Any:
     """EvalOptions from the shared evaluate / tune arguments."""
-    from core.common.config import CHANNELS
     from core.data.splits import SplitParams, resolve_threshold
-    from core.evaluation.evaluate import BASELINES, EvalOptions
+    from core.evaluation.baselines import BASELINES
+    from core.evaluation.options import EvalOptions
+    from core.ranking.registry import CHANNELS
 
     def names(value: str, allowed: tuple[str, ...], what: str) -> tuple[str, ...]:
         chosen = tuple(v.strip() for v in value.split(",") if v.strip()) if value != "all" else allowed
@@ -197,7 +202,7 @@ def _eval_options(args: argparse.Namespace, dataset: Any) -> Any:
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     """Evaluate baselines, single channels and fusion (default + tuned) on one split; print the table."""
     from core.common.progress import cli_progress
-    from core.evaluation.evaluate import evaluate_dataset
+    from core.evaluation.protocol import evaluate_dataset
 
     dataset = _eval_dataset(args)
     options = _eval_options(args, dataset)
@@ -215,7 +220,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 def _cmd_tune(args: argparse.Namespace) -> int:
     """Tune fusion weights on the validation split; print the best configuration."""
     from core.common.progress import cli_progress
-    from core.evaluation.evaluate import tune_dataset
+    from core.evaluation.protocol import tune_dataset
 
     dataset = _eval_dataset(args)
     options = _eval_options(args, dataset)
@@ -241,7 +246,7 @@ def _cmd_tune(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_eval_arguments(p: Any) -> None:
+def _add_eval_arguments(p: argparse.ArgumentParser) -> None:
     """Arguments shared by ``evaluate`` and ``tune``."""
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--data", help="interaction file (any format `ingest` accepts)")
@@ -292,7 +297,7 @@ def _add_tune(sub: Any) -> None:
 
 def _parse_weights(text: str | None) -> dict[str, float] | None:
     """``--weights`` JSON: an object mapping channel names to non-negative numbers."""
-    from core.common.config import CHANNELS
+    from core.ranking.registry import CHANNELS
 
     if text is None:
         return None
@@ -318,12 +323,14 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
     """Fuse every channel for a user and/or typed interests; print the ranked items with contributions."""
     from dataclasses import replace
 
-    from core.common.config import FusionConfig, FusionWeights
     from core.common.progress import cli_progress
     from core.data.demos import load_demo
     from core.engine import Engine
-    from core.ranking.channels import DROP_REASONS, Query
+    from core.ranking.base import DROP_REASONS
+    from core.ranking.config import FusionConfig, FusionWeights
     from core.ranking.fusion import ItemFilter
+    from core.ranking.query import Query
+    from ui.reasons import records  # the CLI, like the pages, renders reason codes through ui's catalogue
 
     weights = _parse_weights(args.weights)
     dataset = load_demo(args.data)
@@ -344,19 +351,15 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
         item_filter = ItemFilter(categories=frozenset(args.category) if args.category else None,
                                  year_min=args.year_min, year_max=args.year_max)
     rec = engine.recommend(Query(user_id=user, profile=profile), config, k=args.k, item_filter=item_filter)
-    items = rec.to_records(dataset, args.lang)
-    for row, record in enumerate(items):
-        record["what_if"] = {c: int(r) for c, r in zip(rec.result.channels, rec.what_if[row], strict=True)}
+    items = records(rec, dataset, args.lang)
     payload = {
         "dataset": args.data,
         "user": user,
         "interests": profile.as_dict() if profile is not None else None,
-        "config": {"weights": config.weights.as_dict(), "normalisation": config.normalisation,
-                   "method": config.method, "rrf_k": config.rrf_k, "mmr_lambda": config.mmr_lambda,
-                   "exclude_seen": config.exclude_seen},
+        "config": config.to_dict(),
         "channels": list(rec.result.channels),
         "dropped": {name: {"code": code, "reason": DROP_REASONS.get(code, code)}
-                    for name, code in rec.scores.dropped.items()},
+                    for name, code in rec.result.dropped.items()},
         "items": items,
     }
     if args.json:
@@ -372,8 +375,8 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
 
 def _add_recommend(sub: Any) -> None:
     """Register ``recommend``."""
-    from core.common.config import CHANNELS
-    from core.vectors.embedding import DEFAULT_MODEL
+    from core.ranking.registry import CHANNELS
+    from core.vectors.encoders import DEFAULT_MODEL
 
     p = sub.add_parser("recommend", help="fused recommendations with per-channel contributions and reasons")
     p.add_argument("--data", default="movielens", choices=["movielens", "bilingual"], help="demo dataset")
@@ -406,8 +409,9 @@ def _cmd_interests(args: argparse.Namespace) -> int:
     from core.common.progress import cli_progress
     from core.data.demos import load_demo
     from core.engine import Engine
-    from core.interests.decompose import rank, score_items
     from core.interests.history import combine, history_interests
+    from core.ranking.config import FusionConfig, FusionWeights
+    from core.ranking.query import Query
 
     if not args.text.strip() and args.user is None:
         return fail("type some interests, e.g. python -m core interests \"我喜欢科幻电影，不要恐怖片\"")
@@ -429,13 +433,18 @@ def _cmd_interests(args: argparse.Namespace) -> int:
         for tag in payload["tags"]:
             if "medoid_item" in tag:
                 tag["medoid_title"] = dataset.titles([dataset.item_index[tag["medoid_item"]]])[0]
-    if args.top > 0:
-        scores = score_items(profile, engine.item_vectors, args.mode, engine.item_index)
+    if args.top > 0:  # the Interests page's list: the profile alone (no user) through the one ranking path
+        weights = _parse_weights(args.weights)
+        config = FusionConfig() if weights is None else FusionConfig(weights=FusionWeights.from_dict(weights))
+        engine.prepare(None if args.quiet else cli_progress("channels"))
+        rec = engine.recommend(Query(profile=profile, composition=args.mode), config, k=args.top, explain=False)
         payload["mode"] = args.mode
+        payload["config"] = config.to_dict()
         payload["items"] = [
-            {"item_id": str(dataset.item_ids[i]), "title": dataset.titles([i])[0],
-             "category": str(dataset.items["category"].iat[i]), "score": round(float(scores[i]), 6)}
-            for i in rank(scores, args.top).tolist()
+            {"item_id": str(dataset.item_ids[i]), "title": title,
+             "category": str(dataset.items["category"].iat[i]), "score": round(float(score), 6)}
+            for i, title, score in zip(rec.result.items.tolist(), dataset.titles(rec.result.items),
+                                       rec.result.score.tolist(), strict=True)
         ]
     emit_json(payload)
     return 0
@@ -443,7 +452,7 @@ def _cmd_interests(args: argparse.Namespace) -> int:
 
 def _add_interests(sub: Any) -> None:
     """Register ``interests``."""
-    from core.vectors.embedding import DEFAULT_MODEL
+    from core.vectors.encoders import DEFAULT_MODEL
 
     p = sub.add_parser("interests", help="decompose typed interests into weighted tags (JSON)")
     p.add_argument("text", help="typed interests, Chinese, English or mixed (may be '' with --user)")
@@ -453,8 +462,11 @@ def _add_interests(sub: Any) -> None:
     p.add_argument("--max-tags", type=int, default=8, help="at most this many tags")
     p.add_argument("--user", default=None, help="also mix in this user's history interests")
     p.add_argument("--alpha", type=float, default=0.5, help="history share of the positive weight (--user)")
-    p.add_argument("--top", type=int, default=0, help="also list the top N items of the composed profile")
-    p.add_argument("--mode", default="single", choices=["single", "multi"], help="composition for --top")
+    p.add_argument("--top", type=int, default=0,
+                   help="also list the top N items for these interests (the Interests page's list)")
+    p.add_argument("--mode", default="multi", choices=["single", "multi"], help="composition for --top")
+    p.add_argument("--weights", default=None, metavar="JSON",
+                   help="fusion weights for --top (default: the default fusion, as on the Interests page)")
     p.add_argument("--model", default=DEFAULT_MODEL, help="text encoder (default use-m3)")
     p.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
     p.set_defaults(func=_cmd_interests)

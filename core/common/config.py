@@ -7,12 +7,9 @@ compared (presets) and serialised (JSON) without surprises.
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-CHANNELS: tuple[str, ...] = ("semantic", "history", "mf", "item_knn", "popularity", "recency", "graph")
-"""Channel names, in display order. The CLI and presets use exactly these keys."""
 
 
 def workspace_dir() -> Path:
@@ -54,40 +51,3 @@ class IndexParams:
     ef_construction: int = 200
     ef: int = 128
     seed: int = 42
-
-
-@dataclass(frozen=True)
-class FusionWeights:
-    """One weight per scoring channel; a weight of 0 switches the channel off."""
-
-    semantic: float = 1.0
-    history: float = 0.5
-    mf: float = 1.0
-    item_knn: float = 0.5
-    popularity: float = 0.2
-    recency: float = 0.0
-    graph: float = 0.3
-
-    def as_dict(self) -> dict[str, float]:
-        """Weights keyed by channel name."""
-        return {k: float(v) for k, v in asdict(self).items()}
-
-    @classmethod
-    def from_dict(cls, values: dict[str, Any]) -> FusionWeights:
-        """Build from a mapping; unknown keys raise ``ValueError``, missing keys default to 0."""
-        unknown = set(values) - set(CHANNELS)
-        if unknown:
-            raise ValueError(f"unknown channel(s) {sorted(unknown)}; expected some of {list(CHANNELS)}")
-        return cls(**{name: float(values.get(name, 0.0)) for name in CHANNELS})
-
-
-@dataclass(frozen=True)
-class FusionConfig:
-    """How channel scores become one ranking."""
-
-    weights: FusionWeights = field(default_factory=FusionWeights)
-    normalisation: str = "minmax"  # "minmax" | "zscore" | "rank"
-    method: str = "weighted"  # "weighted" | "rrf"
-    rrf_k: int = 60
-    mmr_lambda: float = 1.0  # 1.0 = no diversity re-rank
-    exclude_seen: bool = True

@@ -1,6 +1,6 @@
 """The :class:`Dataset`: validated interactions + item metadata in the shape every module expects.
 
-Canonical columns (produced by :mod:`core.data.ingest`, relied on everywhere else):
+Canonical columns (produced by the loaders, :mod:`core.data.loaders`, relied on everywhere else):
 
 ``interactions``: ``user_id`` (str), ``item_id`` (str), ``rating`` (float64, the interaction weight;
 1.0 for implicit events), ``timestamp`` (float64 seconds since the Unix epoch, NaN when unknown),
@@ -16,7 +16,6 @@ NaN when unknown). Items that appear only in interactions get their id as title.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -27,28 +26,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from scipy import sparse
 
+from core.common.artefacts import Fingerprint, as_text_array
+from core.data.arrow import dictionary_codes
+
 INTERACTION_COLUMNS: tuple[str, ...] = ("user_id", "item_id", "rating", "timestamp", "event")
 ITEM_COLUMNS: tuple[str, ...] = ("item_id", "title", "description", "category", "tags", "year")
 
 
-def _as_strings(values: pd.Series | np.ndarray | list[Any]) -> pa.Array:
-    """Values as one contiguous arrow string array (zero-copy for pandas' arrow-backed ``str`` columns)."""
-    try:
-        arr = pa.array(values)
-    except (pa.ArrowException, TypeError, ValueError):
-        arr = pa.array([str(v) for v in values], pa.large_string())
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    if not pa.types.is_large_string(arr.type):
-        arr = pc.cast(arr, pa.large_string()) if pa.types.is_string(arr.type) else pc.cast(
-            pa.array([str(v) for v in arr.to_pylist()]), pa.large_string())
-    return arr
-
-
 def _encode(values: pd.Series) -> tuple[np.ndarray, pa.Array]:
     """(code of each row, distinct values) of a string column."""
-    encoded = pc.dictionary_encode(_as_strings(values))
-    return np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64), encoded.dictionary
+    return dictionary_codes(as_text_array(values))
 
 
 def _positions(lookup: pa.Array) -> np.ndarray:
@@ -56,53 +43,12 @@ def _positions(lookup: pa.Array) -> np.ndarray:
     return np.asarray(lookup.to_numpy(zero_copy_only=False), dtype=np.int32)
 
 
-def _compact(array: np.ndarray) -> np.ndarray:
-    """The same numbers in the narrowest exact dtype (fewer bytes to hash); NaN-free floats only."""
-    if array.dtype.kind == "f" and len(array):
-        low, high = array.min(), array.max()
-        if np.isfinite(low) and np.isfinite(high):
-            if low >= 0 and high < 2**32 and np.array_equal(np.floor(array), array):
-                return array.astype(np.uint32)  # whole numbers, e.g. Unix seconds
-            narrow = array.astype(np.float32)
-            if np.array_equal(narrow, array):
-                return narrow  # e.g. 0.5-step ratings
-    elif array.dtype.kind in "iu" and len(array):
-        low, high = int(array.min()), int(array.max())
-        for kind in (np.uint8, np.uint16, np.int32):
-            info = np.iinfo(kind)
-            if info.min <= low and high <= info.max:
-                return array.astype(kind, copy=False)
-    return array
-
-
-def _hash_into(digest: Any, values: pd.Series | np.ndarray) -> None:
-    """Feed a column's content into ``digest``: numbers as their bytes (narrowest exact dtype, tagged),
-    text as arrow offsets + data."""
-    array = values.to_numpy() if isinstance(values, pd.Series) and values.dtype.kind in "biuf" else None
-    if array is None and not isinstance(values, pd.Series):
-        array = np.asarray(values)
-    if array is not None and array.dtype.kind in "biuf":
-        narrow = _compact(array)
-        digest.update(narrow.dtype.str.encode())
-        digest.update(np.ascontiguousarray(narrow).tobytes())
-        return
-    arr = pc.fill_null(_as_strings(values), "")
-    if arr.offset:
-        arr = pa.concat_arrays([pa.array([], arr.type), arr])
-    _, offsets_buf, data_buf = arr.buffers()
-    offsets = np.frombuffer(offsets_buf, dtype=np.int64)[: len(arr) + 1]
-    digest.update((offsets - offsets[0]).tobytes())
-    if data_buf is not None and len(offsets):
-        digest.update(memoryview(data_buf)[int(offsets[0]) : int(offsets[-1])])
-
-
 def _fingerprint(columns: list[tuple[str, Any]], extra: str) -> str:
     """Content hash of named columns (numeric arrays or text) plus ``extra``; 16 hex chars."""
-    digest = hashlib.sha1(extra.encode(), usedforsecurity=False)  # a cache key, not a security boundary
+    digest = Fingerprint(salt=extra)
     for col, values in columns:
-        digest.update(f"\x1f{col}\x1f".encode())
-        _hash_into(digest, values)
-    return digest.hexdigest()[:16]
+        digest.column(col, values)
+    return digest.hexdigest(16)
 
 
 @dataclass(frozen=True)
@@ -143,7 +89,7 @@ class Dataset:
     ) -> Dataset:
         """Index canonical frames (see module docstring). Items missing from ``items`` are added.
 
-        ``encoded`` (optional, from :mod:`core.data.ingest`, which already computed it) is the dictionary
+        ``encoded`` (optional, from :mod:`core.data.loaders`, which already computed it) is the dictionary
         encoding of the ``user_id`` and ``item_id`` columns; it saves re-hashing every row.
         """
         # pandas >= 3 is copy-on-write: this selection never writes through to the caller's frame
@@ -159,10 +105,10 @@ class Dataset:
             items = pd.DataFrame({"item_id": pd.Series(dtype=str)})
         item_frame = items.copy()
         item_frame["item_id"] = item_frame["item_id"].astype(str)
-        catalogue = _as_strings(item_frame["item_id"])
+        catalogue = as_text_array(item_frame["item_id"])
         if pc.count_distinct(catalogue).as_py() != len(catalogue):
             item_frame = item_frame.drop_duplicates("item_id", keep="first")
-            catalogue = _as_strings(item_frame["item_id"])
+            catalogue = as_text_array(item_frame["item_id"])
         # id -> position: encode the column once, then look up only its distinct values
         if encoded is not None and len(encoded.item_codes) == len(inter):
             item_codes, item_values = encoded.item_codes, encoded.item_values
@@ -173,7 +119,7 @@ class Dataset:
             unseen = pc.filter(item_values, pc.is_null(item_lookup)).to_pylist()
             extra_items = pd.DataFrame({"item_id": pd.Series(sorted(str(v) for v in unseen), dtype=str)})
             item_frame = pd.concat([item_frame, extra_items])
-            catalogue = _as_strings(item_frame["item_id"])
+            catalogue = as_text_array(item_frame["item_id"])
             item_lookup = pc.index_in(item_values, value_set=catalogue)
         item_frame = item_frame.reset_index(drop=True)
         for col, default in (("title", ""), ("description", ""), ("category", "")):
@@ -210,7 +156,7 @@ class Dataset:
         inter["user_idx"] = _positions(user_lookup)[user_codes]
         inter["item_idx"] = _positions(item_lookup)[item_codes]
         # the ids are fully described by the sorted id arrays + positions, which hash much faster
-        event_arr = _as_strings(inter["event"])
+        event_arr = as_text_array(inter["event"])
         if len(event_arr) and pc.max(pc.utf8_length(event_arr)).as_py() == 0:  # no event types: skip hashing
             event_codes, event_names = np.zeros(len(event_arr), dtype=np.int32), [""]
         else:

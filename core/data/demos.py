@@ -1,4 +1,4 @@
-"""Bundled demo datasets, loaded through :mod:`core.data.ingest` so the demo exercises the upload code path.
+"""Bundled demo datasets, loaded through :func:`core.data.loaders.load_dataset` so the demo exercises the upload path.
 
 - ``movielens``: GroupLens MovieLens latest-small (``data/ml-latest-small``): ratings, movies (genres
   become tags, the first genre the category, the year comes from "(1995)" in the title) and the free
@@ -13,9 +13,9 @@ from functools import cache
 from pathlib import Path
 
 from core.common.config import data_dir
-from core.data.ingest import load_dataset
-from core.data.dataset import Dataset
 from core.common.errors import DataError
+from core.data.dataset import Dataset
+from core.data.loaders import load_dataset
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from core.data.dataset import INTERACTION_COLUMNS, Dataset
 from core.common.errors import ConfigError
+from core.data.dataset import INTERACTION_COLUMNS, Dataset
 
 SplitKind = Literal["temporal", "leave_last", "random"]
 SPLIT_KINDS: tuple[str, ...] = ("temporal", "leave_last", "random")

@@ -1,4 +1,10 @@
-"""Stage 5, evaluation: metrics, protocol, baselines, statistics, tuning and reports.
+"""Stage 5, evaluation: offline evaluation of baselines, channels and fusion on held-out interactions.
 
-May import: core.common, core.data.ingest, core.vectors, core.interests.decompose, core.ranking.
+Modules, lowest first: ``metrics`` (top-k accuracy and beyond-accuracy metrics), ``statistics``
+(bootstrap intervals, paired tests), ``baselines`` (the Recommender protocol and classic baselines),
+``suite`` (the dashboard's channels and fusion as recommenders), ``experiment`` (one table of every
+configuration on one split), ``options`` (the settings of a run), ``tuning`` (Optuna on the validation
+split), ``typed`` (typed interests vs history only), ``protocol`` (the whole run and its report).
+
+May import: core.common, core.data, core.vectors, core.interests, core.ranking.
 """

@@ -30,7 +30,6 @@ Beyond-accuracy metrics take the whole ``(n_users, k)`` recommendation matrix:
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -170,6 +169,13 @@ def accuracy_per_user(
     return {name: out[name] for name in metrics}
 
 
+def mean_accuracy(
+    recommendations: np.ndarray, relevant: Sequence[Collection[int]], k: int, metric: str = "ndcg"
+) -> float:
+    """Mean over users of one accuracy metric (what tuning maximises)."""
+    return float(accuracy_per_user(recommendations, relevant, k, (metric,))[metric].mean())
+
+
 def _valid(recommendations: np.ndarray, k: int) -> np.ndarray:
     recs = np.asarray(recommendations, dtype=np.int64)[:, :k]
     return recs[recs >= 0]
@@ -238,35 +244,6 @@ def intra_list_diversity(recommendations: np.ndarray, item_vectors: np.ndarray |
         mean_sim = (sims.sum() - np.trace(sims)) / (m * (m - 1))
         values.append(1.0 - float(mean_sim))
     return float(np.mean(values)) if values else float("nan")
-
-
-@dataclass(frozen=True)
-class Interval:
-    """A point estimate with a two-sided confidence interval."""
-
-    mean: float
-    low: float
-    high: float
-
-
-def bootstrap_ci(
-    values: np.ndarray, n_boot: int = 1000, confidence: float = 0.95, seed: int = 0
-) -> Interval:
-    """Percentile bootstrap interval of the mean over users (resampling users with replacement)."""
-    x = np.asarray(values, dtype=np.float64)
-    x = x[np.isfinite(x)]
-    if len(x) == 0:
-        return Interval(float("nan"), float("nan"), float("nan"))
-    rng = np.random.default_rng(seed)
-    means = np.empty(n_boot, dtype=np.float64)
-    chunk = max(1, 2_000_000 // max(len(x), 1))
-    for start in range(0, n_boot, chunk):
-        stop = min(n_boot, start + chunk)
-        idx = rng.integers(0, len(x), size=(stop - start, len(x)))
-        means[start:stop] = x[idx].mean(axis=1)
-    alpha = (1.0 - confidence) / 2
-    low, high = np.quantile(means, [alpha, 1.0 - alpha])
-    return Interval(float(x.mean()), float(low), float(high))
 
 
 def beyond_accuracy(

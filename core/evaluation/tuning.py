@@ -1,15 +1,21 @@
-"""Auto-tuning of fusion weights and normalisation with Optuna (seeded TPE, trial budget, timeout).
+"""Tuning on the validation split with Optuna (seeded TPE): fusion weights, baselines, channel parameters.
 
-The search space: one weight in ``[0, 1]`` per tunable channel and, optionally, the normalisation
-(``minmax`` / ``zscore`` / ``rank``). The objective is any ``FusionConfig -> float`` (higher is
-better); :func:`core.evaluation.evaluate.tune_on_validation` passes mean NDCG@k on the **validation** split,
-so the tuned weights never see the test split.
+Every search maximises mean NDCG@k on **validation** users (a split carved out of the test split's
+training part, :func:`core.data.splits.tuning_splits`), so tuned values never see the test split.
 
-Warm start (documented search, not luck): before TPE samples anything, the study evaluates the given
-``base`` configuration and every tunable channel alone (weight 1, others 0), so the tuned result is
-never worse *on validation* than the default fusion or the best single channel. TPE then runs its
-own seeded random start-up trials (``n_startup``) and model-guided trials until ``n_trials`` or
-``timeout`` is reached. Same seed + same objective = same trials.
+- :func:`tune_fusion`: one weight in ``[0, 1]`` per tunable channel and, optionally, the normalisation
+  (``minmax`` / ``zscore`` / ``rank``), for any ``FusionConfig -> float`` objective.
+  :func:`tune_fusion_on_validation` fits the channels on the validation training data and passes the
+  batched fused NDCG as that objective.
+- :func:`tune_baseline`: the hyper-parameters of the item-kNN / ALS / BPR baselines.
+- :func:`tune_channel_params`: the mf / item_knn channels' own hyper-parameters, each channel alone, so
+  fusion does not win merely because its components were tuned and the baselines were not.
+
+Warm start (documented search, not luck): the fusion study first evaluates the given ``base``
+configuration and every tunable channel alone (weight 1, others 0), so the tuned result is never worse
+*on validation* than the default fusion or the best single channel; baseline and channel studies first
+evaluate their defaults. TPE then runs its own seeded start-up trials and model-guided trials until
+``n_trials`` (or ``timeout``) is reached. Same seed + same objective = same trials.
 """
 
 from __future__ import annotations
@@ -20,13 +26,24 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
+import optuna
 import pandas as pd
 
-from core.common.config import CHANNELS, FusionConfig, FusionWeights
 from core.common.errors import ConfigError
-from core.common.progress import ProgressFn, report
-
-NORMALISATIONS: tuple[str, ...] = ("minmax", "zscore", "rank")
+from core.common.progress import ProgressFn, report, scaled
+from core.common.selection import top_k_rows
+from core.data.splits import Split
+from core.evaluation import metrics as M
+from core.evaluation.baselines import BASELINE_DEFAULTS, make_baseline, mask_seen
+from core.evaluation.options import EvalOptions, item_vectors_for
+from core.evaluation.suite import ChannelSuite
+from core.ranking.base import Channel, ChannelContext
+from core.ranking.config import FusionConfig, FusionWeights
+from core.ranking.fusion import NORMALISATIONS
+from core.ranking.query import Query
+from core.ranking.registry import CHANNELS, ChannelParams, make_channels
+from core.vectors.encoders import Encoder
 
 
 @dataclass
@@ -80,6 +97,11 @@ def config_from_params(params: dict[str, Any], base: FusionConfig, channels: Seq
     )
 
 
+def with_weight(config: FusionConfig, channel: str, weight: float) -> FusionConfig:
+    """``config`` with one channel's weight replaced."""
+    return config_from_params({f"w_{channel}": weight}, config, (channel,))
+
+
 def tune_fusion(
     objective: Callable[[FusionConfig], float],
     channels: Sequence[str],
@@ -94,8 +116,6 @@ def tune_fusion(
     progress: ProgressFn | None = None,
 ) -> TuningResult:
     """Maximise ``objective`` over the weights of ``channels`` (others keep ``base``'s) with Optuna TPE."""
-    import optuna
-
     base = base or FusionConfig()
     channels = [c for c in CHANNELS if c in set(channels)]
     if not channels:
@@ -153,3 +173,183 @@ def tune_fusion(
         seconds=time.perf_counter() - started,
         seed=seed,
     )
+
+
+BATCH_MEMORY = 768 * 2**20
+"""Bytes the tuner may hold as normalised score cubes (users x channels x items x normalisations)."""
+
+
+def tuning_users(validation: Split, options: EvalOptions) -> np.ndarray:
+    """Validation users to tune on: all, or a seeded sample of ``options.tune_users``."""
+    if options.tune_users is None or options.tune_users <= 0:
+        return validation.users
+    return validation.subsample(options.tune_users, seed=options.seed).users
+
+
+def tune_fusion_on_validation(
+    validation: Split,
+    users: np.ndarray | None = None,
+    *,
+    options: EvalOptions | None = None,
+    encoder: Encoder | None = None,
+    channel_params: ChannelParams | None = None,
+    progress: ProgressFn | None = None,
+) -> tuple[TuningResult | None, ChannelSuite]:
+    """Tune fusion weights (+ normalisation) with Optuna on ``validation`` users; (result, fitted suite).
+
+    Channels are fitted on ``validation.train`` (item vectors from its own item documents when an
+    encoder is given); every channel in ``options.channels`` that applies to at least one validation
+    user is tuned. The result is ``None`` when no channel applies.
+    """
+    opts = options or EvalOptions()
+    base_config = opts.fusion or FusionConfig()
+    chosen = tuning_users(validation, opts) if users is None else users
+    report(progress, 0.0, "fitting channels on the validation split's training data")
+    vectors = item_vectors_for(validation.train, encoder)
+    params = channel_params or ChannelParams(random_state=opts.seed)
+    suite = ChannelSuite(validation.train, vectors, params=params, encoder=encoder)
+    suite.fit(scaled(progress, 0.0, 0.1))
+    share = suite.applicable(chosen)
+    applicable = [c for c, v in share.items() if v > 0]
+    tunable = [c for c in opts.channels if c in applicable]
+    if not tunable or len(chosen) == 0:
+        return None, suite
+    norms = NORMALISATIONS if opts.tune_normalisation else (base_config.normalisation,)
+    per_user = len(applicable) * validation.train.n_items * 4 * len(norms)
+    if len(chosen) * per_user > BATCH_MEMORY:  # keep the in-memory score cube bounded on big catalogues
+        chosen = np.sort(np.random.default_rng(opts.seed).choice(chosen, max(1, BATCH_MEMORY // per_user),
+                                                                 replace=False))
+    batch = suite.batch(chosen, norms, scaled(progress, 0.1, 0.35), channels=applicable)
+    relevant = validation.relevant_sets(chosen)
+
+    def objective(config: FusionConfig) -> float:
+        return M.mean_accuracy(batch.top_k(config, opts.k), relevant, opts.k)
+
+    result = tune_fusion(
+        objective, tunable, base=base_config, n_trials=opts.n_trials, timeout=opts.timeout, seed=opts.seed,
+        tune_normalisation=opts.tune_normalisation, metric=f"ndcg@{opts.k}",
+        progress=scaled(progress, 0.35, 1.0),
+    )
+    result.context["n_validation_users"] = len(chosen)
+    return result, suite
+
+
+def _search(
+    objective: Callable[[optuna.Trial], float], defaults: dict[str, Any], *, label: str, n_trials: int,
+    seed: int, progress: ProgressFn | None,
+) -> dict[str, Any]:
+    """Maximise ``objective`` with seeded TPE, ``defaults`` first; best params, best and default value."""
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    study = optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=seed))
+    study.enqueue_trial(defaults)
+
+    def run(trial: optuna.Trial) -> float:
+        value = objective(trial)
+        report(progress, (trial.number + 1) / n_trials, f"{label}: trial {trial.number + 1}/{n_trials}")
+        return value
+
+    study.optimize(run, n_trials=n_trials)
+    return {"params": dict(study.best_params), "validation_ndcg": round(float(study.best_value), 6),
+            "default_validation_ndcg": round(float(study.trials[0].value or 0.0), 6), "n_trials": n_trials}
+
+
+def _baseline_space(name: str, trial: optuna.Trial) -> dict[str, Any]:
+    """Optuna search space of one baseline's hyper-parameters (the keys of ``BASELINE_DEFAULTS``)."""
+    if name == "item_knn_cf":
+        return {"neighbours": trial.suggest_int("neighbours", 10, 400, log=True)}
+    if name == "als":
+        return {
+            "factors": trial.suggest_categorical("factors", [32, 64, 128]),
+            "regularization": trial.suggest_float("regularization", 1e-3, 1.0, log=True),
+            "alpha": trial.suggest_float("alpha", 0.5, 40.0, log=True),
+        }
+    if name == "bpr":
+        return {
+            "factors": trial.suggest_categorical("factors", [32, 64, 128]),
+            "learning_rate": trial.suggest_float("learning_rate", 0.005, 0.2, log=True),
+            "regularization": trial.suggest_float("regularization", 1e-4, 0.1, log=True),
+            "iterations": trial.suggest_int("iterations", 50, 300, step=50),
+        }
+    raise ValueError(f"baseline {name!r} has no hyper-parameters to tune")
+
+
+def tune_baseline(
+    name: str, validation: Split, *, k: int = 10, n_trials: int = 8, seed: int = 42,
+    users: np.ndarray | None = None, progress: ProgressFn | None = None,
+) -> dict[str, Any]:
+    """Tune one baseline's hyper-parameters on the validation split (Optuna TPE, seeded); best params."""
+    if name not in BASELINE_DEFAULTS:
+        raise ValueError(f"baseline {name!r} has no hyper-parameters to tune")
+    chosen = validation.users if users is None else users
+    relevant = validation.relevant_sets(chosen)
+
+    def objective(trial: optuna.Trial) -> float:
+        model = make_baseline(name, _baseline_space(name, trial)).fit(validation.train)
+        return M.mean_accuracy(model.recommend(chosen, k), relevant, k)
+
+    return _search(objective, BASELINE_DEFAULTS[name], label=name, n_trials=n_trials, seed=seed,
+                   progress=progress)
+
+
+TUNABLE_CHANNELS: dict[str, dict[str, str]] = {
+    "mf": {"mf_factors": "factors", "mf_regularization": "regularization", "mf_alpha": "alpha"},
+    "item_knn": {"knn_neighbours": "k", "knn_use_rating": "use_rating"},
+}
+"""Channels :func:`tune_channel_params` tunes: search parameter name -> field of the channel's ``Params``."""
+
+
+def with_channel_values(params: ChannelParams, name: str, values: dict[str, Any]) -> ChannelParams:
+    """``params`` with channel ``name``'s fields set from searched values (keys of :data:`TUNABLE_CHANNELS`)."""
+    fields = TUNABLE_CHANNELS[name]
+    return params.with_channel(name, **{fields[key]: value for key, value in values.items()})
+
+
+def _channel_space(name: str, trial: optuna.Trial) -> dict[str, Any]:
+    """Optuna search space of one channel's parameters (named as in :data:`TUNABLE_CHANNELS`)."""
+    if name == "mf":
+        return {
+            "mf_factors": trial.suggest_categorical("mf_factors", [32, 64, 128]),
+            "mf_regularization": trial.suggest_float("mf_regularization", 1e-3, 10.0, log=True),
+            "mf_alpha": trial.suggest_float("mf_alpha", 0.1, 50.0, log=True),
+        }
+    if name == "item_knn":
+        return {
+            "knn_neighbours": trial.suggest_int("knn_neighbours", 10, 400, log=True),
+            "knn_use_rating": trial.suggest_categorical("knn_use_rating", [False, True]),
+        }
+    raise ValueError(f"channel {name!r} has no hyper-parameters to tune")
+
+
+def channel_ndcg(channel: Channel, split: Split, users: np.ndarray, k: int) -> float:
+    """Mean NDCG@k of one fitted channel used alone (seen items excluded) on ``split``'s ``users``."""
+    queries = [Query(user_id=str(split.train.user_ids[int(u)])) for u in users]
+    scores = np.asarray(channel.score(queries), dtype=np.float64)
+    mask_seen(scores, split.train.matrix, users)
+    return M.mean_accuracy(top_k_rows(scores, k), split.relevant_sets(users), k)
+
+
+def tune_channel_params(
+    validation: Split, users: np.ndarray, *, base: ChannelParams, channels: Sequence[str] = tuple(TUNABLE_CHANNELS),
+    k: int = 10, n_trials: int = 10, seed: int = 42, progress: ProgressFn | None = None,
+) -> tuple[ChannelParams, dict[str, dict[str, Any]]]:
+    """Tune the mf / item_knn channels' own hyper-parameters alone on validation (Optuna TPE, seeded).
+
+    The same treatment :func:`tune_baseline` gives the baselines. Returns the updated
+    :class:`core.ranking.registry.ChannelParams` and, per channel, the best parameters with the
+    default's and the best validation NDCG.
+    """
+    ctx = ChannelContext(validation.train, random_state=base.random_state, num_threads=base.num_threads)
+    params = base
+    summary: dict[str, dict[str, Any]] = {}
+    todo = [c for c in channels if c in TUNABLE_CHANNELS]
+    for i, name in enumerate(todo):
+
+        def objective(trial: optuna.Trial, name: str = name, start: ChannelParams = params) -> float:
+            channel = make_channels(with_channel_values(start, name, _channel_space(name, trial)))[name].fit(ctx)
+            return channel_ndcg(channel, validation, users, k)
+
+        defaults = {key: getattr(base.get(name), field) for key, field in TUNABLE_CHANNELS[name].items()}
+        summary[name] = _search(objective, defaults, label=f"channel {name}", n_trials=n_trials, seed=seed,
+                                progress=scaled(progress, i / len(todo), (i + 1) / len(todo)))
+        params = with_channel_values(params, name, summary[name]["params"])
+    return params, summary

@@ -39,7 +39,8 @@ from typing import Literal
 import numpy as np
 
 from core.common.errors import InterestLensError
-from core.interests.decompose import InterestProfile, InterestTag, renormalise
+from core.interests.editing import renormalise
+from core.interests.profile import InterestProfile, InterestTag
 
 Event = Literal["like", "dislike", "click"]
 EVENT_SIGNAL: dict[str, float] = {"like": 1.0, "click": 0.3, "dislike": -1.0}

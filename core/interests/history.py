@@ -1,6 +1,6 @@
 """History interests: a user's liked items clustered into a few labelled interests (PinnerSage style).
 
-:func:`history_interests` turns one user's history into :class:`~core.interests.decompose.InterestTag` objects with
+:func:`history_interests` turns one user's history into :class:`~core.interests.profile.InterestTag` objects with
 ``source="history"``:
 
 1. **Items**: the user's *liked* interactions — rating at or above the user's own mean (all of them for
@@ -39,7 +39,8 @@ from dataclasses import replace
 import numpy as np
 
 from core.data.dataset import Dataset
-from core.interests.decompose import InterestProfile, InterestTag, renormalise
+from core.interests.editing import renormalise
+from core.interests.profile import InterestProfile, InterestTag
 from core.interests.text import content_words
 
 MIN_SILHOUETTE = 0.05
@@ -179,7 +180,7 @@ def history_interests(
 ) -> list[InterestTag]:
     """The user's history interests (tags with ``source="history"``), heaviest first; [] for no history.
 
-    ``documents`` (one text per item, e.g. :func:`core.vectors.embedding.item_documents`) feed the labels;
+    ``documents`` (one text per item, e.g. :func:`core.vectors.documents.item_documents`) feed the labels;
     by default titles, categories and tags are used.
     """
     items, times = liked_items(dataset, user_id, max_items)

@@ -1,19 +1,22 @@
-"""Fusion: per-channel scores -> one ranked list with per-channel contributions.
+"""Fusion: the channel scores of a batch of queries -> ranked lists with per-channel contributions.
 
-Pipeline for one query (the channel scores are computed once and cached in a :class:`ScoreTable`):
+The one implementation every view uses (pages, CLI, evaluation, tuning, map), batch-first: a single
+query is a batch of one. For each query (row) of a :class:`~core.ranking.scoring.ScoreBatch`:
 
-1. **normalise** each channel (``minmax`` to [0, 1], ``zscore``, or ``rank`` percentile in [0, 1]);
-   the table normalises each channel once per method and keeps the (n_items, n_channels) matrix;
-2. **combine**: weighted sum ``M @ w`` with :class:`~core.common.config.FusionWeights`, or weighted
-   reciprocal rank fusion ``sum_c w_c / (k + rank_c)`` (ranks: competition ranking, 1 = best);
-3. **exclude** items already seen and items outside the optional :class:`ItemFilter`
-   (category, year range); a ``-inf`` channel score excludes the item when that channel is on;
-4. **top-k** by ``np.argpartition`` (ties broken by item index, ascending);
+1. **normalise** each channel's row (``minmax`` to [0, 1], ``zscore``, or ``rank`` percentile in
+   [0, 1]); a channel that did not score the query contributes 0. Normalised matrices are cached on the
+   batch per method, so a weight change only redoes step 2;
+2. **combine**: weighted sum with :class:`~core.ranking.config.FusionWeights`, or weighted reciprocal
+   rank fusion ``sum_c w_c / (k + rank_c)`` (ranks: competition ranking, 1 = best);
+3. **exclude** items already seen and items outside the optional :class:`ItemFilter` (category, year
+   range); a ``-inf`` channel score excludes the item when that channel is on. A query for which no
+   channel with a positive weight applies gets an empty list;
+4. **top-k** with :func:`core.common.selection.top_k` (ties by item index, ascending);
 5. optional **MMR** diversity re-rank over item vectors with ``lambda`` (1.0 = plain ranking).
 
-:func:`what_if` gives, for every recommended item, its relevance rank if one channel's weight were
-zero (all channels at once, vectorised). A re-weighting of 100k items x 7 channels takes about a
-millisecond once the table is built (``python -m bench.bench_fusion``).
+:func:`rank_batch` returns only the lists (evaluation); :func:`fuse_batch` / :func:`fuse` add the
+per-channel breakdown the UI shows, and :func:`what_if` each listed item's rank if one channel's weight
+were zero.
 """
 
 from __future__ import annotations
@@ -24,165 +27,126 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import sparse, stats
 
-from core.common.config import CHANNELS, FusionConfig, FusionWeights
 from core.common.errors import ConfigError
+from core.common.selection import mmr, top_k, top_k_rows
 from core.data.dataset import Dataset
+from core.ranking.config import FusionConfig, FusionWeights
+from core.ranking.registry import CHANNELS
+from core.ranking.scoring import ScoreBatch
 
 NORMALISATIONS: tuple[str, ...] = ("minmax", "zscore", "rank")
 METHODS: tuple[str, ...] = ("weighted", "rrf")
+
+Seen = sparse.spmatrix | np.ndarray | list[np.ndarray] | None
+"""Items already seen, per query: a sparse (n_queries, n_items) matrix, a bool matrix, a list of index
+arrays, or, for a batch of one, one index array / bool mask."""
 
 
 # --- normalisation ----------------------------------------------------------------------------
 
 
 def normalise(scores: np.ndarray, method: str = "minmax") -> np.ndarray:
-    """Normalise one channel's scores (float64 out; ``-inf`` entries map to the lowest value).
+    """Normalise scores along the last axis (float64 out; ``-inf`` entries map to the row's lowest value).
 
-    - ``minmax``: ``(x - min) / (max - min)`` over finite values, in [0, 1]; a constant channel -> 0;
-    - ``zscore``: ``(x - mean) / std`` over finite values; a constant channel -> 0;
+    - ``minmax``: ``(x - min) / (max - min)`` over finite values, in [0, 1]; a constant row -> 0;
+    - ``zscore``: ``(x - mean) / std`` over finite values; a constant row -> 0;
     - ``rank``: rank percentile ``(average_rank - 1) / (n - 1)`` in [0, 1], best = 1, ties share.
     """
     x = np.asarray(scores, dtype=np.float64)
+    one = x.ndim == 1
+    x2 = x[None, :] if one else x.reshape(-1, x.shape[-1])
+    out = _normalise_rows(x2, method)
+    return out[0] if one else out.reshape(x.shape)
+
+
+def _normalise_rows(x: np.ndarray, method: str) -> np.ndarray:
+    n = x.shape[1]
     finite = np.isfinite(x)
-    all_finite = bool(finite.all())
-    vals = x if all_finite else x[finite]
-    out: np.ndarray
-    if vals.size == 0:
-        return np.zeros_like(x)
+    count = finite.sum(axis=1)
+    has = count > 0
     if method == "minmax":
-        lo, hi = float(vals.min()), float(vals.max())
-        out = (x - lo) / (hi - lo) if hi > lo else np.zeros_like(x)
-        floor = 0.0
-    elif method == "zscore":
-        mean, std = float(vals.mean()), float(vals.std())
-        out = (x - mean) / std if std > 0 else np.zeros_like(x)
-        floor = float(out[finite].min()) if std > 0 else 0.0
-    elif method == "rank":
-        n = x.size
-        ranked = stats.rankdata(np.where(finite, x, -np.inf), method="average")
-        out = (ranked - 1.0) / (n - 1) if n > 1 else np.ones_like(x)
-        floor = 0.0
-        if not all_finite:
-            out = np.where(finite, out, 0.0)
-        return np.asarray(out, dtype=np.float64)
-    else:
-        raise ConfigError(f"unknown normalisation {method!r}; expected one of {list(NORMALISATIONS)}")
-    if not all_finite:
-        out = np.where(finite, out, floor)
-    return np.asarray(out, dtype=np.float64)
+        lo = np.where(finite, x, np.inf).min(axis=1)
+        hi = np.where(finite, x, -np.inf).max(axis=1)
+        span = np.where(has & (hi > lo), hi - lo, 1.0)
+        out = np.where((has & (hi > lo))[:, None], (x - lo[:, None]) / span[:, None], 0.0)
+        return np.where(finite, out, 0.0)
+    if method == "zscore":
+        safe = np.where(finite, x, 0.0)
+        mean = safe.sum(axis=1) / np.maximum(count, 1)
+        dev = np.where(finite, x - mean[:, None], 0.0)
+        std = np.sqrt((dev * dev).sum(axis=1) / np.maximum(count, 1))
+        ok = has & (std > 0)
+        out = np.where(ok[:, None], dev / np.where(ok, std, 1.0)[:, None], 0.0)
+        floor = np.where(finite, out, np.inf).min(axis=1)
+        floor = np.where(ok & np.isfinite(floor), floor, 0.0)
+        return np.where(finite, out, floor[:, None])
+    if method == "rank":
+        if n <= 1:
+            return np.where(finite, 1.0, 0.0)
+        ranked = stats.rankdata(np.where(finite, x, -np.inf), method="average", axis=1)
+        return np.where(finite, (ranked - 1.0) / (n - 1), 0.0)
+    raise ConfigError(f"unknown normalisation {method!r}; expected one of {list(NORMALISATIONS)}")
 
 
 def competition_ranks(scores: np.ndarray) -> np.ndarray:
-    """1-based ranks by descending score; tied items share the best rank ("1224" ranking)."""
+    """1-based ranks by descending score along the last axis; ties share the best rank ("1224")."""
     x = np.asarray(scores, dtype=np.float64)
-    return stats.rankdata(-np.where(np.isnan(x), -np.inf, x), method="min").astype(np.float64)
+    return stats.rankdata(-np.where(np.isnan(x), -np.inf, x), method="min", axis=-1).astype(np.float64)
 
 
-# --- the cached score table -------------------------------------------------------------------
+def components(batch: ScoreBatch, config: FusionConfig) -> np.ndarray:
+    """(n_channels, n_queries, n_items) matrix whose weighted channel sum is the fused score (cached).
 
-
-class ScoreTable:
-    """One query's channel scores, with normalisations and RRF terms cached for fast re-weighting.
-
-    ``names`` lists the channels present (in :data:`CHANNELS` order, unknown names after them);
-    ``raw`` is (n_items, n_channels) float64. ``dropped`` keeps the reason codes of absent channels.
-    """
-
-    def __init__(self, scores: Mapping[str, np.ndarray], dropped: Mapping[str, str] | None = None) -> None:
-        order = [c for c in CHANNELS if c in scores] + [c for c in scores if c not in CHANNELS]
-        if not order:
-            raise ConfigError("no channel produced scores; nothing to fuse")
-        arrays = [np.asarray(scores[c], dtype=np.float64).ravel() for c in order]
-        n = arrays[0].size
-        if any(a.size != n for a in arrays):
-            raise ConfigError("channel score arrays differ in length")
-        if any(np.isnan(a).any() or np.isposinf(a).any() for a in arrays):
-            raise ConfigError("channel scores must be finite (or -inf for excluded items)")
-        self.names: tuple[str, ...] = tuple(order)
-        self.raw = np.ascontiguousarray(np.stack(arrays, axis=1))
-        self.dropped: dict[str, str] = dict(dropped or {})
-        self.n_items = n
-        self.excluded: dict[str, np.ndarray] = {
-            c: np.isneginf(a) for c, a in zip(order, arrays, strict=True) if np.isneginf(a).any()
-        }
-        # matrices are stored channel-major, (n_channels, n_items) C-contiguous, and handed out as
-        # (n_items, n_channels) views: ``view @ w`` is then one BLAS gemv over contiguous rows
-        self._norm: dict[str, np.ndarray] = {}
-        self._rrf: dict[int, np.ndarray] = {}
-        self._ranks: np.ndarray | None = None
-        self._blocked: dict[tuple[Any, ...], np.ndarray] = {}
-        self._medians: dict[tuple[str, int], np.ndarray] = {}
-
-    @classmethod
-    def from_channel_scores(cls, channel_scores: Any) -> ScoreTable:
-        """The table of a :class:`core.ranking.channels.ChannelScores`, built once and kept in its ``cache``.
-
-        Whoever caches the channel scores of a query (the engine does) thereby also caches the
-        normalised matrices, so the next re-weighting skips straight to ``M @ w``.
-        """
-        cache = getattr(channel_scores, "cache", None)
-        if isinstance(cache, dict) and isinstance(cache.get("score_table"), ScoreTable):
-            table: ScoreTable = cache["score_table"]
-            return table
-        table = cls(channel_scores.scores, channel_scores.dropped)
-        if isinstance(cache, dict):
-            cache["score_table"] = table
-        return table
-
-    def normalised(self, method: str) -> np.ndarray:
-        """(n_items, n_channels) normalised scores, computed once per method."""
-        if method not in self._norm:
-            if method not in NORMALISATIONS:
-                raise ConfigError(f"unknown normalisation {method!r}; expected one of {list(NORMALISATIONS)}")
-            self._norm[method] = np.stack([normalise(self.raw[:, j], method) for j in range(len(self.names))])
-        return self._norm[method].T
-
-    def ranks(self) -> np.ndarray:
-        """(n_items, n_channels) competition ranks per channel (1 = best)."""
-        if self._ranks is None:
-            self._ranks = np.stack([competition_ranks(self.raw[:, j]) for j in range(len(self.names))])
-        return self._ranks.T
-
-    def rrf_terms(self, k: int) -> np.ndarray:
-        """(n_items, n_channels) ``1 / (k + rank)`` per channel, cached per ``k``."""
-        if k < 0:
+    Zero wherever a channel did not score a query."""
+    if config.method == "weighted":
+        key: tuple[Any, ...] = ("norm", config.normalisation)
+        if config.normalisation not in NORMALISATIONS:
+            raise ConfigError(f"unknown normalisation {config.normalisation!r}; expected one of {list(NORMALISATIONS)}")
+    elif config.method == "rrf":
+        if int(config.rrf_k) < 0:
             raise ConfigError("RRF k must be >= 0")
-        if k not in self._rrf:
-            self.ranks()
-            assert self._ranks is not None
-            self._rrf[k] = 1.0 / (float(k) + self._ranks)
-        return self._rrf[k].T
-
-    def medians(self, config: FusionConfig) -> np.ndarray:
-        """(n_channels,) median of each channel's fusion component over all items (cached).
-
-        ``w * median`` is what a channel adds to a typical item; explanations use the *lift* above it.
-        """
-        key = ("rrf", int(config.rrf_k)) if config.method == "rrf" else (config.normalisation, 0)
-        if key not in self._medians:
-            self._medians[key] = np.median(self.components(config).T, axis=1)
-        return self._medians[key]
-
-    def weight_vector(self, weights: FusionWeights | Mapping[str, float]) -> np.ndarray:
-        """Weights aligned with ``names`` (channels without a weight get 0)."""
-        values = weights.as_dict() if isinstance(weights, FusionWeights) else dict(weights)
-        w = np.array([float(values.get(c, 0.0)) for c in self.names], dtype=np.float64)
-        if not np.isfinite(w).all() or (w < 0).any():
-            raise ConfigError("fusion weights must be finite and non-negative")
-        return w
-
-    def components(self, config: FusionConfig) -> np.ndarray:
-        """The matrix whose weighted row sums give the fused score under ``config``."""
-        if config.method == "weighted":
-            return self.normalised(config.normalisation)
-        if config.method == "rrf":
-            return self.rrf_terms(int(config.rrf_k))
+        key = ("rrf", int(config.rrf_k))
+    else:
         raise ConfigError(f"unknown fusion method {config.method!r}; expected one of {list(METHODS)}")
+    hit = batch.cache.get(key)
+    if hit is not None:
+        return hit
+    if key[0] == "norm":
+        comp = normalise(batch.raw, config.normalisation)
+    else:
+        ranks = batch.cache.get(("ranks",))
+        if ranks is None:
+            ranks = competition_ranks(batch.raw)
+            batch.cache[("ranks",)] = ranks
+        comp = 1.0 / (float(key[1]) + ranks)
+    comp = np.where(batch.applies[:, :, None], comp, 0.0)
+    batch.cache[key] = comp
+    return comp
 
 
-# --- filters ----------------------------------------------------------------------------------
+def weight_vector(names: tuple[str, ...], weights: FusionWeights | Mapping[str, float]) -> np.ndarray:
+    """Weights aligned with ``names`` (channels without a weight get 0)."""
+    values = dict(weights)
+    w = np.array([float(values.get(c, 0.0)) for c in names], dtype=np.float64)
+    if not np.isfinite(w).all() or (w < 0).any():
+        raise ConfigError("fusion weights must be finite and non-negative")
+    return w
+
+
+def _check_config(config: FusionConfig) -> None:
+    if config.normalisation not in NORMALISATIONS:
+        raise ConfigError(
+            f"unknown normalisation {config.normalisation!r}; expected one of {list(NORMALISATIONS)}"
+        )
+    if config.method not in METHODS:
+        raise ConfigError(f"unknown fusion method {config.method!r}; expected one of {list(METHODS)}")
+    if not 0.0 <= float(config.mmr_lambda) <= 1.0:
+        raise ConfigError("MMR lambda must be within [0, 1]")
+
+
+# --- filters and eligibility ------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -218,76 +182,155 @@ class ItemFilter:
         return keep
 
 
-def _as_mask(value: np.ndarray | None, n: int) -> np.ndarray | None:
-    if value is None:
+def seen_matrix(seen: Seen, n_queries: int, n_items: int) -> np.ndarray | None:
+    """``seen`` in any accepted form as a bool (n_queries, n_items) matrix (None: nothing seen)."""
+    if seen is None:
         return None
-    arr = np.asarray(value)
+    out = np.zeros((n_queries, n_items), dtype=bool)
+    if isinstance(seen, sparse.spmatrix | sparse.sparray):
+        csr: Any = sparse.csr_matrix(seen)  # type: ignore[call-overload]
+        rows = np.repeat(np.arange(csr.shape[0]), np.diff(csr.indptr))
+        out[rows, csr.indices] = True
+        return out
+    if isinstance(seen, list):
+        for i, idx in enumerate(seen):
+            out[i, np.asarray(idx, dtype=np.int64)] = True
+        return out
+    arr = np.asarray(seen)
     if arr.dtype == bool:
-        if arr.shape != (n,):
-            raise ConfigError(f"mask has shape {arr.shape}; expected ({n},)")
+        if arr.shape == (n_items,) and n_queries == 1:
+            return arr[None, :].copy()
+        if arr.shape != (n_queries, n_items):
+            raise ConfigError(f"seen mask has shape {arr.shape}; expected ({n_queries}, {n_items})")
         return arr
-    mask = np.zeros(n, dtype=bool)
+    if n_queries != 1:
+        raise ConfigError("seen as one index array needs a batch of one query")
+    out[0, arr.astype(np.int64)] = True
+    return out
+
+
+def _allowed_mask(allowed: np.ndarray | None, n_items: int) -> np.ndarray | None:
+    if allowed is None:
+        return None
+    arr = np.asarray(allowed)
+    if arr.dtype == bool:
+        if arr.shape != (n_items,):
+            raise ConfigError(f"mask has shape {arr.shape}; expected ({n_items},)")
+        return arr
+    mask = np.zeros(n_items, dtype=bool)
     mask[arr.astype(np.int64)] = True
     return mask
 
 
-def _digest(value: np.ndarray | None) -> Any:
-    """A cheap content key for a mask or index array (None stays None)."""
-    if value is None:
-        return None
-    arr = np.asarray(value)
-    if arr.dtype == bool:
-        return ("mask", arr.size, hash(np.packbits(arr).tobytes()))
-    return ("idx", hash(np.sort(arr.astype(np.int64)).tobytes()))
-
-
 def eligibility(
-    table: ScoreTable,
-    config: FusionConfig,
-    seen: np.ndarray | None = None,
-    allowed: np.ndarray | None = None,
-    weights: np.ndarray | None = None,
+    batch: ScoreBatch, config: FusionConfig, w: np.ndarray, seen: Seen = None, allowed: np.ndarray | None = None
 ) -> np.ndarray:
-    """Items that may be recommended: not seen (if excluded), allowed, not ``-inf`` in an active channel.
-
-    The mask is cached on the table per (seen, allowed, active exclusions), so re-weighting the same
-    query does not rebuild it. Treat the returned array as read-only.
-    """
-    n = table.n_items
-    w = table.weight_vector(config.weights) if weights is None else weights
-    active = tuple(name for j, name in enumerate(table.names) if w[j] > 0 and name in table.excluded)
-    seen_key = _digest(seen) if config.exclude_seen else None
-    key = (bool(config.exclude_seen), seen_key, _digest(allowed), active)
-    cached = table._blocked.get(key)
-    if cached is not None:
-        return cached
-    ok = np.ones(n, dtype=bool)
-    seen_mask = _as_mask(seen, n)
-    if config.exclude_seen and seen_mask is not None:
+    """(n_queries, n_items) bool: not seen (if excluded), allowed, not ``-inf`` in an active channel, and
+    at least one channel with a positive weight scored the query."""
+    q, n = batch.n_queries, batch.n_items
+    ok = np.ones((q, n), dtype=bool)
+    seen_mask = seen_matrix(seen, q, n) if config.exclude_seen else None
+    if seen_mask is not None:
         ok &= ~seen_mask
-    allowed_mask = _as_mask(allowed, n)
+    allowed_mask = _allowed_mask(allowed, n)
     if allowed_mask is not None:
-        ok &= allowed_mask
-    for name in active:
-        ok &= ~table.excluded[name]
-    if len(table._blocked) >= 8:
-        table._blocked.clear()
-    table._blocked[key] = ok
+        ok &= allowed_mask[None, :]
+    for j in np.flatnonzero(w > 0):
+        blocked = np.isneginf(batch.raw[j]) & batch.applies[j][:, None]
+        if blocked.any():
+            ok &= ~blocked
+    active = np.zeros(q, dtype=bool)
+    if len(w):
+        active = np.asarray((batch.applies & (w > 0)[:, None]).any(axis=0), dtype=bool)
+    ok &= active[:, None]
     return ok
 
 
-# --- results ----------------------------------------------------------------------------------
+def fused_scores(
+    batch: ScoreBatch, config: FusionConfig, seen: Seen = None, allowed: np.ndarray | None = None
+) -> np.ndarray:
+    """(n_queries, n_items) fused scores under ``config``; ineligible items are ``-inf``."""
+    _check_config(config)
+    w = weight_vector(batch.names, config.weights)
+    if not batch.names:
+        return np.full((batch.n_queries, batch.n_items), -np.inf)
+    final = np.einsum("cqi,c->qi", components(batch, config), w)
+    final[~eligibility(batch, config, w, seen, allowed)] = -np.inf
+    return np.asarray(final, dtype=np.float64)
+
+
+# --- ranked lists -------------------------------------------------------------------------------
+
+
+def _mmr_row(final: np.ndarray, pool: np.ndarray, item_vectors: np.ndarray, k: int, lam: float) -> np.ndarray:
+    if pool.size <= 1:
+        return pool[:k]
+    rel = normalise(final[pool], "minmax")
+    vecs = np.asarray(item_vectors[pool], dtype=np.float64)
+    norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+    vecs = np.divide(vecs, norms, out=np.zeros_like(vecs), where=norms > 0)
+    chosen = mmr(rel, np.maximum(vecs @ vecs.T, 0.0), k, lam)
+    return pool[np.asarray(chosen, dtype=np.int64)]
+
+
+def _lists(
+    final: np.ndarray, config: FusionConfig, k: int, item_vectors: np.ndarray | None, mmr_pool: int | None
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Per row: the chosen items and their relevance ranks (before MMR)."""
+    use_mmr = float(config.mmr_lambda) < 1.0
+    if use_mmr and item_vectors is None:
+        raise ConfigError("the MMR diversity re-rank needs item vectors")
+    pool_k = max(int(mmr_pool or max(5 * k, 50)), k) if use_mmr else k
+    if final.shape[0] <= 4:
+        pools = [top_k(final[r], pool_k) for r in range(final.shape[0])]
+    else:
+        block = top_k_rows(final, pool_k)
+        pools = [row[row >= 0] for row in block]
+    items: list[np.ndarray] = []
+    ranks: list[np.ndarray] = []
+    for r, pool in enumerate(pools):
+        if use_mmr:
+            assert item_vectors is not None
+            chosen = _mmr_row(final[r], pool, item_vectors, k, float(config.mmr_lambda))
+            pos = {int(item): i for i, item in enumerate(pool)}
+            rel = np.array([pos[int(i)] + 1 for i in chosen], dtype=np.int64)
+        else:
+            chosen = pool[:k]
+            rel = np.arange(1, chosen.size + 1, dtype=np.int64)
+        items.append(np.asarray(chosen, dtype=np.int64))
+        ranks.append(rel)
+    return items, ranks
+
+
+def rank_batch(
+    batch: ScoreBatch,
+    config: FusionConfig,
+    k: int,
+    *,
+    seen: Seen = None,
+    allowed: np.ndarray | None = None,
+    item_vectors: np.ndarray | None = None,
+    mmr_pool: int | None = None,
+) -> np.ndarray:
+    """(n_queries, k) top-k item positions per query, ``-1`` padded (the lists only: evaluation)."""
+    final = fused_scores(batch, config, seen, allowed)
+    items, _ = _lists(final, config, k, item_vectors, mmr_pool)
+    out = np.full((batch.n_queries, k), -1, dtype=np.int64)
+    for r, row in enumerate(items):
+        out[r, : row.size] = row
+    return out
 
 
 @dataclass(frozen=True)
 class FusionResult:
-    """The top-k list of one fusion: per item its final score, rank and per-channel breakdown.
+    """The top-k list of one query: per item its final score, rank and per-channel breakdown.
 
     Rows are items in rank order. ``normalised[i, j]`` is channel ``channels[j]``'s normalised score of
     item ``items[i]`` under the configured normalisation; ``contributions[i, j]`` is what that channel
-    added to the final score (``w_j * normalised`` for weighted fusion, ``w_j / (k + rank_j)`` for
-    RRF), so each row of ``contributions`` sums to ``score``. ``relevance_rank`` is the rank before the
-    MMR re-rank (equal to ``rank`` when ``mmr_lambda`` is 1).
+    added to the final score (``w_j * normalised`` for weighted fusion, ``w_j / (k + rank_j)`` for RRF),
+    so each row of ``contributions`` sums to ``score``. ``relevance_rank`` is the rank before the MMR
+    re-rank (equal to ``rank`` when ``mmr_lambda`` is 1). ``baseline``: what each channel adds to a
+    typical (median) item, ``w * median component``.
     """
 
     items: np.ndarray
@@ -301,7 +344,6 @@ class FusionResult:
     n_eligible: int
     dropped: dict[str, str] = field(default_factory=dict)
     baseline: np.ndarray | None = None
-    """(n_channels,) what each channel adds to a typical (median) item: ``w * median component``."""
 
     @property
     def lift(self) -> np.ndarray:
@@ -335,178 +377,101 @@ class FusionResult:
         return frame
 
 
-def top_k(scores: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the ``k`` largest scores (``-inf`` dropped), best first, ties by ascending index.
-
-    Exact, and cheaper than a full ``argpartition`` on large arrays: a threshold from a strided sample
-    keeps only the items that can reach the top ``k`` (when at least ``k`` items reach it, the true
-    top ``k`` all do); when the guess misses, one ``np.partition`` finds the k-th value instead. Items
-    tied with the k-th value are taken in index order, so huge tie groups (a sparse channel's zeros)
-    stay cheap.
-    """
-    n = scores.size
-    k = min(int(k), n)
-    if k <= 0:
-        return np.zeros(0, dtype=np.int64)
-    pool: np.ndarray | None = None
-    if n > 4096 and k * 64 < n:
-        step = n // 2048
-        sample = scores[::step]
-        m = min(sample.size, max(1, -(-4 * k // step)))
-        thr = np.partition(sample, sample.size - m)[sample.size - m]
-        if thr > -np.inf:
-            cand = np.flatnonzero(scores >= thr)
-            if k <= cand.size <= 16 * 1024:
-                pool = cand
-    if pool is None:
-        pool = np.arange(n)
-    vals = scores[pool]
-    kth = np.partition(vals, vals.size - k)[vals.size - k]
-    above = pool[vals > kth]
-    tied = pool[vals == kth][: k - above.size]
-    best = np.concatenate([above, tied])
-    best = best[np.lexsort((best, -scores[best]))]
-    return np.asarray(best[scores[best] > -np.inf], dtype=np.int64)
-
-
-def mmr_rerank(
-    candidates: np.ndarray, relevance: np.ndarray, item_vectors: np.ndarray, k: int, lam: float
-) -> np.ndarray:
-    """Maximal marginal relevance: greedily pick ``argmax lam * rel - (1 - lam) * max_sim_to_picked``.
-
-    ``candidates`` are item indices in relevance order, ``relevance`` their fused scores (min-max
-    scaled inside the pool). With ``lam == 1`` the input order is returned unchanged.
-    """
-    if lam >= 1.0 or candidates.size <= 1:
-        return candidates[:k]
-    rel = normalise(relevance, "minmax")
-    vecs = np.asarray(item_vectors[candidates], dtype=np.float64)
-    norms = np.linalg.norm(vecs, axis=1, keepdims=True)
-    vecs = np.divide(vecs, norms, out=np.zeros_like(vecs), where=norms > 0)
-    sim = vecs @ vecs.T
-    picked: list[int] = []
-    max_sim = np.zeros(candidates.size)
-    available = np.ones(candidates.size, dtype=bool)
-    for _ in range(min(k, candidates.size)):
-        gain = lam * rel - (1.0 - lam) * max_sim
-        gain[~available] = -np.inf
-        j = int(np.argmax(gain))
-        picked.append(j)
-        available[j] = False
-        np.maximum(max_sim, sim[:, j], out=max_sim)
-    return candidates[np.array(picked, dtype=np.int64)]
-
-
-def weighted_sum(components: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """``components @ weights`` for an (n_items, n_channels) view, single-threaded and BLAS-free.
-
-    ``np.einsum`` (without ``optimize``) runs its own C loop: on a small shared machine a multi-threaded
-    BLAS gemv can stall for milliseconds waiting for a busy core, this never does.
-    """
-    return np.asarray(np.einsum("ji,j->i", components.T, weights), dtype=np.float64)
-
-
-def _check_config(config: FusionConfig) -> None:
-    if config.normalisation not in NORMALISATIONS:
-        raise ConfigError(
-            f"unknown normalisation {config.normalisation!r}; expected one of {list(NORMALISATIONS)}"
-        )
-    if config.method not in METHODS:
-        raise ConfigError(f"unknown fusion method {config.method!r}; expected one of {list(METHODS)}")
-    if not 0.0 <= float(config.mmr_lambda) <= 1.0:
-        raise ConfigError("MMR lambda must be within [0, 1]")
-
-
-def fuse(
-    scores: ScoreTable | Mapping[str, np.ndarray],
+def fuse_batch(
+    batch: ScoreBatch,
     config: FusionConfig | None = None,
     *,
     k: int = 20,
-    seen: np.ndarray | None = None,
+    seen: Seen = None,
     allowed: np.ndarray | None = None,
     item_vectors: np.ndarray | None = None,
     mmr_pool: int | None = None,
     with_baseline: bool = True,
-) -> FusionResult:
-    """Fuse channel scores into a top-``k`` list (see the module docstring for the steps).
+) -> list[FusionResult]:
+    """Fuse every query of ``batch`` into a top-``k`` list with its per-channel breakdown.
 
-    ``seen``: indices or bool mask of items the user already has (excluded when
-    ``config.exclude_seen``); ``allowed``: bool mask or indices from :meth:`ItemFilter.mask`;
-    ``item_vectors``: needed only for MMR (``config.mmr_lambda < 1``); ``mmr_pool``: how many
-    relevance-ranked candidates MMR chooses from (default ``max(5k, 50)``); ``with_baseline=False``
-    skips the per-channel medians behind :attr:`FusionResult.baseline` (a sort of every channel, the
-    dearest step of a first fusion; offline evaluation needs only the items).
+    ``seen``: items already seen per query (excluded when ``config.exclude_seen``); ``allowed``: bool
+    mask or indices from :meth:`ItemFilter.mask`; ``item_vectors``: needed only for MMR;
+    ``mmr_pool``: how many relevance-ranked candidates MMR chooses from (default ``max(5k, 50)``);
+    ``with_baseline=False`` skips the per-channel medians behind :attr:`FusionResult.baseline`.
     """
     config = config or FusionConfig()
-    _check_config(config)
-    table = scores if isinstance(scores, ScoreTable) else ScoreTable(scores)
-    w = table.weight_vector(config.weights)
-    comp = table.components(config)
-    final = weighted_sum(comp, w)
-    ok = eligibility(table, config, seen, allowed, w)
-    n_eligible = int(ok.sum())
-    np.putmask(final, ~ok, -np.inf)
-    use_mmr = float(config.mmr_lambda) < 1.0
-    if use_mmr and item_vectors is None:
-        raise ConfigError("the MMR diversity re-rank needs item vectors")
-    pool = max(int(mmr_pool or max(5 * k, 50)), k) if use_mmr else k
-    ranked = top_k(final, pool)
-    relevance_rank = np.arange(1, ranked.size + 1)
-    if use_mmr:
-        assert item_vectors is not None
-        chosen = mmr_rerank(ranked, final[ranked], item_vectors, k, float(config.mmr_lambda))
-        pos = {int(item): i for i, item in enumerate(ranked)}
-        relevance_rank = np.array([pos[int(i)] + 1 for i in chosen], dtype=np.int64)
-        ranked = chosen
-    ranked = ranked[:k]
-    relevance_rank = relevance_rank[: ranked.size]
-    norm = table.normalised(config.normalisation)[ranked]
-    contrib = comp[ranked] * w
-    baseline = table.medians(config) * w if with_baseline else None
-    return FusionResult(
-        items=ranked,
-        score=final[ranked],
-        rank=np.arange(1, ranked.size + 1, dtype=np.int64),
-        relevance_rank=relevance_rank.astype(np.int64),
-        channels=table.names,
-        normalised=norm,
-        contributions=contrib,
-        config=config,
-        n_eligible=n_eligible,
-        dropped=dict(table.dropped),
-        baseline=baseline,
-    )
+    final = fused_scores(batch, config, seen, allowed)
+    items, rel_ranks = _lists(final, config, k, item_vectors, mmr_pool)
+    w = weight_vector(batch.names, config.weights)
+    comp = components(batch, config) if batch.names else np.zeros((0, batch.n_queries, batch.n_items))
+    norm = comp if config.method == "weighted" else components(batch, _as_weighted(config)) if batch.names else comp
+    n_eligible = np.isfinite(final).sum(axis=1)
+    out: list[FusionResult] = []
+    for r in range(batch.n_queries):
+        chosen = items[r]
+        baseline = np.median(comp[:, r, :], axis=1) * w if with_baseline and batch.names else None
+        out.append(FusionResult(
+            items=chosen,
+            score=final[r, chosen],
+            rank=np.arange(1, chosen.size + 1, dtype=np.int64),
+            relevance_rank=rel_ranks[r],
+            channels=batch.names,
+            normalised=norm[:, r, chosen].T.copy(),
+            contributions=(comp[:, r, chosen] * w[:, None]).T.copy(),
+            config=config,
+            n_eligible=int(n_eligible[r]),
+            dropped=dict(batch.dropped[r]),
+            baseline=baseline,
+        ))
+    return out
+
+
+def _as_weighted(config: FusionConfig) -> FusionConfig:
+    from dataclasses import replace
+
+    return replace(config, method="weighted")
+
+
+def fuse(
+    scores: ScoreBatch | Mapping[str, np.ndarray],
+    config: FusionConfig | None = None,
+    **options: Any,
+) -> FusionResult:
+    """:func:`fuse_batch` of a single query (a batch of one, or ``{channel: (n_items,) scores}``)."""
+    batch = scores if isinstance(scores, ScoreBatch) else ScoreBatch.from_arrays(scores)
+    if batch.n_queries != 1:
+        raise ConfigError(f"fuse takes one query; this batch holds {batch.n_queries} (use fuse_batch)")
+    return fuse_batch(batch, config, **options)[0]
 
 
 def what_if(
-    scores: ScoreTable | Mapping[str, np.ndarray],
+    batch: ScoreBatch,
     result: FusionResult,
     *,
-    seen: np.ndarray | None = None,
+    row: int = 0,
+    seen: Seen = None,
     allowed: np.ndarray | None = None,
 ) -> np.ndarray:
     """(len(result), n_channels) int64: each listed item's relevance rank if that channel's weight were 0.
 
     Ranks are 1-based among eligible items, ties broken by item index (as in :func:`fuse`); they are
     relevance ranks, i.e. before any MMR re-rank. Column ``j`` is channel ``result.channels[j]``. An
-    item that would become ineligible (never happens for zeroing a weight) would get rank 0.
+    item that would become ineligible gets rank 0.
     """
-    table = scores if isinstance(scores, ScoreTable) else ScoreTable(scores)
-    if table.names != result.channels:
-        raise ConfigError("the score table does not match the fusion result's channels")
+    if batch.names != result.channels:
+        raise ConfigError("the score batch does not match the fusion result's channels")
     config = result.config
-    w = table.weight_vector(config.weights)
-    comp = table.components(config)
-    base = weighted_sum(comp, w)
+    w = weight_vector(batch.names, config.weights)
     items = result.items
-    out = np.zeros((items.size, len(table.names)), dtype=np.int64)
+    out = np.zeros((items.size, len(batch.names)), dtype=np.int64)
     if items.size == 0:
         return out
-    for j in range(len(table.names)):
+    one = batch if batch.n_queries == 1 else batch.row(row)
+    if one.names != batch.names:
+        raise ConfigError("what_if needs a row scored by every channel of the batch")
+    comp = components(one, config)[:, 0, :]
+    base = np.einsum("ci,c->i", comp, w)
+    for j in range(len(batch.names)):
         w_j = w.copy()
         w_j[j] = 0.0
-        alt = base - comp[:, j] * w[j] if w[j] != 0 else base.copy()
-        ok = eligibility(table, config, seen, allowed, w_j)
+        alt = base - comp[j] * w[j] if w[j] != 0 else base.copy()
+        ok = eligibility(one, config, w_j, seen, allowed)[0]
         np.putmask(alt, ~ok, -np.inf)
         vals = alt[items]
         # only scores >= the lowest listed item's can rank above any listed item: sort just those
@@ -517,17 +482,8 @@ def what_if(
         ties = np.zeros(items.size, dtype=np.int64)
         for r in np.flatnonzero(equal > 1):  # equal scores: the lower item index ranks first
             ties[r] = np.count_nonzero(alt[: int(items[r])] == vals[r])
-        ranks = higher + ties + 1
-        out[:, j] = np.where(ok[items], ranks, 0)
+        out[:, j] = np.where(ok[items], higher + ties + 1, 0)
     return out
-
-
-def what_if_frame(result: FusionResult, ranks: np.ndarray) -> pd.DataFrame:
-    """What-if ranks as a frame: one row per item, ``rank`` and ``without:<channel>`` columns."""
-    frame = pd.DataFrame({"rank": result.rank, "item_idx": result.items})
-    for j, name in enumerate(result.channels):
-        frame[f"without:{name}"] = ranks[:, j]
-    return frame
 
 
 def channel_only_config(name: str, base: FusionConfig | None = None) -> FusionConfig:

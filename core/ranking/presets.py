@@ -31,8 +31,9 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from core.common.config import CHANNELS, FusionConfig, FusionWeights
 from core.common.errors import ConfigError
+from core.ranking.config import FusionConfig, FusionWeights
+from core.ranking.registry import CHANNELS
 
 MAX_BYTES = 64 * 1024
 """Largest preset / configuration document accepted, in bytes of UTF-8."""

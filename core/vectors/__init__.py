@@ -1,4 +1,10 @@
-"""Stage 2, vectors: text encoders, item documents, the vector cache, user vectors, neighbour indexes, 2-D maps.
+"""Stage 2, vectors: from item metadata to vectors, neighbours and 2-D maps.
 
-May import: core.common, core.data.ingest.
+Modules: ``encoders`` (the Encoder protocol, bundled offline models), ``documents`` (item texts from a
+template), ``vector_cache`` (the per-text vector cache, embedding through it), ``users`` (user vectors),
+``index`` (the NeighbourIndex protocol: exact and hnswlib), ``projection`` (the UMAP projector and
+placement of new points), ``maps`` (joint item + user maps in the artefact cache), ``sampling``
+(balanced display samples). Derived files go through ``core.common.artefacts``.
+
+May import: core.common, core.data.
 """

@@ -1,4 +1,4 @@
-"""2-D maps of embedding vectors with UMAP, linked to hnswlib neighbours, cached on disk.
+"""2-D maps of embedding vectors with UMAP, linked to hnswlib neighbours: the projector and its maths.
 
 :class:`Projector` is a scikit-learn-style wrapper over ``umap-learn`` (constructor stores parameters,
 ``fit`` returns ``self``, learned attributes end in ``_``, randomness through ``random_state``).
@@ -32,35 +32,24 @@ Placing new points (:meth:`Projector.transform`)
     mean, 13% with ``UMAP.transform`` (which also took 46 s with compilation); fitted points score 18%
     on the same measure. See ``bench/bench_projection.py`` (``placement``).
 
-Maps of items and users (:func:`build_map`)
-    Items and users are fitted jointly (one space: a user vector is a mean of item vectors), the
-    trustworthiness (:func:`trustworthiness`) is measured on a sample, and the coordinates are cached
-    under ``core.common.config.cache_dir("projection")`` keyed by dataset fingerprint, model id, parameters
-    and a checksum of the vectors (a changed item-document template changes the vectors but not the
-    fingerprint). Files are written atomically (temp file + ``os.replace``).
+Maps of a dataset's items and users (fitted jointly, cached on disk) are built by
+:func:`core.vectors.maps.build_map` on top of this module.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import json
-import os
 import time
 import warnings
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
-from pathlib import Path
+from dataclasses import asdict, dataclass
 from typing import Any, Literal, Protocol, Self
 
 import numpy as np
 
-from core.common.config import IndexParams, cache_dir
-from core.common.progress import ProgressFn, report, scaled
+from core.common.config import IndexParams
+from core.common.progress import ProgressFn, report
 
 KnnMode = Literal["hnsw", "umap"]
 Metric = Literal["cosine", "euclidean"]
-CACHE_VERSION = 1
 TRUST_NEIGHBOURS = 10
 TRUST_SAMPLE = 2000
 GRAPH_INDEX_PARAMS = IndexParams(M=16, ef_construction=64, ef=64)
@@ -69,7 +58,7 @@ GRAPH_INDEX_PARAMS = IndexParams(M=16, ef_construction=64, ef=64)
 for a quarter of the build time (3.5 s vs 14.9 s single-threaded on a loaded 2-core machine)."""
 
 
-class _Index(Protocol):
+class QueryIndex(Protocol):
     """The part of :class:`core.vectors.index.NeighbourIndex` the projector uses."""
 
     def query(self, vectors: np.ndarray, k: int, exclude: Any = ...) -> tuple[np.ndarray, np.ndarray]: ...
@@ -101,7 +90,8 @@ class ProjectionParams:
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def _as_matrix(vectors: np.ndarray, metric: str) -> np.ndarray:
+def as_matrix(vectors: np.ndarray, metric: str) -> np.ndarray:
+    """A float32 (n, d) copy of ``vectors``, finite, rows unit-length for ``cosine`` (zero rows refused)."""
     arr = np.array(vectors, dtype=np.float32, copy=True, order="C", ndmin=2)
     if arr.ndim != 2:
         raise ValueError(f"vectors must be a 2-d array, got shape {np.shape(vectors)}")
@@ -142,7 +132,7 @@ def exact_neighbours(
     return ids, dists
 
 
-def _index_neighbours(index: _Index, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+def index_neighbours(index: QueryIndex, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Neighbours from a cosine :class:`NeighbourIndex` as (ids, cosine distances)."""
     ids, sims = index.query(queries, k)
     ids = np.asarray(ids, dtype=np.int64)
@@ -151,7 +141,7 @@ def _index_neighbours(index: _Index, queries: np.ndarray, k: int) -> tuple[np.nd
     return ids, dists
 
 
-def _self_first(ids: np.ndarray, dists: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def self_first(ids: np.ndarray, dists: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Make row *i* start with point *i* at distance 0 (UMAP expects each point as its own neighbour)."""
     ids = ids.copy()
     dists = dists.copy()
@@ -271,7 +261,7 @@ class Projector:
     embedding_: np.ndarray
     vectors_: np.ndarray
     n_samples_: int
-    index_: _Index | None
+    index_: QueryIndex | None
     knn_indices_: np.ndarray | None
     knn_dists_: np.ndarray | None
     timings_: dict[str, float]
@@ -323,10 +313,10 @@ class Projector:
             raise ValueError("min_dist must be within [0, 1]")
 
     def knn_graph(
-        self, vectors: np.ndarray, k: int, index: _Index | None = None
+        self, vectors: np.ndarray, k: int, index: QueryIndex | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
         """k-NN graph of ``vectors`` (self first) from ``index`` or a new hnswlib index (sets ``index_``)."""
-        x = _as_matrix(vectors, "cosine")
+        x = as_matrix(vectors, "cosine")
         if index is None:
             from core.vectors.index import HnswIndex
 
@@ -335,12 +325,12 @@ class Projector:
         if len(index) != len(x):
             raise ValueError(f"index holds {len(index)} vectors but {len(x)} are being projected")
         self.index_ = index
-        ids, dists = _index_neighbours(index, x, k)
+        ids, dists = index_neighbours(index, x, k)
         missing = ids < 0
         if missing.any():  # an approximate index returned fewer than k: fill from exact search
             rows = np.flatnonzero(missing.any(1))
             ids[rows], dists[rows] = exact_neighbours(x[rows], x, k, "cosine")
-        return _self_first(ids, dists)
+        return self_first(ids, dists)
 
     def fit(
         self,
@@ -348,7 +338,7 @@ class Projector:
         progress: ProgressFn | None = None,
         *,
         knn_graph: tuple[np.ndarray, np.ndarray] | None = None,
-        index: _Index | None = None,
+        index: QueryIndex | None = None,
     ) -> Self:
         """Fit the map on ``vectors`` (n, d); returns ``self``.
 
@@ -358,7 +348,7 @@ class Projector:
         """
         self._check()
         started = time.perf_counter()
-        x = _as_matrix(vectors, self.metric)
+        x = as_matrix(vectors, self.metric)
         n = len(x)
         if n < 4:
             raise ValueError(f"a map needs at least 4 points, got {n}")
@@ -376,7 +366,7 @@ class Projector:
                 g_d = np.asarray(knn_graph[1], dtype=np.float32)
                 if g_ids.shape != g_d.shape or g_ids.shape[0] != n or g_ids.shape[1] < k:
                     raise ValueError(f"knn_graph must be two ({n}, >={k}) arrays")
-                ids, dists = _self_first(g_ids[:, :k], g_d[:, :k])
+                ids, dists = self_first(g_ids[:, :k], g_d[:, :k])
             else:
                 ids, dists = self.knn_graph(x, k, index)
             timings["knn"] = time.perf_counter() - t0
@@ -411,11 +401,11 @@ class Projector:
     @classmethod
     def from_embedding(
         cls, vectors: np.ndarray, embedding: np.ndarray, params: ProjectionParams | None = None,
-        index: _Index | None = None,
+        index: QueryIndex | None = None,
     ) -> Projector:
         """A fitted projector rebuilt from stored coordinates (no UMAP run), ready to ``transform``."""
         proj = cls.from_params(params or ProjectionParams())
-        x = _as_matrix(vectors, proj.metric)
+        x = as_matrix(vectors, proj.metric)
         emb = np.asarray(embedding, dtype=np.float32)
         if emb.shape != (len(x), 2):
             raise ValueError(f"embedding must have shape ({len(x)}, 2), got {emb.shape}")
@@ -435,12 +425,12 @@ class Projector:
     def neighbours(self, vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """k nearest fitted points of ``vectors``: ``(ids int64, distances float32)`` (hnswlib or exact)."""
         self._fitted()
-        q = _as_matrix(vectors, self.metric)
+        q = as_matrix(vectors, self.metric)
         if q.shape[1] != self.vectors_.shape[1]:
             raise ValueError(f"expected {self.vectors_.shape[1]}-d vectors, got {q.shape[1]}-d")
         k = min(int(k), self.n_samples_)
         if self.index_ is not None and self.metric == "cosine":
-            ids, dists = _index_neighbours(self.index_, q, k)
+            ids, dists = index_neighbours(self.index_, q, k)
             if not (ids < 0).any():
                 return ids, dists
         return exact_neighbours(q, self.vectors_, k, self.metric)
@@ -455,228 +445,3 @@ class Projector:
             return np.zeros((0, 2), dtype=np.float32)
         ids, dists = self.neighbours(q, min(int(self.n_neighbors), self.n_samples_))
         return place_by_neighbours(self.embedding_, ids, dists, refine_steps=int(self.refine_steps))
-
-
-# --- maps of items and users, cached on disk -----------------------------------------------------
-
-
-@dataclass
-class ProjectionMap:
-    """A fitted joint map: rows ``0..n_items-1`` are items, then the users listed in ``user_idx``."""
-
-    coords: np.ndarray
-    n_items: int
-    user_idx: np.ndarray
-    trustworthiness: float
-    params: ProjectionParams
-    key: str
-    from_cache: bool
-    seconds: float
-    timings: dict[str, float] = field(default_factory=dict)
-    projector: Projector | None = None
-
-    @property
-    def item_coords(self) -> np.ndarray:
-        """(n_items, 2) item coordinates (row i = item index i)."""
-        return self.coords[: self.n_items]
-
-    @property
-    def user_coords(self) -> np.ndarray:
-        """(len(user_idx), 2) coordinates of the mapped users."""
-        return self.coords[self.n_items :]
-
-    def user_row(self) -> dict[int, int]:
-        """Dataset user index -> row in :attr:`user_coords`."""
-        return {int(u): r for r, u in enumerate(self.user_idx)}
-
-    def transform(self, vectors: np.ndarray) -> np.ndarray:
-        """Place new vectors (typed interests, a new user) on this map."""
-        if self.projector is None:
-            raise RuntimeError("this map has no projector attached")
-        return self.projector.transform(vectors)
-
-
-def vectors_checksum(*arrays: np.ndarray) -> str:
-    """A short BLAKE2 digest over the shapes and float32 bytes of ``arrays``."""
-    digest = hashlib.blake2b(digest_size=12)
-    for arr in arrays:
-        a = np.ascontiguousarray(arr, dtype=np.float32)
-        digest.update(repr(a.shape).encode())
-        digest.update(a.data)
-    return digest.hexdigest()
-
-
-def map_key(fingerprint: str, model_id: str, params: ProjectionParams, checksum: str) -> str:
-    """Cache key of a map: dataset fingerprint + model id + parameters + vector checksum."""
-    payload = json.dumps({"fp": fingerprint, "model": model_id, "params": params.as_dict(),
-                          "vectors": checksum, "v": CACHE_VERSION}, sort_keys=True)
-    return hashlib.sha1(payload.encode()).hexdigest()[:24]
-
-
-def _tmp(path: Path) -> Path:
-    return path.with_name(path.name + f".tmp-{os.getpid()}")
-
-
-def save_cached(root: Path, key: str, coords: np.ndarray, meta: dict[str, Any]) -> None:
-    """Write ``<key>.npy`` then ``<key>.json`` atomically (the JSON marks a complete entry)."""
-    root.mkdir(parents=True, exist_ok=True)
-    npy, js = root / f"{key}.npy", root / f"{key}.json"
-    with contextlib.suppress(FileNotFoundError):
-        js.unlink()
-    for path, write in ((npy, lambda f: np.save(f, np.asarray(coords, np.float32), allow_pickle=False)),
-                        (js, lambda f: f.write(json.dumps(meta, indent=2).encode("utf-8")))):
-        tmp = _tmp(path)
-        try:
-            with open(tmp, "wb") as handle:
-                write(handle)
-            os.replace(tmp, path)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
-
-
-def load_cached(root: Path, key: str) -> tuple[np.ndarray, dict[str, Any]] | None:
-    """The coordinates and metadata stored under ``key``, or None when absent, partial or corrupt."""
-    npy, js = root / f"{key}.npy", root / f"{key}.json"
-    try:
-        meta = json.loads(js.read_text(encoding="utf-8"))
-        coords = np.load(npy, allow_pickle=False)
-    except (OSError, ValueError):
-        return None
-    if not isinstance(meta, dict) or coords.ndim != 2 or coords.shape != (int(meta.get("n_rows", -1)), 2):
-        return None
-    return coords.astype(np.float32, copy=False), meta
-
-
-def joint_knn_graph(
-    stacked: np.ndarray,
-    n_items: int,
-    user_idx: np.ndarray,
-    item_index: _Index,
-    user_index: _Index | None,
-    k: int,
-) -> tuple[np.ndarray, np.ndarray]:
-    """k-NN graph of the stacked item + user vectors from two existing cosine indexes (no new build).
-
-    ``item_index`` holds the item vectors (ids = item rows 0..n_items-1); ``user_index`` all users
-    (ids = user indices, as the engine's); ``user_idx`` lists the users that are rows
-    ``n_items, n_items+1, ...`` of ``stacked``. Each point's candidates from both indexes are merged
-    by distance; users not in ``user_idx`` (no profile) are skipped. Self comes first.
-    """
-    x = _as_matrix(stacked, "cosine")
-    if len(item_index) != n_items:
-        raise ValueError(f"item index holds {len(item_index)} vectors, expected {n_items}")
-    ids, dists = _index_neighbours(item_index, x, k)
-    if len(user_idx):
-        if user_index is None:
-            raise ValueError("users are mapped but no user index was given")
-        row_of = np.full(max(len(user_index), int(user_idx.max()) + 1), -1, dtype=np.int64)
-        row_of[user_idx] = n_items + np.arange(len(user_idx))
-        u_ids, u_d = _index_neighbours(user_index, x, k + 5)
-        known = (u_ids >= 0) & (u_ids < len(row_of))
-        u_rows = np.where(known, row_of[np.clip(u_ids, 0, len(row_of) - 1)], -1)
-        u_d = np.where(u_rows >= 0, u_d, np.inf)
-        ids = np.concatenate([ids, u_rows], axis=1)
-        dists = np.concatenate([dists, u_d], axis=1)
-        order = np.argsort(dists, axis=1, kind="stable")[:, :k]
-        ids = np.take_along_axis(ids, order, axis=1)
-        dists = np.take_along_axis(dists, order, axis=1)
-    missing = (ids < 0) | ~np.isfinite(dists)
-    if missing.any():  # fewer than k candidates: fill those rows exactly
-        rows = np.flatnonzero(missing.any(1))
-        ids[rows], dists[rows] = exact_neighbours(x[rows], x, k, "cosine")
-    return _self_first(ids, dists.astype(np.float32))
-
-
-FRESH_GRAPH_LIMIT = 20_000
-"""Above this many points, without the engine's indexes to reuse, :func:`build_map` lets UMAP find the
-neighbours (NN-descent): building a new hnswlib graph just for the map measured 10x slower and 0.04 less
-trustworthy at 50k points (bench/results/bench_projection.md), while at MovieLens size it is on par."""
-
-
-def build_map(
-    item_vectors: np.ndarray,
-    user_vectors: np.ndarray | None = None,
-    user_mask: np.ndarray | None = None,
-    *,
-    fingerprint: str,
-    model_id: str,
-    params: ProjectionParams | None = None,
-    progress: ProgressFn | None = None,
-    use_cache: bool = True,
-    cache_root: Path | None = None,
-    index_params: IndexParams | None = None,
-    item_index: _Index | None = None,
-    user_index: _Index | None = None,
-    clock: Callable[[], float] = time.perf_counter,
-) -> ProjectionMap:
-    """Joint UMAP map of items and (optionally) users, from the disk cache when possible.
-
-    ``user_mask`` selects the users to map (e.g. ``has_vector`` from :func:`core.vectors.embedding.user_vectors`).
-    With ``params.knn == "hnsw"``: when ``item_index`` (and ``user_index`` if users are mapped) are
-    given — the engine's hnswlib indexes, ids = item / user indices — the graph is merged from them
-    (:func:`joint_knn_graph`, no new build); otherwise one hnswlib index over all points is built with
-    ``index_params`` (default :data:`GRAPH_INDEX_PARAMS`). The returned map carries a
-    :class:`Projector` (rebuilt from the coordinates on a cache hit) so new points can be placed with
-    :meth:`ProjectionMap.transform`.
-    """
-    started = clock()
-    params = params or ProjectionParams()
-    items = np.asarray(item_vectors, dtype=np.float32)
-    if user_vectors is not None:
-        users_all = np.asarray(user_vectors, dtype=np.float32)
-        mask = np.ones(len(users_all), bool) if user_mask is None else np.asarray(user_mask, bool)
-        if mask.shape != (len(users_all),):
-            raise ValueError("user_mask must have one entry per user vector")
-        user_idx = np.flatnonzero(mask).astype(np.int64)
-        stacked = np.concatenate([items, users_all[user_idx]]) if len(user_idx) else items
-    else:
-        user_idx = np.zeros(0, dtype=np.int64)
-        stacked = items
-    checksum = vectors_checksum(stacked)
-    key = map_key(fingerprint, model_id, params, checksum)
-    root = cache_root or cache_dir("projection")
-    if use_cache:
-        report(progress, 0.0, "looking for a cached map")
-        hit = load_cached(root, key)
-        if hit is not None:
-            coords, meta = hit
-            projector = Projector.from_embedding(stacked, coords, params)
-            report(progress, 1.0, "map loaded from cache")
-            return ProjectionMap(coords=coords, n_items=len(items), user_idx=user_idx,
-                                 trustworthiness=float(meta["trustworthiness"]), params=params, key=key,
-                                 from_cache=True, seconds=clock() - started,
-                                 timings={k: float(v) for k, v in meta.get("timings", {}).items()},
-                                 projector=projector)
-    reuse = params.knn == "hnsw" and item_index is not None and (user_index is not None or not len(user_idx))
-    fit_params = params
-    if params.knn == "hnsw" and not reuse and len(stacked) > FRESH_GRAPH_LIMIT:
-        fit_params = replace(params, knn="umap")  # a fresh hnswlib build only pays off on small maps
-    projector = Projector.from_params(fit_params, index_params)
-    graph: tuple[np.ndarray, np.ndarray] | None = None
-    if reuse and item_index is not None:
-        report(progress, 0.0, "neighbour graph (reusing the hnswlib indexes)")
-        t_graph = clock()
-        k = min(int(params.n_neighbors), len(stacked) - 1)
-        graph = joint_knn_graph(stacked, len(items), user_idx, item_index, user_index, k)
-        graph_seconds = clock() - t_graph
-    projector.fit(stacked, scaled(progress, 0.0, 0.9), knn_graph=graph)
-    if graph is not None:
-        projector.timings_["knn"] = graph_seconds
-        projector.timings_["total"] += graph_seconds
-    report(progress, 0.9, "measuring trustworthiness")
-    t0 = clock()
-    trust = trustworthiness(projector.vectors_, projector.embedding_, metric=params.metric) \
-        if len(stacked) > 2 * TRUST_NEIGHBOURS + 1 else float("nan")
-    timings = dict(projector.timings_)
-    timings["trustworthiness"] = clock() - t0
-    meta = {"key": key, "fingerprint": fingerprint, "model_id": model_id, "params": params.as_dict(),
-            "checksum": checksum, "n_rows": len(stacked), "n_items": len(items), "n_users": len(user_idx),
-            "trustworthiness": trust, "trust_neighbours": TRUST_NEIGHBOURS,
-            "trust_sample": min(TRUST_SAMPLE, len(stacked)), "timings": timings, "version": CACHE_VERSION}
-    if use_cache:
-        save_cached(root, key, projector.embedding_, meta)
-    report(progress, 1.0, "map ready")
-    return ProjectionMap(coords=projector.embedding_, n_items=len(items), user_idx=user_idx,
-                         trustworthiness=trust, params=params, key=key, from_cache=False,
-                         seconds=clock() - started, timings=timings, projector=projector)

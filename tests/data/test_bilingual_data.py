@@ -160,8 +160,8 @@ def test_ratings_follow_preferences(items: list[dict[str, str]], interactions: l
 
 
 def test_ingestion_guesses_the_chinese_headers() -> None:
-    """The column guesser of core.data.ingest maps every header of both files to its role."""
-    from core.data.ingest import guess_mapping
+    """The column guesser of core.data.mapping maps every header of both files to its role."""
+    from core.data.mapping import guess_mapping
 
     items_header = next(csv.reader(io.StringIO((DATA / "items.csv").read_text(encoding="utf-8"))))
     inter_header = next(csv.reader(io.StringIO((DATA / "interactions.csv").read_text(encoding="utf-8"))))

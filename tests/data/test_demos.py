@@ -1,13 +1,13 @@
-"""core.data.demos: the bundled datasets load through core.data.ingest with the documented shape."""
+"""core.data.demos: the bundled datasets load through core.data.loaders with the documented shape."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from core.common.errors import DataError
 from core.data.dataset import Dataset
 from core.data.demos import DEMOS, load_demo
-from core.common.errors import DataError
 
 
 def test_demo_registry() -> None:

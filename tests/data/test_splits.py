@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.data.dataset import Dataset
 from core.common.errors import ConfigError
+from core.data.dataset import Dataset
 from core.data.splits import SplitParams, resolve_threshold, split_dataset, tuning_splits
 
 

@@ -43,17 +43,35 @@ def _tick_labels(page: Any, key: str) -> list[str]:
     return svg_texts(keyed(page, key).locator(".yaxislayer-above text"))
 
 
+_MAP_PLOT = ".st-key-map_chart:not([data-stale=\"true\"]) .js-plotly-plot"
+
+
 def _click_map_point(page: Any) -> None:
-    """Hover then click the first item point of the map's first (WebGL) trace, at its pixel position."""
-    page.wait_for_selector(".st-key-map_chart .js-plotly-plot .main-svg")
-    point = page.evaluate("""() => {
-        const gd = document.querySelector('.st-key-map_chart .js-plotly-plot');
+    """Click the first item point of the map's first (WebGL) trace, at its pixel position.
+
+    Waits for state, never for a drawn hover label (Chromium 156 does not always paint it): first for
+    plotly's laid-out data, then for plotly's own hover state (``gd._hoverdata``), which its
+    click-to-select reads, moving the pointer again if plotly has not registered it yet.
+    """
+    page.wait_for_function(
+        f"() => {{ const gd = document.querySelector('{_MAP_PLOT}');"
+        " return !!(gd && gd._fullLayout && gd._fullLayout._size && gd._fullData && gd._fullData[0]"
+        " && gd._fullData[0].x && gd._fullData[0].x.length > 0); }", timeout=60_000)
+    point = page.evaluate(f"""() => {{
+        const gd = document.querySelector('{_MAP_PLOT}');
         const L = gd._fullLayout, r = gd.getBoundingClientRect(), d = gd._fullData[0];
-        return {x: r.left + L._size.l + L.xaxis.l2p(d.x[0]), y: r.top + L._size.t + L.yaxis.l2p(d.y[0])};
-    }""")
-    page.mouse.move(point["x"] - 8, point["y"] - 8)
-    page.mouse.move(point["x"], point["y"], steps=4)
-    page.wait_for_selector(".st-key-map_chart .hoverlayer .hovertext", timeout=10_000)
+        return {{x: r.left + L._size.l + L.xaxis.l2p(d.x[0]), y: r.top + L._size.t + L.yaxis.l2p(d.y[0])}};
+    }}""")
+    hovered = (f"() => {{ const gd = document.querySelector('{_MAP_PLOT}');"
+               " return !!(gd && gd._hoverdata && gd._hoverdata.length); }")
+    for attempt in range(5):
+        page.mouse.move(point["x"] - 8 - attempt, point["y"] - 8)
+        page.mouse.move(point["x"], point["y"], steps=4)
+        try:
+            page.wait_for_function(hovered, timeout=4_000)
+            break
+        except Exception:  # plotly throttles hover events: move again
+            continue
     page.mouse.click(point["x"], point["y"])
     wait_for_app(page)
 

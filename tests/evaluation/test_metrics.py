@@ -144,20 +144,6 @@ def test_intra_list_diversity_by_hand() -> None:
     assert math.isnan(M.intra_list_diversity(np.array([[0, -1]]), vecs, 2))
 
 
-def test_bootstrap_ci_contains_mean_and_shrinks() -> None:
-    rng = np.random.default_rng(4)
-    small = rng.normal(0.3, 0.1, size=50)
-    large = rng.normal(0.3, 0.1, size=5000)
-    ci_small = M.bootstrap_ci(small, n_boot=500, seed=1)
-    ci_large = M.bootstrap_ci(large, n_boot=500, seed=1)
-    assert ci_small.low < ci_small.mean < ci_small.high
-    assert (ci_large.high - ci_large.low) < (ci_small.high - ci_small.low)
-    # normal approximation of the standard error: 95% half-width ~ 1.96 sd / sqrt(n)
-    assert (ci_large.high - ci_large.low) / 2 == pytest.approx(1.96 * large.std() / math.sqrt(5000), rel=0.2)
-    assert M.bootstrap_ci(small, n_boot=200, seed=7) == M.bootstrap_ci(small, n_boot=200, seed=7)
-    assert math.isnan(M.bootstrap_ci(np.array([])).mean)
-
-
 def test_beyond_accuracy_dispatch() -> None:
     recs = np.array([[0, 1], [1, 2]])
     out = M.beyond_accuracy(recs, n_items=4, popularity=np.array([3, 2, 1, 0]), n_users=3, k=2,

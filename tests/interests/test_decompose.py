@@ -1,4 +1,4 @@
-"""core.interests.decompose: decomposition, weights, negation, bad input, editing, composition (real encoder)."""
+"""core.interests.decompose: clauses, negation, candidates, tag selection, weights, bad input (real encoder)."""
 
 from __future__ import annotations
 
@@ -8,35 +8,22 @@ import numpy as np
 import pytest
 
 from core.common.errors import InterestLensError
-from core.data.dataset import Dataset
 from core.interests import decompose as it
-from core.vectors.embedding import Encoder
+from core.interests.composition import rank, score_items
+from core.interests.decompose import _Candidate, _select
+from core.interests.profile import MAX_CHARS, InterestProfile
+from core.vectors.encoders import Encoder
 from core.vectors.index import HnswIndex
 
 DONE_WHEN = "我喜欢科幻电影和轻松的喜剧，不要恐怖片"
 
 
-@pytest.fixture(scope="module")
-def vectors(movielens_vectors: np.ndarray) -> np.ndarray:
-    return movielens_vectors
-
-
-@pytest.fixture(scope="module")
-def index(vectors: np.ndarray) -> HnswIndex:
-    return HnswIndex(vectors.shape[1]).build(vectors)
-
-
-@pytest.fixture(scope="module")
-def genres(movielens: Dataset) -> list[frozenset[str]]:
-    return [frozenset(t) for t in movielens.items["tags"]]
-
-
-def _tags(profile: it.InterestProfile) -> dict[str, int]:
+def _tags(profile: InterestProfile) -> dict[str, int]:
     return {t.text: t.polarity for t in profile.tags}
 
 
 def _top_genres(scores: np.ndarray, genres: list[frozenset[str]], k: int = 20) -> list[frozenset[str]]:
-    return [genres[i] for i in it.rank(scores, k)]
+    return [genres[i] for i in rank(scores, k)]
 
 
 # --- the issue's done-when ------------------------------------------------------------------------
@@ -53,25 +40,17 @@ def test_done_when_sci_fi_and_comedy_without_horror(
     assert all(t.vector is not None and t.grounded and 0 < t.weight <= 1 for t in profile.tags)
     assert sum(t.weight for t in profile.positive()) == pytest.approx(1.0)
     assert sum(t.weight for t in profile.negative()) == pytest.approx(profile.negative_scale)
-    top = _top_genres(it.score_items(profile, vectors, mode, index), genres)  # type: ignore[arg-type]
+    top = _top_genres(score_items(profile, vectors, mode, index), genres)  # type: ignore[arg-type]
     assert any("Sci-Fi" in g for g in top) and any("Comedy" in g for g in top)
     assert not any("Horror" in g for g in top)
     assert sum(1 for g in top if g & {"Sci-Fi", "Comedy"}) >= 18
-
-
-def test_whole_text_baseline_is_fooled_by_the_negation(
-    use_encoder: Encoder, vectors: np.ndarray, genres: list[frozenset[str]]
-) -> None:
-    """Why decomposition matters: the whole sentence embeds close to horror films."""
-    top = _top_genres(it.whole_text_scores(DONE_WHEN, use_encoder, vectors), genres, 10)
-    assert sum(1 for g in top if "Horror" in g) >= 3
 
 
 def test_english_example(use_encoder: Encoder, vectors: np.ndarray, genres: list[frozenset[str]]) -> None:
     profile = it.decompose("cozy mysteries and space operas but no horror", use_encoder, vectors)
     assert _tags(profile) == {"cozy mysteries": 1, "space operas": 1, "horror": -1}
     assert profile.language == "en"
-    top = _top_genres(it.score_items(profile, vectors, "single"), genres)
+    top = _top_genres(score_items(profile, vectors, "single"), genres)
     assert not any("Horror" in g for g in top)
     assert sum(1 for g in top if g & {"Mystery", "Sci-Fi"}) >= 14
 
@@ -117,7 +96,7 @@ def test_only_negations_push_items_away(
     assert "only_negative" in profile.notices and profile.positive() == []
     assert profile.composed_vector() is None
     for mode in ("single", "multi"):
-        scores = it.score_items(profile, vectors, mode, index)  # type: ignore[arg-type]
+        scores = score_items(profile, vectors, mode, index)  # type: ignore[arg-type]
         assert np.isfinite(scores).all() and scores.max() == 0.0
         bottom = [genres[i] for i in np.argsort(scores)[:50]]
         assert sum(1 for g in bottom if "Horror" in g) >= 40
@@ -143,7 +122,7 @@ def test_ten_thousand_characters_are_truncated(use_encoder: Encoder, vectors: np
     text = "我喜欢科幻电影和轻松的喜剧，不要恐怖片。" * 500
     assert len(text) == 10_000
     profile = it.decompose(text, use_encoder, vectors)
-    assert "truncated" in profile.notices and len(profile.text) <= it.MAX_CHARS
+    assert "truncated" in profile.notices and len(profile.text) <= MAX_CHARS
     assert _tags(profile) == {"科幻电影": 1, "轻松的喜剧": 1, "恐怖片": -1}
 
 
@@ -198,7 +177,9 @@ def test_max_tags_and_diversity(use_encoder: Encoder, vectors: np.ndarray) -> No
 
 def test_long_clause_adds_keywords_and_phrases(use_encoder: Encoder, vectors: np.ndarray) -> None:
     zh = it.decompose("我想看那种发生在未来太空站里面的悬疑推理故事", use_encoder, vectors)
-    assert any(t.source == "keyword" for t in zh.tags) or len(zh.tags) == 1
+    # the long clause stays whole and jieba keywords from it come beside it
+    assert zh.tags[0].source == "clause" and zh.tags[0].text == "发生在未来太空站里面的悬疑推理故事"
+    assert {t.source for t in zh.tags[1:]} == {"keyword"} and "太空站" in {t.text for t in zh.tags}
     en = it.decompose(
         "a thriller set in 1970s New York with a great soundtrack and a strong female lead", use_encoder, vectors
     )
@@ -210,120 +191,53 @@ def test_catalogue_terms_stay_whole(use_encoder: Encoder, vectors: np.ndarray) -
     assert "星海远航号" in {t.text for t in profile.tags}
 
 
-# --- editing --------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def base(use_encoder: Encoder, vectors: np.ndarray) -> it.InterestProfile:
-    return it.decompose("科幻电影、喜剧和纪录片，不要恐怖片", use_encoder, vectors)
-
-
-def _sums(profile: it.InterestProfile) -> tuple[float, float]:
-    return sum(t.weight for t in profile.positive()), sum(t.weight for t in profile.negative())
-
-
-def test_set_weight_keeps_the_value_and_renormalises(base: it.InterestProfile) -> None:
-    before = [t.weight for t in base.tags]
-    edited = it.set_weight(base, "喜剧", 0.6)
-    assert [t.weight for t in base.tags] == before  # the original is untouched
-    assert next(t.weight for t in edited.tags if t.text == "喜剧") == pytest.approx(0.6)
-    assert _sums(edited) == pytest.approx((1.0, base.negative_scale))
-    others = [t for t in edited.positive() if t.text != "喜剧"]
-    old = {t.text: t.weight for t in base.tags}
-    assert others[0].weight / others[1].weight == pytest.approx(old[others[0].text] / old[others[1].text])
-    with pytest.raises(InterestLensError):
-        it.set_weight(base, "喜剧", -1)
-    with pytest.raises(InterestLensError):
-        it.set_weight(base, "nope", 0.5)
-
-
-def test_remove_add_and_flip_tags(base: it.InterestProfile, use_encoder: Encoder, vectors: np.ndarray) -> None:
-    removed = it.remove_tag(base, "纪录片")
-    assert "纪录片" not in _tags(removed) and _sums(removed) == pytest.approx((1.0, base.negative_scale))
-    added = it.add_tag(removed, "西部片", use_encoder, vectors)
-    tag = next(t for t in added.tags if t.text == "西部片")
-    assert tag.source == "edited" and tag.vector is not None and tag.grounded
-    assert _sums(added) == pytest.approx((1.0, base.negative_scale))
-    flipped = it.set_polarity(added, "西部片", -1)
-    assert _tags(flipped)["西部片"] == -1
-    assert _sums(flipped) == pytest.approx((1.0, base.negative_scale))
-    only_neg = it.remove_tag(it.remove_tag(base, "科幻电影"), "喜剧")
-    only_neg = it.remove_tag(only_neg, "纪录片")
-    assert "only_negative" in only_neg.notices
-
-
-def test_apply_table_from_an_edited_grid(base: it.InterestProfile, use_encoder: Encoder, vectors: np.ndarray) -> None:
-    rows = [
-        {"text": "科幻电影", "weight": 3.0, "polarity": 1},
-        {"text": "恐怖片", "weight": 1.0, "polarity": -1},
-        {"text": "动画片", "weight": 1.0, "polarity": 1},  # new row
-        {"text": "", "weight": 1.0, "polarity": 1},  # blank row ignored
-        {"text": "喜剧", "weight": "oops", "polarity": "x"},  # junk values tolerated
-    ]
-    edited = it.apply_table(base, rows, use_encoder, vectors)
-    tags = {t.text: t for t in edited.tags}
-    assert set(tags) == {"科幻电影", "恐怖片", "动画片", "喜剧"}
-    assert tags["科幻电影"].vector is next(t.vector for t in base.tags if t.text == "科幻电影")
-    assert tags["动画片"].source == "edited" and tags["科幻电影"].weight == pytest.approx(0.75, abs=0.01)
-    assert _sums(edited) == pytest.approx((1.0, base.negative_scale))
-
-
-def test_composed_vector_is_the_normalised_signed_sum(base: it.InterestProfile) -> None:
-    composed = base.composed_vector()
-    assert composed is not None and np.linalg.norm(composed) == pytest.approx(1.0, abs=1e-5)
-    manual = sum(t.polarity * t.weight * t.vector for t in base.tags)  # type: ignore[operator]
-    np.testing.assert_allclose(composed, manual / np.linalg.norm(manual), atol=1e-5)
-
-
-def test_as_dict_is_json_ready(base: it.InterestProfile) -> None:
-    payload = json.loads(json.dumps(base.as_dict(), ensure_ascii=False))
-    assert {"text", "weight", "polarity", "source", "grounding", "grounded"} <= set(payload["tags"][0])
-
-
-# --- composition ----------------------------------------------------------------------------------
-
-
-def test_score_items_contract(base: it.InterestProfile, vectors: np.ndarray, index: HnswIndex) -> None:
-    single = it.score_items(base, vectors, "single")
-    multi = it.score_items(base, vectors, "multi", index, k=100)
-    for scores in (single, multi):
-        assert scores.dtype == np.float64 and scores.shape == (len(vectors),) and np.isfinite(scores).all()
-    composed = base.composed_vector()
-    assert composed is not None
-    expected = vectors @ composed - it.negative_penalty(base, vectors)
-    np.testing.assert_allclose(single, expected, atol=1e-5)
-    penalty = it.negative_penalty(base, vectors)
-    retrieved = (multi + penalty) != it.MULTI_FLOOR
-    assert 100 <= retrieved.sum() <= 3 * 100  # k items per positive tag, some shared
-    assert (multi[~retrieved] <= it.MULTI_FLOOR).all() and (multi[retrieved] > -1).all()
-    with pytest.raises(InterestLensError):
-        it.score_items(base, vectors, "both")  # type: ignore[arg-type]
-
-
-def test_multi_with_hnsw_matches_exact_search(base: it.InterestProfile, vectors: np.ndarray, index: HnswIndex) -> None:
-    exact = set(it.rank(it.score_items(base, vectors, "multi", None), 20).tolist())
-    approx = set(it.rank(it.score_items(base, vectors, "multi", index), 20).tolist())
-    assert len(exact & approx) >= 17
-
-
-def test_multi_gives_every_interest_its_share(
-    use_encoder: Encoder, vectors: np.ndarray, index: HnswIndex, genres: list[frozenset[str]]
-) -> None:
-    profile = it.decompose("西部片和动画片", use_encoder, vectors, index)
-    top = _top_genres(it.score_items(profile, vectors, "multi", index), genres, 10)
-    assert sum(1 for g in top if "Western" in g) >= 3 and sum(1 for g in top if "Animation" in g) >= 3
-
-
-def test_rank_excludes_and_orders() -> None:
-    scores = np.array([0.1, 0.9, 0.5, 0.9, -1.0])
-    assert it.rank(scores, 3).tolist() == [1, 3, 2]
-    assert it.rank(scores, 3, exclude=[1]).tolist() == [3, 2, 0]
-    assert it.rank(np.array([-np.inf, 1.0]), 5).tolist() == [1]
-
-
 def test_softmax_is_stable() -> None:
     w = it.softmax(np.array([1000.0, 999.0]), 0.1)
     assert np.isfinite(w).all() and w.sum() == pytest.approx(1.0) and w[0] > w[1]
+
+
+# --- tag selection (MMR with redundancy rules), no encoder -----------------------------------------
+
+
+def _cands(*specs: tuple[str, int, str, bool]) -> list[_Candidate]:
+    return [_Candidate(text, pol, source, order, short) for order, (text, pol, source, short) in enumerate(specs)]  # type: ignore[arg-type]
+
+
+def _unit(*rows: list[float]) -> np.ndarray:
+    vecs = np.array(rows, dtype=np.float32)
+    return vecs / np.linalg.norm(vecs, axis=1, keepdims=True)
+
+
+def test_select_drops_near_duplicates_of_the_same_polarity_only() -> None:
+    cands = _cands(("sci-fi", 1, "clause", True), ("science fiction", 1, "clause", True),
+                   ("no sci-fi horror", -1, "clause", True), ("comedy", 1, "clause", True))
+    vecs = _unit([1, 0, 0], [0.95, 0.31, 0], [0.95, 0.31, 0], [0, 0, 1])  # cos(0, 1) = cos(0, 2) = 0.95
+    scores = np.array([0.9, 0.8, 0.7, 0.6])
+    # 1 is redundant with 0 (0.95 >= 1 - 0.5 * 0.3); 2 is as close to 0 but avoided, so it is kept
+    assert _select(cands, vecs, scores, 0.3, 8) == [0, 2, 3]
+    assert _select(cands, vecs, scores, 0.0, 8) == [0, 1, 2, 3]  # diversity 0: only identical vectors go
+    assert _select(cands, vecs, scores, 0.3, 2) == [0, 2]  # max_tags
+
+
+def test_select_drops_contained_texts_and_weak_keywords() -> None:
+    cands = _cands(("space opera", 1, "clause", True), ("opera", 1, "keyword", True),
+                   ("long clause about heists", 1, "clause", False), ("heists", 1, "keyword", True),
+                   ("noir", 1, "keyword", True))
+    vecs = _unit([1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0.5, 1], [0, 0, 0, 1])
+    scores = np.array([0.9, 0.8, 0.7, 0.6, 0.2])
+    # "opera" is inside the selected short tag "space opera"; "heists" is inside a *long* clause (kept);
+    # "noir" is a keyword below MIN_KEYWORD_SCORE
+    assert it.MIN_KEYWORD_SCORE > 0.2
+    assert _select(cands, vecs, scores, 0.3, 8) == [0, 2, 3]
+
+
+def test_select_trades_relevance_for_diversity() -> None:
+    cands = _cands(("a", 1, "clause", True), ("b", 1, "clause", True), ("c", 1, "clause", True))
+    vecs = _unit([1, 0], [0.7, 0.714], [0, 1])  # b is close to a (0.7), c is far from a (0)
+    scores = np.array([1.0, 0.9, 0.8])
+    assert _select(cands, vecs, scores, 0.0, 3) == [0, 1, 2]  # relevance order
+    # diversity 0.5: b gains 0.5 * 0.9 - 0.5 * 0.7 = 0.1 < c's 0.5 * 0.8 - 0; b stays below 0.75 redundancy
+    assert _select(cands, vecs, scores, 0.5, 3) == [0, 2, 1]
 
 
 # --- CLI ------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import pytest
 
 from core.data.dataset import Dataset
 from core.interests import history as hi
-from core.interests.decompose import InterestProfile, InterestTag
+from core.interests.profile import InterestProfile, InterestTag
 
 DAY = 86_400.0
 

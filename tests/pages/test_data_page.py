@@ -10,7 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from core.common.errors import DataError
 from core.data.dataset import Dataset
-from core.data.ingest import IngestError, NothingLoadedError, Problem, load_dataset, load_interactions
+from core.data.loaders import load_dataset, load_interactions
+from core.data.report import IngestError, NothingLoadedError, Problem
 from core.workspace.store import default_workspace
 from ui import data_views as dv
 

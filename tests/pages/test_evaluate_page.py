@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.evaluation.evaluate import EvaluationReport, benchmark_options
+from core.evaluation.options import benchmark_options
+from core.evaluation.protocol import EvaluationReport
 from core.workspace.store import default_workspace
 from ui.i18n import t
 

@@ -1,6 +1,9 @@
 """The Interests page under Streamlit's AppTest (bilingual demo, and MovieLens for the documented example),
 plus the page helpers in ui.interests_views.
 
+The page's state is read through :mod:`ui.state`: ``InterestsState.profile`` is the typed profile,
+``RankedList`` the list shown (its query carries the profile it was ranked for).
+
 AppTest cannot type into a data_editor: a keyed editor is driven by assigning its edit state
 (``edited_rows`` / ``added_rows`` / ``deleted_rows``) on ``at.session_state`` before ``run()``, which is
 what the browser sends.
@@ -16,8 +19,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.interests.decompose import InterestProfile, InterestTag
+from core.data.dataset import Dataset
+from core.interests.profile import InterestProfile, InterestTag
+from core.workspace.store import default_workspace
 from ui import interests_views as iv
+from ui import state
 from ui.i18n import t
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,19 +37,36 @@ def _errors(at: AppTest) -> str:
     return "\n".join(f"{e.message}\n" + "\n".join(e.stack_trace) for e in at.exception)
 
 
-def _page(dataset_key: str = "demo:bilingual", lang: str = "zh", text: str | None = None) -> AppTest:
+def _page(dataset_key: str = "demo:bilingual", lang: str = "zh", text: str | None = None,
+          fb: str | None = None) -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
     at.session_state["dataset_key"] = dataset_key
     at.session_state["lang"] = lang
     if text is not None:
         at.session_state["interests_text"] = text
+    if fb is not None:
+        at.query_params[state.FEEDBACK_PARAM] = fb
     at.run()
     assert not at.exception, _errors(at)
     return at
 
 
+def _typed(at: AppTest) -> InterestProfile | None:
+    """The typed profile the page stored (after edits and feedback)."""
+    saved = at.session_state[state.INTERESTS_KEY]
+    assert isinstance(saved, state.InterestsState)
+    return saved.profile
+
+
+def _ranked(at: AppTest) -> state.RankedList:
+    ranked = at.session_state[state.RANKED_KEY]
+    assert isinstance(ranked, state.RankedList)
+    return ranked
+
+
 def _profile(at: AppTest) -> InterestProfile:
-    profile = at.session_state["interest_profile"]
+    """The profile the shown list was ranked for (typed, mixed with history when a user is picked)."""
+    profile = _ranked(at).query.profile
     assert isinstance(profile, InterestProfile)
     return profile
 
@@ -52,9 +75,14 @@ def _weights(at: AppTest) -> dict[tuple[str, int], float]:
     return {(tag.text, tag.polarity): tag.weight for tag in _profile(at).tags}
 
 
-def _results(at: AppTest) -> list[dict[str, Any]]:
-    records: list[dict[str, Any]] = at.session_state["interests_results"]
-    return records
+def _items(at: AppTest) -> list[int]:
+    return [int(i) for i in _ranked(at).items]
+
+
+def _like_keys(at: AppTest) -> list[int]:
+    """Item positions of the 👍 buttons, in the order drawn."""
+    prefix = "interests_like_"
+    return [int(str(b.key)[len(prefix):]) for b in at.button if str(b.key).startswith(prefix)]
 
 
 def _table_key(at: AppTest) -> str:
@@ -68,7 +96,7 @@ def _table_key(at: AppTest) -> str:
 
 
 @pytest.mark.slow
-def test_documented_example_avoids_horror_on_movielens(movielens: Any) -> None:
+def test_documented_example_avoids_horror_on_movielens(movielens: Dataset) -> None:
     at = _page("demo:movielens", "zh", EXAMPLE_ZH)
     profile = _profile(at)
     negative = [tag.text for tag in profile.negative()]
@@ -78,29 +106,37 @@ def test_documented_example_avoids_horror_on_movielens(movielens: Any) -> None:
     for mode in ("single", "multi"):
         at.radio(key="interests_mode").set_value(mode).run()
         assert not at.exception, _errors(at)
-        records = _results(at)
-        assert len(records) == 10
-        for rec in records:
-            genres = set(movielens.items["tags"].iat[rec["item_idx"]]) | {rec["category"]}
-            assert "Horror" not in genres, (mode, rec)
+        assert _ranked(at).query.composition == mode
+        items = _items(at)
+        assert len(items) == 10
+        for item in items:
+            genres = set(movielens.items["tags"].iat[item]) | {movielens.items["category"].iat[item]}
+            assert "Horror" not in genres, (mode, movielens.titles([item]))
 
 
 # --- bilingual demo ---------------------------------------------------------------------------------
 
 
-def test_page_decomposes_the_default_example_and_recommends() -> None:
+def test_page_decomposes_the_default_example_and_recommends(bilingual: Dataset) -> None:
     at = _page()
     profile = _profile(at)
+    assert _typed(at) is profile, "no user: the list is ranked for the typed profile itself"
     assert at.text_area(key="interests_text").value == EXAMPLE_ZH
     assert profile.text.replace(",", "，") == EXAMPLE_ZH  # decompose normalises (NFKC) the comma
     assert [tag.polarity for tag in profile.tags].count(-1) == 1
     table = at.data_editor[0].value
     assert list(table["text"]) == [tag.text for tag in profile.tags]
     assert set(table["polarity"]) == {1, -1}
-    records = _results(at)
-    assert len(records) == 10
-    assert not any("Horror" in rec["category"] for rec in records)
+    items = _items(at)
+    assert len(items) == 10 and _like_keys(at) == items, "one 👍 per listed item, in rank order"
+    assert not any("Horror" in bilingual.items["category"].iat[i] for i in items)
     assert at.get("plotly_chart")
+    ranked = _ranked(at)
+    assert ranked.query.user_id is None and ranked.query.composition == "single"
+    fusion = at.session_state[state.FUSION_KEY]
+    assert fusion == state.FusionState(), "a new session ranks with FusionConfig() and no user"
+    note = t("interests.weights_note", "zh", weights="\x00").split("\x00")[0]
+    assert any(c.value.startswith(note) for c in at.caption), "the weights in use are named"
 
 
 def test_editing_a_weight_changes_the_profile() -> None:
@@ -125,30 +161,61 @@ def test_editing_a_weight_changes_the_profile() -> None:
     at.run()
     assert not at.exception, _errors(at)
     added = [tag for tag in _profile(at).tags if tag.text == "纪录片"]
-    assert len(added) == 1 and added[0].weight > 0 and added[0].source == "edited"
+    assert len(added) == 1
+    assert added[0].weight > 0
+    assert added[0].source == "edited"
 
     at.button(key="interests_reset").click().run()
     assert not at.exception, _errors(at)
     assert [tag.text for tag in _profile(at).tags] == [tag.text for tag in before.tags]
 
 
-def test_like_and_dislike_change_weights_and_rerank() -> None:
+def test_like_and_dislike_change_weights_and_rerank(tmp_workspace: Path, bilingual: Dataset) -> None:
     at = _page()
     before = _weights(at)
-    top = _results(at)[0]
-    at.button(key=f"interests_like_{top['item_idx']}").click().run()
+    top = _items(at)[0]
+    title = bilingual.titles([top])[0]
+    at.button(key=f"interests_like_{top}").click().run()
     assert not at.exception, _errors(at)
     after = _weights(at)
     assert after != before, "a like moves the weights"
-    assert any(s.value == t("interests.feedback.like", "zh", title=top["title"]) for s in at.success)
+    assert any(s.value == t("interests.feedback.like", "zh", title=title) for s in at.success)
 
-    disliked = _results(at)[0]
-    at.button(key=f"interests_dislike_{disliked['item_idx']}").click().run()
+    disliked = _items(at)[2]
+    at.button(key=f"interests_dislike_{disliked}").click().run()
     assert not at.exception, _errors(at)
     assert _weights(at) != after
-    ranks = {rec["item_idx"]: rec["rank"] for rec in _results(at)}
-    assert ranks.get(disliked["item_idx"], 99) >= 1  # still a valid list after the re-rank
+    items = _items(at)
+    assert disliked not in items[:3], "the disliked item (3rd) moves down the list"
     assert _profile(at).positive(), "feedback never drops the wanted tags"
+
+
+def test_feedback_is_kept_in_the_workspace_and_replayed_after_a_reload(
+    tmp_workspace: Path, bilingual: Dataset
+) -> None:
+    at = _page()
+    decomposed = _weights(at)
+    liked, disliked = _items(at)[0], _items(at)[3]
+    at.button(key=f"interests_like_{liked}").click().run()
+    at.button(key=f"interests_dislike_{disliked}").click().run()
+    assert not at.exception, _errors(at)
+    fb = at.query_params.get(state.FEEDBACK_PARAM)
+    assert isinstance(fb, str) and fb, "the feedback session id is in the URL"
+    events = default_workspace().list_feedback(bilingual.fingerprint, session_id=fb)
+    assert [(e.item_id, e.action) for e in events] == [(str(bilingual.item_ids[liked]), "like"),
+                                                       (str(bilingual.item_ids[disliked]), "dislike")]
+    weights, items = _weights(at), _items(at)
+
+    reloaded = _page(fb=fb)  # a reload: a new session with the same URL
+    assert _weights(reloaded) == pytest.approx(weights), "the session's feedback is replayed"
+    assert _items(reloaded) == items
+    assert any(c.value == t("interests.feedback_kept", "zh", n=2) for c in reloaded.caption)
+
+    reloaded.button(key="interests_clear_feedback").click().run()
+    assert not reloaded.exception, _errors(reloaded)
+    assert _weights(reloaded) == pytest.approx(decomposed)
+    assert default_workspace().list_feedback(bilingual.fingerprint, session_id=fb) == []
+    assert _weights(_page(fb=fb)) == pytest.approx(decomposed), "cleared feedback stays cleared"
 
 
 @pytest.mark.parametrize(
@@ -172,10 +239,10 @@ def test_bad_input_gives_a_profile_or_a_clear_message(text: str, expect: str) ->
         assert t("interests.notice.markup_removed", "en") in infos
     elif expect == "empty":
         assert t("interests.empty", "en") in infos
-        assert at.session_state["interest_profile"] is None
+        assert _typed(at) is None
     elif expect == "no_words":
         assert any(w.startswith(t("interests.decompose_error", "en", error="")) for w in warnings), warnings
-        assert at.session_state["interest_profile"] is None
+        assert _typed(at) is None
     elif expect == "truncated":
         assert len(text) > 10_000 - 1000
         assert any("1,000" in w for w in warnings), warnings
@@ -201,7 +268,7 @@ def test_language_toggle_switches_the_page() -> None:
     assert at.text_area(key="interests_text").label == t("interests.input", "zh")
 
 
-def test_history_interests_mix_with_typed_ones(bilingual: Any) -> None:
+def test_history_interests_mix_with_typed_ones(bilingual: Dataset) -> None:
     at = _page(lang="en")
     user = str(bilingual.user_ids[0])
     at.selectbox(key="interests_user").set_value(user).run()
@@ -219,7 +286,9 @@ def test_history_interests_mix_with_typed_ones(bilingual: Any) -> None:
     assert all(tag.source != "history" for tag in _profile(at).tags)
     assert _profile(at).negative(), "typed things to avoid stay"
     seen = set(bilingual.user_history(user)["item_idx"].tolist())
-    assert seen and not seen & {rec["item_idx"] for rec in _results(at)}, "the user's own items are left out"
+    assert seen and not seen & set(_items(at)), "the user's own items are left out"
+    assert _ranked(at).query.user_id == user
+    assert at.session_state[state.FUSION_KEY].user_id == user, "the user is shared with the Tuning page"
 
 
 # --- helpers ----------------------------------------------------------------------------------------

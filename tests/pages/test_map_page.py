@@ -274,7 +274,8 @@ def test_map_page_movielens_places_typed_interests_among_the_movies(movielens: A
     embedded are reused from the vector cache.
     """
     from core.engine import engine_for
-    from core.vectors.projection import ProjectionParams, build_map
+    from core.vectors.maps import build_map
+    from core.vectors.projection import ProjectionParams
 
     engine = engine_for(movielens)
     profile = engine.decompose("cozy mysteries and space operas, no horror")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.common.config import FusionConfig
+from core.ranking.config import FusionConfig
 from ui.i18n import t
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "tuning.py")

@@ -1,9 +1,9 @@
-"""Scoring channels: one shared contract run against every channel, then each channel's own behaviour.
+"""Scoring channels: each channel's own behaviour, batch scoring against the one-query path.
 
-The toy world (``make_world``) is a small catalogue with planted structure: items belong to genres,
-item vectors point along their genres' directions, users prefer one or two genres and rate those
-items highly, and a few items ("cold") have no interactions at all. ``tests/test_fusion.py`` and
-``tests/test_explain.py`` import it from here.
+The contract every channel passes lives in ``tests/ranking/test_channel_contract.py``. The toy world
+(``make_world``) is a small catalogue with planted structure: items belong to genres, item vectors point
+along their genres' directions, users prefer one or two genres and rate those items highly, and a few
+items ("cold") have no interactions at all. The other ranking tests import it from here.
 """
 
 from __future__ import annotations
@@ -16,35 +16,29 @@ import pandas as pd
 import pytest
 from scipy import sparse
 
-from core.common.config import CHANNELS
 from core.common.errors import ConfigError
+from core.common.selection import top_k
 from core.data.dataset import Dataset
-from core.interests.decompose import InterestProfile, InterestTag
-from core.ranking.channels import (
-    DROP_REASONS,
-    Channel,
-    ChannelContext,
-    ChannelNotApplicable,
-    ChannelParams,
+from core.interests.profile import InterestProfile, InterestTag
+from core.ranking.base import Channel, ChannelContext, user_row
+from core.ranking.channels.graph import (
     GraphChannel,
-    HistoryChannel,
-    ItemKNNChannel,
-    MFChannel,
-    PopularityChannel,
-    Query,
-    RecencyChannel,
-    SemanticChannel,
     build_attribute_graph,
-    build_channels,
-    channel_ranking,
-    item_similarity_topk,
-    make_channels,
     personalized_pagerank,
     personalized_pagerank_many,
-    score_all,
-    score_batch,
-    seen_mask,
 )
+from core.ranking.channels.history import HistoryChannel
+from core.ranking.channels.item_knn import ItemKNNChannel, item_similarity_topk
+from core.ranking.channels.mf import MFChannel
+from core.ranking.channels.popularity import PopularityChannel
+from core.ranking.channels.recency import RecencyChannel
+from core.ranking.channels.semantic import SemanticChannel
+from core.ranking.query import Query
+from core.ranking.registry import ChannelParams, build_channels
+from core.ranking.scoring import score_queries
+
+PARAMS = ChannelParams.of(mf={"factors": 16}, item_knn={"k": 20})
+"""Small, fast channel parameters for the toy world."""
 
 GENRES: tuple[str, ...] = ("Sci-Fi", "Comedy", "Horror", "Drama", "Romance", "Documentary")
 
@@ -127,7 +121,7 @@ class FakeTag:
 
 
 class FakeProfile:
-    """A minimal profile object that is not a ``core.interests.decompose.InterestProfile``."""
+    """A minimal profile object that is not a ``core.interests.profile.InterestProfile``."""
 
     def __init__(self, tags: list[FakeTag]) -> None:
         self.tags = tags
@@ -146,7 +140,7 @@ def world() -> World:
 
 @pytest.fixture(scope="module")
 def fitted(world: World) -> dict[str, Channel]:
-    return build_channels(world.ctx(), ChannelParams(mf_factors=16, knn_neighbours=20))
+    return build_channels(world.ctx(), PARAMS)
 
 
 def _genre_share(world: World, items: np.ndarray, genres: tuple[int, ...]) -> float:
@@ -161,104 +155,19 @@ def _tagged_share(world: World, items: np.ndarray, genres: tuple[int, ...]) -> f
     return float(np.mean([bool(names & set(tags[i])) for i in items]))
 
 
-# --- the shared contract ----------------------------------------------------------------------
-
-# For every channel: a query it can score, and a (context, query, expected reason) it cannot.
-APPLICABLE = {
-    "semantic": lambda w: Query(profile=w.profile("Sci-Fi")),
-    "history": lambda w: Query(user_id="u3"),
-    "mf": lambda w: Query(user_id="u3"),
-    "item_knn": lambda w: Query(user_id="u3"),
-    "popularity": lambda w: Query(),
-    "recency": lambda w: Query(),
-    "graph": lambda w: Query(user_id="u3"),
-}
-
-NOT_APPLICABLE = {
-    "semantic": [("world", lambda w: Query(user_id="u3"), "no_profile"),
-                 ("no_vectors", lambda w: Query(profile=w.profile("Sci-Fi")), "no_item_vectors")],
-    "history": [("world", lambda w: Query(profile=w.profile("Sci-Fi")), "no_user"),
-                ("world", lambda w: Query(user_id="nobody"), "unknown_user"),
-                ("no_vectors", lambda w: Query(user_id="u3"), "no_item_vectors")],
-    "mf": [("world", lambda w: Query(profile=w.profile("Sci-Fi")), "no_user"),
-           ("world", lambda w: Query(user_id="nobody"), "unknown_user")],
-    "item_knn": [("world", lambda w: Query(), "no_user"),
-                 ("world", lambda w: Query(user_id="nobody"), "unknown_user")],
-    "popularity": [("empty", lambda w: Query(), "no_interactions")],
-    "recency": [("timeless", lambda w: Query(), "no_time")],
-    "graph": [("world", lambda w: Query(), "no_seed"),
-              ("bare", lambda w: Query(user_id="u3"), "no_attributes")],
-}
+def ranking(scores: np.ndarray, exclude: np.ndarray | None = None, k: int | None = None) -> np.ndarray:
+    """Item indices by descending score, ties by ascending index; ``exclude`` (bool mask) and ``-inf`` removed."""
+    arr = np.asarray(scores, dtype=np.float64)
+    if exclude is not None:
+        arr = np.where(np.asarray(exclude, dtype=bool), -np.inf, arr)
+    return top_k(arr, arr.size if k is None else k)
 
 
-def _context(kind: str, world: World) -> ChannelContext:
-    if kind == "world":
-        return world.ctx()
-    if kind == "no_vectors":
-        return ChannelContext(world.dataset)
-    if kind == "empty":
-        empty = pd.DataFrame(columns=["user_id", "item_id", "rating", "timestamp", "event"])
-        return ChannelContext(Dataset.from_frames("empty", empty, world.dataset.items[["item_id", "title"]]))
-    if kind == "timeless":
-        return make_world(timestamps=False, years=False).ctx()
-    if kind == "bare":
-        return make_world(genres=False, years=False).ctx()
-    raise AssertionError(kind)
-
-
-@pytest.mark.parametrize("name", CHANNELS)
-class TestChannelContract:
-    """Every channel: shape, dtype, finiteness, determinism, and honest ``why_not``."""
-
-    def test_name_and_description(self, name: str, fitted: dict[str, Channel]) -> None:
-        channel = fitted[name]
-        assert channel.name == name
-        assert isinstance(channel, Channel)
-        assert isinstance(channel.description, str) and len(channel.description) > 10
-
-    def test_scores_shape_dtype_finite(self, name: str, world: World, fitted: dict[str, Channel]) -> None:
-        query = APPLICABLE[name](world)
-        assert fitted[name].why_not(query) is None
-        scores = fitted[name].score(query)
-        assert scores.shape == (world.dataset.n_items,)
-        assert scores.dtype == np.float64
-        assert not np.isnan(scores).any() and not np.isposinf(scores).any()
-        assert np.isfinite(scores).sum() > 0.9 * scores.size
-        assert np.ptp(scores[np.isfinite(scores)]) > 0, "a channel that scores everything equal says nothing"
-
-    def test_deterministic_across_calls_and_refits(
-        self, name: str, world: World, fitted: dict[str, Channel]
-    ) -> None:
-        query = APPLICABLE[name](world)
-        first = fitted[name].score(query)
-        np.testing.assert_array_equal(first, fitted[name].score(query))
-        refit = make_channels(ChannelParams(mf_factors=16, knn_neighbours=20))[name].fit(world.ctx())
-        np.testing.assert_allclose(refit.score(query), first, rtol=1e-5, atol=1e-6)
-
-    def test_unfitted_says_so(self, name: str, world: World) -> None:
-        channel = make_channels()[name]
-        assert channel.why_not(APPLICABLE[name](world)) == "not_fitted"
-        with pytest.raises(ChannelNotApplicable):
-            channel.score(APPLICABLE[name](world))
-
-    def test_why_not_reasons(self, name: str, world: World) -> None:
-        for kind, make_query, expected in NOT_APPLICABLE[name]:
-            channel = make_channels(ChannelParams(mf_factors=8))[name].fit(_context(kind, world))
-            query = make_query(world)
-            assert channel.why_not(query) == expected, (kind, expected)
-            assert expected in DROP_REASONS
-            with pytest.raises(ChannelNotApplicable) as err:
-                channel.score(query)
-            assert err.value.code == expected
-
-    def test_score_all_drops_visibly(self, name: str, world: World) -> None:
-        kind, make_query, expected = NOT_APPLICABLE[name][0]
-        channels = build_channels(_context(kind, world), ChannelParams(mf_factors=8))
-        result = score_all(channels, make_query(world))
-        assert result.dropped[name] == expected
-        assert name not in result.scores
-        assert result.reason(name) == DROP_REASONS[expected]
-        assert set(result.scores) | set(result.dropped) == set(CHANNELS)
+def seen_of(dataset: Dataset, user_id: str | None) -> np.ndarray:
+    """Boolean mask of the items the user already interacted with (all False for unknown / no user)."""
+    mask = np.zeros(dataset.n_items, dtype=bool)
+    mask[user_row(dataset, user_id)[0]] = True
+    return mask
 
 
 # --- channel behaviour ------------------------------------------------------------------------
@@ -267,23 +176,23 @@ class TestChannelContract:
 class TestSemantic:
     def test_profile_ranks_its_genre_first(self, world: World, fitted: dict[str, Channel]) -> None:
         for genre in ("Sci-Fi", "Romance"):
-            top = channel_ranking(fitted["semantic"].score(Query(profile=world.profile(genre))), k=10)
+            top = ranking(fitted["semantic"].score([Query(profile=world.profile(genre))])[0], k=10)
             assert _genre_share(world, top, (GENRES.index(genre),)) >= 0.9
 
     def test_single_and_multi_modes(self, world: World) -> None:
         profile = world.profile("Sci-Fi", "Comedy")
         for mode in ("single", "multi"):
-            channel = SemanticChannel(mode).fit(world.ctx())
-            top = channel_ranking(channel.score(Query(profile=profile)), k=20)
+            channel = SemanticChannel(mode=mode).fit(world.ctx())
+            top = ranking(channel.score([Query(profile=profile)])[0], k=20)
             assert _genre_share(world, top, (0, 1)) >= 0.85, mode
-        multi = channel_ranking(SemanticChannel("multi").fit(world.ctx()).score(Query(profile=profile)), k=20)
+        multi = ranking(SemanticChannel(mode="multi").fit(world.ctx()).score([Query(profile=profile)])[0], k=20)
         # multi-interest keeps both interests in the list
         assert {0, 1} <= set(world.genre_of[multi].tolist())
 
     def test_negative_tag_pushes_items_down(self, world: World, fitted: dict[str, Channel]) -> None:
-        plain = fitted["semantic"].score(Query(profile=world.profile("Sci-Fi", "Horror")))
+        plain = fitted["semantic"].score([Query(profile=world.profile("Sci-Fi", "Horror"))])[0]
         profile = world.profile("Sci-Fi", "Horror", negative=("Horror",))
-        avoid = fitted["semantic"].score(Query(profile=profile))
+        avoid = fitted["semantic"].score([Query(profile=profile)])[0]
         horror = world.genre_of == GENRES.index("Horror")
         assert (avoid[horror] - plain[horror]).mean() < (avoid[~horror] - plain[~horror]).mean()
 
@@ -291,9 +200,9 @@ class TestSemantic:
         fake = FakeProfile([FakeTag("space", 1.0, 1, world.genre_vectors[0]),
                             FakeTag("gore", 0.5, -1, world.genre_vectors[2])])
         for mode in ("single", "multi"):
-            channel = SemanticChannel(mode).fit(world.ctx())
-            scores = channel.score(Query(profile=fake))
-            assert _genre_share(world, channel_ranking(scores, k=10), (0,)) >= 0.9
+            channel = SemanticChannel(mode=mode).fit(world.ctx())
+            scores = channel.score([Query(profile=fake)])[0]
+            assert _genre_share(world, ranking(scores, k=10), (0,)) >= 0.9
             assert scores[world.genre_of == 2].mean() < scores[world.genre_of == 3].mean()
 
     def test_profile_without_vectors(self, world: World, fitted: dict[str, Channel]) -> None:
@@ -305,8 +214,8 @@ class TestHistory:
     def test_prefers_the_users_genres(self, world: World, fitted: dict[str, Channel]) -> None:
         shares = []
         for user, fav in list(world.favourites.items())[:20]:
-            scores = fitted["history"].score(Query(user_id=user))
-            top = channel_ranking(scores, seen_mask(world.dataset, user), k=10)
+            scores = fitted["history"].score([Query(user_id=user)])[0]
+            top = ranking(scores, seen_of(world.dataset, user), k=10)
             shares.append(_genre_share(world, top, fav))
         assert np.mean(shares) >= 0.8
 
@@ -317,20 +226,20 @@ class TestHistory:
         has = np.ones(n_users, dtype=bool)
         has[world.dataset.user_index["u5"]] = False
         channel = HistoryChannel().fit(world.ctx(user_vectors=user_vectors, has_vector=has))
-        np.testing.assert_allclose(channel.score(Query(user_id="u3")), world.item_vectors[:, 0], rtol=1e-6)
+        np.testing.assert_allclose(channel.score([Query(user_id="u3")])[0], world.item_vectors[:, 0], rtol=1e-6)
         assert channel.why_not(Query(user_id="u5")) == "no_history"
         # a query with its own "now" recomputes the vector from the history (time decay)
-        assert not np.allclose(channel.score(Query(user_id="u3", now=1.6e9)), world.item_vectors[:, 0])
+        assert not np.allclose(channel.score([Query(user_id="u3", now=1.6e9)])[0], world.item_vectors[:, 0])
 
 
 class TestMF:
     @pytest.mark.parametrize("algorithm", ["als", "bpr"])
     def test_learns_taste(self, world: World, algorithm: str) -> None:
-        channel = MFChannel(algorithm, factors=16, iterations=30 if algorithm == "als" else 200,
+        channel = MFChannel(algorithm=algorithm, factors=16, iterations=30 if algorithm == "als" else 200,
                             learning_rate=0.05).fit(world.ctx())
         shares = []
         for user, fav in list(world.favourites.items())[:30]:
-            top = channel_ranking(channel.score(Query(user_id=user)), seen_mask(world.dataset, user), k=10)
+            top = ranking(channel.score([Query(user_id=user)])[0], seen_of(world.dataset, user), k=10)
             shares.append(_genre_share(world, top, fav))
         chance = np.mean([len(f) / len(GENRES) for f in world.favourites.values()])
         assert np.mean(shares) > chance + 0.2, (np.mean(shares), chance)
@@ -341,7 +250,7 @@ class TestMF:
         assert a.item_factors_ is not None and b.item_factors_ is not None
         assert a.item_factors_.shape[1] == 8 and b.item_factors_.shape[1] == 12
         with pytest.raises(ConfigError):
-            MFChannel("svd")  # type: ignore[arg-type]
+            MFChannel(algorithm="svd")
 
 
 class TestItemKNN:
@@ -386,7 +295,7 @@ class TestItemKNN:
         assert isinstance(channel, ItemKNNChannel) and channel.similarity_ is not None
         items = world.dataset.matrix[world.dataset.user_index["u3"]].indices
         expected = np.asarray(channel.similarity_[items].sum(axis=0)).ravel()
-        np.testing.assert_allclose(channel.score(Query(user_id="u3")), expected, rtol=1e-6)
+        np.testing.assert_allclose(channel.score([Query(user_id="u3")])[0], expected, rtol=1e-6)
 
     def test_neighbours_in(self, fitted: dict[str, Channel]) -> None:
         channel = fitted["item_knn"]
@@ -399,7 +308,7 @@ class TestItemKNN:
 
 class TestPopularity:
     def test_counts_distinct_users(self, world: World, fitted: dict[str, Channel]) -> None:
-        scores = fitted["popularity"].score(Query())
+        scores = fitted["popularity"].score([Query()])[0]
         np.testing.assert_allclose(np.expm1(scores), world.dataset.item_popularity)
         assert scores[world.cold].max() == 0
 
@@ -419,14 +328,14 @@ class TestPopularity:
         assert all_time.counts()[[ix, iy]].tolist() == [3, 2]
         assert recent.counts()[[ix, iy]].tolist() == [0, 2]  # 'a' twice on y counts once
         assert recent.counts(now=2 * day)[[ix, iy]].tolist() == [3, 0]
-        assert recent.score(Query(now=2 * day))[ix] > recent.score(Query(now=2 * day))[iy]
+        assert recent.score([Query(now=2 * day)])[0][ix] > recent.score([Query(now=2 * day)])[0][iy]
 
 
 class TestRecency:
     def test_newer_years_score_higher(self, world: World, fitted: dict[str, Channel]) -> None:
         channel = fitted["recency"]
         assert isinstance(channel, RecencyChannel) and channel.basis_ == "year"
-        scores = channel.score(Query())
+        scores = channel.score([Query()])[0]
         years = world.dataset.items["year"].to_numpy()
         order = np.argsort(years)
         assert np.all(np.diff(scores[order]) >= -1e-12)
@@ -436,7 +345,7 @@ class TestRecency:
         w = make_world(years=False)
         channel = RecencyChannel().fit(w.ctx())
         assert channel.basis_ == "first_seen"
-        scores = channel.score(Query())
+        scores = channel.score([Query()])[0]
         assert (scores[w.cold] == 0).all(), "items of unknown age score 0"
         first = w.dataset.interactions.groupby("item_idx")["timestamp"].min()
         idx = first.index.to_numpy()
@@ -446,7 +355,7 @@ class TestRecency:
         channel = RecencyChannel(basis="year", half_life_days=365.25).fit(world.ctx())
         years = world.dataset.items["year"].to_numpy()
         newest = years.max()
-        scores = channel.score(Query())
+        scores = channel.score([Query()])[0]
         i_old = int(np.flatnonzero(years == newest - 1)[0]) if (years == newest - 1).any() else None
         i_new = int(np.flatnonzero(years == newest)[0])
         assert scores[i_new] == pytest.approx(1.0)
@@ -490,8 +399,8 @@ class TestGraph:
     def test_history_seed_reaches_the_users_genres(self, world: World, fitted: dict[str, Channel]) -> None:
         shares = []
         for user, fav in list(world.favourites.items())[:20]:
-            scores = fitted["graph"].score(Query(user_id=user))
-            top = channel_ranking(scores, seen_mask(world.dataset, user), k=10)
+            scores = fitted["graph"].score([Query(user_id=user)])[0]
+            top = ranking(scores, seen_of(world.dataset, user), k=10)
             shares.append(_tagged_share(world, top, fav))
         assert np.mean(shares) >= 0.8
 
@@ -500,7 +409,7 @@ class TestGraph:
         profile = FakeProfile([FakeTag("good sci-fi films", 1.0, 1, None)])
         matched = channel.match_attributes(profile.tags[0])
         assert [channel.graph_.names[j] for j in matched] == ["Sci-Fi"]
-        top = channel_ranking(channel.score(Query(profile=profile)), k=15)
+        top = ranking(channel.score([Query(profile=profile)])[0], k=15)
         assert _tagged_share(world, top, (0,)) == 1.0
 
     def test_tag_vector_matches_attributes(self, world: World, fitted: dict[str, Channel]) -> None:
@@ -509,8 +418,8 @@ class TestGraph:
         channel = fitted["graph"]
         assert isinstance(channel, GraphChannel)
         names = [channel.graph_.names[j] for j in channel.match_attributes(profile.tags[0])]
-        assert names[0] == "Sci-Fi" if names else False
-        top = channel_ranking(channel.score(Query(profile=profile)), k=15)
+        assert names[:1] == ["Sci-Fi"]
+        top = ranking(channel.score([Query(profile=profile)])[0], k=15)
         assert _tagged_share(world, top, (0,)) >= 0.9
 
     def test_encoder_name_vectors(self, world: World) -> None:
@@ -528,8 +437,8 @@ class TestGraph:
 
     def test_negative_tags_subtract(self, world: World, fitted: dict[str, Channel]) -> None:
         channel = fitted["graph"]
-        plus = channel.score(Query(user_id="u3"))
-        minus = channel.score(Query(user_id="u3", profile=FakeProfile([FakeTag("horror", 0.5, -1, None)])))
+        plus = channel.score([Query(user_id="u3")])[0]
+        minus = channel.score([Query(user_id="u3", profile=FakeProfile([FakeTag("horror", 0.5, -1, None)]))])[0]
         horror = world.genre_of == 2
         assert (minus[horror] < plus[horror]).all()
 
@@ -537,7 +446,7 @@ class TestGraph:
         channel = fitted["graph"]
         assert isinstance(channel, GraphChannel)
         profile = world.profile("Sci-Fi")
-        top = channel_ranking(channel.score(Query(profile=profile)), k=1)[0]
+        top = ranking(channel.score([Query(profile=profile)])[0], k=1)[0]
         assert "Sci-Fi" in channel.shared_attributes(Query(profile=profile), int(top))
 
 
@@ -545,19 +454,19 @@ class TestColdStart:
     """A new user with typed interests only, and items nobody interacted with."""
 
     def test_new_user_with_interests(self, world: World, fitted: dict[str, Channel]) -> None:
-        from core.common.config import FusionConfig, FusionWeights
+        from core.ranking.config import FusionConfig, FusionWeights
         from core.ranking.fusion import fuse
 
-        result = score_all(fitted, Query(profile=world.profile("Documentary")))
-        assert set(result.scores) == {"semantic", "popularity", "recency", "graph"}
-        assert result.dropped == {"history": "no_user", "mf": "no_user", "item_knn": "no_user"}
-        fused = fuse(result.scores, FusionConfig(weights=FusionWeights()), k=10)
+        batch = score_queries(fitted, [Query(profile=world.profile("Documentary"))])
+        assert set(batch.scores(0)) == {"semantic", "popularity", "recency", "graph"}
+        assert batch.dropped[0] == {"history": "no_user", "mf": "no_user", "item_knn": "no_user"}
+        fused = fuse(batch, FusionConfig(weights=FusionWeights()), k=10)
         assert _genre_share(world, fused.items, (GENRES.index("Documentary"),)) >= 0.9
 
     def test_cold_items_reachable_by_content_and_graph(
         self, world: World, fitted: dict[str, Channel]
     ) -> None:
-        from core.common.config import FusionConfig, FusionWeights
+        from core.ranking.config import FusionConfig, FusionWeights
         from core.ranking.fusion import fuse
 
         cold_scifi = world.cold[world.genre_of[world.cold] == 0]
@@ -565,23 +474,23 @@ class TestColdStart:
         query = Query(profile=world.profile("Sci-Fi"))
         tagged = np.array(["Sci-Fi" in t for t in world.dataset.items["tags"]])
         for name in ("semantic", "graph"):
-            scores = fitted[name].score(query)
-            rank_of = {int(i): r for r, i in enumerate(channel_ranking(scores))}
+            scores = fitted[name].score([query])[0]
+            rank_of = {int(i): r for r, i in enumerate(ranking(scores))}
             # within the Sci-Fi block: primary-genre items for the vectors, any Sci-Fi tag for the graph
             n_scifi = int((world.genre_of == 0).sum()) if name == "semantic" else int(tagged.sum())
             assert all(rank_of[int(i)] < n_scifi for i in cold_scifi), name
         # warm user: content channels lift cold items that match the taste; mf alone cannot
         user = next(u for u, fav in world.favourites.items() if fav == (0,))
-        scores = score_all(fitted, Query(user_id=user, profile=world.profile("Sci-Fi"))).scores
+        scores = score_queries(fitted, [Query(user_id=user, profile=world.profile("Sci-Fi"))]).scores(0)
         weights = FusionWeights.from_dict({"semantic": 1, "history": 1, "graph": 1})
-        content = fuse(scores, FusionConfig(weights=weights), k=25, seen=seen_mask(world.dataset, user))
+        content = fuse(scores, FusionConfig(weights=weights), k=25, seen=seen_of(world.dataset, user))
         assert np.isin(cold_scifi, content.items).any()
-        mf_only = channel_ranking(scores["mf"], seen_mask(world.dataset, user), k=25)
+        mf_only = ranking(scores["mf"], seen_of(world.dataset, user), k=25)
         assert np.isin(cold_scifi, content.items).sum() > np.isin(cold_scifi, mf_only).sum()
 
 
 class TestBatchScoring:
-    """score_batch / score_many (evaluation, tuning) against the one-query path."""
+    """score_queries on a batch (evaluation, tuning) against a batch of one per query."""
 
     def _queries(self, world: World) -> list[Query]:
         users = [str(u) for u in world.dataset.user_ids[:25]]
@@ -591,26 +500,30 @@ class TestBatchScoring:
         queries.append(Query(user_id="nobody"))
         return queries
 
-    def test_matches_score_all(self, world: World, fitted: dict[str, Channel]) -> None:
+    def test_matches_one_query_at_a_time(self, world: World, fitted: dict[str, Channel]) -> None:
         queries = self._queries(world)
-        batch = score_batch(fitted, queries)
+        batch = score_queries(fitted, queries)
+        assert batch.n_queries == len(queries)
         for i, q in enumerate(queries):
-            one = score_all(fitted, q)
+            one = score_queries(fitted, [q])
             got = batch.row(i)
             assert got.dropped == one.dropped
-            assert set(got.scores) == set(one.scores)
-            for name, scores in one.scores.items():
+            assert got.names == one.names
+            assert set(batch.scores(i)) == set(one.scores(0))
+            for name, scores in one.scores(0).items():
                 if name in ("history", "mf"):  # float32 BLAS: matrix-matrix vs matrix-vector order
-                    np.testing.assert_allclose(got.scores[name], scores, rtol=1e-5, atol=1e-6)
+                    np.testing.assert_allclose(batch.scores(i)[name], scores, rtol=1e-5, atol=1e-6)
                 else:  # identical, not merely close
-                    np.testing.assert_array_equal(got.scores[name], scores, err_msg=name)
+                    np.testing.assert_array_equal(batch.scores(i)[name], scores, err_msg=name)
 
     def test_only_and_empty(self, world: World, fitted: dict[str, Channel]) -> None:
-        batch = score_batch(fitted, self._queries(world), only=("mf", "graph"))
-        assert set(batch.scores) == {"mf", "graph"}
-        assert not batch.applies["mf"][-2] and batch.applies["graph"][-2]
-        empty = score_batch(fitted, [])
-        assert empty.scores == {} and empty.dropped == []
+        batch = score_queries(fitted, self._queries(world), only=("mf", "graph"))
+        assert batch.names == ("mf", "graph")
+        assert not batch.applies[batch.names.index("mf"), -2]
+        assert batch.applies[batch.names.index("graph"), -2]
+        assert batch.dropped[-2] == {"mf": "no_user"}
+        empty = score_queries(fitted, [])
+        assert empty.names == () and empty.dropped == [] and empty.n_queries == 0
 
     @pytest.mark.parametrize("tol", [1e-9, 1e-4, 1e-2])
     def test_batched_pagerank_is_exact(self, tol: float) -> None:
@@ -646,10 +559,10 @@ def test_movielens_channels(movielens: Dataset) -> None:
     hits = dict.fromkeys(("mf", "item_knn", "popularity", "graph"), 0)
     for user in users:
         truth = {train.item_index[i] for i in test[test["user_id"] == user]["item_id"]}
-        result = score_all(channels, Query(user_id=str(user)))
-        seen = seen_mask(train, str(user))
+        scores = score_queries(channels, [Query(user_id=str(user))]).scores(0)
+        seen = seen_of(train, str(user))
         for name in hits:
-            hits[name] += len(truth & set(channel_ranking(result.scores[name], seen, k=20).tolist()))
+            hits[name] += len(truth & set(ranking(scores[name], seen, k=20).tolist()))
     n_truth = 3 * len(users)
     chance = 20 / train.n_items
     for name, h in hits.items():

@@ -8,11 +8,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.common.config import FusionConfig, FusionWeights
 from core.data.dataset import Dataset
-from core.ranking.channels import Channel, ChannelParams, Query, build_channels, score_all, seen_mask
+from core.ranking.base import Channel
+from core.ranking.channels import score_all, seen_mask
+from core.ranking.config import FusionConfig, FusionWeights
 from core.ranking.explain import Explainer, explain
 from core.ranking.fusion import ScoreTable, fuse
+from core.ranking.query import Query
+from core.ranking.registry import ChannelParams, build_channels
 from tests.ranking.test_channels import GENRES, World, make_world
 
 

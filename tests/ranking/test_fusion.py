@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.common.config import CHANNELS, FusionConfig, FusionWeights
 from core.common.errors import ConfigError
-from core.ranking.channels import ChannelParams, Query, build_channels, channel_ranking, score_all, seen_mask
+from core.ranking.channels import channel_ranking, score_all, seen_mask
+from core.ranking.config import FusionConfig, FusionWeights
 from core.ranking.fusion import (
     ItemFilter,
     ScoreTable,
@@ -24,6 +24,8 @@ from core.ranking.fusion import (
     what_if,
     what_if_frame,
 )
+from core.ranking.query import Query
+from core.ranking.registry import CHANNELS, ChannelParams, build_channels
 from tests.ranking.test_channels import World, make_world
 
 # --- normalisation ----------------------------------------------------------------------------

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from core.common.config import CHANNELS, FusionConfig, FusionWeights
 from core.common.errors import ConfigError
+from core.ranking.config import FusionConfig, FusionWeights
 from core.ranking.presets import (
     MAX_BYTES,
     MAX_NAME_LENGTH,
@@ -22,6 +22,7 @@ from core.ranking.presets import (
     preset_to_json,
     read_preset_file,
 )
+from core.ranking.registry import CHANNELS
 
 CUSTOM = FusionConfig(
     weights=FusionWeights(

@@ -10,7 +10,8 @@ import pytest
 
 from core.common.config import IndexParams
 from core.data.dataset import Dataset
-from core.vectors.embedding import Encoder, VectorCache, embed_texts, item_documents
+from core.vectors.documents import item_documents
+from core.vectors.encoders import Encoder
 from core.vectors.index import (
     ExactIndex,
     HnswIndex,
@@ -21,6 +22,7 @@ from core.vectors.index import (
     read_meta,
     recall_at_k,
 )
+from core.vectors.vector_cache import VectorCache, embed_texts
 
 DIM = 32
 
@@ -32,7 +34,8 @@ def clustered(n: int, dim: int = DIM, clusters: int = 20, spread: float = 0.35, 
     centres /= np.linalg.norm(centres, axis=1, keepdims=True)
     labels = rng.integers(0, clusters, size=n)
     x = centres[labels] + spread * rng.normal(size=(n, dim)) / np.sqrt(dim)
-    return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+    unit: np.ndarray = (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+    return unit
 
 
 @pytest.fixture(params=["exact", "hnsw"])
@@ -158,6 +161,26 @@ class TestIndexContract:
         np.testing.assert_allclose(a_sims, b_sims, atol=1e-6)
         loaded.add(data[:2])  # a loaded index keeps growing
         assert len(loaded) == len(data) + 2
+
+    def test_recall_against_exact_search(self, kind: str, data: np.ndarray) -> None:
+        queries = clustered(60, seed=21)  # held out: no trivial self matches
+        truth, _ = ExactIndex(DIM).build(data).query(queries, k=10)
+        got, _ = new_index(kind).build(data).query(queries, k=10)
+        assert recall_at_k(got, truth) >= 0.95
+
+    def test_truncated_file_is_refused_and_the_cache_rebuilds(
+        self, kind: str, data: np.ndarray, tmp_path: Path
+    ) -> None:
+        params = IndexParams(M=16, ef_construction=100, ef=64)
+        path = tmp_path / f"items.{kind}"
+        first = build_item_index(data, "hnsw" if kind == "hnsw" else "exact", params, cache_path=path)
+        raw = path.read_bytes()
+        path.write_bytes(raw[: len(raw) // 2])  # a copy cut short, metadata intact
+        with pytest.raises(ValueError, match="damaged"):
+            type(first).load(path)
+        again = build_item_index(data, "hnsw" if kind == "hnsw" else "exact", params, cache_path=path)
+        np.testing.assert_array_equal(first.query(data[:5], 5)[0], again.query(data[:5], 5)[0])
+        assert len(type(first).load(path)) == len(data)  # the damaged file was replaced
 
 
 def test_exact_index_matches_brute_force() -> None:

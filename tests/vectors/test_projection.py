@@ -1,4 +1,4 @@
-"""core.vectors.projection and core.vectors.sampling: map quality on real USE vectors, placement, cache, sampling.
+"""core.vectors.projection: map quality on real USE vectors and the placement of new points.
 
 Quality is asserted the way umap-learn's own tests do it (trustworthiness above a threshold), not by
 exact coordinates. The UMAP tests fit ~2,000 real MovieLens title vectors a few times (numba
@@ -7,42 +7,19 @@ compilation included, ~1 min on 2 busy cores) and are marked slow.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import Any
-
 import numpy as np
 import pandas as pd
 import pytest
 
-from core.common.config import data_dir
 from core.vectors.projection import (
     ProjectionParams,
     Projector,
-    build_map,
     exact_neighbours,
-    joint_knn_graph,
-    load_cached,
-    map_key,
     membership_weights,
     place_by_neighbours,
     trustworthiness,
-    vectors_checksum,
 )
-from core.vectors.sampling import allocate, stratified_sample
-
-N_REAL = 2000
-
-
-@pytest.fixture(scope="module")
-def movie_vectors(use_encoder: Any) -> tuple[np.ndarray, pd.DataFrame]:
-    """USE vectors of a seeded sample of 2,000 MovieLens movies ("title. genre, genre")."""
-    movies = pd.read_csv(data_dir() / "ml-latest-small" / "movies.csv")
-    rows = np.sort(np.random.default_rng(7).choice(len(movies), N_REAL, replace=False))
-    sample = movies.iloc[rows].reset_index(drop=True)
-    texts = (sample["title"] + ". " + sample["genres"].str.replace("|", ", ")).tolist()
-    vectors = np.asarray(use_encoder.encode(texts, batch_size=256), dtype=np.float32)
-    return vectors, sample
+from tests.vectors.conftest import N_REAL
 
 
 @pytest.fixture(scope="module")
@@ -138,110 +115,7 @@ def test_placement_of_held_out_points_keeps_their_neighbourhoods(
     assert recall >= 0.10  # random placement gives 10/1800 ~ 0.006; fitted points themselves ~0.18
 
 
-@pytest.mark.slow
-def test_build_map_caches_on_disk(movie_vectors: tuple[np.ndarray, pd.DataFrame], tmp_path: Path) -> None:
-    vectors, _ = movie_vectors
-    items, users = vectors[:600], vectors[600:700]
-    mask = np.ones(100, bool)
-    mask[::10] = False
-    params = ProjectionParams(n_neighbors=10)
-    seen: list[tuple[float, str]] = []
-    first = build_map(items, users, mask, fingerprint="fp", model_id="use-m3", params=params,
-                      cache_root=tmp_path, progress=lambda f, m: seen.append((f, m)))
-    assert not first.from_cache
-    assert first.coords.shape == (600 + 90, 2)
-    assert first.item_coords.shape == (600, 2) and first.user_coords.shape == (90, 2)
-    assert list(first.user_idx) == [i for i in range(100) if i % 10]
-    assert first.user_row()[1] == 0
-    assert 0.8 <= first.trustworthiness <= 1.0
-    fractions = [f for f, _ in seen]
-    assert fractions == sorted(fractions) and fractions[-1] == 1.0
-    files = sorted(p.name for p in tmp_path.iterdir())
-    assert files == [f"{first.key}.json", f"{first.key}.npy"]  # no temp files left behind
-    meta = json.loads((tmp_path / f"{first.key}.json").read_text())
-    assert meta["n_items"] == 600 and meta["n_users"] == 90 and meta["model_id"] == "use-m3"
-
-    second = build_map(items, users, mask, fingerprint="fp", model_id="use-m3", params=params,
-                       cache_root=tmp_path)
-    assert second.from_cache and second.key == first.key
-    assert np.array_equal(second.coords, first.coords)
-    assert second.trustworthiness == pytest.approx(first.trustworthiness)
-    # the rebuilt projector places points like the fitted one (both use exact/hnsw neighbours)
-    probe = vectors[700:720]
-    same = np.isclose(second.transform(probe), first.transform(probe), atol=1e-4).all(axis=1)
-    assert same.mean() >= 0.9  # hnswlib (first) and exact search (second) may differ on a rare tie
-
-    # anything that changes the map changes the key
-    other = map_key("fp", "use-m3", ProjectionParams(n_neighbors=12), vectors_checksum(items))
-    assert other != first.key
-    assert map_key("fp2", "use-m3", params, "x") != map_key("fp", "use-m3", params, "x")
-    assert map_key("fp", "minilm", params, "x") != map_key("fp", "use-m3", params, "x")
-
-    # a corrupt entry is ignored (recomputed), never trusted
-    (tmp_path / f"{first.key}.json").write_text("{not json")
-    assert load_cached(tmp_path, first.key) is None
-    third = build_map(items, users, mask, fingerprint="fp", model_id="use-m3", params=params,
-                      cache_root=tmp_path)
-    assert not third.from_cache
-    assert load_cached(tmp_path, first.key) is not None
-
-
-@pytest.mark.slow
-def test_build_map_reuses_the_engines_indexes(
-    movie_vectors: tuple[np.ndarray, pd.DataFrame], tmp_path: Path
-) -> None:
-    from core.vectors.index import HnswIndex
-
-    vectors, _ = movie_vectors
-    items, users = vectors[:900], vectors[900:1000].copy()
-    mask = np.ones(100, bool)
-    mask[::7] = False
-    users_in_index = users.copy()
-    users_in_index[~mask] = 0.0  # as the engine's user index: users without a profile are zero rows
-    item_index = HnswIndex(512).build(items)
-    user_index = HnswIndex(512).build(users_in_index)
-    params = ProjectionParams(n_neighbors=10)
-    reused = build_map(items, users, mask, fingerprint="fp", model_id="m", params=params, cache_root=tmp_path,
-                       item_index=item_index, user_index=user_index, use_cache=False)
-    own = build_map(items, users, mask, fingerprint="fp", model_id="m", params=params, cache_root=tmp_path,
-                    use_cache=False)
-    assert reused.coords.shape == own.coords.shape == (900 + int(mask.sum()), 2)
-    assert reused.trustworthiness >= own.trustworthiness - 0.02
-    assert reused.trustworthiness >= 0.85
-    assert reused.timings["knn"] > 0
-
-
 # --- pure placement maths (fast) -----------------------------------------------------------------
-
-
-def test_joint_graph_from_two_indexes_matches_exact_search() -> None:
-    from core.vectors.index import ExactIndex, HnswIndex
-
-    rng = np.random.default_rng(5)
-    centres = rng.normal(size=(8, 32))
-    items = (np.repeat(centres, 50, axis=0) + 0.4 * rng.normal(size=(400, 32))).astype(np.float32)
-    users = (centres[rng.integers(0, 8, 60)] + 0.4 * rng.normal(size=(60, 32))).astype(np.float32)
-    mask = np.ones(60, bool)
-    mask[[3, 10, 11]] = False  # users without a profile: zero rows in the user index, not on the map
-    in_index = users.copy()
-    in_index[~mask] = 0.0
-    user_idx = np.flatnonzero(mask)
-    stacked = np.concatenate([items, users[user_idx]])
-    ids, dists = joint_knn_graph(stacked, 400, user_idx, HnswIndex(32).build(items),
-                                 HnswIndex(32).build(in_index), 12)
-    assert ids.shape == dists.shape == (len(stacked), 12)
-    assert (ids[:, 0] == np.arange(len(stacked))).all() and np.allclose(dists[:, 0], 0.0)
-    assert ids.max() < len(stacked) and ids.min() >= 0  # only mapped rows
-    assert (ids >= 400).any()  # user rows do appear as neighbours
-    exact_ids, _ = ExactIndex(32).build(stacked).query(stacked, 12)
-    hits = np.mean([len(set(a) & set(b)) / 12 for a, b in zip(ids, exact_ids, strict=True)])
-    assert hits >= 0.95
-    assert np.all(np.diff(dists[:, 1:], axis=1) >= -1e-6)  # sorted by distance
-    with pytest.raises(ValueError, match="user index"):
-        joint_knn_graph(stacked, 400, user_idx, HnswIndex(32).build(items), None, 12)
-    with pytest.raises(ValueError, match="item index holds"):
-        joint_knn_graph(stacked, 401, user_idx, HnswIndex(32).build(items), None, 12)
-
 
 
 def test_membership_weights_match_umaps_target() -> None:
@@ -302,51 +176,3 @@ def test_from_embedding_transform_without_umap() -> None:
     assert np.allclose(placed, [[0, 0], [5, 0], [0, 5]], atol=0.5)
     assert proj.transform(np.zeros((0, 16), np.float32)).shape == (0, 2)
     assert proj.transform(probe[0].astype(np.float32)).shape == (1, 2)  # a single 1-d vector
-
-
-# --- balanced display sampling -------------------------------------------------------------------
-
-
-def test_allocate_is_proportional_with_a_floor() -> None:
-    sizes = np.array([1000, 300, 50, 3, 0])
-    alloc = allocate(sizes, 200, min_per_stratum=10)
-    assert alloc.sum() == 200
-    assert (alloc <= sizes).all()
-    assert alloc[3] == 3 and alloc[4] == 0  # small strata entirely, empty ones nothing
-    assert alloc[2] >= 10  # floor kept although 50/1353*200 ~ 7
-    assert alloc[0] > alloc[1] > alloc[2]  # otherwise proportional
-    assert alloc[0] / alloc[1] == pytest.approx(1000 / 300, rel=0.1)
-    assert list(allocate(sizes, 5000)) == list(sizes)  # more than available: everything
-    tight = allocate(np.array([100, 100, 100, 5]), 8, min_per_stratum=10)  # floors exceed the budget
-    assert tight.sum() == 8 and (tight >= 1).all()
-    assert allocate(sizes, 0).sum() == 0
-
-
-def test_stratified_sample_is_balanced_seeded_and_not_first_n() -> None:
-    labels = np.array(["Drama"] * 600 + ["Comedy"] * 300 + ["Horror"] * 20 + ["Film-Noir"] * 4)
-    idx, report = stratified_sample(labels, 100, min_per_stratum=8, seed=1)
-    assert len(idx) == 100 and report.total == 100
-    assert np.array_equal(idx, np.unique(idx))  # sorted, no repeats
-    drawn = dict(zip(report.labels, report.drawn, strict=True))
-    picked = pd.Series(labels[idx]).value_counts().to_dict()
-    assert picked == {k: v for k, v in drawn.items() if v}
-    assert picked["Film-Noir"] == 4 and picked["Horror"] == 8
-    assert picked["Drama"] > picked["Comedy"] > picked["Horror"]
-    assert not np.array_equal(idx[: picked["Drama"]], np.arange(picked["Drama"]))  # not the first N
-    again, _ = stratified_sample(labels, 100, min_per_stratum=8, seed=1)
-    assert np.array_equal(idx, again)
-    other, _ = stratified_sample(labels, 100, min_per_stratum=8, seed=2)
-    assert not np.array_equal(idx, other)
-
-
-def test_stratified_sample_grows_without_reshuffling_and_pins() -> None:
-    labels = ["a"] * 500 + ["b"] * 500 + [None] * 100
-    small, _ = stratified_sample(labels, 60, seed=0)
-    large, _ = stratified_sample(labels, 200, seed=0)
-    assert set(small) <= set(large)  # raising the sample keeps what was on screen
-    pinned, report = stratified_sample(labels, 60, seed=0, always=[1099, 5, 5, -1, 5000])
-    assert {1099, 5} <= set(pinned)
-    assert set(small) <= set(pinned)
-    assert report.total == len(pinned) == 60 + report.pinned
-    everything, _ = stratified_sample(labels, 10_000)
-    assert len(everything) == 1100

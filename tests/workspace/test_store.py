@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.common.config import FusionConfig, FusionWeights
+from core.ranking.config import FusionConfig, FusionWeights
 from core.data.dataset import Dataset
 from core.common.errors import ConfigError, DataError
 from core.workspace.store import (

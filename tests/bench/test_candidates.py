@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.ranking.candidates import (
+from bench.candidates import (
     SOURCES,
     CandidateParams,
     CandidateSet,

@@ -1,6 +1,11 @@
-"""Candidate generation: score a few thousand likely items instead of the whole catalogue.
+"""Candidate generation (a benchmark prototype, not used by the engine): score a few thousand likely items
+instead of the whole catalogue.
 
-When the catalogue is large, the engine first builds a candidate set as the union of
+``bench/bench_scale.py`` measures how much of the exact top-k these candidates recall at 1M+ items; the
+engine scores the whole catalogue (fast enough at the 100k items the product promises, see
+``docs/scaling.md``). Kept here, with its tests in ``tests/bench/``, until the engine needs it.
+
+A candidate set is the union of
 
 - **ann**: the nearest items to the query's interest / user vector(s) in the item vector index
   (:class:`core.vectors.index.NeighbourIndex`, HNSW in practice), ``n_ann`` per query vector;
@@ -27,6 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from core.common.selection import top_k
 from core.vectors.index import NeighbourIndex
 
 SOURCES: tuple[str, ...] = ("ann", "mf", "recent", "popular")
@@ -119,26 +125,13 @@ def use_candidates(n_items: int, params: CandidateParams | None = None) -> bool:
 
 
 def top_n(scores: np.ndarray, n: int, exclude: np.ndarray | None = None) -> np.ndarray:
-    """Indices of the ``n`` highest finite scores, best first (ties by index); ``exclude`` removed."""
+    """Indices of the ``n`` highest finite scores, best first (ties by index); ``exclude`` removed
+    (:func:`core.common.selection.top_k` after masking)."""
     arr = np.asarray(scores, dtype=np.float64)
     if exclude is not None and len(exclude):
         arr = arr.copy()
         arr[np.asarray(exclude, dtype=np.int64)] = -np.inf
-    finite = np.isfinite(arr)
-    n_ok = int(finite.sum())
-    n = min(int(n), n_ok)
-    if n <= 0:
-        return np.zeros(0, dtype=np.int64)
-    work = np.where(finite, arr, -np.inf)
-    if n < len(work):  # exact tie handling: everything above the n-th value, then ties by index
-        kth = np.partition(work, len(work) - n)[len(work) - n]
-        above = np.flatnonzero(work > kth)
-        tied = np.flatnonzero(work == kth)[: n - len(above)]
-        part = np.concatenate([above, tied])
-    else:
-        part = np.flatnonzero(finite)
-    order = np.lexsort((part, -work[part]))
-    return part[order].astype(np.int64)
+    return top_k(arr, n)
 
 
 def popularity_order(popularity: np.ndarray, n: int) -> np.ndarray:

@@ -1,0 +1,179 @@
+"""Editing a profile by hand: weights, polarity, removing and adding tags, applying an edited table.
+
+Every function returns a new :class:`~core.interests.profile.InterestProfile` (profiles are never
+mutated) whose weights are re-normalised by :func:`renormalise`: positive weights sum to 1, negative
+ones to ``negative_scale``. A tag is named by its position or its text. The notice
+``"only_negative"`` follows the edits (set when no positive tag is left, cleared when one comes back).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from core.common.errors import InterestLensError
+from core.interests.decompose import GROUNDING_THRESHOLD, grounding_scores
+from core.interests.profile import InterestProfile, InterestTag, TextEncoder
+from core.interests.text import normalise, strip_markup, tokenize
+
+
+def renormalise(profile: InterestProfile, fixed: int | None = None) -> InterestProfile:
+    """Rescale weights so positives sum to 1 and negatives to ``negative_scale``.
+
+    With ``fixed`` (a tag position), that tag keeps its weight (clipped to the group total) and the
+    others of its polarity share the remainder in their current proportions.
+    """
+    tags = list(profile.tags)
+    for polarity, total in ((1, 1.0), (-1, profile.negative_scale)):
+        idx = [i for i, t in enumerate(tags) if t.polarity == polarity]
+        if not idx:
+            continue
+        weights = np.array([max(0.0, float(tags[i].weight)) for i in idx])
+        if fixed is not None and fixed in idx and len(idx) > 1:
+            pos = idx.index(fixed)
+            keep = min(weights[pos], total)
+            others = np.delete(weights, pos)
+            rest = total - keep
+            others = others / others.sum() * rest if others.sum() > 0 else np.full(len(others), rest / len(others))
+            weights = np.insert(others, pos, keep)
+        else:
+            s = weights.sum()
+            weights = weights / s * total if s > 0 else np.full(len(idx), total / len(idx))
+        for i, w in zip(idx, weights, strict=True):
+            tags[i] = replace(tags[i], weight=float(w))
+    return replace(profile, tags=tags)
+
+
+def _position(profile: InterestProfile, tag: int | str) -> int:
+    if isinstance(tag, int):
+        if not 0 <= tag < len(profile.tags):
+            raise InterestLensError(f"No tag at position {tag} (the profile has {len(profile.tags)}).")
+        return tag
+    for i, t in enumerate(profile.tags):
+        if t.text == tag:
+            return i
+    raise InterestLensError(f"No tag named '{tag}' in the profile.")
+
+
+def _with_tags(profile: InterestProfile, tags: list[InterestTag], fixed: int | None = None) -> InterestProfile:
+    """``profile`` with ``tags``, the ``only_negative`` notice brought up to date, re-normalised."""
+    notices = tuple(n for n in profile.notices if n != "only_negative")
+    if tags and not any(t.polarity > 0 for t in tags):
+        notices = (*notices, "only_negative")
+    return renormalise(replace(profile, tags=tags, notices=notices), fixed=fixed)
+
+
+def set_weight(profile: InterestProfile, tag: int | str, weight: float) -> InterestProfile:
+    """A new profile where ``tag`` has ``weight`` and the other tags of its polarity share the rest."""
+    if not math.isfinite(weight) or weight < 0:
+        raise InterestLensError(f"A tag weight must be a non-negative number, got {weight}.")
+    i = _position(profile, tag)
+    tags = list(profile.tags)
+    tags[i] = replace(tags[i], weight=float(weight))
+    return renormalise(replace(profile, tags=tags), fixed=i)
+
+
+def set_polarity(profile: InterestProfile, tag: int | str, polarity: int) -> InterestProfile:
+    """A new profile with ``tag`` switched to ``polarity`` (+1 / -1), both groups re-normalised."""
+    if polarity not in (1, -1):
+        raise InterestLensError(f"Polarity must be +1 or -1, got {polarity}.")
+    i = _position(profile, tag)
+    tags = list(profile.tags)
+    source = "edited" if tags[i].polarity != polarity else tags[i].source
+    tags[i] = replace(tags[i], polarity=polarity, source=source)
+    return _with_tags(profile, tags)
+
+
+def remove_tag(profile: InterestProfile, tag: int | str) -> InterestProfile:
+    """A new profile without ``tag``; the remaining tags are re-normalised."""
+    i = _position(profile, tag)
+    return _with_tags(profile, [t for j, t in enumerate(profile.tags) if j != i])
+
+
+def make_tag(
+    text: str,
+    encoder: TextEncoder,
+    item_vectors: np.ndarray | None,
+    *,
+    polarity: int = 1,
+    weight: float = 0.0,
+    source: str = "edited",
+    grounding_threshold: float = GROUNDING_THRESHOLD,
+) -> InterestTag:
+    """Embed and ground one tag typed by hand."""
+    clean = normalise(strip_markup(str(text))[0])
+    if not clean or not any(t.kind in ("zh", "en") for t in tokenize(clean)):
+        raise InterestLensError("A tag needs at least one word.")
+    vec = np.asarray(encoder.encode([clean]), dtype=np.float32)
+    ground = float(grounding_scores(vec, item_vectors, None)[0])
+    return InterestTag(
+        text=clean,
+        weight=float(weight),
+        polarity=1 if polarity >= 0 else -1,
+        vector=vec[0],
+        source=source,
+        grounding=ground,
+        grounded=bool(math.isnan(ground) or ground >= grounding_threshold),
+    )
+
+
+def add_tag(
+    profile: InterestProfile,
+    text: str,
+    encoder: TextEncoder,
+    item_vectors: np.ndarray | None,
+    *,
+    polarity: int = 1,
+    weight: float | None = None,
+) -> InterestProfile:
+    """A new profile with a hand-typed tag (weight default: the mean of its polarity group), re-normalised."""
+    same = [t.weight for t in profile.tags if t.polarity == (1 if polarity >= 0 else -1)]
+    w = float(weight) if weight is not None else (float(np.mean(same)) if same else 1.0)
+    tag = make_tag(text, encoder, item_vectors, polarity=polarity, weight=w)
+    if any(t.text == tag.text and t.polarity == tag.polarity for t in profile.tags):
+        return profile
+    tags = [*profile.tags, tag]
+    return _with_tags(profile, tags, fixed=len(tags) - 1 if weight is not None else None)
+
+
+def apply_table(
+    profile: InterestProfile,
+    rows: Sequence[dict[str, Any]],
+    encoder: TextEncoder,
+    item_vectors: np.ndarray | None,
+) -> InterestProfile:
+    """Apply an edited tag table (rows of ``text``, ``weight``, ``polarity``) as a new profile.
+
+    Rows whose text matches an existing tag reuse its vector; new texts are embedded (source
+    ``"edited"``); missing tags are removed; invalid weights become 0; weights are re-normalised.
+    """
+    known = {t.text: t for t in profile.tags}
+    tags: list[InterestTag] = []
+    seen: set[tuple[str, int]] = set()
+    for row in rows:
+        text = str(row.get("text") or "").strip()
+        if not text:
+            continue
+        try:
+            weight = float(row.get("weight") or 0.0)
+        except (TypeError, ValueError):
+            weight = 0.0
+        weight = weight if math.isfinite(weight) and weight > 0 else 0.0
+        try:
+            polarity = 1 if int(float(row.get("polarity") or 1)) >= 0 else -1
+        except (TypeError, ValueError):
+            polarity = 1
+        if (text, polarity) in seen:
+            continue
+        seen.add((text, polarity))
+        if text in known:
+            base = known[text]
+            source = base.source if base.polarity == polarity else "edited"
+            tags.append(replace(base, weight=weight, polarity=polarity, source=source))
+        else:
+            tags.append(make_tag(text, encoder, item_vectors, polarity=polarity, weight=weight))
+    return _with_tags(profile, tags)

@@ -1,0 +1,143 @@
+"""The interest profile: weighted tags (:class:`InterestTag`) grouped into an :class:`InterestProfile`.
+
+A profile is what every later step works on: :mod:`core.interests.decompose` builds one from typed
+text, :mod:`core.interests.editing` and :mod:`core.interests.feedback` return edited copies,
+:mod:`core.interests.history` builds tags from a user's history, and the ranking stage scores items
+for it (it depends only on the shape, see ``core.ranking.query.ProfileLike``).
+
+Weights are magnitudes; ``polarity`` says whether a tag is wanted (+1) or avoided (-1). Positive
+weights sum to 1 and negative weights to ``negative_scale`` (:data:`NEGATIVE_SCALE` by default), so
+one unwanted theme never outweighs everything the person does want. Profiles and tags are frozen:
+every change returns a new object.
+
+The two collaborators the stage needs from :mod:`core.vectors` are narrowed to protocols here
+(:class:`TextEncoder`, :class:`ItemIndex`), so tests can hand in small fakes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+import numpy as np
+
+MAX_CHARS = 1000
+"""Longer input is truncated at a clause boundary (notice ``"truncated"``)."""
+NEGATIVE_SCALE = 0.5
+"""Negative tag weights sum to this (positive ones to 1)."""
+
+Source = Literal["clause", "keyword", "phrase", "history", "edited", "feedback"]
+
+NOTICE_MESSAGES: dict[str, str] = {
+    "truncated": f"The text was longer than {MAX_CHARS} characters; only the beginning was used.",
+    "markup_removed": "HTML markup was removed from the text.",
+    "ungrounded": "Some tags match nothing in the catalogue (flagged as ungrounded).",
+    "only_negative": "Only things to avoid were found; nothing to search towards.",
+    "fallback_whole_text": "No separate interests were found; the whole text is used as one tag.",
+    "no_catalogue": "No catalogue vectors were given, so grounding was not measured.",
+}
+"""English text for each notice code (the UI translates the codes through ui.i18n)."""
+
+
+class TextEncoder(Protocol):
+    """What the stage needs of an encoder (``core.vectors.encoders.Encoder``): texts to unit vectors."""
+
+    def encode(self, texts: Sequence[str], batch_size: int = ..., progress: Any = ...) -> np.ndarray:
+        """A float32 array (len(texts), dim), rows L2-normalised."""
+        ...
+
+
+class ItemIndex(Protocol):
+    """What the stage needs of a neighbour index (``core.vectors.index.NeighbourIndex``)."""
+
+    def query(self, vectors: np.ndarray, k: int, exclude: Any = ...) -> tuple[np.ndarray, np.ndarray]:
+        """k nearest ids (-1 padded) and cosine similarities (-inf padded) per query row."""
+        ...
+
+
+@dataclass(frozen=True, eq=False)
+class InterestTag:
+    """One weighted interest. ``weight`` is a magnitude; ``polarity`` +1 (want) or -1 (avoid).
+
+    ``vector`` is the L2-normalised embedding; ``grounding`` the catalogue support (see
+    :mod:`core.interests.decompose`; NaN when unmeasured); ``relevance`` the cosine to the whole text.
+    History tags also carry their cluster's ``medoid_item`` and ``item_ids``.
+    """
+
+    text: str
+    weight: float
+    polarity: int = 1
+    vector: np.ndarray | None = None
+    source: str = "clause"
+    grounding: float = float("nan")
+    grounded: bool = True
+    relevance: float = float("nan")
+    score: float = float("nan")
+    medoid_item: str | None = None
+    item_ids: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-friendly view (no vector)."""
+        out: dict[str, Any] = {
+            "text": self.text,
+            "weight": round(float(self.weight), 6),
+            "polarity": int(self.polarity),
+            "source": self.source,
+            "grounding": None if math.isnan(self.grounding) else round(float(self.grounding), 4),
+            "grounded": bool(self.grounded),
+        }
+        if not math.isnan(self.relevance):
+            out["relevance"] = round(float(self.relevance), 4)
+        if self.medoid_item is not None:
+            out["medoid_item"] = self.medoid_item
+            out["n_items"] = len(self.item_ids)
+        return out
+
+
+@dataclass(frozen=True, eq=False)
+class InterestProfile:
+    """A decomposed interest statement: its tags, language and notices (codes of :data:`NOTICE_MESSAGES`).
+
+    Positive tag weights sum to 1; negative weights sum to ``negative_scale`` (when there are any).
+    """
+
+    text: str
+    tags: list[InterestTag]
+    language: str = "unknown"
+    notices: tuple[str, ...] = ()
+    negative_scale: float = NEGATIVE_SCALE
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def positive(self) -> list[InterestTag]:
+        """Tags to search towards."""
+        return [t for t in self.tags if t.polarity > 0]
+
+    def negative(self) -> list[InterestTag]:
+        """Tags to push away."""
+        return [t for t in self.tags if t.polarity < 0]
+
+    def composed_vector(self) -> np.ndarray | None:
+        """``normalise(Σ w⁺·v⁺ − Σ w⁻·v⁻)`` (float32); None when no positive tag has a vector."""
+        pos = [t for t in self.positive() if t.vector is not None and t.weight > 0]
+        if not pos:
+            return None
+        acc = np.zeros_like(np.asarray(pos[0].vector, dtype=np.float64))
+        for tag in self.tags:
+            if tag.vector is None:
+                continue
+            acc += tag.polarity * float(tag.weight) * np.asarray(tag.vector, dtype=np.float64)
+        norm = float(np.linalg.norm(acc))
+        if norm == 0.0 or not np.isfinite(norm):
+            return None
+        return (acc / norm).astype(np.float32)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-friendly view: text, language, notices (code + message) and tags."""
+        return {
+            "text": self.text,
+            "language": self.language,
+            "notices": [{"code": c, "message": NOTICE_MESSAGES.get(c, c)} for c in self.notices],
+            "tags": [t.as_dict() for t in self.tags],
+        }

@@ -1,0 +1,155 @@
+"""The one path from queries to ranked lists: :class:`Ranker` (fitted channels + fusion + reasons).
+
+Every view gets its lists here: the pages and the CLI through :class:`core.engine.Engine` (a batch of
+one query, cached so a slider move only re-weights), offline evaluation and tuning with many users at
+once (:meth:`Ranker.rank_many`: one scoring pass for every configuration).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from core.common.progress import ProgressFn, report
+from core.data.dataset import Dataset
+from core.ranking.base import Channel
+from core.ranking.config import FusionConfig
+from core.ranking.explain import Explanation, explain
+from core.ranking.fusion import FusionResult, ItemFilter, fuse_batch, rank_batch, what_if
+from core.ranking.query import Query
+from core.ranking.scoring import ScoreBatch, score_queries
+
+SCORING_BATCH_BYTES = 48 * 2**20
+"""Queries scored together keep one channel's block near this size (see :func:`scoring_batch_size`)."""
+
+
+def scoring_batch_size(n_items: int) -> int:
+    """Queries scored together: one channel's block stays near :data:`SCORING_BATCH_BYTES` (8..256)."""
+    return int(min(256, max(8, SCORING_BATCH_BYTES // (8 * max(1, n_items)))))
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """A fused top-k list with everything the UI shows next to it."""
+
+    result: FusionResult
+    what_if: np.ndarray
+    """(k, n_channels) rank of each item if that channel's weight were zero (see core.ranking.fusion.what_if)."""
+    explanations: list[Explanation]
+    scores: ScoreBatch
+    """The query's channel scores (a batch of one)."""
+
+
+class Ranker:
+    """Fitted channels of one dataset, and the one fusion, behind a batch-first API.
+
+    ``channels`` come from :func:`core.ranking.registry.build_channels`; ``item_vectors`` are needed only
+    for the MMR diversity re-rank. Single-query scores are kept in an LRU cache (``cache_size``), so
+    re-weighting the same query only redoes the weighted sum.
+    """
+
+    def __init__(
+        self,
+        dataset: Dataset,
+        channels: Mapping[str, Channel],
+        item_vectors: np.ndarray | None = None,
+        cache_size: int = 64,
+    ) -> None:
+        self.dataset = dataset
+        self.channels = dict(channels)
+        self.item_vectors = item_vectors
+        self._cache: OrderedDict[tuple[Any, ...], ScoreBatch] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    # --- scoring ---------------------------------------------------------------------------------
+
+    def score(self, queries: Sequence[Query], only: Sequence[str] | None = None) -> ScoreBatch:
+        """Every channel's scores for ``queries`` (a batch of one is cached by the query's key)."""
+        queries = list(queries)
+        if len(queries) != 1 or only is not None:
+            return score_queries(self.channels, queries, only, n_items=self.dataset.n_items)
+        key = queries[0].key()
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return hit
+        batch = score_queries(self.channels, queries, n_items=self.dataset.n_items)
+        with self._lock:
+            self._cache[key] = batch
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return batch
+
+    def seen(self, queries: Sequence[Query]) -> sparse.csr_matrix:
+        """(n_queries, n_items) sparse matrix of the items each query's user already interacted with."""
+        mat = self.dataset.matrix
+        indptr = [0]
+        parts: list[np.ndarray] = []
+        for q in queries:
+            row = self.dataset.user_index.get(str(q.user_id)) if q.user_id is not None else None
+            seg = mat.indices[mat.indptr[row] : mat.indptr[row + 1]] if row is not None else np.zeros(0, np.int32)
+            parts.append(seg)
+            indptr.append(indptr[-1] + len(seg))
+        indices = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
+        data = np.ones(len(indices), dtype=bool)
+        return sparse.csr_matrix((data, indices, np.asarray(indptr)), shape=(len(queries), self.dataset.n_items))
+
+    def seen_items(self, user_id: str | None) -> np.ndarray:
+        """Item indices the user already interacted with (empty for None / unknown users)."""
+        if user_id is None or str(user_id) not in self.dataset.user_index:
+            return np.zeros(0, dtype=np.int64)
+        row = self.dataset.user_index[str(user_id)]
+        return np.asarray(self.dataset.matrix[row].indices, dtype=np.int64)
+
+    # --- lists ----------------------------------------------------------------------------------
+
+    def rank_many(
+        self,
+        queries: Sequence[Query],
+        configs: Mapping[str, FusionConfig],
+        k: int,
+        progress: ProgressFn | None = None,
+    ) -> dict[str, np.ndarray]:
+        """Top-k lists of every config for ``queries``: ``{name: (n_queries, k)}``, ``-1`` padded.
+
+        Queries are scored in batches (:func:`scoring_batch_size`), once for all configs."""
+        queries = list(queries)
+        out = {name: np.full((len(queries), k), -1, dtype=np.int64) for name in configs}
+        step = scoring_batch_size(self.dataset.n_items)
+        for start in range(0, len(queries), step):
+            chunk = queries[start : start + step]
+            batch = score_queries(self.channels, chunk, n_items=self.dataset.n_items)
+            seen = self.seen(chunk)
+            for name, config in configs.items():
+                out[name][start : start + len(chunk)] = rank_batch(
+                    batch, config, k, seen=seen, item_vectors=self.item_vectors)
+            report(progress, min(1.0, (start + len(chunk)) / max(1, len(queries))),
+                   f"scored queries {start + len(chunk)}/{len(queries)}")
+        return out
+
+    def recommend(
+        self,
+        query: Query,
+        config: FusionConfig | None = None,
+        k: int = 20,
+        item_filter: ItemFilter | None = None,
+        with_reasons: bool = True,
+    ) -> Recommendation:
+        """One query's fused top-k list with what-if ranks and reasons."""
+        config = config or FusionConfig()
+        batch = self.score([query])
+        seen = self.seen_items(query.user_id)
+        allowed = item_filter.mask(self.dataset) if item_filter is not None and not item_filter.is_empty() else None
+        vectors = self.item_vectors if config.mmr_lambda < 1.0 else None
+        result = fuse_batch(batch, config, k=k, seen=seen, allowed=allowed, item_vectors=vectors)[0]
+        ranks = what_if(batch, result, seen=seen, allowed=allowed)
+        reasons = explain(result, query, self.channels) if with_reasons else []
+        return Recommendation(result, ranks, reasons, batch)

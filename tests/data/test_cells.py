@@ -1,0 +1,62 @@
+"""core.data.cells: trimming, numbers, timestamps and tag lists parsed from raw cells."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from core.data.cells import item_tags, parse_numbers
+from core.data.loaders import load_interactions, load_items
+
+
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("964982703", 964982703.0),
+        ("964982703000", 964982703.0),  # milliseconds
+        ("964982703000000", 964982703.0),  # microseconds
+        ("2000-07-30T18:45:03Z", 964982703.0),
+        ("2000-07-30 18:45:03", 964982703.0),
+        ("2000-07-30T20:45:03+02:00", 964982703.0),
+        ("2000年7月30日 18时45分03秒", 964982703.0),
+        ("2000年7月30日", 964915200.0),
+        ("20000730", 964915200.0),
+        ("2000/07/30", 964915200.0),
+        ("", float("nan")),
+    ],
+)
+def test_timestamp_parsing(value: str, expected: float) -> None:
+    rep = load_interactions(f"u,i,time\n1,2,{value}\n".encode(), name="t.csv")
+    got = rep.frame["timestamp"].iloc[0]
+    assert (np.isnan(got) and np.isnan(expected)) or got == pytest.approx(expected)
+
+
+def test_whitespace_around_cells_is_trimmed() -> None:
+    rep = load_interactions(b"user , item ,rating\n  u1 ,\ti1\t, 4 \n", name="w.csv")
+    assert rep.mapping == {"user": "user", "item": "item", "rating": "rating"}
+    assert rep.frame.iloc[0][["user_id", "item_id", "rating"]].tolist() == ["u1", "i1", 4.0]
+
+
+def test_item_tags_split_on_every_separator_and_deduplicated() -> None:
+    rep = load_items('物品,标签\n1,"科幻、太空，冒险|科幻; space,  drama "\n'.encode(), name="i.csv")
+    assert rep.frame["tags"].iloc[0] == ("科幻", "太空", "冒险", "space", "drama")
+
+
+def test_parse_numbers_masks() -> None:
+    num = parse_numbers(pa.array(["1", "", "NaN", "x", "-2.5", "null", "+nan"], pa.large_string()))
+    assert num.missing.tolist() == [False, True, True, False, False, True, False]
+    assert num.nan_token.tolist() == [False, False, True, False, False, False, False]
+    assert num.not_numeric.tolist() == [False, False, False, True, False, False, False]
+    assert num.values[0] == 1.0 and num.values[4] == -2.5 and np.isnan(num.values[[1, 2, 3, 5, 6]]).all()
+
+
+def test_item_tags_merge_genres_first_then_new_tags() -> None:
+    genres = pa.array(["Drama|Comedy", "", "Drama|Comedy"], pa.large_string())
+    tags = pa.array(["comedy;Drama;cosy", "x", ""], pa.large_string())
+    merged, first = item_tags(genres, tags, 3)
+    assert merged.tolist() == [("Drama", "Comedy", "comedy", "cosy"), ("x",), ("Drama", "Comedy")]
+    assert first is not None and first.to_pylist() == ["Drama", "", "Drama"]
+    only_tags, no_genre = item_tags(None, pa.array(["a b", "c"], pa.large_string()), 2, tags_seq=True)
+    assert only_tags.tolist() == [("a", "b"), ("c",)] and no_genre is None
+    assert item_tags(None, None, 2)[0].tolist() == [(), ()]

@@ -1,0 +1,95 @@
+"""core.interests.editing: weights, polarity, removing / adding tags, edited tables, the only_negative notice."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core.common.errors import InterestLensError
+from core.interests import editing as ed
+from core.interests.profile import InterestProfile, InterestTag
+from core.vectors.encoders import Encoder
+from tests.interests.test_decompose import _tags
+
+
+def _sums(profile: InterestProfile) -> tuple[float, float]:
+    return sum(t.weight for t in profile.positive()), sum(t.weight for t in profile.negative())
+
+
+def test_set_weight_keeps_the_value_and_renormalises(base: InterestProfile) -> None:
+    before = [t.weight for t in base.tags]
+    edited = ed.set_weight(base, "喜剧", 0.6)
+    assert [t.weight for t in base.tags] == before  # the original is untouched
+    assert next(t.weight for t in edited.tags if t.text == "喜剧") == pytest.approx(0.6)
+    assert _sums(edited) == pytest.approx((1.0, base.negative_scale))
+    others = [t for t in edited.positive() if t.text != "喜剧"]
+    old = {t.text: t.weight for t in base.tags}
+    assert others[0].weight / others[1].weight == pytest.approx(old[others[0].text] / old[others[1].text])
+    with pytest.raises(InterestLensError):
+        ed.set_weight(base, "喜剧", -1)
+    with pytest.raises(InterestLensError):
+        ed.set_weight(base, "nope", 0.5)
+
+
+def test_remove_add_and_flip_tags(base: InterestProfile, use_encoder: Encoder, vectors: np.ndarray) -> None:
+    removed = ed.remove_tag(base, "纪录片")
+    assert "纪录片" not in _tags(removed) and _sums(removed) == pytest.approx((1.0, base.negative_scale))
+    added = ed.add_tag(removed, "西部片", use_encoder, vectors)
+    tag = next(t for t in added.tags if t.text == "西部片")
+    assert tag.source == "edited" and tag.vector is not None and tag.grounded
+    assert _sums(added) == pytest.approx((1.0, base.negative_scale))
+    flipped = ed.set_polarity(added, "西部片", -1)
+    assert _tags(flipped)["西部片"] == -1
+    assert _sums(flipped) == pytest.approx((1.0, base.negative_scale))
+    only_neg = ed.remove_tag(ed.remove_tag(base, "科幻电影"), "喜剧")
+    only_neg = ed.remove_tag(only_neg, "纪录片")
+    assert "only_negative" in only_neg.notices
+
+
+def test_apply_table_from_an_edited_grid(base: InterestProfile, use_encoder: Encoder, vectors: np.ndarray) -> None:
+    rows = [
+        {"text": "科幻电影", "weight": 3.0, "polarity": 1},
+        {"text": "恐怖片", "weight": 1.0, "polarity": -1},
+        {"text": "动画片", "weight": 1.0, "polarity": 1},  # new row
+        {"text": "", "weight": 1.0, "polarity": 1},  # blank row ignored
+        {"text": "喜剧", "weight": "oops", "polarity": "x"},  # junk values tolerated
+    ]
+    edited = ed.apply_table(base, rows, use_encoder, vectors)
+    tags = {t.text: t for t in edited.tags}
+    assert set(tags) == {"科幻电影", "恐怖片", "动画片", "喜剧"}
+    assert tags["科幻电影"].vector is next(t.vector for t in base.tags if t.text == "科幻电影")
+    assert tags["动画片"].source == "edited" and tags["科幻电影"].weight == pytest.approx(0.75, abs=0.01)
+    assert _sums(edited) == pytest.approx((1.0, base.negative_scale))
+
+
+# --- without an encoder ---------------------------------------------------------------------------
+
+
+def _profile(*specs: tuple[str, float, int]) -> InterestProfile:
+    tags = [InterestTag(text, weight, polarity, np.eye(4, dtype=np.float32)[i]) for i, (text, weight, polarity)
+            in enumerate(specs)]
+    return InterestProfile("typed", tags, negative_scale=0.5)
+
+
+def test_renormalise_fixed_tag_keeps_its_weight_and_others_keep_their_ratios() -> None:
+    profile = _profile(("a", 2.0, 1), ("b", 1.0, 1), ("c", 1.0, 1), ("x", 3.0, -1))
+    plain = ed.renormalise(profile)
+    assert [t.weight for t in plain.tags] == pytest.approx([0.5, 0.25, 0.25, 0.5])
+    fixed = ed.renormalise(profile, fixed=1)  # b keeps 1.0 (the whole group total): a and c get nothing
+    assert [t.weight for t in fixed.tags] == pytest.approx([0.0, 1.0, 0.0, 0.5])
+    zero = ed.renormalise(_profile(("a", 0.0, 1), ("b", 0.0, 1)))  # all zero: shared equally
+    assert [t.weight for t in zero.tags] == pytest.approx([0.5, 0.5])
+
+
+def test_only_negative_notice_follows_the_edits() -> None:
+    profile = _profile(("a", 1.0, 1), ("x", 0.5, -1))
+    flipped = ed.set_polarity(profile, "a", -1)
+    assert "only_negative" in flipped.notices and flipped.tags[0].source == "edited"
+    back = ed.set_polarity(flipped, 0, 1)
+    assert "only_negative" not in back.notices
+    assert "only_negative" in ed.remove_tag(profile, "a").notices
+    assert ed.remove_tag(ed.remove_tag(profile, "a"), "x").notices == ()  # no tags left: nothing to say
+    with pytest.raises(InterestLensError, match="position 5"):
+        ed.remove_tag(profile, 5)
+    with pytest.raises(InterestLensError, match="Polarity"):
+        ed.set_polarity(profile, "a", 0)

@@ -1,0 +1,224 @@
+"""core.interests.feedback: match strength, like / dislike / click steps, decay toward the original, bounds,
+tags added for unmatched items (synthetic unit vectors, no encoder)."""
+
+from __future__ import annotations
+
+import math
+from itertools import pairwise
+
+import numpy as np
+import pytest
+
+from core.common.errors import InterestLensError
+from core.interests import feedback as fb
+from core.interests.editing import renormalise
+from core.interests.profile import InterestProfile, InterestTag
+
+DIM = 8
+E = np.eye(DIM, dtype=np.float32)
+
+
+def _profile() -> InterestProfile:
+    """Wanted a (e0, 0.6) and b (e1, 0.4); avoided x (e2) and y (e3), 0.25 each (negative scale 0.5)."""
+    tags = [
+        InterestTag("a", 0.6, 1, E[0]),
+        InterestTag("b", 0.4, 1, E[1]),
+        InterestTag("x", 0.25, -1, E[2]),
+        InterestTag("y", 0.25, -1, E[3]),
+    ]
+    return InterestProfile("a and b, no x or y", tags, negative_scale=0.5)
+
+
+def _w(profile: InterestProfile) -> dict[tuple[str, int], float]:
+    return {(t.text, t.polarity): t.weight for t in profile.tags}
+
+
+def _assert_normalised(profile: InterestProfile) -> None:
+    weights = [t.weight for t in profile.tags]
+    assert all(math.isfinite(w) and w > 0 for w in weights)
+    assert sum(t.weight for t in profile.positive()) == pytest.approx(1.0)
+    assert sum(t.weight for t in profile.negative()) == pytest.approx(profile.negative_scale)
+
+
+# --- match strength -------------------------------------------------------------------------------
+
+
+def test_match_strength_without_a_catalogue_ramps_from_the_threshold() -> None:
+    profile = _profile()
+    half = 0.35 + 0.5 * 0.65  # halfway between the threshold and a perfect match
+    item = half * E[0] + math.sqrt(1 - half**2) * E[4]
+    strength = fb.match_strength(profile, item)
+    assert strength == pytest.approx([0.5, 0.0, 0.0, 0.0])
+    assert fb.match_strength(profile, 3.0 * E[1]).tolist() == [0.0, 1.0, 0.0, 0.0]  # the item norm does not matter
+    assert fb.match_strength(profile, np.zeros(DIM)).tolist() == [0.0] * 4
+    assert fb.match_strength(profile, E[0], threshold=0.99).tolist() == [1.0, 0.0, 0.0, 0.0]
+
+
+def test_match_strength_with_a_catalogue_needs_the_item_to_stand_out() -> None:
+    rng = np.random.default_rng(0)
+    catalogue = rng.standard_normal((400, DIM)).astype(np.float32)
+    catalogue /= np.linalg.norm(catalogue, axis=1, keepdims=True)
+    profile = _profile()
+    sims = catalogue @ E[0]
+    med, std = float(np.median(sims)), float(sims.std())
+    # an item at z = 1.5 for tag a gets half strength; a typical catalogue item gets none
+    cos = med + 1.5 * std
+    item = cos * E[0] + math.sqrt(1 - cos**2) * E[5]
+    strength = fb.match_strength(profile, item, catalogue)
+    assert strength[0] == pytest.approx(0.5, abs=1e-3) and strength[1:].tolist() == [0.0, 0.0, 0.0]
+    assert fb.match_strength(profile, E[0], catalogue)[0] == 1.0
+    typical = catalogue[int(np.argsort(sims)[len(sims) // 2])]
+    assert fb.match_strength(profile, typical, catalogue)[0] == 0.0
+    # the same cosine without the catalogue is judged by the absolute threshold instead
+    assert fb.match_strength(profile, item)[0] != pytest.approx(0.5, abs=1e-3)
+
+
+def test_tags_without_a_vector_never_match() -> None:
+    profile = InterestProfile("t", [InterestTag("no vector", 1.0, 1, None), InterestTag("a", 0.0, 1, E[0])])
+    assert fb.match_strength(profile, E[0]).tolist() == [0.0, 1.0]
+
+
+# --- one event ------------------------------------------------------------------------------------
+
+
+def test_like_raises_the_matching_tag_and_keeps_the_others_ratios() -> None:
+    profile = _profile()
+    liked = fb.apply_feedback(profile, E[0], "like")
+    w = _w(liked)
+    # a: 0.6 * e^0.5 against b: 0.4 (unmatched), re-normalised
+    grown = 0.6 * math.exp(0.5)
+    assert w[("a", 1)] == pytest.approx(grown / (grown + 0.4))
+    assert w[("x", -1)] == pytest.approx(0.25) and w[("y", -1)] == pytest.approx(0.25)
+    _assert_normalised(liked)
+    assert [t.weight for t in profile.tags] == [0.6, 0.4, 0.25, 0.25]  # the input is untouched
+
+
+def test_dislike_lowers_the_matching_tag_and_click_is_a_weak_like() -> None:
+    profile = _profile()
+    disliked = _w(fb.apply_feedback(profile, E[0], "dislike"))
+    clicked = _w(fb.apply_feedback(profile, E[0], "click"))
+    liked = _w(fb.apply_feedback(profile, E[0], "like"))
+    assert disliked[("a", 1)] < 0.6 < clicked[("a", 1)] < liked[("a", 1)]
+    shrunk = 0.6 * math.exp(-0.5)
+    assert disliked[("a", 1)] == pytest.approx(shrunk / (shrunk + 0.4))
+
+
+def test_feedback_on_an_avoided_theme_moves_the_avoidance() -> None:
+    profile = _profile()
+    disliked = _w(fb.apply_feedback(profile, E[2], "dislike"))  # near x: avoid x more
+    liked = _w(fb.apply_feedback(profile, E[2], "like"))  # near x: avoid x less
+    assert disliked[("x", -1)] > 0.25 > liked[("x", -1)]
+    assert disliked[("x", -1)] + disliked[("y", -1)] == pytest.approx(0.5)
+    assert disliked[("a", 1)] == pytest.approx(0.6) and liked[("b", 1)] == pytest.approx(0.4)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_best_match_share_moves_in_the_documented_direction(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    vecs = rng.standard_normal((5, DIM)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    tags = [InterestTag(f"t{i}", float(w), 1 if i < 3 else -1, vecs[i])
+            for i, w in enumerate(rng.uniform(0.1, 1.0, 5))]
+    profile = InterestProfile("random", tags, negative_scale=0.5)
+    profile = renormalise(profile)
+    checked = 0
+    for _ in range(10):
+        item = rng.standard_normal(DIM).astype(np.float32)
+        item /= np.linalg.norm(item)
+        strength = fb.match_strength(profile, item)
+        best = int(np.argmax(strength[:3]))
+        params = fb.FeedbackParams(add_unmatched=False)
+        liked = fb.apply_feedback(profile, item, "like", params=params)
+        disliked = fb.apply_feedback(profile, item, "dislike", params=params)
+        assert liked.tags[best].weight >= profile.tags[best].weight - 1e-12
+        assert disliked.tags[best].weight <= profile.tags[best].weight + 1e-12
+        unmatched = [i for i in range(3) if strength[i] == 0.0]
+        for i, j in pairwise(unmatched):  # unmatched tags keep their ratios
+            checked += 1
+            before = profile.tags[i].weight / profile.tags[j].weight
+            assert liked.tags[i].weight / liked.tags[j].weight == pytest.approx(before)
+        _assert_normalised(liked)
+        _assert_normalised(disliked)
+    assert checked > 0
+
+
+# --- decay and bounds -----------------------------------------------------------------------------
+
+
+def test_decay_pulls_back_toward_the_original() -> None:
+    original = _profile()
+    full = fb.apply_feedback(original, E[0], "like", original=original, params=fb.FeedbackParams(decay=1.0))
+    assert [t.weight for t in full.tags] == pytest.approx([0.6, 0.4, 0.25, 0.25])  # decay 1: back at once
+    undecayed = fb.apply_feedback(original, E[0], "like")
+    decayed = fb.apply_feedback(original, E[0], "like", original=original)  # default decay 0.1
+    assert 0.6 < _w(decayed)[("a", 1)] < _w(undecayed)[("a", 1)]
+    drifted = undecayed
+    for _ in range(5):
+        drifted = fb.apply_feedback(drifted, E[0], "like")
+    one = fb.decay_toward(drifted, original)
+    assert abs(_w(one)[("a", 1)] - 0.6) < abs(_w(drifted)[("a", 1)] - 0.6)
+    settled = fb.decay_toward(drifted, original, steps=300)
+    assert [t.weight for t in settled.tags] == pytest.approx([0.6, 0.4, 0.25, 0.25], abs=1e-9)
+    assert fb.decay_toward(drifted, original, steps=0).tags[0].weight == pytest.approx(drifted.tags[0].weight)
+    with pytest.raises(InterestLensError, match="decay"):
+        fb.decay_toward(drifted, original, decay=1.5)
+
+
+def test_repeated_dislikes_floor_a_weight_but_never_delete_the_tag() -> None:
+    profile = _profile()
+    for _ in range(60):
+        profile = fb.apply_feedback(profile, E[0], "dislike")
+    a = _w(profile)[("a", 1)]
+    assert 0 < a < 0.02 and len(profile.tags) == 4
+    _assert_normalised(profile)
+    floored = fb.apply_feedback(profile, E[0], "dislike", params=fb.FeedbackParams(min_weight=0.2))
+    assert _w(floored)[("a", 1)] == pytest.approx(0.2 / (0.2 + _w(profile)[("b", 1)]))
+
+
+def test_invalid_events_and_parameters_are_refused() -> None:
+    profile = _profile()
+    with pytest.raises(InterestLensError, match="Unknown feedback event"):
+        fb.apply_feedback(profile, E[0], "love")  # type: ignore[arg-type]
+    with pytest.raises(InterestLensError, match="learning rate"):
+        fb.apply_feedback(profile, E[0], "like", params=fb.FeedbackParams(learning_rate=-1.0))
+    with pytest.raises(InterestLensError, match="decay"):
+        fb.apply_feedback(profile, E[0], "like", params=fb.FeedbackParams(decay=2.0))
+
+
+# --- unmatched items ------------------------------------------------------------------------------
+
+
+def test_liking_an_unmatched_item_adds_it_as_a_wanted_tag() -> None:
+    profile = _profile()
+    liked = fb.apply_feedback(profile, 2.0 * E[5], "like", item_label="星际穿越")
+    added = liked.tags[-1]
+    assert (added.text, added.polarity, added.source) == ("星际穿越", 1, "feedback")
+    np.testing.assert_allclose(added.vector, E[5])  # type: ignore[arg-type]
+    start = 0.5 * np.mean([0.6, 0.4])  # learning rate x the mean wanted weight, then re-normalised
+    assert added.weight == pytest.approx(start / (1.0 + start))
+    _assert_normalised(liked)
+    again = fb.apply_feedback(liked, E[5], "like", item_label="星际穿越")  # now it matches its own tag
+    assert [t.text for t in again.tags].count("星际穿越") == 1 and again.tags[-1].weight > added.weight
+
+
+def test_disliking_an_unmatched_item_adds_an_avoided_tag_and_a_click_adds_nothing() -> None:
+    profile = _profile()
+    disliked = fb.apply_feedback(profile, E[6], "dislike", item_label="item 6")
+    assert (disliked.tags[-1].text, disliked.tags[-1].polarity) == ("item 6", -1)
+    _assert_normalised(disliked)
+    clicked = fb.apply_feedback(profile, E[6], "click", item_label="item 6")
+    assert [t.text for t in clicked.tags] == ["a", "b", "x", "y"]
+    off = fb.apply_feedback(profile, E[6], "like", params=fb.FeedbackParams(add_unmatched=False))
+    assert [t.weight for t in off.tags] == pytest.approx([0.6, 0.4, 0.25, 0.25])
+    unnamed = fb.apply_feedback(profile, E[6], "like")
+    assert unnamed.tags[-1].text == "item"
+
+
+def test_at_most_max_feedback_tags_are_kept() -> None:
+    profile = _profile()
+    params = fb.FeedbackParams(max_feedback_tags=2)
+    for k in (4, 5, 6, 7):
+        profile = fb.apply_feedback(profile, E[k], "like", item_label=f"f{k}", params=params)
+    fed = [t.text for t in profile.tags if t.source == "feedback"]
+    assert len(fed) == 2 and "f7" in fed
+    assert [t.text for t in profile.tags[:4]] == ["a", "b", "x", "y"]  # typed tags are never replaced

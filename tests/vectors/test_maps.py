@@ -1,0 +1,126 @@
+"""core.vectors.maps: joint item + user maps, their artefact cache, and the graph from the engine's indexes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core.common.artefacts import ArtefactCache, fingerprint
+from core.vectors.maps import ProjectionMap, build_map, joint_knn_graph, load_cached, map_path
+from core.vectors.projection import ProjectionParams
+
+
+def items_and_users(result: ProjectionMap) -> np.ndarray:
+    """The stacked vectors a map was fitted on (items, then the mapped users), as float32."""
+    assert result.projector is not None
+    return np.ascontiguousarray(result.projector.vectors_, dtype=np.float32)
+
+
+@pytest.mark.slow
+def test_build_map_caches_on_disk(movie_vectors: tuple[np.ndarray, pd.DataFrame], tmp_path: Path) -> None:
+    vectors, _ = movie_vectors
+    items, users = vectors[:600], vectors[600:700]
+    mask = np.ones(100, bool)
+    mask[::10] = False
+    params = ProjectionParams(n_neighbors=10)
+    seen: list[tuple[float, str]] = []
+    first = build_map(items, users, mask, fingerprint="fp", model_id="use-m3", params=params,
+                      cache_root=tmp_path, progress=lambda f, m: seen.append((f, m)))
+    assert not first.from_cache
+    assert first.coords.shape == (600 + 90, 2)
+    assert first.item_coords.shape == (600, 2) and first.user_coords.shape == (90, 2)
+    assert list(first.user_idx) == [i for i in range(100) if i % 10]
+    assert first.user_row()[1] == 0
+    assert 0.8 <= first.trustworthiness <= 1.0
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    path = map_path(ArtefactCache(tmp_path), "fp", "use-m3", params, fingerprint(items_and_users(first)))
+    assert path.stem == first.key and path.parent == tmp_path / "maps" / "fp"
+    files = sorted(p.name for p in path.parent.iterdir())
+    assert files == [f"{first.key}.json", f"{first.key}.npy"]  # no temp files left behind
+    meta = json.loads(path.with_suffix(".json").read_text())
+    assert meta["n_items"] == 600 and meta["n_users"] == 90 and meta["model_id"] == "use-m3"
+
+    second = build_map(items, users, mask, fingerprint="fp", model_id="use-m3", params=params,
+                       cache_root=tmp_path)
+    assert second.from_cache and second.key == first.key
+    assert np.array_equal(second.coords, first.coords)
+    assert second.trustworthiness == pytest.approx(first.trustworthiness)
+    # the rebuilt projector places points like the fitted one (both use exact/hnsw neighbours)
+    probe = vectors[700:720]
+    same = np.isclose(second.transform(probe), first.transform(probe), atol=1e-4).all(axis=1)
+    assert same.mean() >= 0.9  # hnswlib (first) and exact search (second) may differ on a rare tie
+
+    # anything that changes the map changes the file
+    cache = ArtefactCache(tmp_path)
+    base = map_path(cache, "fp", "use-m3", params, "x")
+    assert map_path(cache, "fp", "use-m3", ProjectionParams(n_neighbors=12), "x") != base
+    assert map_path(cache, "fp2", "use-m3", params, "x") != base
+    assert map_path(cache, "fp", "minilm", params, "x") != base
+    assert map_path(cache, "fp", "use-m3", params, "y") != base
+
+    # a corrupt entry is ignored (recomputed), never trusted
+    path.with_suffix(".json").write_text("{not json")
+    assert load_cached(path) is None
+    third = build_map(items, users, mask, fingerprint="fp", model_id="use-m3", params=params,
+                      cache_root=tmp_path)
+    assert not third.from_cache
+    assert load_cached(path) is not None
+
+
+@pytest.mark.slow
+def test_build_map_reuses_the_engines_indexes(
+    movie_vectors: tuple[np.ndarray, pd.DataFrame], tmp_path: Path
+) -> None:
+    from core.vectors.index import HnswIndex
+
+    vectors, _ = movie_vectors
+    items, users = vectors[:900], vectors[900:1000].copy()
+    mask = np.ones(100, bool)
+    mask[::7] = False
+    users_in_index = users.copy()
+    users_in_index[~mask] = 0.0  # as the engine's user index: users without a profile are zero rows
+    item_index = HnswIndex(512).build(items)
+    user_index = HnswIndex(512).build(users_in_index)
+    params = ProjectionParams(n_neighbors=10)
+    reused = build_map(items, users, mask, fingerprint="fp", model_id="m", params=params, cache_root=tmp_path,
+                       item_index=item_index, user_index=user_index, use_cache=False)
+    own = build_map(items, users, mask, fingerprint="fp", model_id="m", params=params, cache_root=tmp_path,
+                    use_cache=False)
+    assert reused.coords.shape == own.coords.shape == (900 + int(mask.sum()), 2)
+    assert reused.trustworthiness >= own.trustworthiness - 0.02
+    assert reused.trustworthiness >= 0.85
+    assert reused.timings["knn"] > 0
+
+
+def test_joint_graph_from_two_indexes_matches_exact_search() -> None:
+    from core.vectors.index import ExactIndex, HnswIndex
+
+    rng = np.random.default_rng(5)
+    centres = rng.normal(size=(8, 32))
+    items = (np.repeat(centres, 50, axis=0) + 0.4 * rng.normal(size=(400, 32))).astype(np.float32)
+    users = (centres[rng.integers(0, 8, 60)] + 0.4 * rng.normal(size=(60, 32))).astype(np.float32)
+    mask = np.ones(60, bool)
+    mask[[3, 10, 11]] = False  # users without a profile: zero rows in the user index, not on the map
+    in_index = users.copy()
+    in_index[~mask] = 0.0
+    user_idx = np.flatnonzero(mask)
+    stacked = np.concatenate([items, users[user_idx]])
+    ids, dists = joint_knn_graph(stacked, 400, user_idx, HnswIndex(32).build(items),
+                                 HnswIndex(32).build(in_index), 12)
+    assert ids.shape == dists.shape == (len(stacked), 12)
+    assert (ids[:, 0] == np.arange(len(stacked))).all() and np.allclose(dists[:, 0], 0.0)
+    assert ids.max() < len(stacked) and ids.min() >= 0  # only mapped rows
+    assert (ids >= 400).any()  # user rows do appear as neighbours
+    exact_ids, _ = ExactIndex(32).build(stacked).query(stacked, 12)
+    hits = np.mean([len(set(a) & set(b)) / 12 for a, b in zip(ids, exact_ids, strict=True)])
+    assert hits >= 0.95
+    assert np.all(np.diff(dists[:, 1:], axis=1) >= -1e-6)  # sorted by distance
+    with pytest.raises(ValueError, match="user index"):
+        joint_knn_graph(stacked, 400, user_idx, HnswIndex(32).build(items), None, 12)
+    with pytest.raises(ValueError, match="item index holds"):
+        joint_knn_graph(stacked, 401, user_idx, HnswIndex(32).build(items), None, 12)

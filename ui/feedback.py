@@ -1,0 +1,66 @@
+"""The Interests page's 👍 / 👎 kept in the workspace (``Workspace.record_feedback``), per feedback session.
+
+A feedback session is this browser session's id (:func:`ui.state.feedback_session`, mirrored into the URL),
+so a reload of the page reads the same events back and replays them onto the decomposed profile
+(:func:`ui.interests_views.replay_feedback`). When the workspace cannot be written, the events still move
+the weights for this session; the caller is told so.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from core.common.errors import InterestLensError
+from core.data.dataset import Dataset
+from core.interests.feedback import Event
+from ui.interests_views import FeedbackStep
+from ui.resources import workspace
+from ui.state import feedback_session
+
+log = logging.getLogger(__name__)
+_STORE_ERRORS = (InterestLensError, OSError, ValueError)
+_EVENTS: dict[str, Event] = {"like": "like", "dislike": "dislike", "click": "click"}
+
+
+def record(dataset: Dataset, item: int, event: Event, user_id: str | None) -> bool:
+    """Append one event for item position ``item``; False when the workspace could not store it."""
+    session = feedback_session(create=True)
+    assert session is not None
+    try:
+        workspace().record_feedback(session, dataset.fingerprint, str(dataset.item_ids[item]), event,
+                                    user_id=user_id)
+    except _STORE_ERRORS as exc:
+        log.warning("feedback not saved: %s", exc)
+        return False
+    return True
+
+
+def session_steps(dataset: Dataset) -> list[FeedbackStep]:
+    """This session's stored events on ``dataset``, oldest first, as (item position, event, title);
+    events on items the dataset no longer has are skipped."""
+    session = feedback_session()
+    if session is None:
+        return []
+    try:
+        events = workspace().list_feedback(dataset.fingerprint, session_id=session)
+    except _STORE_ERRORS as exc:
+        log.warning("feedback not readable: %s", exc)
+        return []
+    steps: list[FeedbackStep] = []
+    for event in events:
+        item = dataset.item_index.get(str(event.item_id))
+        action = _EVENTS.get(event.action)
+        if item is not None and action is not None:
+            steps.append((item, action, dataset.titles([item])[0]))
+    return steps
+
+
+def clear(dataset: Dataset) -> None:
+    """Delete this session's stored events on ``dataset``."""
+    session = feedback_session()
+    if session is None:
+        return
+    try:
+        workspace().clear_feedback(dataset.fingerprint, session)
+    except _STORE_ERRORS as exc:
+        log.warning("feedback not cleared: %s", exc)
