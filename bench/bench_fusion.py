@@ -8,8 +8,8 @@ Run from the repo root::
 
 Measured side by side in one process:
 
-1. **Re-rank** (what a slider move costs): a :class:`core.ranking.fusion.ScoreTable` over 100,000 items x 7
-   channels is built once (normalisation cached, timed separately as ``prepare``); then for each
+1. **Re-rank** (what a slider move costs): a :class:`core.ranking.scoring.ScoreBatch` of one query over
+   100,000 items x 7 channels is built once (normalisation cached, timed separately as ``prepare``); then for each
    repetition new random weights are drawn and :func:`core.ranking.fusion.fuse` returns the top 20 with 300
    seen items excluded (weighted min-max fusion, and RRF). The **baseline** is one numpy pass over
    the same (7, 100k) score matrix, ``score_matrix.T @ w``, timed in the same loop (interleaved, so
@@ -21,7 +21,8 @@ Measured side by side in one process:
 2. **What-if** ranks for the 20 items (``core.ranking.fusion.what_if``), same table.
 3. **Channel scores for one MovieLens user**: every channel fitted on the MovieLens demo through
    :class:`core.engine.Engine` (real use-m3 item vectors from the on-disk cache unless
-   ``--random-vectors``), then ``core.ranking.channels.score_all`` for ``--users`` users (every 10th user id):
+   ``--random-vectors``), then ``core.ranking.scoring.score_queries`` for ``--users`` users, one at a time
+   (every 10th user id):
    median and p95 of the time to compute all channel scores for one user, plus the same for a user
    with typed interests (semantic channel included), and the channels' fit time.
 
@@ -44,8 +45,9 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from core.ranking.config import FusionConfig, FusionWeights
-from core.ranking.fusion import ScoreTable, fuse, what_if
+from core.ranking.fusion import components, fuse, what_if
 from core.ranking.registry import CHANNELS
+from core.ranking.scoring import ScoreBatch
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -87,11 +89,11 @@ def bench_rerank(n_items: int, repeats: int, seed: int = 0) -> dict[str, Any]:
     rng = np.random.default_rng(seed + 1)
     scores = synthetic_scores(n_items, seed)
     t0 = time.perf_counter()
-    table = ScoreTable(scores)
-    table.normalised("minmax")
-    table.rrf_terms(60)
+    table = ScoreBatch.from_arrays(scores)
+    components(table, FusionConfig())
+    components(table, FusionConfig(method="rrf"))
     prepare_s = time.perf_counter() - t0
-    matrix = np.ascontiguousarray(table.normalised("minmax").T)  # (7, n): the same scores fuse uses
+    matrix = np.ascontiguousarray(components(table, FusionConfig())[:, 0, :])  # (7, n): the scores fuse uses
     seen = rng.choice(n_items, 300, replace=False)
     weighted = FusionConfig()
     rrf = FusionConfig(method="rrf")
@@ -150,12 +152,12 @@ def bench_rerank(n_items: int, repeats: int, seed: int = 0) -> dict[str, Any]:
 
 
 def bench_user_scores(n_users: int, random_vectors: bool) -> dict[str, Any]:
-    """Time ``score_all`` for MovieLens users (every channel fitted through the Engine)."""
+    """Time ``score_queries`` for MovieLens users one at a time (every channel fitted through the Engine)."""
     from core.data.demos import load_demo
     from core.ranking.base import ChannelContext
-    from core.ranking.channels import score_all
     from core.ranking.query import Query
     from core.ranking.registry import build_channels
+    from core.ranking.scoring import score_queries
 
     dataset = load_demo("movielens")
     t0 = time.perf_counter()
@@ -179,19 +181,19 @@ def bench_user_scores(n_users: int, random_vectors: bool) -> dict[str, Any]:
         fit_s = time.perf_counter() - t0
         profile = engine.decompose("science fiction and space adventures, also light comedies, no horror")
     users = [str(u) for u in dataset.user_ids[:: max(1, dataset.n_users // n_users)][:n_users]]
-    score_all(channels, Query(user_id=users[0]))  # warm-up (lazy caches)
+    score_queries(channels, [Query(user_id=users[0])])  # warm-up (lazy caches)
     per_user: list[float] = []
     per_channel: dict[str, list[float]] = {c: [] for c in CHANNELS}
     with_profile: list[float] = []
     for user in users:
         t0 = time.perf_counter()
-        result = score_all(channels, Query(user_id=user))
+        result = score_queries(channels, [Query(user_id=user)])
         per_user.append(time.perf_counter() - t0)
         for name, sec in result.seconds.items():
             per_channel[name].append(sec)
         if profile is not None:
             t0 = time.perf_counter()
-            score_all(channels, Query(user_id=user, profile=profile))
+            score_queries(channels, [Query(user_id=user, profile=profile)])
             with_profile.append(time.perf_counter() - t0)
     out: dict[str, Any] = {
         "dataset": {"users": dataset.n_users, "items": dataset.n_items,

@@ -40,9 +40,13 @@ from typing import Any
 
 import numpy as np
 
+from core.common.selection import top_k
 from core.data.dataset import Dataset
-from core.interests.composition import rank, score_items, whole_text_scores
+from core.interests.composition import whole_text_scores
 from core.interests.decompose import decompose
+from core.ranking.base import ChannelContext
+from core.ranking.channels.semantic import SemanticChannel
+from core.ranking.query import Query
 from core.vectors.encoders import load_encoder
 from core.vectors.index import HnswIndex
 from core.vectors.vector_cache import embed_items
@@ -66,6 +70,24 @@ def load_movielens() -> Dataset:
     return load_demo("movielens")
 
 
+def semantic_scores(dataset: Dataset, vectors: np.ndarray, index: HnswIndex) -> Any:
+    """The ranking path's semantic channel, fitted once: ``score(profile, mode)`` -> (n_items,) scores."""
+    channel = SemanticChannel().fit(ChannelContext(dataset, item_vectors=vectors, item_index=index))
+
+    def score(profile: Any, mode: str) -> np.ndarray:
+        return np.asarray(channel.score([Query(profile=profile, composition=mode)])[0])  # type: ignore[arg-type]
+
+    return score
+
+
+def rank(scores: np.ndarray, k: int, exclude: set[int] | None = None) -> np.ndarray:
+    """Top ``k`` positions (:func:`core.common.selection.top_k`), ``exclude`` left out."""
+    masked = np.asarray(scores, dtype=np.float64).copy()
+    if exclude:
+        masked[list(exclude)] = -np.inf
+    return top_k(masked, k)
+
+
 def genre_sets(dataset: Dataset) -> list[frozenset[str]]:
     """Genres of each item (the MovieLens genres are the items' tags)."""
     return [frozenset(str(g) for g in tags) for tags in dataset.items["tags"]]
@@ -83,6 +105,7 @@ def bench_queries(dataset: Dataset, enc: Any, vectors: np.ndarray, index: HnswIn
     """Genre precision@10 for every labelled query and method, with per-language means."""
     spec = json.loads(QUERIES.read_text(encoding="utf-8"))["queries"]
     genres = genre_sets(dataset)
+    score_items = semantic_scores(dataset, vectors, index)
     rows: list[dict[str, Any]] = []
     for q in spec:
         want, avoid = set(q["want"]), set(q["avoid"])
@@ -95,8 +118,8 @@ def bench_queries(dataset: Dataset, enc: Any, vectors: np.ndarray, index: HnswIn
         }
         methods = {
             "whole_text": whole_text_scores(q["text"], enc, vectors),
-            "single": score_items(profile, vectors, "single", index),
-            "multi": score_items(profile, vectors, "multi", index),
+            "single": score_items(profile, "single"),
+            "multi": score_items(profile, "multi"),
         }
         for name, scores in methods.items():
             row[name] = genre_precision(rank(scores, 10), genres, want, avoid)
@@ -143,6 +166,7 @@ def bench_user_tags(dataset: Dataset, enc: Any, vectors: np.ndarray, index: Hnsw
         users.append((", ".join(words[:40]), tagged, relevant, set(mine["item_idx"].astype(int))))
     names = ("whole_text", "single", "multi", "popularity", "whole_text_other_user", "single_all_flat",
              "multi_all_flat")
+    score_items = semantic_scores(dataset, vectors, index)
     results: dict[str, list[float]] = {k: [] for k in names}
     tagged_share: dict[str, list[float]] = {k: [] for k in names}
     for u, (text, tagged, relevant, seen) in enumerate(users):
@@ -153,12 +177,12 @@ def bench_user_tags(dataset: Dataset, enc: Any, vectors: np.ndarray, index: Hnsw
         own[list(seen)] -= 1.0
         methods = {
             "whole_text": whole_text_scores(text, enc, vectors),
-            "single": score_items(profile, vectors, "single", index),
-            "multi": score_items(profile, vectors, "multi", index),
+            "single": score_items(profile, "single"),
+            "multi": score_items(profile, "multi"),
             "popularity": own,
             "whole_text_other_user": whole_text_scores(other, enc, vectors),
-            "single_all_flat": score_items(flat, vectors, "single", index),
-            "multi_all_flat": score_items(flat, vectors, "multi", index),
+            "single_all_flat": score_items(flat, "single"),
+            "multi_all_flat": score_items(flat, "multi"),
         }
         for name, scores in methods.items():
             top = rank(scores, 20, exclude=tagged)

@@ -290,24 +290,26 @@ def stage_user_vectors(ctx: Ctx) -> dict[str, Any]:
 
 
 def _channel_ctx(ctx: Ctx, ds: Any, vectors: np.ndarray) -> Any:
-    ch = _need("core.ranking.channels", "ChannelContext")
+    ch = _need("core.ranking.base", "ChannelContext")
     users = np.load(ctx.path("user_vectors.npy")) if ctx.path("user_vectors.npy").exists() else None
     has = np.load(ctx.path("has_vector.npy")) if ctx.path("has_vector.npy").exists() else None
     return ch.ChannelContext(dataset=ds, item_vectors=vectors, user_vectors=users, has_vector=has)
 
 
 def stage_als_fit(ctx: Ctx) -> dict[str, Any]:
-    ch = _need("core.ranking.channels", "make_channels", "ChannelContext", "ChannelParams")
+    reg = _need("core.ranking.registry", "make_channels", "ChannelParams")
+    base = _need("core.ranking.base", "ChannelContext")
     ds = _load_dataset(ctx)
     _ = ds.matrix
-    mf = ch.make_channels(ch.ChannelParams())["mf"]
+    mf = reg.make_channels(reg.ChannelParams())["mf"]
+    cctx = base.ChannelContext(dataset=ds)
     t0 = _start()
-    mf.fit(ch.ChannelContext(dataset=ds))
+    mf.fit(cctx)
     seconds = time.perf_counter() - t0
     np.save(ctx.path("user_factors.npy"), mf.user_factors_)
     np.save(ctx.path("item_factors.npy"), mf.item_factors_)
-    return {"seconds": seconds, "factors": int(mf.factors), "iterations": int(mf.iterations or 15),
-            "threads": int(mf.num_threads)}
+    return {"seconds": seconds, "factors": int(mf.params.factors), "iterations": int(mf.params.iterations or 15),
+            "threads": int(cctx.num_threads)}
 
 
 def _sample_users(ds: Any, n: int, seed: int = SEED) -> list[str]:
@@ -333,12 +335,34 @@ def _interest_profile(ds: Any, vectors: np.ndarray) -> Any:
     return interests.decompose("space operas and cozy mysteries, nothing gory", encoder, vectors)
 
 
+class _Ranking:
+    """The ranking-stage functions the scale stages use (imported lazily, as every stage does)."""
+
+    def __init__(self) -> None:
+        self.registry = _need("core.ranking.registry", "make_channels", "ChannelParams")
+        self.base = _need("core.ranking.base", "user_row")
+        self.scoring = _need("core.ranking.scoring", "score_queries")
+        self.Query = _need("core.ranking.query", "Query").Query
+
+    def score_all(self, channels: Any, query: Any) -> Any:
+        """One query's channel scores (a ScoreBatch of one)."""
+        return self.scoring.score_queries(channels, [query])
+
+    def user_row(self, ds: Any, uid: str) -> Any:
+        return self.base.user_row(ds, uid)
+
+    def seen_mask(self, ds: Any, uid: str) -> np.ndarray:
+        mask = np.zeros(ds.n_items, dtype=bool)
+        mask[self.base.user_row(ds, uid)[0]] = True
+        return mask
+
+
 def _fit_channels(ctx: Ctx) -> tuple[Any, Any, dict[str, Any], dict[str, float]]:
-    ch = _need("core.ranking.channels", "build_channels", "score_all", "Query")
+    ch = _Ranking()
     ds = _load_dataset(ctx)
     vectors = _load_vectors(ctx)
     cctx = _channel_ctx(ctx, ds, vectors)
-    channels = ch.make_channels(ch.ChannelParams())
+    channels = ch.registry.make_channels(ch.registry.ChannelParams())
     fit_seconds: dict[str, float] = {}
     for name, channel in channels.items():
         t = time.perf_counter()
@@ -368,40 +392,42 @@ def stage_channels(ctx: Ctx) -> dict[str, Any]:
             first_user = uid
     assert scores is not None
     seen = ch.seen_mask(ds, first_user)
-    np.savez(ctx.path("scores.npz"), seen=seen, **scores.scores)
+    np.savez(ctx.path("scores.npz"), seen=seen, **scores.scores(0))
     return {"seconds": statistics.median(per_user), "score_one_user_ms": _median_ms(per_user),
             "score_one_user_p95_ms": _p95_ms(per_user), "fit_seconds_total": round(fit_total, 2),
             "fit_seconds": fit_seconds, "per_channel_ms": {k: _median_ms(v) for k, v in per_channel.items()},
-            "dropped": scores.dropped, "with_profile": profile is not None}
+            "dropped": scores.dropped[0], "with_profile": profile is not None}
 
 
 def _random_configs(fusion: Any | None, n: int, seed: int = SEED) -> list[Any]:
     """``n`` fusion configs with random weights: what successive slider moves produce."""
     cfg = _need("core.ranking.config", "FusionConfig", "FusionWeights")
+    names = _need("core.ranking.registry", "CHANNELS").CHANNELS
     rng = np.random.default_rng(seed)
     out = []
     for _ in range(n):
-        draws = rng.random(len(cfg.CHANNELS))
-        weights = cfg.FusionWeights.from_dict({c: float(w) for c, w in zip(cfg.CHANNELS, draws, strict=True)})
+        draws = rng.random(len(names))
+        weights = cfg.FusionWeights.from_dict({c: float(w) for c, w in zip(names, draws, strict=True)})
         out.append(cfg.FusionConfig(weights=weights))
     return out
 
 
 def _fuse(fusion: Any, scores: Any, config: Any, seen: np.ndarray | None, k: int) -> np.ndarray:
-    """Run ``core.ranking.fusion.fuse`` (scores: a ScoreTable or a dict) and return the ranked item indices."""
+    """Run ``core.ranking.fusion.fuse`` (scores: a ScoreBatch or a dict) and return the ranked item indices."""
     result = fusion.fuse(scores, config, k=k, seen=seen)
     return np.asarray(result.items, dtype=np.int64)[:k]
 
 
 def stage_rerank(ctx: Ctx) -> dict[str, Any]:
-    """Slider moves on one query: channel scores cached in a ScoreTable, only the weights change."""
-    fusion = _need("core.ranking.fusion", "fuse", "ScoreTable", "what_if")
+    """Slider moves on one query: channel scores cached in a ScoreBatch, only the weights change."""
+    fusion = _need("core.ranking.fusion", "fuse", "what_if")
+    scoring = _need("core.ranking.scoring", "ScoreBatch")
     data = np.load(ctx.path("scores.npz"))
     seen = data["seen"]
     scores = {k: data[k] for k in data.files if k != "seen"}
     configs = _random_configs(fusion, max(20, ctx.repeats))
     t0 = _start()
-    table = fusion.ScoreTable(scores)
+    table = scoring.ScoreBatch.from_arrays(scores)
     first = fusion.fuse(table, configs[0], k=20, seen=seen)
     first_s = time.perf_counter() - t0
     moves, with_what_if = [], []
@@ -442,7 +468,7 @@ def stage_candidates(ctx: Ctx) -> dict[str, Any]:
         seen = ch.seen_mask(ds, uid)
         t = time.perf_counter()
         full = ch.score_all(channels, query)
-        full_top = _fuse(fusion, full.scores, config, seen, k)
+        full_top = _fuse(fusion, full.scores(0), config, seen, k)
         t_full.append(time.perf_counter() - t)
         queries = [user_vecs[u]]
         if profile is not None and profile.composed_vector() is not None:
@@ -454,12 +480,12 @@ def stage_candidates(ctx: Ctx) -> dict[str, Any]:
                                       recent_items=items_u, item_vectors=vectors, popular=popular,
                                       exclude=np.flatnonzero(seen))
         t_gen.append(time.perf_counter() - t)
-        sub = cs.restrict(full.scores)
+        sub = cs.restrict(full.scores(0))
         t = time.perf_counter()
         local = _fuse(fusion, sub, config, None, k)
         t_cand.append(time.perf_counter() - t + t_gen[-1])
         cand_top = cs.to_items(local)
-        anchored = fusion.fuse(cs.restrict(full.scores, anchors=True), config, k=k, allowed=cs.real_rows())
+        anchored = fusion.fuse(cs.restrict(full.scores(0), anchors=True), config, k=k, allowed=cs.real_rows())
         overlaps_anchored.append(cand.topk_overlap(cs.to_items(np.asarray(anchored.items)), full_top, k))
         # reference: the fused score over the full catalogue; recall = its top-k inside the candidates
         overlaps.append(cand.topk_overlap(cand_top, full_top, k))
@@ -532,7 +558,7 @@ def stage_pipeline(ctx: Ctx) -> dict[str, Any]:
     after each step shows what accumulates; ``peak_rss_mb`` is the whole process's peak.
     """
     eng = _need("core.engine", "Engine")
-    ch = _need("core.ranking.channels", "Query")
+    ch = _need("core.ranking.query", "Query")
     timings: dict[str, float] = {}
     rss_after: dict[str, float] = {}
 

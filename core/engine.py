@@ -21,7 +21,7 @@ import threading
 from collections.abc import Collection
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -214,22 +214,15 @@ class Engine:
         return self.ranker.seen_items(user_id)
 
     def neighbours(
-        self, vectors: np.ndarray, k: int = 10, exclude: Collection[int] | None = None
+        self,
+        vectors: np.ndarray,
+        k: int = 10,
+        exclude: Collection[int] | None = None,
+        of: Literal["items", "users"] = "items",
     ) -> tuple[np.ndarray, np.ndarray]:
-        """The k nearest items of each row of ``vectors`` (an item's own vector, a composed interest, a
-        user profile) from the engine's item index: ``(ids int64 (q, k), cosine float32 (q, k))``, best
-        first, ``-1`` / ``-inf`` padded; ``exclude`` removes item indices (e.g. the item itself)."""
-        return self.item_index.query(np.asarray(vectors, dtype=np.float32), k, exclude)
-
-
-_ENGINES: dict[tuple[str, str], Engine] = {}
-_ENGINES_LOCK = threading.Lock()
-
-
-def engine_for(dataset: Dataset, model: str = DEFAULT_MODEL) -> Engine:
-    """A process-wide shared Engine per (dataset fingerprint, model) — for the CLI and benchmarks."""
-    key = (dataset.fingerprint, model)
-    with _ENGINES_LOCK:
-        if key not in _ENGINES:
-            _ENGINES[key] = Engine(dataset, model)
-        return _ENGINES[key]
+        """The k nearest items (or users, ``of="users"``) of each row of ``vectors`` (an item's own vector, a
+        composed interest, a user profile) from the engine's index: ``(ids int64 (q, k), cosine float32
+        (q, k))``, best first, ``-1`` / ``-inf`` padded; ``exclude`` removes ids (e.g. the point itself).
+        Users without a profile vector are never returned."""
+        index = self.item_index if of == "items" else self.user_index
+        return index.query(np.asarray(vectors, dtype=np.float32), k, exclude)

@@ -4,26 +4,19 @@ current dataset. All parsing and validation is :mod:`core.data.loaders` (the CLI
 
 from __future__ import annotations
 
-from typing import Any
-
+import plotly.graph_objects as go
 import streamlit as st
 
 from core.common.errors import DataError
+from core.data.dataset import Dataset
 from core.data.loaders import load_dataset
-from core.data.mapping import ROLES, guess_mapping
-from core.data.readers import read_table
 from core.data.report import NothingLoadedError
 from core.data.table import RawTable
+from ui import state
 from ui.data_views import (
     INTERACTION_TYPES,
     ITEM_TYPES,
-    MAX_PROBLEMS_SHOWN,
-    counts_table,
-    delimiter_label,
     error_text,
-    guessed_index,
-    problems_table,
-    rejected_csv,
     report_view,
     role_label,
     stats_figures,
@@ -33,101 +26,9 @@ from ui.i18n import current_lang, fmt_date, fmt_number, t
 from ui.resources import get_dataset, register_dataset
 from ui.safe import md_escape
 from ui.shell import ensure_app_shell
+from ui.upload_panel import file_key, file_summary, mapping_widgets, raw_table, show_report
 
 ensure_app_shell()
-
-PREVIEW_ROWS = 10
-_RAW_CACHE = "_data_raw_tables"  # file key -> RawTable | error text (only the current uploads are kept)
-
-
-def _file_key(upload: Any) -> str:
-    return f"{getattr(upload, 'file_id', '')}:{upload.name}:{upload.size}"
-
-
-def _raw_table(upload: Any, keep: set[str]) -> RawTable | str:
-    """Parse an uploaded file once per upload; the error text in the UI language if it cannot be read."""
-    cache: dict[str, RawTable | str] = st.session_state.setdefault(_RAW_CACHE, {})
-    key = _file_key(upload)
-    if key not in cache:
-        with st.spinner(t("data.reading", name=upload.name)):
-            try:
-                cache[key] = read_table(upload.getvalue(), name=upload.name)
-            except DataError as exc:
-                cache[key] = error_text(exc)
-    for old in [k for k in cache if k not in keep | {key}]:
-        del cache[old]
-    return cache[key]
-
-
-def _file_summary(raw: RawTable) -> None:
-    st.caption(
-        t(
-            "data.file_info",
-            fmt=raw.file_format,
-            enc=raw.encoding,
-            delim=delimiter_label(raw.delimiter),
-            rows=fmt_number(raw.rows_total),
-            cols=len(raw.columns),
-        )
-    )
-    with st.expander(t("data.preview", n=PREVIEW_ROWS)):
-        st.dataframe(raw.frame.head(PREVIEW_ROWS), hide_index=True)
-
-
-def _mapping_widgets(raw: RawTable, kind: str, file_key: str) -> dict[str, str]:
-    """One selectbox per role, prefilled by guess_mapping; returns role -> column ("" = not used)."""
-    guess = guess_mapping(raw.columns, kind)  # type: ignore[arg-type]
-    options = ["", *raw.columns]
-    roles = ROLES[kind]
-    chosen: dict[str, str] = {}
-    none_label = t("data.none")  # resolved now: format_func may be called outside this run
-    cols = st.columns(min(len(roles), 5))
-    for i, role in enumerate(roles):
-        with cols[i % len(cols)]:
-            chosen[role] = (
-                st.selectbox(
-                    role_label(role),
-                    options,
-                    index=guessed_index(options, guess.get(role)),
-                    format_func=lambda c: none_label if c == "" else c,
-                    key=f"map:{kind}:{role}:{file_key}",
-                )
-                or ""
-            )
-    return chosen
-
-
-def _show_report(view: dict[str, Any], idx: int) -> None:
-    st.markdown(f"**{t('data.kind.' + view['kind'])}**: {md_escape(view['name'])}")
-    cols = st.columns(3)
-    cols[0].metric(t("data.rows_total"), fmt_number(view["rows_total"]))
-    cols[1].metric(t("data.rows_loaded"), fmt_number(view["rows_loaded"]))
-    cols[2].metric(t("data.rows_rejected"), fmt_number(view["rows_rejected"]))
-    problems = view["problems"]
-    if not problems:
-        st.success(t("data.no_problems"))
-        return
-    left, right = st.columns([1, 2])
-    with left:
-        st.caption(t("data.problem_counts"))
-        st.dataframe(counts_table(problems), hide_index=True)
-        if view["rejected_csv"]:
-            stem = view["name"].rsplit(".", 1)[0] or "data"
-            st.download_button(
-                t("data.download_rejected"),
-                rejected_csv(view),
-                file_name=f"{stem}_rejected.csv",
-                mime="text/csv",
-                key=f"download_rejected_{idx}",
-                on_click="ignore",
-            )
-    with right:
-        st.caption(t("data.problems"))
-        st.dataframe(problems_table(problems), hide_index=True)
-        if len(problems) > MAX_PROBLEMS_SHOWN:
-            st.caption(
-                t("data.problems_shown", n=fmt_number(MAX_PROBLEMS_SHOWN), total=fmt_number(len(problems)))
-            )
 
 
 def _load(
@@ -157,42 +58,22 @@ def _load(
                 progress=_progress,
             )
         except NothingLoadedError as exc:
-            st.session_state["data_last"] = {
-                "error": error_text(exc),
-                "reports": [report_view(r) for r in exc.reports],
-            }
+            state.set_load(state.LoadOutcome(error_text(exc), tuple(report_view(r) for r in exc.reports)))
             status.update(label=t("data.load_failed"), state="error")
             return
         except DataError as exc:
-            st.session_state["data_last"] = {"error": error_text(exc), "reports": []}
+            state.set_load(state.LoadOutcome(error_text(exc)))
             status.update(label=t("data.load_failed"), state="error")
             return
         views = [report_view(inter_report)] + ([report_view(item_report)] if item_report is not None else [])
         sources = [raw_inter.name] + ([raw_items.name] if raw_items is not None else [])
-        mapping = {"interactions": inter_map, "items": item_map}
-        register_dataset(dataset, source_files=sources, mapping=mapping)
+        register_dataset(dataset, source_files=sources, mapping={"interactions": inter_map, "items": item_map})
         save_error = st.session_state.get("dataset_saved")
-        st.session_state["data_last"] = {
-            "error": None,
-            "reports": views,
-            "saved": t("ws.save_failed", error=md_escape(save_error)) if save_error else t("ws.saved"),
-            "saved_ok": not save_error,
-            "message": t(
-                "data.loaded",
-                rows=fmt_number(dataset.interactions.shape[0]),
-                users=fmt_number(dataset.n_users),
-                items=fmt_number(dataset.n_items),
-            ),
-        }
-        status.update(
-            label=t(
-                "data.loaded",
-                rows=fmt_number(dataset.interactions.shape[0]),
-                users=fmt_number(dataset.n_users),
-                items=fmt_number(dataset.n_items),
-            ),
-            state="complete",
-        )
+        message = t("data.loaded", rows=fmt_number(dataset.interactions.shape[0]), users=fmt_number(dataset.n_users),
+                    items=fmt_number(dataset.n_items))
+        saved = t("ws.save_failed", error=md_escape(save_error)) if save_error else t("ws.saved")
+        state.set_load(state.LoadOutcome(None, tuple(views), message, saved, not save_error))
+        status.update(label=message, state="complete")
     st.rerun()
 
 
@@ -208,29 +89,29 @@ def _upload_section() -> None:
     items_file = right.file_uploader(
         t("data.items_file"), type=ITEM_TYPES, help=t("data.upload_help", mb=limit), key="data_items_file"
     )
-    keep = {_file_key(f) for f in (inter_file, items_file) if f is not None}
-    raw_inter = _raw_table(inter_file, keep) if inter_file is not None else None
-    raw_items = _raw_table(items_file, keep) if items_file is not None else None
+    keep = {file_key(f) for f in (inter_file, items_file) if f is not None}
+    raw_inter = raw_table(inter_file, keep) if inter_file is not None else None
+    raw_items = raw_table(items_file, keep) if items_file is not None else None
     with left:
         if isinstance(raw_inter, str):
             st.error(raw_inter)
         elif raw_inter is not None:
-            _file_summary(raw_inter)
+            file_summary(raw_inter)
     with right:
         if isinstance(raw_items, str):
             st.error(raw_items)
         elif raw_items is not None:
-            _file_summary(raw_items)
+            file_summary(raw_items)
 
     if isinstance(raw_inter, RawTable) and inter_file is not None:
         st.subheader(t("data.mapping"))
         st.caption(t("data.mapping_help"))
         st.markdown(f"**{t('data.mapping_inter')}**")
-        inter_map = _mapping_widgets(raw_inter, "interactions", _file_key(inter_file))
+        inter_map = mapping_widgets(raw_inter, "interactions", file_key(inter_file))
         item_map = None
         if isinstance(raw_items, RawTable) and items_file is not None:
             st.markdown(f"**{t('data.mapping_items')}**")
-            item_map = _mapping_widgets(raw_items, "items", _file_key(items_file))
+            item_map = mapping_widgets(raw_items, "items", file_key(items_file))
         missing = [r for r in ("user", "item") if not inter_map.get(r)]
         if item_map is not None and not item_map.get("item"):
             missing.append("item")
@@ -258,21 +139,21 @@ def _upload_section() -> None:
                 pseudonymise_key=secret if pseudonymise else None,
             )
 
-    last = st.session_state.get("data_last")
-    if last:
+    last = state.get_load()
+    if last is not None:
         st.subheader(t("data.report_header"))
-        if last.get("error"):
-            st.error(last["error"])
-        elif last.get("message"):
-            st.success(last["message"])
-            if last.get("saved"):
-                (st.caption if last.get("saved_ok") else st.warning)(last["saved"])
-        for i, view in enumerate(last.get("reports", [])):
-            _show_report(view, i)
+        if last.error:
+            st.error(last.error)
+        elif last.message:
+            st.success(last.message)
+            if last.saved:
+                (st.caption if last.saved_ok else st.warning)(last.saved)
+        for i, view in enumerate(last.reports):
+            show_report(view, i)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _figures(fingerprint: str, lang: str, _dataset: Any) -> dict[str, Any]:
+def _figures(fingerprint: str, lang: str, _dataset: Dataset) -> dict[str, go.Figure | str]:
     return stats_figures(_dataset, lang)
 
 
@@ -304,14 +185,19 @@ def _stats_section() -> None:
                     st.plotly_chart(fig, key=f"data_chart_{key}")
 
 
-st.header(t("data.header"))
-st.caption(t("data.intro"))
-tab_upload, tab_stats, tab_emb = st.tabs([t("data.tab_upload"), t("data.tab_stats"), t("data.tab_embeddings")])
-with tab_upload:
-    _upload_section()
-with tab_stats:
-    _stats_section()
-with tab_emb:
-    _dataset = get_dataset()
-    render_embeddings_panel(_dataset)
-    render_item_neighbours(_dataset)
+def main() -> None:
+    """Draw the page."""
+    st.header(t("data.header"))
+    st.caption(t("data.intro"))
+    tab_upload, tab_stats, tab_emb = st.tabs([t("data.tab_upload"), t("data.tab_stats"), t("data.tab_embeddings")])
+    with tab_upload:
+        _upload_section()
+    with tab_stats:
+        _stats_section()
+    with tab_emb:
+        dataset = get_dataset()
+        render_embeddings_panel(dataset)
+        render_item_neighbours(dataset)
+
+
+main()

@@ -18,40 +18,30 @@ import streamlit as st
 
 from core.common.errors import InterestLensError
 from core.engine import Engine
-from core.interests.editing import apply_table, set_weight
 from core.interests.feedback import Event
 from core.interests.profile import InterestProfile
 from ui import feedback, state
-from ui.i18n import CATALOGUE, current_lang, t
+from ui.i18n import current_lang, t
+from ui.interests_panels import history_section, tag_section
 from ui.interests_views import (
     EXAMPLES,
-    editor_rows,
-    fill_missing_weights,
-    history_frame,
-    notice_text,
-    profile_frame,
     replay_feedback,
     result_records,
-    signature,
-    single_weight_edit,
-    tag_columns,
-    weight_chart,
     weights_text,
 )
-from ui.ranking import effective_profile, history_for, interests_query, recommend
+from ui.ranking import effective_profile, interests_query, recommend
 from ui.resources import ensure_ready, get_dataset, get_engine
 from ui.safe import md_escape
 from ui.shell import ensure_app_shell
-from ui.widgets import user_picker
 
 ensure_app_shell()
 
 # The text box accepts MAX_INPUT characters; decompose itself keeps the first 1,000 (with a notice).
 MAX_INPUT = 10_000
+# widget key -> field of InterestsState
 WIDGETS = {"interests_text": "text", "interests_temperature": "temperature", "interests_diversity": "diversity",
            "interests_max_tags": "max_tags", "interests_mode": "composition", "interests_k": "k",
            "interests_alpha": "alpha"}
-"""Widget key -> field of ``InterestsState``."""
 
 
 def _widget_values() -> state.InterestsState:
@@ -67,26 +57,12 @@ def _use_example(text: str) -> None:
     st.session_state["interests_text"] = text
 
 
-def _set_profile(work: state.InterestsWork, profile: InterestProfile | None,
-                 base: InterestProfile | None = None, n_feedback: int | None = None) -> None:
-    state.set_work(dataclasses.replace(
-        work, profile=profile, version=work.version + 1, base=work.base if base is None else base,
-        n_feedback=work.n_feedback if n_feedback is None else n_feedback))
-
-
-def _reset_edits() -> None:
-    work = state.get_work()
-    if work is not None:
-        _set_profile(work, work.base)
-    st.session_state.pop("interests_feedback_msg", None)
-
-
 def _clear_feedback(engine: Engine) -> None:
     """on_click of "clear feedback": forget the session's feedback, here and in the workspace."""
-    feedback.clear(engine.dataset)
     work = state.get_work()
     if work is not None:
-        _set_profile(work, work.original, base=work.original, n_feedback=0)
+        feedback.clear(engine.dataset, work.key[1])
+        state.update_work(work, work.original, base=work.original, n_feedback=0)
     st.session_state.pop("interests_feedback_msg", None)
 
 
@@ -96,8 +72,8 @@ def _feedback(engine: Engine, item: int, event: Event, title: str) -> None:
     if work is None or work.profile is None:
         return
     profile = replay_feedback(work.profile, [(item, event, title)], engine.item_vectors, original=work.original)
-    saved = feedback.record(engine.dataset, item, event, state.get_fusion().user_id)
-    _set_profile(work, profile, n_feedback=work.n_feedback + 1)
+    saved = feedback.record(engine.dataset, work.key[1], item, event, state.get_fusion().user_id)
+    state.update_work(work, profile, n_feedback=work.n_feedback + 1)
     st.session_state["interests_feedback_msg"] = (event, title, saved)
 
 
@@ -114,7 +90,7 @@ def _decomposed(engine: Engine, wanted: state.InterestsState) -> state.Interests
             original = engine.decompose(wanted.text, temperature=key[2], diversity=key[3], max_tags=key[4])
         except InterestLensError as exc:
             error = str(exc)
-    steps = feedback.session_steps(engine.dataset) if original is not None else []
+    steps = feedback.session_steps(engine.dataset, wanted.text) if original is not None else []
     base = replay_feedback(original, steps, engine.item_vectors) if original is not None else None
     work = state.InterestsWork(key, original, base, base, error, work.version + 1 if work else 0, len(steps))
     state.set_work(work)
@@ -138,62 +114,6 @@ def _input_section() -> None:
         st.slider(t("interests.diversity"), 0.0, 1.0, step=0.05, key="interests_diversity",
                   help=t("interests.diversity_help"))
         st.slider(t("interests.max_tags"), 1, 12, step=1, key="interests_max_tags")
-
-
-def _tag_section(engine: Engine, work: state.InterestsWork) -> None:
-    profile = work.profile
-    st.subheader(t("interests.tags"))
-    if profile is None:
-        return
-    for code in profile.notices:
-        warn = code in ("ungrounded", "only_negative", "truncated")
-        (st.warning if warn else st.info)(notice_text(code, t, CATALOGUE))
-    frame = profile_frame(profile)
-    table, chart = st.columns([1, 1], gap="large")
-    with table:
-        edited = st.data_editor(frame, key=f"interests_table_{work.version}", num_rows="dynamic", hide_index=True,
-                                width="stretch", disabled=["grounded", "grounding", "source"],
-                                column_config=tag_columns(t))
-        rows, before = editor_rows(edited), editor_rows(frame)
-        if signature(rows) != signature(before):
-            try:
-                updated = apply_table(profile, fill_missing_weights(rows, profile), engine.encoder,
-                                      engine.item_vectors)
-                pinned = single_weight_edit(before, rows)
-                if pinned is not None and len(updated.tags) == len(rows):
-                    updated = set_weight(updated, pinned[0], pinned[1])
-            except InterestLensError as exc:
-                st.error(t("interests.edit_error", error=md_escape(exc)))
-            else:
-                _set_profile(work, updated)
-                st.rerun()
-        st.caption(t("interests.table_help"))
-        st.button(t("interests.reset"), key="interests_reset", on_click=_reset_edits,
-                  disabled=profile is work.base)
-    with chart:
-        if profile.tags:
-            st.plotly_chart(weight_chart(profile, t("interests.chart_title"), t("interests.chart_axis"),
-                                         t("interests.ungrounded_mark")),
-                            key="interests_chart", config={"displayModeBar": False})
-        ungrounded = [tag.text for tag in profile.tags if not tag.grounded]
-        if ungrounded:
-            st.warning(t("interests.ungrounded_tags", tags=md_escape("、".join(ungrounded))))
-
-
-def _history_section(engine: Engine) -> None:
-    """The shared user picker, the user's history interests and the typed/history mix slider."""
-    st.subheader(t("interests.history"))
-    user = user_picker(engine.dataset, "interests_user", "interests")
-    if user is None:
-        return
-    history = history_for(engine, user)
-    if not history:
-        st.info(t("interests.no_history"))
-        return
-    st.dataframe(history_frame(engine.dataset, history, t), hide_index=True, key="interests_history_table",
-                 width="stretch")
-    st.caption(t("interests.history_help"))
-    st.slider(t("interests.alpha"), 0.0, 1.0, step=0.05, key="interests_alpha", help=t("interests.alpha_help"))
 
 
 def _results_section(engine: Engine, wanted: state.InterestsState, work: state.InterestsWork) -> None:
@@ -249,10 +169,10 @@ def main() -> None:
         st.warning(t("interests.decompose_error", error=md_escape(work.error)))
     elif work.original is None:
         st.info(t("interests.empty"))
-    _tag_section(engine, work)
+    tag_section(engine, work)
     wanted = dataclasses.replace(wanted, profile=work.profile)
     state.set_interests(wanted)
-    _history_section(engine)
+    history_section(engine)
     if effective_profile(engine, wanted, state.get_fusion().user_id) is None:
         st.info(t("interests.need_input"))
         return

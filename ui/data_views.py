@@ -1,13 +1,11 @@
 """Helpers of the Data page that need no running Streamlit script: translations of validation problems
-and errors, report views, upload registration and the dataset-statistics charts (plotly).
+and errors, report views and the dataset-statistics charts (plotly).
 
 Kept out of ``pages/data.py`` so tests can call them directly.
 """
 
 from __future__ import annotations
 
-import html
-from collections.abc import MutableMapping
 from typing import Any
 
 import numpy as np
@@ -15,10 +13,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from core.common.csv_safe import csv_bytes
-from core.common.errors import DataError
 from core.data.dataset import Dataset
 from core.data.report import IngestError, LoadReport, Problem
 from ui.i18n import CATALOGUE, current_lang, t
+from ui.safe import plot_text
 
 INTERACTION_TYPES = ["csv", "tsv", "txt", "dat", "tab", "inter", "parquet", "jsonl", "ndjson", "json"]
 ITEM_TYPES = ["csv", "tsv", "txt", "dat", "tab", "item", "parquet", "jsonl", "ndjson", "json"]
@@ -130,18 +128,6 @@ def counts_table(problems: list[Problem], lang: str | None = None) -> pd.DataFra
     )
 
 
-def register_upload(state: MutableMapping[str, Any], dataset: Dataset) -> str:
-    """Keep an uploaded dataset in the session under ``upload:<fingerprint>`` and select it."""
-    key = f"upload:{dataset.fingerprint}"
-    uploaded = state.get("uploaded_datasets")
-    if not isinstance(uploaded, dict):
-        uploaded = {}
-    uploaded[key] = dataset
-    state["uploaded_datasets"] = uploaded
-    state["dataset_key"] = key
-    return key
-
-
 def guessed_index(options: list[str], guess: str | None) -> int:
     """Position of the guessed column in a selectbox whose first option is "" (not used)."""
     return options.index(guess) if guess in options else 0
@@ -154,14 +140,6 @@ def delimiter_label(delimiter: str | None) -> str:
 
 
 # --- statistics charts ----------------------------------------------------------------------------
-
-
-def safe_label(text: object, limit: int = 60) -> str:
-    """Data text for a plotly label: HTML-escaped (plotly renders a subset of HTML) and shortened."""
-    value = str(text)
-    if len(value) > limit:
-        value = value[: limit - 1] + "…"
-    return html.escape(value)
 
 
 def _layout(fig: go.Figure, title: str) -> go.Figure:
@@ -224,14 +202,14 @@ def figure_activity(ds: Dataset, lang: str | None = None) -> go.Figure | str:
     when = pd.to_datetime(ts.to_numpy(), unit="s", utc=True)
     freq = "D" if (ts.max() - ts.min()) < 90 * 86400 else "MS"
     series = pd.Series(1, index=when).resample(freq).sum()
-    fig = go.Figure(go.Scatter(x=series.index.tz_localize(None), y=series.to_numpy(), mode="lines"))
+    fig = go.Figure(go.Scatter(x=pd.DatetimeIndex(series.index).tz_localize(None), y=series.to_numpy(), mode="lines"))
     fig.update_xaxes(title=t("data.chart.activity_x", lang))
     fig.update_yaxes(title=t("data.chart.count", lang))
     return _layout(fig, t("data.chart.activity", lang))
 
 
 def _bar_top(labels: list[str], values: list[int], title: str, lang: str | None) -> go.Figure:
-    fig = go.Figure(go.Bar(x=values[::-1], y=[safe_label(v) for v in labels[::-1]], orientation="h"))
+    fig = go.Figure(go.Bar(x=values[::-1], y=[plot_text(v, 60) for v in labels[::-1]], orientation="h"))
     fig.update_xaxes(title=t("data.chart.count", lang))
     fig.update_layout(height=max(320, 22 * len(labels) + 80))
     return _layout(fig, title).update_layout(height=max(320, 22 * len(labels) + 80))
@@ -274,8 +252,3 @@ def stats_figures(ds: Dataset, lang: str | None = None) -> dict[str, go.Figure |
         "categories": figure_top_categories(ds, lang),
         "tags": figure_top_tags(ds, lang),
     }
-
-
-def is_data_error(err: BaseException) -> bool:
-    """True for the one error family ingestion raises."""
-    return isinstance(err, DataError)

@@ -1,9 +1,11 @@
-"""The Interests page's 👍 / 👎 kept in the workspace (``Workspace.record_feedback``), per feedback session.
+"""The Interests page's 👍 / 👎 kept in the workspace (``Workspace.record_feedback``), per feedback session
+and typed text.
 
 A feedback session is this browser session's id (:func:`ui.state.feedback_session`, mirrored into the URL),
-so a reload of the page reads the same events back and replays them onto the decomposed profile
-(:func:`ui.interests_views.replay_feedback`). When the workspace cannot be written, the events still move
-the weights for this session; the caller is told so.
+so a reload of the page reads the same events back and replays them onto the profile decomposed from the
+same text (:func:`ui.interests_views.replay_feedback`); feedback given on another text stays with that text.
+When the workspace cannot be written, the events still move the weights for this session; the caller is
+told so.
 """
 
 from __future__ import annotations
@@ -22,27 +24,28 @@ _STORE_ERRORS = (InterestLensError, OSError, ValueError)
 _EVENTS: dict[str, Event] = {"like": "like", "dislike": "dislike", "click": "click"}
 
 
-def record(dataset: Dataset, item: int, event: Event, user_id: str | None) -> bool:
-    """Append one event for item position ``item``; False when the workspace could not store it."""
+def record(dataset: Dataset, text: str, item: int, event: Event, user_id: str | None) -> bool:
+    """Append one event on the profile of ``text`` for item position ``item``; False when the workspace
+    could not store it."""
     session = feedback_session(create=True)
     assert session is not None
     try:
         workspace().record_feedback(session, dataset.fingerprint, str(dataset.item_ids[item]), event,
-                                    user_id=user_id)
+                                    user_id=user_id, profile_text=text)
     except _STORE_ERRORS as exc:
         log.warning("feedback not saved: %s", exc)
         return False
     return True
 
 
-def session_steps(dataset: Dataset) -> list[FeedbackStep]:
-    """This session's stored events on ``dataset``, oldest first, as (item position, event, title);
-    events on items the dataset no longer has are skipped."""
+def session_steps(dataset: Dataset, text: str) -> list[FeedbackStep]:
+    """This session's stored events on ``dataset`` and the profile of ``text``, oldest first, as (item
+    position, event, title); events on items the dataset no longer has are skipped."""
     session = feedback_session()
     if session is None:
         return []
     try:
-        events = workspace().list_feedback(dataset.fingerprint, session_id=session)
+        events = workspace().list_feedback(dataset.fingerprint, session_id=session, profile_text=text)
     except _STORE_ERRORS as exc:
         log.warning("feedback not readable: %s", exc)
         return []
@@ -55,12 +58,12 @@ def session_steps(dataset: Dataset) -> list[FeedbackStep]:
     return steps
 
 
-def clear(dataset: Dataset) -> None:
-    """Delete this session's stored events on ``dataset``."""
+def clear(dataset: Dataset, text: str) -> None:
+    """Delete this session's stored events on ``dataset`` and the profile of ``text``."""
     session = feedback_session()
     if session is None:
         return
     try:
-        workspace().clear_feedback(dataset.fingerprint, session)
+        workspace().clear_feedback(dataset.fingerprint, session, profile_text=text)
     except _STORE_ERRORS as exc:
         log.warning("feedback not cleared: %s", exc)

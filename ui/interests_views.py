@@ -5,9 +5,8 @@ Nothing here draws (so it can be tested directly); the page (``pages/interests.p
 
 from __future__ import annotations
 
-import html
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -20,6 +19,7 @@ from core.interests.feedback import Event, apply_feedback
 from core.interests.profile import MAX_CHARS, NOTICE_MESSAGES, InterestProfile, InterestTag
 from core.ranking.config import FusionConfig
 from core.ranking.registry import CHANNELS
+from ui.safe import plot_text
 
 EXAMPLES: tuple[str, ...] = (
     "我喜欢科幻电影和轻松的喜剧，不要恐怖片",
@@ -32,7 +32,6 @@ EXAMPLES: tuple[str, ...] = (
 POSITIVE_COLOUR = "#4C78A8"
 NEGATIVE_COLOUR = "#E45756"
 TABLE_COLUMNS = ("text", "weight", "polarity", "grounded", "grounding", "source")
-EDITABLE_COLUMNS = ("text", "weight", "polarity")
 
 Translate = Callable[..., str]
 FeedbackStep = tuple[int, Event, str]
@@ -125,19 +124,13 @@ def fill_missing_weights(rows: Sequence[dict[str, Any]], profile: InterestProfil
     return out
 
 
-def plot_label(text: str, limit: int = 40) -> str:
-    """Plotly reads a subset of HTML in labels: shorten and escape so tag texts show literally."""
-    short = text if len(text) <= limit else text[: limit - 1] + "…"
-    return html.escape(short)
-
-
 def weight_chart(profile: InterestProfile, title: str, axis: str, ungrounded_mark: str) -> go.Figure:
     """Horizontal bars of tag weights: wanted tags to the right, avoided ones to the left in another colour.
 
     Ungrounded tags get ``ungrounded_mark`` after their label and a hatched bar.
     """
     tags = profile.tags
-    labels = [plot_label(tag.text) + ("" if tag.grounded else f" {ungrounded_mark}") for tag in tags]
+    labels = [plot_text(tag.text, 40) + ("" if tag.grounded else f" {ungrounded_mark}") for tag in tags]
     # the same text can be both wanted and avoided: keep the y categories distinct
     seen: dict[str, int] = {}
     for i, label in enumerate(labels):
@@ -228,7 +221,7 @@ def tag_columns(translate: Translate) -> dict[str, Any]:
     }
 
 
-def notice_text(code: str, translate: Translate, catalogue: Any) -> str:
+def notice_text(code: str, translate: Translate, catalogue: Mapping[str, object]) -> str:
     """The notice in the UI language when the catalogue has it, else core's English message."""
     key = f"interests.notice.{code}"
     if key in catalogue:

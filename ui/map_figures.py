@@ -12,18 +12,15 @@ recommendations) use ``go.Scatter`` so they can carry text labels and draw on to
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
-from core.common.csv_safe import csv_bytes
-from core.data.dataset import Dataset
+from ui.safe import plot_text
 
 MAX_CATEGORIES = 12
 """Categorical colouring shows the largest categories by name; the rest share one "other" colour."""
@@ -32,14 +29,12 @@ PALETTE: tuple[str, ...] = tuple(qualitative.D3) + tuple(qualitative.Set2)
 OTHER_COLOUR = "#bdbdbd"
 USER_COLOUR = "#37474f"
 ColourMode = Literal["categorical", "continuous", "none"]
+MarkerKind = Literal["positive", "negative", "composed"]
 
 
 def escape(text: object, limit: int = MAX_HOVER_CHARS) -> str:
     """Plain text safe for plotly hover/text: HTML-escaped, one line, cut to ``limit`` characters."""
-    raw = " ".join(str(text).split())
-    if len(raw) > limit:
-        raw = raw[: limit - 1] + "…"
-    return html.escape(raw, quote=True)
+    return plot_text(text, limit)
 
 
 def item_key(idx: int) -> str:
@@ -93,7 +88,7 @@ class InterestMarker:
     x: float
     y: float
     label: str
-    kind: Literal["positive", "negative", "composed"]
+    kind: MarkerKind
     weight: float = 1.0
 
 
@@ -299,66 +294,3 @@ def trace_keys(fig: go.Figure) -> list[list[str]]:
         data = getattr(trace, "customdata", None)
         keys.append([str(row[0]) for row in data] if data is not None else [])
     return keys
-
-
-# --- page helpers without Streamlit (kept here so they can be tested directly) --------------------
-
-
-@dataclass
-class RecList:
-    """A ranked list to draw: item indices (best first), their fused scores, and whose list it is."""
-
-    items: np.ndarray
-    scores: np.ndarray
-    user_id: str | None
-    profile: Any | None
-
-
-def parse_recommendations(obj: Any, ds: Dataset) -> RecList | None:
-    """Read ``st.session_state["last_recommendations"]`` in any form the Tuning page may store.
-
-    Accepted: an engine ``Recommendation`` (``.result``), a ``FusionResult`` (``.items``, ``.score``),
-    records as from ``Recommendation.to_records`` (``item_id``, ``score``), a frame with ``item_idx`` or
-    ``item_id``, or a dict wrapping one of those under ``recommendation`` / ``result`` / ``records`` /
-    ``items`` / ``frame`` together with ``user_id`` / ``profile`` or a ``query`` (``core.ranking.channels.Query``).
-    Unknown items are dropped; anything unreadable gives None.
-    """
-    if obj is None:
-        return None
-    user_id: Any = getattr(obj, "user_id", None)
-    profile: Any = getattr(obj, "profile", None)
-    payload: Any = obj
-    if isinstance(obj, Mapping):
-        query = obj.get("query")
-        user_id = obj.get("user_id", getattr(query, "user_id", None))
-        profile = obj.get("profile", getattr(query, "profile", None))
-        wrapped = ("recommendation", "result", "records", "items", "frame")
-        payload = next((obj[k] for k in wrapped if k in obj), None)
-    result = getattr(payload, "result", payload)
-    items: np.ndarray | None = None
-    scores: np.ndarray | None = None
-    if isinstance(getattr(result, "items", None), np.ndarray) and hasattr(result, "score"):
-        items = np.asarray(result.items)
-        scores = np.asarray(result.score, dtype=float)
-    elif isinstance(payload, pd.DataFrame) or (
-        isinstance(payload, list) and payload and isinstance(payload[0], Mapping)
-    ):
-        frame = payload if isinstance(payload, pd.DataFrame) else pd.DataFrame(payload)
-        if "item_idx" in frame:
-            items = pd.to_numeric(frame["item_idx"], errors="coerce").to_numpy(dtype=float)
-        elif "item_id" in frame:
-            items = frame["item_id"].astype(str).map(ds.item_index).to_numpy(dtype=float)
-        if items is not None:
-            scores = frame["score"].to_numpy(dtype=float) if "score" in frame else np.full(len(items), np.nan)
-    if items is None or scores is None:
-        return None
-    numeric = np.asarray(items, dtype=float)
-    keep = np.isfinite(numeric) & (numeric >= 0) & (numeric < ds.n_items)
-    return RecList(numeric[keep].astype(np.int64), np.asarray(scores, dtype=float)[keep],
-                   None if user_id is None else str(user_id), profile)
-
-
-def safe_csv(frame: pd.DataFrame) -> bytes:
-    """CSV bytes (UTF-8 with BOM, Excel-friendly); text cells a spreadsheet would run as a formula
-    (starting with = + - @ tab CR, except plain numbers) get a leading apostrophe."""
-    return csv_bytes(frame)

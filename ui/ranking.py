@@ -12,10 +12,11 @@ import dataclasses
 import numpy as np
 import streamlit as st
 
-from core.engine import Engine, Recommendation
+from core.engine import Engine
 from core.interests.history import combine, history_interests
 from core.interests.profile import InterestProfile, InterestTag
 from core.ranking.query import Query
+from core.ranking.ranker import Recommendation
 from ui.state import FusionState, InterestsState
 
 

@@ -8,9 +8,10 @@ What travels between pages:
   rank with, the item filter and the selected user. Default: ``FusionConfig()``, no filter, no user.
 - :class:`RankedList` (written by whichever page ranked last): the query and the ranked items, for the Map.
 
-Page-local state that needs more than a widget value is typed here too (:class:`InterestsWork`). Widget
-values themselves stay under their widget keys; Streamlit drops those while another page shows, so each
-page copies them into its dataclass every run and puts them back from it when the widget key is missing.
+Page-local state that needs more than a widget value is typed here too (:class:`InterestsWork`, the Data
+page's :class:`LoadOutcome`). Widget values themselves stay under their widget keys; Streamlit drops those
+while another page shows, so each page copies them into its dataclass every run and puts them back from it
+when the widget key is missing.
 
 The feedback session id (:func:`feedback_session`) lives in the URL (``?fb=``) as well, so a reload of the
 page finds the session's feedback in the workspace again.
@@ -19,8 +20,8 @@ page finds the session's feedback in the workspace again.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
-from typing import TypeVar
+from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
 
 import numpy as np
 import streamlit as st
@@ -38,8 +39,10 @@ FUSION_KEY = "state_fusion"
 RANKED_KEY = "state_ranked"
 WORK_KEY = "state_interests_work"
 FEEDBACK_KEY = "state_feedback_session"
+LOAD_KEY = "state_data_load"
 FEEDBACK_PARAM = "fb"
 """URL parameter that carries the feedback session id across reloads."""
+
 
 @dataclass(frozen=True)
 class InterestsState:
@@ -93,6 +96,18 @@ class InterestsWork:
     """How many of the session's feedback events ``base`` replays."""
 
 
+@dataclass(frozen=True)
+class LoadOutcome:
+    """The Data page's last load: an error, or the success message and whether the workspace kept the data;
+    and the validation report of each file (views from ``ui.data_views.report_view``)."""
+
+    error: str | None = None
+    reports: tuple[dict[str, Any], ...] = ()
+    message: str | None = None
+    saved: str | None = None
+    saved_ok: bool = True
+
+
 _T = TypeVar("_T")
 
 
@@ -144,6 +159,28 @@ def get_work() -> InterestsWork | None:
 def set_work(work: InterestsWork) -> None:
     """Store the Interests page's working profile."""
     st.session_state[WORK_KEY] = work
+
+
+def get_load() -> LoadOutcome | None:
+    """The Data page's last load, if any."""
+    return _get(LOAD_KEY, LoadOutcome)
+
+
+def set_load(outcome: LoadOutcome) -> None:
+    """Store the Data page's last load."""
+    st.session_state[LOAD_KEY] = outcome
+
+
+def update_work(
+    work: InterestsWork,
+    profile: InterestProfile | None,
+    *,
+    base: InterestProfile | None = None,
+    n_feedback: int | None = None,
+) -> None:
+    """Store ``work`` with a new current profile (and, if given, a new base and feedback count)."""
+    set_work(replace(work, profile=profile, version=work.version + 1, base=work.base if base is None else base,
+                     n_feedback=work.n_feedback if n_feedback is None else n_feedback))
 
 
 def feedback_session(create: bool = False) -> str | None:

@@ -1,7 +1,8 @@
-"""Frozen configuration objects and workspace locations shared by the engine.
+"""Workspace locations and the neighbour-index parameters shared by every stage.
 
-Every knob the UI exposes lives here as a frozen dataclass so a setting can be hashed (cache keys),
-compared (presets) and serialised (JSON) without surprises.
+Settings are frozen dataclasses so they can be hashed (cache keys), compared and serialised. The fusion
+settings live with the ranking stage (:mod:`core.ranking.config`), the channels' own parameters in
+their modules (:mod:`core.ranking.channels`).
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 
 def workspace_dir() -> Path:

@@ -140,15 +140,6 @@ class LoadReport:
             counts[prob.code] = counts.get(prob.code, 0) + 1
         return counts
 
-    def problems_frame(self) -> pd.DataFrame:
-        """Problems as a frame with columns row, column, value, reason, code, ref_row."""
-        cols = ["row", "column", "value", "reason", "code", "ref_row"]
-        if not self.problems:
-            return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-        return pd.DataFrame(
-            [(p.row, p.column, p.value, p.reason, p.code, p.ref_row) for p in self.problems], columns=cols
-        )
-
     def summary(self, with_problems: bool = True) -> dict[str, Any]:
         """JSON-friendly summary (what the CLI prints and ``Dataset.meta`` keeps)."""
         out: dict[str, Any] = {

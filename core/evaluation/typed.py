@@ -163,7 +163,7 @@ def typed_markdown(typed: dict[str, Any], digits: int = 4) -> list[str]:
         "|---|---:|---:|---:|---:|---:|---:|---:|"
     ]
 
-    def num(value: Any) -> str:
+    def num(value: float | None) -> str:
         return "—" if value is None else f"{float(value):.{digits}f}"
 
     for row in typed["rows"]:

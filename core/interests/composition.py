@@ -19,7 +19,7 @@ the whole text as one query (no decomposition).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
@@ -120,19 +120,6 @@ def _multi_scores(
         contrib = (RRF_C + 1.0) / (RRF_C + 1.0 + np.arange(len(rid), dtype=np.float64))
         out[rid] += float(tag.weight) / total * contrib
     return out
-
-
-def rank(scores: np.ndarray, k: int, exclude: Iterable[int] = ()) -> np.ndarray:
-    """Top-``k`` item positions by score (ties by position), skipping ``exclude``."""
-    s = np.asarray(scores, dtype=np.float64).copy()
-    ex = np.fromiter(exclude, dtype=np.int64)
-    if ex.size:
-        s[ex] = -np.inf
-    k = min(k, int(np.isfinite(s).sum()))
-    if k <= 0:
-        return np.zeros(0, dtype=np.int64)
-    top = np.argpartition(-s, k - 1)[:k]
-    return np.asarray(top[np.lexsort((top, -s[top]))], dtype=np.int64)
 
 
 def whole_text_scores(text: str, encoder: TextEncoder, item_vectors: np.ndarray) -> np.ndarray:

@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from scipy import sparse, stats
 
 from core.common.errors import ConfigError
@@ -236,14 +235,24 @@ def eligibility(
     if allowed_mask is not None:
         ok &= allowed_mask[None, :]
     for j in np.flatnonzero(w > 0):
-        blocked = np.isneginf(batch.raw[j]) & batch.applies[j][:, None]
-        if blocked.any():
+        blocked = _blocked(batch, int(j))
+        if blocked is not None:
             ok &= ~blocked
     active = np.zeros(q, dtype=bool)
     if len(w):
         active = np.asarray((batch.applies & (w > 0)[:, None]).any(axis=0), dtype=bool)
     ok &= active[:, None]
     return ok
+
+
+def _blocked(batch: ScoreBatch, j: int) -> np.ndarray | None:
+    """Where channel ``j`` excludes items (``-inf`` in a query it scored); None when nowhere (cached)."""
+    key = ("blocked", j)
+    if key not in batch.cache:
+        blocked = np.isneginf(batch.raw[j]) & batch.applies[j][:, None]
+        batch.cache[key] = blocked if blocked.any() else np.zeros((0, 0), dtype=bool)
+    hit = batch.cache[key]
+    return hit if hit.size else None
 
 
 def fused_scores(
@@ -363,19 +372,6 @@ class FusionResult:
             return {c: out.get(c, 0.0) for c in CHANNELS} | extra
         return out
 
-    def to_frame(self, dataset: Dataset | None = None) -> pd.DataFrame:
-        """One row per item: rank, item_idx, [item_id, title], score, ``norm:<c>`` and ``contrib:<c>``."""
-        frame = pd.DataFrame({"rank": self.rank, "item_idx": self.items, "score": self.score,
-                              "relevance_rank": self.relevance_rank})
-        if dataset is not None:
-            frame.insert(2, "item_id", dataset.item_ids[self.items].astype(str))
-            frame.insert(3, "title", dataset.titles(self.items))
-        for j, name in enumerate(self.channels):
-            frame[f"norm:{name}"] = self.normalised[:, j]
-        for j, name in enumerate(self.channels):
-            frame[f"contrib:{name}"] = self.contributions[:, j]
-        return frame
-
 
 def fuse_batch(
     batch: ScoreBatch,
@@ -405,7 +401,7 @@ def fuse_batch(
     out: list[FusionResult] = []
     for r in range(batch.n_queries):
         chosen = items[r]
-        baseline = np.median(comp[:, r, :], axis=1) * w if with_baseline and batch.names else None
+        baseline = _medians(batch, config)[:, r] * w if with_baseline and batch.names else None
         out.append(FusionResult(
             items=chosen,
             score=final[r, chosen],
@@ -420,6 +416,15 @@ def fuse_batch(
             baseline=baseline,
         ))
     return out
+
+
+def _medians(batch: ScoreBatch, config: FusionConfig) -> np.ndarray:
+    """(n_channels, n_queries) median component of each channel over all items (cached per method):
+    ``w * median`` is what a channel adds to a typical item; explanations use the lift above it."""
+    key = ("median", config.method, config.normalisation if config.method == "weighted" else int(config.rrf_k))
+    if key not in batch.cache:
+        batch.cache[key] = np.median(components(batch, config), axis=2)
+    return batch.cache[key]
 
 
 def _as_weighted(config: FusionConfig) -> FusionConfig:

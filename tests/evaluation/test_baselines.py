@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from scipy import sparse
 
+from core.common.errors import ConfigError
 from core.common.selection import top_k_rows
 from core.data.dataset import Dataset
 from core.evaluation.baselines import (
@@ -18,6 +19,8 @@ from core.evaluation.baselines import (
     MeanVectorCosine,
     MostPopular,
     Recommender,
+    baseline_params,
+    make_baseline,
     mask_seen,
 )
 from core.evaluation.experiment import ConfigSpec, run_experiment
@@ -94,3 +97,18 @@ def test_collaborative_baselines_beat_popularity(split) -> None:  # type: ignore
     res = run_experiment(split, specs, k=10, n_boot=200)
     ndcg = {r.name: r.aggregate["ndcg"] for r in res.results}
     assert ndcg["knn"] > ndcg["pop"] and ndcg["als"] > ndcg["pop"]
+
+
+def test_make_baseline_merges_defaults_and_needs_vectors() -> None:
+    assert baseline_params("als", {"factors": 8}) == {"factors": 8, "regularization": 0.05, "alpha": 2.0}
+    model = make_baseline("bpr", {"iterations": 50})
+    assert isinstance(model, ImplicitBPR) and model.name == "bpr"
+    assert model.iterations == 50 and model.factors == 64 and model.learning_rate == 0.05
+    knn = make_baseline("item_knn_cf")
+    assert isinstance(knn, ItemKNN) and knn.neighbours == 100 and knn.name == "item_knn_cf"
+    assert isinstance(make_baseline("most_popular"), MostPopular)
+    assert isinstance(make_baseline("mean_vector", item_vectors=np.eye(3)), MeanVectorCosine)
+    with pytest.raises(ConfigError):
+        make_baseline("mean_vector")
+    with pytest.raises(ValueError):
+        make_baseline("no_such_baseline")

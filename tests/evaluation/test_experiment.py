@@ -7,9 +7,10 @@ import json
 import numpy as np
 import pytest
 
+from core.data.splits import Split
 from core.evaluation import metrics as M
 from core.evaluation.baselines import ItemKNN, MostPopular
-from core.evaluation.experiment import ConfigSpec, run_experiment
+from core.evaluation.experiment import ConfigSpec, baseline_spec, run_experiment
 from tests.evaluation.conftest import genre_vectors
 
 
@@ -40,3 +41,12 @@ def test_run_experiment_table_and_exports(split) -> None:  # type: ignore[no-unt
     assert payload["results"][0]["ci95"]["ndcg@5"][0] <= payload["results"][0]["ndcg@5"]
     md = res.to_markdown()
     assert md.startswith("| configuration |") and "**" in md
+
+
+def test_baseline_spec_params_and_factory(split: Split) -> None:
+    assert baseline_spec("mean_vector") is None  # no item vectors: the protocol lists it as skipped
+    spec = baseline_spec("item_knn_cf", {"neighbours": 7})
+    assert spec is not None and spec.group == "baseline" and spec.params == {"neighbours": 7}
+    spec.params["tuned_on_validation"] = True  # the protocol marks tuned baselines this way
+    model = spec.factory(split.train)
+    assert isinstance(model, ItemKNN) and model.neighbours == 7

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from core.cli.commands import main
 from core.data.splits import SplitParams
 from core.evaluation.baselines import BASELINES
 from core.evaluation.options import EvalOptions
@@ -54,8 +55,6 @@ def test_evaluate_dataset_with_text_and_typed_interests(use_encoder) -> None:  #
 
 
 def _run_cli(argv: list[str]) -> tuple[int, dict]:  # type: ignore[type-arg]
-    from core.cli.commands import main
-
     buf = io.StringIO()
     with redirect_stdout(buf):
         code = main(argv)

@@ -56,8 +56,8 @@ def test_recommend_all_batched_scoring_equals_one_by_one(suite, split) -> None: 
 
 def test_fuse_without_baseline_same_ranking(suite, split) -> None:  # type: ignore[no-untyped-def]
     scored = score_queries(suite.channels_, [suite.query(int(split.users[0]))], n_items=suite.train.n_items)
-    full = fuse(scored.scores, FusionConfig(), k=10)
-    lean = fuse(scored.scores, FusionConfig(), k=10, with_baseline=False)
+    full = fuse(scored, FusionConfig(), k=10)
+    lean = fuse(scored, FusionConfig(), k=10, with_baseline=False)
     np.testing.assert_array_equal(full.items, lean.items)
     np.testing.assert_array_equal(full.contributions, lean.contributions)
     assert full.baseline is not None and lean.baseline is None

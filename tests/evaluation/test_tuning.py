@@ -6,7 +6,7 @@ from core.data.dataset import Dataset
 from core.data.splits import SplitParams, tuning_splits
 from core.evaluation import metrics as M
 from core.evaluation.suite import ChannelSuite
-from core.evaluation.tuning import tune_baseline, tune_fusion
+from core.evaluation.tuning import tune_baseline, tune_channel_params, tune_fusion, with_weight
 from core.ranking.config import FusionConfig
 from core.ranking.registry import ChannelParams
 from tests.evaluation.conftest import genre_vectors
@@ -57,3 +57,23 @@ def test_tune_baseline(data: Dataset) -> None:
     out = tune_baseline("item_knn_cf", val, n_trials=4, seed=0)
     assert out["validation_ndcg"] >= out["default_validation_ndcg"]
     assert 10 <= out["params"]["neighbours"] <= 400
+
+
+def test_tune_channel_params_updates_only_the_tuned_channel(data: Dataset) -> None:
+    _, val = tuning_splits(data, SplitParams(kind="leave_last", n_last=3))
+    base = ChannelParams.of(mf={"factors": 16})
+    params, summary = tune_channel_params(val, val.users, base=base, channels=("item_knn",), n_trials=3, seed=0)
+    assert set(summary) == {"item_knn"}
+    best = summary["item_knn"]
+    assert best["validation_ndcg"] >= best["default_validation_ndcg"] and best["n_trials"] == 3
+    assert params.get("item_knn").k == best["params"]["knn_neighbours"]
+    assert params.get("item_knn").use_rating == best["params"]["knn_use_rating"]
+    assert params.get("mf") == base.get("mf")  # untouched
+
+
+def test_with_weight_replaces_one_weight() -> None:
+    base = FusionConfig(normalisation="rank")
+    changed = with_weight(base, "semantic", 0.35)
+    assert changed.weights.as_dict()["semantic"] == 0.35 and changed.normalisation == "rank"
+    assert {c: w for c, w in changed.weights.as_dict().items() if c != "semantic"} == {
+        c: w for c, w in base.weights.as_dict().items() if c != "semantic"}

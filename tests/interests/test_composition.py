@@ -1,4 +1,4 @@
-"""core.interests.composition: single / multi scoring, the negative penalty, rank, the whole-text baseline."""
+"""core.interests.composition: single / multi scoring, the negative penalty, the whole-text baseline."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from core.common.errors import InterestLensError
+from core.common.selection import top_k
 from core.interests import composition as co
 from core.interests.decompose import decompose
 from core.interests.profile import InterestProfile
@@ -40,8 +41,8 @@ def test_score_items_contract(base: InterestProfile, vectors: np.ndarray, index:
 
 
 def test_multi_with_hnsw_matches_exact_search(base: InterestProfile, vectors: np.ndarray, index: HnswIndex) -> None:
-    exact = set(co.rank(co.score_items(base, vectors, "multi", None), 20).tolist())
-    approx = set(co.rank(co.score_items(base, vectors, "multi", index), 20).tolist())
+    exact = set(top_k(co.score_items(base, vectors, "multi", None), 20).tolist())
+    approx = set(top_k(co.score_items(base, vectors, "multi", index), 20).tolist())
     assert len(exact & approx) >= 17
 
 
@@ -51,10 +52,3 @@ def test_multi_gives_every_interest_its_share(
     profile = decompose("西部片和动画片", use_encoder, vectors, index)
     top = _top_genres(co.score_items(profile, vectors, "multi", index), genres, 10)
     assert sum(1 for g in top if "Western" in g) >= 3 and sum(1 for g in top if "Animation" in g) >= 3
-
-
-def test_rank_excludes_and_orders() -> None:
-    scores = np.array([0.1, 0.9, 0.5, 0.9, -1.0])
-    assert co.rank(scores, 3).tolist() == [1, 3, 2]
-    assert co.rank(scores, 3, exclude=[1]).tolist() == [3, 2, 0]
-    assert co.rank(np.array([-np.inf, 1.0]), 5).tolist() == [1]

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from core.common.errors import InterestLensError
+from core.common.selection import top_k
 from core.interests import decompose as it
-from core.interests.composition import rank, score_items
+from core.interests.composition import score_items
 from core.interests.decompose import _Candidate, _select
 from core.interests.profile import MAX_CHARS, InterestProfile
 from core.vectors.encoders import Encoder
@@ -23,7 +24,7 @@ def _tags(profile: InterestProfile) -> dict[str, int]:
 
 
 def _top_genres(scores: np.ndarray, genres: list[frozenset[str]], k: int = 20) -> list[frozenset[str]]:
-    return [genres[i] for i in rank(scores, k)]
+    return [genres[i] for i in top_k(scores, k)]
 
 
 # --- the done-when ------------------------------------------------------------------------

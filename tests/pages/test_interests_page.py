@@ -12,7 +12,6 @@ what the browser sends.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -210,6 +209,11 @@ def test_feedback_is_kept_in_the_workspace_and_replayed_after_a_reload(
     assert _weights(reloaded) == pytest.approx(weights), "the session's feedback is replayed"
     assert _items(reloaded) == items
     assert any(c.value == t("interests.feedback_kept", "zh", n=2) for c in reloaded.caption)
+    assert [(e.profile_text, e.action) for e in events] == [(EXAMPLE_ZH, "like"), (EXAMPLE_ZH, "dislike")]
+    other_text = "想看烧脑的悬疑推理片"
+    other = _page(fb=fb, text=other_text)
+    assert _weights(other) == pytest.approx(_weights(_page(text=other_text))), "feedback stays with its text"
+    assert not [b for b in other.button if b.key == "interests_clear_feedback"]
 
     reloaded.button(key="interests_clear_feedback").click().run()
     assert not reloaded.exception, _errors(reloaded)
@@ -325,3 +329,27 @@ def test_weight_chart_escapes_labels_and_colours_negatives() -> None:
     assert list(bar.y) == ["&lt;b&gt;a&lt;/b&gt;", "b !", "c"]
     assert list(bar.x) == [0.6, 0.4, -0.5]
     assert bar.marker.color[2] == iv.NEGATIVE_COLOUR != bar.marker.color[0]
+
+
+def test_weights_text_names_the_weights_in_use() -> None:
+    from core.ranking.config import FusionConfig, FusionWeights
+
+    config = FusionConfig(weights=FusionWeights.from_dict({"semantic": 1.0, "popularity": 0.2, "graph": 0.3}))
+    assert iv.weights_text(config, lambda c: c) == "semantic 1.00 · popularity 0.20 · graph 0.30"
+    rrf = FusionConfig(weights=FusionWeights.from_dict({"semantic": 1.0}), method="rrf", mmr_lambda=0.7)
+    assert iv.weights_text(rrf, str.upper) == "SEMANTIC 1.00 · RRF k=60 · MMR λ=0.70"
+
+
+def test_replaying_feedback_is_applying_it_step_by_step() -> None:
+    from core.interests.feedback import apply_feedback
+
+    profile = InterestProfile(text="x", tags=[_tag("a", 0.6), _tag("b", 0.4), _tag("c", 0.5, -1)])
+    items = np.eye(4, dtype=np.float32)
+    steps: list[iv.FeedbackStep] = [(0, "like", "one"), (2, "dislike", "three")]
+    replayed = iv.replay_feedback(profile, steps, items)
+    by_hand = profile
+    for item, event, title in steps:
+        by_hand = apply_feedback(by_hand, items[item], event, original=profile, item_vectors=items, item_label=title)
+    assert [(t.text, t.weight, t.polarity) for t in replayed.tags] == [
+        (t.text, t.weight, t.polarity) for t in by_hand.tags]
+    assert iv.replay_feedback(profile, [], items) is profile

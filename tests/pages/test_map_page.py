@@ -8,17 +8,17 @@ is tested on its own with selection payloads shaped like Streamlit's.
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.ranking.query import Query
+from ui import state
 from ui.i18n import t
 from ui.map_figures import (
     MAX_CATEGORIES,
@@ -29,8 +29,6 @@ from ui.map_figures import (
     item_key,
     map_figure,
     parse_key,
-    parse_recommendations,
-    safe_csv,
     selected_keys,
     trace_keys,
     user_key,
@@ -137,49 +135,14 @@ def test_selected_keys_reads_streamlit_selections() -> None:
     assert selected_keys(None) == [] and selected_keys({"points": []}) == []
 
 
-def test_parse_recommendations_accepts_the_tuning_page_formats(bilingual: Any) -> None:
-    ds = bilingual
-    ids = [str(ds.item_ids[i]) for i in (5, 3, 9)]
-    records = [{"item_id": iid, "score": s} for iid, s in zip(ids, (0.9, 0.8, 0.7), strict=True)]
-    parsed = parse_recommendations({"user_id": "U0001", "records": records}, ds)
-    assert parsed is not None and list(parsed.items) == [5, 3, 9] and parsed.user_id == "U0001"
-    assert list(parsed.scores) == [0.9, 0.8, 0.7]
-    frame = pd.DataFrame({"item_idx": [2, 1, 99999], "score": [1.0, 0.5, 0.1]})
-    parsed = parse_recommendations(frame, ds)
-    assert parsed is not None and list(parsed.items) == [2, 1]  # unknown index dropped
-
-    class _Result:
-        items = np.array([4, 8])
-        score = np.array([0.3, 0.2])
-
-    class _Rec:
-        result = _Result()
-
-    parsed = parse_recommendations({"query": type("Q", (), {"user_id": None, "profile": "p"})(),
-                                    "recommendation": _Rec()}, ds)
-    assert parsed is not None and list(parsed.items) == [4, 8] and parsed.profile == "p"
-    assert parse_recommendations(None, ds) is None
-    assert parse_recommendations({"nothing": 1}, ds) is None
-    assert parse_recommendations("junk", ds) is None
-
-
-def test_safe_csv_defuses_formulas() -> None:
-    titles = ["=HYPERLINK(\"x\")", "Toy Story", "-1+1", "@SUM(A1)"]
-    frame = pd.DataFrame({"title": titles, "n": [1, -2, 3, 4]})
-    text = safe_csv(frame).decode("utf-8-sig")
-    back = pd.read_csv(io.StringIO(text))
-    assert back["title"].tolist() == ["'=HYPERLINK(\"x\")", "Toy Story", "'-1+1", "'@SUM(A1)"]
-    assert back["n"].tolist() == [1, -2, 3, 4]  # numbers untouched
-
-
 # --- the page (AppTest) --------------------------------------------------------------------------
 
 
-def _page(dataset_key: str, lang: str = "en", **state: Any) -> AppTest:
+def _page(dataset_key: str, lang: str = "en", **values: Any) -> AppTest:
     at = AppTest.from_string(PAGE_SCRIPT, default_timeout=TIMEOUT)
     at.session_state["lang"] = lang
     at.session_state["dataset_key"] = dataset_key
-    for key, value in state.items():
+    for key, value in values.items():
         at.session_state[key] = value
     return at
 
@@ -195,10 +158,10 @@ def _trace(spec: dict[str, Any], name: str) -> dict[str, Any]:
 
 @pytest.mark.slow
 def test_map_page_on_the_bilingual_demo(tmp_workspace: Path, bilingual: Any) -> None:
-    from core.engine import engine_for
+    from core.engine import Engine
 
-    profile = engine_for(bilingual).decompose("我喜欢科幻电影，也想看点轻松的喜剧，不要恐怖片")
-    at = _page("demo:bilingual", "zh", interest_profile=profile)
+    profile = Engine(bilingual).decompose("我喜欢科幻电影，也想看点轻松的喜剧，不要恐怖片")
+    at = _page("demo:bilingual", "zh", **{state.INTERESTS_KEY: state.InterestsState(profile=profile)})
     at.run()
     assert not at.exception
     trust = {m.label: m.value for m in at.metric}[t("map.trust", "zh")]
@@ -259,8 +222,8 @@ def test_map_page_on_the_bilingual_demo(tmp_workspace: Path, bilingual: Any) -> 
     # the Tuning page's last result is drawn when no user is picked
     at.button(key="map_clear").click()
     at.run()
-    records = [{"item_id": str(bilingual.item_ids[i]), "score": 1.0 - i / 10} for i in (7, 8, 9)]
-    at.session_state["last_recommendations"] = {"user_id": None, "profile": profile, "records": records}
+    ranked = state.RankedList(Query(profile=profile), np.array([7, 8, 9]), np.array([0.9, 0.8, 0.7]))
+    at.session_state[state.RANKED_KEY] = ranked
     at.run()
     assert not at.exception
     assert _trace(_spec(at), t("map.legend.recommended", "zh"))["text"] == ["1", "2", "3"]
@@ -273,13 +236,13 @@ def test_map_page_movielens_places_typed_interests_among_the_movies(movielens: A
     Uses the session workspace (not ``tmp_workspace``) so the MovieLens item vectors other tests
     embedded are reused from the vector cache.
     """
-    from core.engine import engine_for
+    from core.engine import Engine
     from core.vectors.maps import build_map
     from core.vectors.projection import ProjectionParams
 
-    engine = engine_for(movielens)
+    engine = Engine(movielens)
     profile = engine.decompose("cozy mysteries and space operas, no horror")
-    at = _page("demo:movielens", "en", interest_profile=profile)
+    at = _page("demo:movielens", "en", **{state.INTERESTS_KEY: state.InterestsState(profile=profile)})
     at.run()
     assert not at.exception
     assert float({m.label: m.value for m in at.metric}["Trustworthiness"]) >= 0.85

@@ -329,6 +329,9 @@ class TestPopularity:
         assert recent.counts()[[ix, iy]].tolist() == [0, 2]  # 'a' twice on y counts once
         assert recent.counts(now=2 * day)[[ix, iy]].tolist() == [3, 0]
         assert recent.score([Query(now=2 * day)])[0][ix] > recent.score([Query(now=2 * day)])[0][iy]
+        # a batch of queries at different times: one window per row
+        block = recent.score([Query(now=2 * day), Query(), Query(now=9.5 * day)])
+        np.testing.assert_allclose(np.expm1(block[:, [ix, iy]]), [[3, 0], [0, 2], [0, 1]], atol=1e-12)
 
 
 class TestRecency:
@@ -528,7 +531,7 @@ class TestBatchScoring:
     @pytest.mark.parametrize("tol", [1e-9, 1e-4, 1e-2])
     def test_batched_pagerank_is_exact(self, tol: float) -> None:
         rng = np.random.default_rng(3)
-        adj = sparse.random(60, 60, density=0.08, random_state=3, format="csr")
+        adj: Any = sparse.random(60, 60, density=0.08, random_state=3, format="csr")
         adj = adj + adj.T
         adj = adj.tolil()
         adj[:, 5] = 0  # a dangling node

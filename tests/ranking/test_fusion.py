@@ -1,32 +1,41 @@
 """Fusion: normalisations, weighted sum and RRF against hand computations, exclusions, filters, MMR,
-single-channel reproduction for every channel, what-if ranks against brute force, and speed."""
+single-channel reproduction for every channel, what-if ranks against brute force, batch fusion against
+per-query fusion, and speed."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import core.common.selection as selection
 from core.common.errors import ConfigError
-from core.ranking.channels import channel_ranking, score_all, seen_mask
+from core.ranking.base import Channel
 from core.ranking.config import FusionConfig, FusionWeights
 from core.ranking.fusion import (
+    FusionResult,
     ItemFilter,
-    ScoreTable,
     channel_only_config,
     competition_ranks,
+    components,
     fuse,
+    fuse_batch,
+    fused_scores,
     normalise,
-    top_k,
+    rank_batch,
+    rank_movement,
+    weight_vector,
     what_if,
-    what_if_frame,
 )
 from core.ranking.query import Query
-from core.ranking.registry import CHANNELS, ChannelParams, build_channels
-from tests.ranking.test_channels import World, make_world
+from core.ranking.ranker import Ranker
+from core.ranking.registry import CHANNELS, build_channels
+from core.ranking.scoring import ScoreBatch, score_queries
+from tests.ranking.test_channels import PARAMS, World, make_world, ranking, seen_of
 
 # --- normalisation ----------------------------------------------------------------------------
 
@@ -74,8 +83,30 @@ def test_normalisations_preserve_order(values: list[float], method: str) -> None
         assert out.min() >= 0.0 and out.max() <= 1.0 + 1e-12
 
 
+@pytest.mark.parametrize("method", ["minmax", "zscore", "rank"])
+def test_normalise_2d_equals_1d_per_row(method: str) -> None:
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(9, 40))
+    x[1] = 2.5  # a constant row
+    x[2, rng.random(40) < 0.5] = -np.inf  # excluded items
+    x[3] = -np.inf  # nothing finite
+    x[3, 7] = 1.0
+    x[4] = rng.integers(0, 3, 40)  # heavy ties
+    x[5, :] = -np.inf  # an all-excluded row
+    two = normalise(x, method)
+    assert two.shape == x.shape and two.dtype == np.float64
+    for r in range(x.shape[0]):
+        np.testing.assert_allclose(two[r], normalise(x[r], method), rtol=1e-12, atol=1e-12, err_msg=str(r))
+    # and on the last axis of a 3-D stack (channels x queries x items)
+    three = normalise(np.stack([x, x[::-1]]), method)
+    np.testing.assert_allclose(three[0], two, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(three[1], two[::-1], rtol=1e-12, atol=1e-12)
+
+
 def test_competition_ranks() -> None:
     np.testing.assert_array_equal(competition_ranks(np.array([5.0, 9.0, 5.0, 1.0])), [2, 1, 2, 4])
+    np.testing.assert_array_equal(competition_ranks(np.array([[5.0, 9.0, 5.0], [1.0, 1.0, 2.0]])),
+                                  [[2, 1, 2], [2, 2, 1]])
 
 
 # --- combination ------------------------------------------------------------------------------
@@ -132,18 +163,19 @@ def test_rrf_ties_share_a_rank() -> None:
                                                                            reverse=True))
 
 
-def test_exclusions_and_filters(world_scores: tuple[World, ScoreTable, np.ndarray]) -> None:
-    world, table, seen = world_scores
+def test_exclusions_and_filters(world_scores: tuple[World, ScoreBatch, np.ndarray]) -> None:
+    world, batch, seen = world_scores
     config = FusionConfig()
-    result = fuse(table, config, k=30, seen=seen)
+    result = fuse(batch, config, k=30, seen=seen)
     assert not np.isin(result.items, np.flatnonzero(seen)).any()
-    kept = fuse(table, replace(config, exclude_seen=False), k=30, seen=seen)
+    kept = fuse(batch, replace(config, exclude_seen=False), k=30, seen=seen)
     assert np.isin(kept.items, np.flatnonzero(seen)).any()
-    same_by_index = fuse(table, config, k=30, seen=np.flatnonzero(seen))
+    same_by_index = fuse(batch, config, k=30, seen=np.flatnonzero(seen))
     np.testing.assert_array_equal(same_by_index.items, result.items)
 
     flt = ItemFilter(categories=frozenset({"Comedy"}), year_min=1990, year_max=2009)
-    filtered = fuse(table, config, k=30, seen=seen, allowed=flt.mask(world.dataset))
+    filtered = fuse(batch, config, k=30, seen=seen, allowed=flt.mask(world.dataset))
+    assert len(filtered) > 0
     items = world.dataset.items.iloc[filtered.items]
     assert (items["category"] == "Comedy").all()
     assert items["year"].between(1990, 2009).all()
@@ -154,175 +186,359 @@ def test_exclusions_and_filters(world_scores: tuple[World, ScoreTable, np.ndarra
 def test_minus_inf_excludes_only_when_channel_is_on() -> None:
     scores = {"semantic": np.array([0.9, -np.inf, 0.1]), "mf": np.array([0.0, 5.0, 1.0])}
     on = fuse(scores, FusionConfig(weights=FusionWeights.from_dict({"semantic": 1, "mf": 1})), k=3)
-    assert 1 not in on.items.tolist()
+    assert on.items.tolist() == [0, 2]
     off = fuse(scores, FusionConfig(weights=FusionWeights.from_dict({"mf": 1})), k=3)
     assert off.items.tolist() == [1, 2, 0]
 
 
 def test_bad_input() -> None:
     with pytest.raises(ConfigError):
-        ScoreTable({})
+        ScoreBatch.from_arrays({})
     with pytest.raises(ConfigError):
-        ScoreTable({"mf": np.array([1.0, np.nan])})
+        ScoreBatch.from_arrays({"mf": np.array([1.0, np.nan])})
     with pytest.raises(ConfigError):
-        ScoreTable({"mf": np.ones(3), "semantic": np.ones(4)})
+        ScoreBatch.from_arrays({"mf": np.array([1.0, np.inf])})
+    with pytest.raises(ConfigError):
+        ScoreBatch.from_arrays({"mf": np.ones(3), "semantic": np.ones(4)})
     with pytest.raises(ConfigError):
         fuse(SCORES, FusionConfig(normalisation="softmax"))
+    with pytest.raises(ConfigError):
+        fuse(SCORES, FusionConfig(method="borda"))
     with pytest.raises(ConfigError):
         fuse(SCORES, FusionConfig(mmr_lambda=1.5))
     with pytest.raises(ConfigError):
         fuse(SCORES, FusionConfig(weights=FusionWeights(mf=-1.0)))
     with pytest.raises(ConfigError):
         fuse(SCORES, FusionConfig(mmr_lambda=0.5))  # MMR needs item vectors
+    two = ScoreBatch.from_arrays(SCORES)
+    many = ScoreBatch(two.names, np.concatenate([two.raw, two.raw], axis=1), np.ones((3, 2), dtype=bool),
+                      [{}, {}], two.n_items)
+    with pytest.raises(ConfigError):
+        fuse(many, FusionConfig())  # fuse takes one query: fuse_batch takes many
+
+
+def test_no_active_channel_gives_an_empty_list() -> None:
+    # the only channel with a positive weight did not score the query: nothing to rank by
+    batch = ScoreBatch.from_arrays({"popularity": np.arange(5.0)}, {"mf": "no_user"})
+    result = fuse(batch, FusionConfig(weights=FusionWeights.from_dict({"mf": 1.0})), k=3)
+    assert len(result) == 0 and result.n_eligible == 0
+    assert result.dropped == {"mf": "no_user"}
+    assert result.contributions.shape == (0, 1)
+    # a batch where no channel scored anything at all
+    empty = ScoreBatch((), np.zeros((0, 2, 5)), np.zeros((0, 2), dtype=bool), [{"mf": "no_user"}, {}], 5)
+    assert [len(r) for r in fuse_batch(empty, FusionConfig(), k=3)] == [0, 0]
+    np.testing.assert_array_equal(rank_batch(empty, FusionConfig(), 3), np.full((2, 3), -1))
 
 
 # --- on the toy world -------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
-def world_scores() -> tuple[World, ScoreTable, np.ndarray]:
-    """A warm user who also typed interests: all seven channels apply."""
+def world_channels() -> tuple[World, dict[str, Channel]]:
     world = make_world(seed=1)
-    channels = build_channels(world.ctx(), ChannelParams(mf_factors=16, knn_neighbours=20))
+    return world, build_channels(world.ctx(), PARAMS)
+
+
+@pytest.fixture(scope="module")
+def world_scores(world_channels: tuple[World, dict[str, Channel]]) -> tuple[World, ScoreBatch, np.ndarray]:
+    """A warm user who also typed interests: all seven channels apply."""
+    world, channels = world_channels
     user = "u7"
-    result = score_all(channels, Query(user_id=user, profile=world.profile("Sci-Fi", "Comedy")))
-    assert set(result.scores) == set(CHANNELS), result.dropped
-    return world, ScoreTable.from_channel_scores(result), seen_mask(world.dataset, user)
+    batch = score_queries(channels, [Query(user_id=user, profile=world.profile("Sci-Fi", "Comedy"))])
+    assert batch.names == CHANNELS, batch.dropped
+    return world, batch, seen_of(world.dataset, user)
 
 
 @pytest.mark.parametrize("name", CHANNELS)
 @pytest.mark.parametrize("method", ["minmax", "zscore", "rank", "rrf"])
 def test_single_channel_reproduces_its_ranking(
-    name: str, method: str, world_scores: tuple[World, ScoreTable, np.ndarray]
+    name: str, method: str, world_scores: tuple[World, ScoreBatch, np.ndarray]
 ) -> None:
-    _, table, seen = world_scores
+    _, batch, seen = world_scores
     base = FusionConfig(method="rrf") if method == "rrf" else FusionConfig(normalisation=method)
     config = channel_only_config(name, base)
-    result = fuse(table, config, k=40, seen=seen)
-    raw = table.raw[:, table.names.index(name)]
-    expected = channel_ranking(raw, seen, k=40)
+    result = fuse(batch, config, k=40, seen=seen)
+    expected = ranking(batch.scores(0)[name], seen, k=40)
     np.testing.assert_array_equal(result.items, expected)
 
 
-def test_mmr_lambda_one_is_plain_ranking(world_scores: tuple[World, ScoreTable, np.ndarray]) -> None:
-    world, table, seen = world_scores
-    plain = fuse(table, FusionConfig(), k=20, seen=seen)
-    mmr = fuse(table, FusionConfig(mmr_lambda=1.0), k=20, seen=seen, item_vectors=world.item_vectors)
+def test_mmr_lambda_one_is_plain_ranking(world_scores: tuple[World, ScoreBatch, np.ndarray]) -> None:
+    world, batch, seen = world_scores
+    plain = fuse(batch, FusionConfig(), k=20, seen=seen)
+    mmr = fuse(batch, FusionConfig(mmr_lambda=1.0), k=20, seen=seen, item_vectors=world.item_vectors)
     np.testing.assert_array_equal(plain.items, mmr.items)
     np.testing.assert_array_equal(mmr.relevance_rank, np.arange(1, 21))
 
 
-def test_mmr_diversifies(world_scores: tuple[World, ScoreTable, np.ndarray]) -> None:
-    world, table, seen = world_scores
+def test_mmr_diversifies(world_scores: tuple[World, ScoreBatch, np.ndarray]) -> None:
+    world, batch, seen = world_scores
     vecs = world.item_vectors
 
     def mean_pairwise(items: np.ndarray) -> float:
         sims = vecs[items] @ vecs[items].T
         return float(sims[np.triu_indices(len(items), 1)].mean())
 
-    plain = fuse(table, FusionConfig(), k=10, seen=seen)
-    diverse = fuse(table, FusionConfig(mmr_lambda=0.3), k=10, seen=seen, item_vectors=vecs, mmr_pool=60)
+    plain = fuse(batch, FusionConfig(), k=10, seen=seen)
+    diverse = fuse(batch, FusionConfig(mmr_lambda=0.3), k=10, seen=seen, item_vectors=vecs, mmr_pool=60)
     assert mean_pairwise(diverse.items) < mean_pairwise(plain.items)
     assert diverse.items[0] == plain.items[0], "the most relevant item is always picked first"
-    pool = fuse(table, FusionConfig(), k=60, seen=seen).items
+    pool = fuse(batch, FusionConfig(), k=60, seen=seen).items
     assert np.isin(diverse.items, pool).all()
     assert sorted(diverse.relevance_rank.tolist()) != list(range(1, 11))
+    np.testing.assert_array_equal(diverse.relevance_rank, [pool.tolist().index(int(i)) + 1 for i in diverse.items])
 
 
-def test_result_frame(world_scores: tuple[World, ScoreTable, np.ndarray]) -> None:
-    world, table, seen = world_scores
-    result = fuse(table, FusionConfig(), k=5, seen=seen)
-    frame = result.to_frame(world.dataset)
-    assert list(frame["rank"]) == [1, 2, 3, 4, 5]
-    assert list(frame["item_id"]) == world.dataset.item_ids[result.items].tolist()
-    for name in CHANNELS:
-        assert f"contrib:{name}" in frame and f"norm:{name}" in frame
+def test_mmr_path_uses_the_shared_selection_mmr(
+    world_scores: tuple[World, ScoreBatch, np.ndarray], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world, batch, seen = world_scores
+    vecs = world.item_vectors
+    calls: list[tuple[int, float]] = []
+
+    def spy(relevance: np.ndarray, similarity: np.ndarray, k: int, lam: float, **kw: Any) -> list[int]:
+        calls.append((int(k), float(lam)))
+        return selection.mmr(relevance, similarity, k, lam, **kw)
+
+    monkeypatch.setattr("core.ranking.fusion.mmr", spy)
+    config = FusionConfig(mmr_lambda=0.4)
+    diverse = fuse(batch, config, k=10, seen=seen, item_vectors=vecs, mmr_pool=50)
+    assert calls == [(10, 0.4)]
+    # the same list from selection.mmr by hand: the relevance pool, min-max relevance, cosine >= 0
+    final = fused_scores(batch, config, seen)[0]
+    pool = selection.top_k(final, 50)
+    rel = normalise(final[pool], "minmax")
+    unit = vecs[pool] / np.linalg.norm(vecs[pool], axis=1, keepdims=True)
+    chosen = selection.mmr(rel, np.maximum(unit @ unit.T, 0.0), 10, 0.4)
+    np.testing.assert_array_equal(diverse.items, pool[chosen])
+    calls.clear()
+    fuse(batch, FusionConfig(mmr_lambda=1.0), k=10, seen=seen, item_vectors=vecs)
+    assert calls == [], "lambda = 1 is the plain ranking: no MMR pass"
+
+
+def test_result_rows(world_scores: tuple[World, ScoreBatch, np.ndarray]) -> None:
+    _, batch, seen = world_scores
+    result = fuse(batch, FusionConfig(), k=5, seen=seen)
+    assert len(result) == 5
+    assert result.rank.tolist() == [1, 2, 3, 4, 5]
+    assert result.normalised.shape == result.contributions.shape == (5, len(CHANNELS))
+    assert (np.diff(result.score) <= 0).all()
     contrib = result.contribution_dict(0)
     assert list(contrib) == list(CHANNELS)
     assert sum(contrib.values()) == pytest.approx(result.score[0])
 
 
+def _brute_force_rank(batch: ScoreBatch, config: FusionConfig, row: int, seen: np.ndarray,
+                      items: np.ndarray) -> list[int]:
+    """1-based rank of each of ``items`` among the row's eligible items (ties by index); 0 = ineligible."""
+    final = fused_scores(batch, config, seen=None)[row]
+    if config.exclude_seen:
+        final[seen] = -np.inf
+    order = [int(i) for i in np.lexsort((np.arange(final.size), -final)) if np.isfinite(final[i])]
+    return [order.index(int(i)) + 1 if int(i) in order else 0 for i in items]
+
+
 @pytest.mark.parametrize("method", ["weighted", "rrf"])
-def test_what_if_matches_brute_force(method: str, world_scores: tuple[World, ScoreTable, np.ndarray]) -> None:
-    _, table, seen = world_scores
+def test_what_if_matches_brute_force(method: str, world_scores: tuple[World, ScoreBatch, np.ndarray]) -> None:
+    _, batch, seen = world_scores
     weights = FusionWeights(semantic=1.0, history=0.5, mf=1.0, item_knn=0.5, popularity=0.2, recency=0.0,
                             graph=0.3)
     config = FusionConfig(weights=weights, method=method)
-    result = fuse(table, config, k=15, seen=seen)
-    ranks = what_if(table, result, seen=seen)
+    result = fuse(batch, config, k=15, seen=seen)
+    ranks = what_if(batch, result, seen=seen)
     assert ranks.shape == (15, len(CHANNELS))
     everything = int((~seen).sum())
     for j, name in enumerate(result.channels):
-        zeroed = replace(config, weights=replace(weights, **{name: 0.0}))
-        full = fuse(table, zeroed, k=everything, seen=seen).items.tolist()
+        zeroed = replace(config, weights=weights.with_(**{name: 0.0}))
+        full = fuse(batch, zeroed, k=everything, seen=seen).items.tolist()
         expected = [full.index(int(i)) + 1 for i in result.items]
         assert ranks[:, j].tolist() == expected, name
+        assert expected == _brute_force_rank(batch, zeroed, 0, seen, result.items), name
     # recency already has weight 0: its what-if rank is the current rank
     assert ranks[:, result.channels.index("recency")].tolist() == list(range(1, 16))
-    frame = what_if_frame(result, ranks)
-    assert list(frame.columns) == ["rank", "item_idx", *[f"without:{c}" for c in CHANNELS]]
 
 
-# --- top-k and speed --------------------------------------------------------------------------
+# --- batch fusion = per-query fusion ------------------------------------------------------------
 
 
-@settings(max_examples=80, deadline=None)
-@given(st.integers(1, 30), st.integers(0, 3), st.integers(0, 10_000))
-def test_top_k_equals_full_sort(k: int, kind: int, seed: int) -> None:
-    rng = np.random.default_rng(seed)
-    n = int(rng.integers(1, 20_000))
-    if kind == 0:
-        x = rng.normal(size=n)
-    elif kind == 1:
-        x = rng.integers(0, 4, size=n).astype(float)  # heavy ties
-    elif kind == 2:
-        x = np.where(rng.random(n) < 0.995, 0.0, rng.random(n))  # a sparse channel
-    else:
-        x = rng.normal(size=n)
-        x[rng.random(n) < 0.7] = -np.inf
-    np.testing.assert_array_equal(top_k(x, k), channel_ranking(x, None, k))
+def _queries(world: World) -> list[Query]:
+    """Users with and without typed interests, interests only, and an unknown user (several channels drop)."""
+    return [
+        Query(user_id="u7", profile=world.profile("Sci-Fi", "Comedy")),
+        Query(user_id="u3"),
+        Query(user_id="u11", profile=world.profile("Horror", negative=("Drama",))),
+        Query(profile=world.profile("Documentary")),
+        Query(user_id="nobody"),
+        Query(user_id="u20", profile=world.profile("Romance")),
+        Query(user_id="u5"),
+    ]
+
+
+CONFIGS = {
+    "minmax": FusionConfig(),
+    "zscore": FusionConfig(normalisation="zscore"),
+    "rank": FusionConfig(normalisation="rank"),
+    "rrf": FusionConfig(method="rrf", rrf_k=10),
+    "mmr": FusionConfig(mmr_lambda=0.5),
+    "keep_seen": FusionConfig(exclude_seen=False, weights=FusionWeights(recency=0.4)),
+    "user_only": FusionConfig(weights=FusionWeights.from_dict({"mf": 1.0, "item_knn": 0.5})),
+}
+
+
+@pytest.fixture(scope="module")
+def world_batch(
+    world_channels: tuple[World, dict[str, Channel]],
+) -> tuple[World, dict[str, Channel], list[Query], ScoreBatch]:
+    world, channels = world_channels
+    queries = _queries(world)
+    return world, channels, queries, score_queries(channels, queries)
+
+
+@pytest.mark.parametrize("name", list(CONFIGS))
+def test_fuse_batch_equals_fuse_per_query(
+    name: str, world_batch: tuple[World, dict[str, Channel], list[Query], ScoreBatch]
+) -> None:
+    world, _, queries, batch = world_batch
+    config = CONFIGS[name]
+    ranker = Ranker(world.dataset, {})
+    seen = ranker.seen(queries)
+    flt = ItemFilter(year_min=1980)
+    allowed = flt.mask(world.dataset)
+    results = fuse_batch(batch, config, k=12, seen=seen, allowed=allowed, item_vectors=world.item_vectors)
+    assert len(results) == len(queries)
+    lengths = []
+    for i, (query, got) in enumerate(zip(queries, results, strict=True)):
+        one = fuse(batch.row(i), config, k=12, seen=ranker.seen_items(query.user_id), allowed=allowed,
+                   item_vectors=world.item_vectors)
+        np.testing.assert_array_equal(got.items, one.items, err_msg=f"{name} row {i}")
+        np.testing.assert_allclose(got.score, one.score, rtol=1e-12, atol=1e-12)
+        np.testing.assert_array_equal(got.rank, one.rank)
+        np.testing.assert_array_equal(got.relevance_rank, one.relevance_rank)
+        assert got.n_eligible == one.n_eligible and got.dropped == one.dropped == batch.dropped[i]
+        for r in range(len(got)):
+            a, b = got.contribution_dict(r), one.contribution_dict(r)
+            assert list(a) == list(b)
+            np.testing.assert_allclose(list(a.values()), list(b.values()), rtol=1e-12, atol=1e-12)
+        # channels that did not score this query add nothing
+        for j, channel in enumerate(got.channels):
+            if channel not in one.channels:
+                assert not got.contributions[:, j].any() and not got.normalised[:, j].any()
+            else:
+                np.testing.assert_allclose(got.normalised[:, j], one.normalised[:, one.channels.index(channel)],
+                                           rtol=1e-12, atol=1e-12)
+        lengths.append(len(got))
+    assert max(lengths) == 12, "no row produced a full list"
+    if name == "user_only":  # the interests-only query has no active channel: an empty list
+        assert lengths[3] == 0 and lengths[4] == 0
+        assert lengths[0] == 12
+
+
+@pytest.mark.parametrize("name", list(CONFIGS))
+def test_rank_batch_equals_fuse_batch_items(
+    name: str, world_batch: tuple[World, dict[str, Channel], list[Query], ScoreBatch]
+) -> None:
+    world, _, queries, batch = world_batch
+    config = CONFIGS[name]
+    seen = Ranker(world.dataset, {}).seen(queries)
+    lists = rank_batch(batch, config, 12, seen=seen, item_vectors=world.item_vectors)
+    results = fuse_batch(batch, config, k=12, seen=seen, item_vectors=world.item_vectors)
+    assert lists.shape == (len(queries), 12) and lists.dtype == np.int64
+    for row, result in zip(lists, results, strict=True):
+        n = len(result)
+        np.testing.assert_array_equal(row[:n], result.items)
+        assert (row[n:] == -1).all()
+
+
+@pytest.mark.parametrize("name", list(CONFIGS))
+def test_contributions_sum_to_the_score(
+    name: str, world_batch: tuple[World, dict[str, Channel], list[Query], ScoreBatch]
+) -> None:
+    world, _, queries, batch = world_batch
+    config = CONFIGS[name]
+    seen = Ranker(world.dataset, {}).seen(queries)
+    checked = 0
+    for result in fuse_batch(batch, config, k=12, seen=seen, item_vectors=world.item_vectors):
+        np.testing.assert_allclose(result.contributions.sum(axis=1), result.score, rtol=1e-12, atol=1e-12)
+        w = weight_vector(result.channels, config.weights)
+        if config.method == "weighted":
+            np.testing.assert_allclose(result.contributions, result.normalised * w[None, :], rtol=1e-12)
+        checked += len(result)
+    assert checked > 0
+
+
+@pytest.mark.parametrize("method", ["weighted", "rrf"])
+def test_what_if_on_a_batch_row_matches_brute_force(
+    method: str, world_batch: tuple[World, dict[str, Channel], list[Query], ScoreBatch]
+) -> None:
+    world, _, queries, batch = world_batch
+    config = FusionConfig(method=method, weights=FusionWeights(recency=0.3))
+    rows = [i for i in range(len(queries)) if batch.applies[:, i].all()]
+    assert len(rows) >= 2, "the batch needs rows scored by every channel"
+    results = fuse_batch(batch, config, k=10, seen=Ranker(world.dataset, {}).seen(queries))
+    for i in rows:
+        seen = seen_of(world.dataset, queries[i].user_id)
+        ranks = what_if(batch, results[i], row=i, seen=seen)
+        np.testing.assert_array_equal(ranks, what_if(batch.row(i), fuse(batch.row(i), config, k=10, seen=seen),
+                                                     seen=seen))
+        for j, name in enumerate(results[i].channels):
+            zeroed = replace(config, weights=config.weights.with_(**{name: 0.0}))
+            expected = _brute_force_rank(batch, zeroed, i, seen, results[i].items)
+            assert ranks[:, j].tolist() == expected, (i, name)
+
+
+def test_what_if_rejects_a_row_some_channel_did_not_score(
+    world_batch: tuple[World, dict[str, Channel], list[Query], ScoreBatch]
+) -> None:
+    batch = world_batch[3]
+    results = fuse_batch(batch, FusionConfig(), k=5)
+    with pytest.raises(ConfigError):
+        what_if(batch, results[3], row=3)  # interests only: the user channels dropped out
+
+
+# --- speed, caching, baseline ---------------------------------------------------------------------
 
 
 def test_rerank_100k_items_matches_a_full_sort() -> None:
-    """Re-weighting a cached 100k-item table gives the brute-force top 20 (speed: bench/bench_fusion.py)."""
+    """Re-weighting a cached 100k-item batch gives the brute-force top 20 (speed: bench/bench_fusion.py)."""
     rng = np.random.default_rng(0)
     n = 100_000
     raw = {c: rng.normal(size=n) for c in CHANNELS}
-    table = ScoreTable(raw)
+    batch = ScoreBatch.from_arrays(raw)
     seen = rng.choice(n, 300, replace=False)
     config = FusionConfig()
     matrix = np.stack([normalise(raw[c], config.normalisation) for c in CHANNELS])
     for _ in range(5):
         weights = FusionWeights(**{c: float(rng.random()) for c in CHANNELS})
-        result = fuse(table, replace(config, weights=weights), k=20, seen=seen)
+        result = fuse(batch, replace(config, weights=weights), k=20, seen=seen)
         total = np.array([weights.as_dict()[c] for c in CHANNELS]) @ matrix
         total[seen] = -np.inf
         expected = np.lexsort((np.arange(n), -total))[:20]
         assert result.items.tolist() == expected.tolist()
 
-def test_table_is_cached_with_the_channel_scores() -> None:
-    from core.ranking.channels import ChannelScores
 
-    scores = ChannelScores({"mf": np.array([1.0, 2.0, 3.0])}, {"semantic": "no_profile"})
-    table = ScoreTable.from_channel_scores(scores)
-    assert ScoreTable.from_channel_scores(scores) is table
-    assert table.dropped == {"semantic": "no_profile"}
-    assert fuse(table, FusionConfig(weights=FusionWeights(mf=1.0)), k=2).dropped == {"semantic": "no_profile"}
+def test_normalised_scores_are_cached_with_the_batch() -> None:
+    batch = ScoreBatch.from_arrays({"mf": np.array([1.0, 2.0, 3.0])}, {"semantic": "no_profile"})
+    config = FusionConfig(weights=FusionWeights(mf=1.0))
+    first = components(batch, config)
+    assert components(batch, replace(config, weights=FusionWeights(mf=2.0))) is first  # a weight change reuses it
+    assert components(batch, replace(config, normalisation="rank")) is not first
+    assert batch.dropped == [{"semantic": "no_profile"}]
+    assert fuse(batch, config, k=2).dropped == {"semantic": "no_profile"}
 
 
 def test_baseline_and_lift() -> None:
     weights = FusionWeights.from_dict({"semantic": 2.0, "mf": 1.0, "popularity": 0.5})
     result = fuse(SCORES, FusionConfig(weights=weights), k=5)
-    table = ScoreTable(SCORES)
-    medians = np.median(table.normalised("minmax"), axis=0)
-    w = table.weight_vector(weights)
+    medians = np.median(np.stack([normalise(SCORES[c], "minmax") for c in result.channels]), axis=1)
+    w = weight_vector(result.channels, weights)
+    assert result.channels == ("semantic", "mf", "popularity")
     assert result.baseline is not None
     np.testing.assert_allclose(result.baseline, medians * w)
     np.testing.assert_allclose(result.lift, result.contributions - medians * w)
+    plain: FusionResult = fuse(SCORES, FusionConfig(weights=weights), k=5, with_baseline=False)
+    assert plain.baseline is None
+    np.testing.assert_array_equal(plain.lift, plain.contributions)
 
 
 def test_rank_movement() -> None:
-    from core.ranking.fusion import rank_movement
-
     assert rank_movement([5, 3, 9, 1], [3, 9, 7, 5]) == [1, 1, None, -3]
     assert rank_movement(None, [1, 2]) == [None, None]

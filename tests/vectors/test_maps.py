@@ -10,14 +10,8 @@ import pandas as pd
 import pytest
 
 from core.common.artefacts import ArtefactCache, fingerprint
-from core.vectors.maps import ProjectionMap, build_map, joint_knn_graph, load_cached, map_path
+from core.vectors.maps import build_map, joint_knn_graph, load_cached, map_path
 from core.vectors.projection import ProjectionParams
-
-
-def items_and_users(result: ProjectionMap) -> np.ndarray:
-    """The stacked vectors a map was fitted on (items, then the mapped users), as float32."""
-    assert result.projector is not None
-    return np.ascontiguousarray(result.projector.vectors_, dtype=np.float32)
 
 
 @pytest.mark.slow
@@ -38,7 +32,8 @@ def test_build_map_caches_on_disk(movie_vectors: tuple[np.ndarray, pd.DataFrame]
     assert 0.8 <= first.trustworthiness <= 1.0
     fractions = [f for f, _ in seen]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
-    path = map_path(ArtefactCache(tmp_path), "fp", "use-m3", params, fingerprint(items_and_users(first)))
+    stacked = np.ascontiguousarray(np.concatenate([items, users[mask]]), dtype=np.float32)
+    path = map_path(ArtefactCache(tmp_path), "fp", "use-m3", params, fingerprint(stacked))
     assert path.stem == first.key and path.parent == tmp_path / "maps" / "fp"
     files = sorted(p.name for p in path.parent.iterdir())
     assert files == [f"{first.key}.json", f"{first.key}.npy"]  # no temp files left behind

@@ -169,9 +169,10 @@ class ItemKNNChannel:
         return (int(candidates[best]), float(col[best])) if col[best] > 0 else None
 
     def explain(self, query: Query, item: int) -> Evidence | None:
-        """The history item with the largest neighbour weight to ``item``."""
-        items, _ = user_row(self.dataset_, query.user_id)
-        hit = self.neighbours_in(item, items)
+        """The history item with the largest neighbour weight to ``item`` (ties: the better-rated, then
+        the lower index)."""
+        items, weights = user_row(self.dataset_, query.user_id)
+        hit = self.neighbours_in(item, items[np.lexsort((items, -weights))])
         if hit is None:
             return Evidence("similar_users")
         j, _sim = hit

@@ -1,0 +1,282 @@
+"""Helpers of the Evaluate page: form values <-> ``EvalOptions``, result tables and figures, stored runs.
+
+Nothing here draws; the page (``pages/evaluate.py``) collects the settings, runs
+:func:`core.evaluation.protocol.evaluate_dataset` with a progress bar and draws what these functions build
+from the precomputed :class:`~core.evaluation.protocol.EvaluationReport`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from pandas.io.formats.style import Styler
+
+from core.common.config import project_root
+from core.common.errors import InterestLensError
+from core.data.dataset import Dataset
+from core.data.splits import SplitParams, resolve_threshold
+from core.evaluation.baselines import BASELINES
+from core.evaluation.metrics import ALL_METRICS, HIGHER_IS_BETTER
+from core.evaluation.options import EvalOptions, benchmark_options
+from core.evaluation.protocol import EvaluationReport
+from core.evaluation.tuning import TuningResult
+from core.ranking.registry import CHANNELS
+from ui.resources import workspace
+
+Translate = Callable[..., str]
+GROUPS = ("baseline", "channel", "fused", "tuned")
+GROUP_COLOURS = {"baseline": "#9E9E9E", "channel": "#4C78A8", "fused": "#F58518", "tuned": "#E45756"}
+BENCH_FILE = project_root() / "bench" / "results" / "bench_evaluate.json"
+FORM_DEFAULTS: dict[str, Any] = {
+    "eval_split": "random", "eval_ratio": 0.2, "eval_n_last": 5, "eval_threshold": "auto", "eval_k": 10,
+    "eval_metrics": list(ALL_METRICS), "eval_baselines": list(BASELINES), "eval_channels": list(CHANNELS),
+    "eval_fused": True, "eval_tune": True, "eval_trials": 40, "eval_tune_baselines": False,
+    "eval_tune_channels": False, "eval_typed": True, "eval_max_users": 0, "eval_seed": 42, "eval_name": "",
+}
+"""The settings form's widget keys and their values in a new session."""
+
+
+# --- the form -------------------------------------------------------------------------------------
+
+
+def form_values(opts: EvalOptions) -> dict[str, Any]:
+    """The form's widget values that reproduce ``opts`` (e.g. :func:`benchmark_options`)."""
+    split = opts.split or SplitParams()
+    return {
+        "eval_split": split.kind, "eval_ratio": float(split.test_ratio), "eval_n_last": int(split.n_last),
+        "eval_threshold": "none" if split.relevance_threshold is None else str(split.relevance_threshold),
+        "eval_k": int(opts.k), "eval_metrics": list(opts.metrics), "eval_baselines": list(opts.baselines),
+        "eval_channels": list(opts.channels), "eval_fused": opts.fused, "eval_tune": opts.tune,
+        "eval_trials": int(opts.n_trials), "eval_tune_baselines": opts.tune_baselines,
+        "eval_tune_channels": opts.tune_channels, "eval_typed": opts.typed,
+        "eval_max_users": int(opts.max_users or 0), "eval_seed": int(opts.seed),
+    }
+
+
+def options_from_values(values: Mapping[str, Any], dataset: Dataset, model: str) -> EvalOptions:
+    """``EvalOptions`` from the form's widget values (raises InterestLensError for an unusable threshold);
+    what the form does not show (trial budgets of baselines and channels, bootstrap size) is the benchmark's."""
+    bench = benchmark_options()
+    split = SplitParams(
+        kind=str(values["eval_split"]), test_ratio=float(values["eval_ratio"]), n_last=int(values["eval_n_last"]),
+        relevance_threshold=resolve_threshold(dataset, str(values["eval_threshold"])),
+        seed=int(values["eval_seed"]),
+    )
+    return EvalOptions(
+        split=split, k=int(values["eval_k"]), metrics=tuple(values["eval_metrics"]) or ("ndcg",),
+        baselines=tuple(values["eval_baselines"]), channels=tuple(values["eval_channels"]),
+        fused=bool(values["eval_fused"]), tune=bool(values["eval_tune"]), n_trials=int(values["eval_trials"]),
+        tune_baselines=bool(values["eval_tune_baselines"]), baseline_trials=bench.baseline_trials,
+        tune_channels=bool(values["eval_tune_channels"]), channel_trials=bench.channel_trials,
+        typed=bool(values["eval_typed"]), seed=int(values["eval_seed"]),
+        max_users=int(values["eval_max_users"]) or None, tune_users=bench.tune_users, n_boot=bench.n_boot,
+        model=model,
+    )
+
+
+def options_record(opts: EvalOptions) -> dict[str, Any]:
+    """The settings of a run as stored with it in the workspace (JSON-friendly)."""
+    split = opts.split or SplitParams()
+    return {
+        "split": split.as_dict(), "k": opts.k, "metrics": list(opts.metrics), "baselines": list(opts.baselines),
+        "channels": list(opts.channels), "fused": opts.fused, "tune": opts.tune, "n_trials": opts.n_trials,
+        "tune_baselines": opts.tune_baselines, "tune_channels": opts.tune_channels, "typed": opts.typed,
+        "max_users": opts.max_users, "seed": opts.seed, "model": opts.model,
+    }
+
+
+# --- tables ---------------------------------------------------------------------------------------
+
+
+def display_table(result: EvaluationReport, metrics: Sequence[str], translate: Translate) -> pd.DataFrame:
+    """One row per configuration: its group (translated) and the chosen ``metric@k`` columns."""
+    table = result.table(with_ci=False)
+    k = result.experiment.k
+    cols = [f"{m}@{k}" for m in metrics if f"{m}@{k}" in table.columns]
+    frame = table[["group", *cols]].copy()
+    frame["group"] = [translate(f"evaluate.group.{g}") for g in frame["group"]]
+    return frame
+
+
+def style_best(frame: pd.DataFrame) -> Styler:
+    """Bold + tint the best value of every ``metric@k`` column (direction-aware), 4 decimals."""
+
+    def mark(col: pd.Series) -> list[str]:
+        metric = str(col.name).split("@")[0]
+        values = pd.to_numeric(col, errors="coerce")
+        if values.notna().sum() == 0:
+            return [""] * len(col)
+        best = values.max() if HIGHER_IS_BETTER.get(metric, True) else values.min()
+        style = "font-weight: bold; background-color: rgba(245,133,24,0.25)"
+        return [style if v == best else "" for v in values]
+
+    metric_cols: list[Any] = [c for c in frame.columns if "@" in str(c)]
+    return frame.style.apply(mark, subset=metric_cols).format("{:.4f}", subset=metric_cols, na_rep="—")
+
+
+def significance_frame(result: EvaluationReport, translate: Translate) -> pd.DataFrame:
+    """The paired comparisons: difference, relative change, its interval and both tests' p-values."""
+    return pd.DataFrame([{
+        translate("evaluate.sig.candidate"): c.candidate, translate("evaluate.sig.reference"): c.reference,
+        translate("evaluate.sig.delta"): c.difference, translate("evaluate.sig.relative"): f"{c.relative:+.1%}",
+        translate("evaluate.sig.ci"): f"[{c.diff_low:+.4f}, {c.diff_high:+.4f}]",
+        translate("evaluate.sig.wilcoxon"): c.wilcoxon_p, translate("evaluate.sig.ttest"): c.ttest_p,
+        translate("evaluate.sig.users"): c.n_users,
+    } for c in result.experiment.comparisons])
+
+
+def verdicts(result: EvaluationReport, translate: Translate) -> list[str]:
+    """One sentence per comparison: significantly better (Wilcoxon p < 0.05 and a gain) or not."""
+    out = []
+    for c in result.experiment.comparisons:
+        significant = math.isfinite(c.wilcoxon_p) and c.wilcoxon_p < 0.05 and c.difference > 0
+        out.append(translate("evaluate.sig_yes" if significant else "evaluate.sig_no", candidate=c.candidate,
+                             reference=c.reference, rel=f"{c.relative:+.1%}",
+                             p=f"{c.wilcoxon_p:.3g}" if math.isfinite(c.wilcoxon_p) else "—"))
+    return out
+
+
+def tuned_weights_frame(tuning: TuningResult, translate: Translate) -> pd.DataFrame:
+    """The tuned weight of every channel."""
+    weights = tuning.best_config.weights.as_dict()
+    return pd.DataFrame({translate("evaluate.col.channel"): [translate(f"tuning.channel.{c}") for c in CHANNELS],
+                         translate("evaluate.col.weight"): [weights[c] for c in CHANNELS]})
+
+
+def component_tuning_frame(part: Mapping[str, Mapping[str, Any]], translate: Translate) -> pd.DataFrame:
+    """Baseline or channel tuning: default and tuned validation NDCG and the chosen parameters."""
+    return pd.DataFrame([{
+        translate("evaluate.col.name"): name, translate("evaluate.col.default"): v["default_validation_ndcg"],
+        translate("evaluate.col.tuned"): v["validation_ndcg"],
+        translate("evaluate.col.params"): json.dumps(v["params"]),
+    } for name, v in part.items()])
+
+
+def typed_frame(typed: Mapping[str, Any], translate: Translate) -> pd.DataFrame:
+    """The typed-interest comparison: per configuration, NDCG / recall from history vs typed interests."""
+    return pd.DataFrame([{
+        translate("evaluate.col.name"): row["name"], translate("evaluate.typed.ndcg_history"): row["ndcg_history"],
+        translate("evaluate.typed.ndcg_typed"): row["ndcg_typed"],
+        translate("evaluate.typed.ndcg_tuned"): row.get("ndcg_typed_tuned"),
+        translate("evaluate.typed.weight"): row.get("chosen_semantic_weight"),
+        translate("evaluate.typed.recall_history"): row["recall_history"],
+        translate("evaluate.typed.recall_tuned"): row.get("recall_typed_tuned"),
+        translate("evaluate.typed.p"): row.get("wilcoxon_p_tuned"),
+    } for row in typed["rows"]])
+
+
+# --- figures --------------------------------------------------------------------------------------
+
+
+def metric_chart(result: EvaluationReport, metric: str, translate: Translate) -> go.Figure:
+    """Bar per configuration with its 95% bootstrap interval (accuracy metrics)."""
+    fig = go.Figure()
+    for res in result.experiment.results:
+        mean = res.aggregate.get(metric, float("nan"))
+        iv = res.intervals.get(metric)
+        error = None
+        if iv is not None and math.isfinite(iv.low):
+            error = {"type": "data", "symmetric": False, "array": [iv.high - mean], "arrayminus": [mean - iv.low]}
+        fig.add_trace(go.Bar(x=[res.name], y=[mean], name=translate(f"evaluate.group.{res.group}"), error_y=error,
+                             marker_color=GROUP_COLOURS.get(res.group, "#888"), legendgroup=res.group,
+                             showlegend=False))
+    k = result.experiment.k
+    label = translate(f"evaluate.metric.{metric}")
+    fig.update_layout(title=translate("evaluate.chart.metric", metric=f"{label}@{k}"), yaxis_title=f"{metric}@{k}",
+                      height=420, margin={"t": 50, "b": 10})
+    return fig
+
+
+def tradeoff_chart(result: EvaluationReport, x_metric: str, y_metric: str, translate: Translate) -> go.Figure:
+    """Accuracy against a beyond-accuracy metric, one point per configuration."""
+    fig = go.Figure()
+    for group in GROUPS:
+        rows = [r for r in result.experiment.results if r.group == group]
+        if rows:
+            fig.add_trace(go.Scatter(
+                x=[r.aggregate.get(x_metric, float("nan")) for r in rows],
+                y=[r.aggregate.get(y_metric, float("nan")) for r in rows], mode="markers+text",
+                text=[r.name for r in rows], textposition="top center", name=translate(f"evaluate.group.{group}"),
+                marker={"size": 12, "color": GROUP_COLOURS[group]},
+            ))
+    k = result.experiment.k
+    fig.update_layout(title=translate("evaluate.chart.tradeoff"),
+                      xaxis_title=f"{translate(f'evaluate.metric.{x_metric}')}@{k}",
+                      yaxis_title=f"{translate(f'evaluate.metric.{y_metric}')}@{k}", height=420, margin={"t": 50})
+    return fig
+
+
+def sweep_chart(sweep: pd.DataFrame, channel: str, k: int, current: float | None, translate: Translate) -> go.Figure:
+    """NDCG and recall against one channel's weight, with the tuned weight marked."""
+    fig = go.Figure()
+    for col, colour in ((f"ndcg@{k}", "#E45756"), (f"recall@{k}", "#4C78A8")):
+        fig.add_trace(go.Scatter(x=sweep["weight"], y=sweep[col], mode="lines+markers", name=col,
+                                 line={"color": colour}))
+    if current is not None:
+        fig.add_vline(x=current, line_dash="dash", line_color="#888",
+                      annotation_text=translate("evaluate.sweep_current"))
+    fig.update_layout(title=translate("evaluate.chart.sweep", channel=translate(f"tuning.channel.{channel}")),
+                      xaxis_title=translate("evaluate.sweep_weight"), yaxis_title=translate("evaluate.sweep_value"),
+                      height=380, margin={"t": 50})
+    return fig
+
+
+def trials_chart(tuning: TuningResult, translate: Translate) -> go.Figure:
+    """Every tuning trial's validation value and the best so far."""
+    trials = tuning.trials.sort_values("trial")
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=trials["trial"], y=trials["value"], mode="markers",
+                             name=translate("evaluate.trial_value")))
+    fig.add_trace(go.Scatter(x=trials["trial"], y=trials["value"].cummax(), mode="lines",
+                             name=translate("evaluate.trial_best")))
+    fig.update_layout(title=translate("evaluate.chart.trials"), xaxis_title=translate("evaluate.trial"),
+                      yaxis_title=tuning.metric, height=320, margin={"t": 50})
+    return fig
+
+
+def runs_chart(table: pd.DataFrame, chosen: Sequence[str], metric: str, translate: Translate) -> go.Figure:
+    """Grouped bars of one metric, one group per configuration, one bar per stored run."""
+    fig = go.Figure()
+    for label in chosen:
+        part = table[table["run"] == label]
+        fig.add_trace(go.Bar(x=part["name"], y=part[metric], name=label))
+    fig.update_layout(barmode="group", title=translate("evaluate.chart.runs", metric=metric), height=400,
+                      margin={"t": 50}, legend={"orientation": "h"})
+    return fig
+
+
+# --- stored runs ----------------------------------------------------------------------------------
+
+
+def benchmark_run() -> dict[str, Any] | None:
+    """The recorded MovieLens benchmark (``bench/results/bench_evaluate.json``), or None when absent."""
+    try:
+        payload = json.loads(BENCH_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    results = payload.get("evaluation", payload) if isinstance(payload, dict) else None
+    return results if isinstance(results, dict) else None
+
+
+def stored_runs(
+    dataset: Dataset, session_runs: Sequence[Mapping[str, Any]], translate: Translate, date: Callable[[float], str]
+) -> list[tuple[str, dict[str, Any]]]:
+    """(label, results payload) of every run of this dataset: workspace, this session, and the benchmark."""
+    runs: list[tuple[str, dict[str, Any]]] = []
+    try:
+        for rec in workspace().list_runs(dataset.fingerprint):
+            runs.append((f"#{rec.id} {rec.name} ({date(rec.created_at)})", rec.results))
+    except (InterestLensError, OSError):
+        pass
+    for i, run in enumerate(session_runs):
+        if run["fp"] == dataset.fingerprint:
+            runs.append((f"S{i + 1} {run['name']}", run["results"]))
+    bench = benchmark_run() if dataset.meta.get("demo") == "movielens" else None
+    if bench is not None:
+        runs.append((translate("evaluate.bench_run"), bench))
+    return runs

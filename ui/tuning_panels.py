@@ -1,0 +1,117 @@
+"""The Tuning page's controls (weight sliders, normalisation, RRF, MMR, presets), drawn with Streamlit.
+
+The widgets hold the configuration while the page shows; :func:`widget_config` reads it (and puts the shared
+``FusionState.config`` back when Streamlit dropped the widgets on a page switch). Presets are stored in the
+workspace (``Workspace.save_preset`` / ``load_preset``).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.common.errors import InterestLensError
+from core.ranking.config import FusionConfig, FusionWeights
+from core.ranking.registry import CHANNELS
+from ui import state
+from ui.i18n import t
+from ui.resources import workspace
+from ui.safe import md_escape
+
+SLIDER_MAX = 2.0
+
+
+def weight_key(name: str) -> str:
+    """Session-state key of a channel's weight slider."""
+    return f"tuning_w_{name}"
+
+
+def apply_config(config: FusionConfig) -> None:
+    """Put a configuration into the widgets' session state (used before the widgets are drawn)."""
+    for name, value in config.weights.as_dict().items():
+        st.session_state[weight_key(name)] = float(value)
+    st.session_state["tuning_norm"] = config.normalisation
+    st.session_state["tuning_rrf"] = config.method == "rrf"
+    st.session_state["tuning_rrf_k"] = int(config.rrf_k)
+    st.session_state["tuning_mmr"] = float(config.mmr_lambda)
+
+
+def widget_config() -> FusionConfig:
+    """The configuration the widgets hold (put back from the shared state when Streamlit dropped them)."""
+    s = st.session_state
+    if "tuning_norm" not in s:
+        apply_config(state.get_fusion().config)
+    return FusionConfig(
+        weights=FusionWeights(**{name: float(s.get(weight_key(name), 0.0)) for name in CHANNELS}),
+        normalisation=str(s.get("tuning_norm", "minmax")), method="rrf" if s.get("tuning_rrf") else "weighted",
+        rrf_k=int(s.get("tuning_rrf_k", 60)), mmr_lambda=float(s.get("tuning_mmr", 1.0)),
+    )
+
+
+def _preset_message(kind: str, key: str, **fmt: str) -> None:
+    st.session_state["tuning_preset_msg"] = (kind, t(key, **fmt))
+
+
+def _save_preset(fingerprint: str) -> None:
+    name = str(st.session_state.get("tuning_preset_name", "")).strip()
+    if not name:
+        _preset_message("warning", "tuning.name_needed")
+        return
+    try:
+        workspace().save_preset(name, widget_config(), fingerprint)
+        _preset_message("success", "tuning.saved", name=md_escape(name))
+    except InterestLensError as exc:
+        _preset_message("error", "tuning.preset_error", error=md_escape(exc))
+
+
+def _load_preset(fingerprint: str) -> None:
+    name = st.session_state.get("tuning_preset_pick")
+    if not name:
+        return
+    try:
+        apply_config(workspace().load_preset(str(name), fingerprint))
+        _preset_message("success", "tuning.loaded", name=md_escape(name))
+    except InterestLensError as exc:
+        _preset_message("error", "tuning.preset_error", error=md_escape(exc))
+
+
+def presets_panel(fingerprint: str) -> None:
+    """Save the current settings under a name; load a saved preset of this dataset."""
+    with st.expander(t("tuning.presets")):
+        st.text_input(t("tuning.preset_name"), key="tuning_preset_name", max_chars=100)
+        st.button(t("tuning.save"), key="tuning_save", on_click=_save_preset, args=(fingerprint,))
+        try:
+            names = [p.name for p in workspace().list_presets(fingerprint)]
+        except InterestLensError as exc:
+            names = []
+            st.error(t("tuning.preset_error", error=md_escape(exc)))
+        if names:
+            st.selectbox(t("tuning.preset_pick"), names, key="tuning_preset_pick")
+            st.button(t("tuning.load"), key="tuning_load", on_click=_load_preset, args=(fingerprint,))
+        else:
+            st.caption(t("tuning.no_presets"))
+        msg = st.session_state.pop("tuning_preset_msg", None)
+        if msg:
+            {"success": st.success, "warning": st.warning, "error": st.error}[msg[0]](msg[1])
+
+
+def controls_panel(dropped: dict[str, str], fingerprint: str) -> None:
+    """One slider per channel (off, with the reason, when the query drops it), normalisation, RRF, MMR,
+    list length, reset and presets."""
+    st.subheader(t("tuning.weights"))
+    for name in CHANNELS:
+        key = weight_key(name)
+        top = max(SLIDER_MAX, float(st.session_state.get(key, 0.0)))
+        st.slider(t(f"tuning.channel.{name}"), 0.0, top, step=0.05, key=key, help=t(f"tuning.help.{name}"),
+                  disabled=name in dropped)
+        if name in dropped:
+            st.caption(t("tuning.dropped", channel=t(f"tuning.channel.{name}"),
+                         reason=t(f"tuning.reason.{dropped[name]}")))
+    st.selectbox(t("tuning.normalisation"), ["minmax", "zscore", "rank"], key="tuning_norm",
+                 format_func=lambda m: t(f"tuning.norm.{m}"))
+    st.toggle(t("tuning.rrf"), key="tuning_rrf")
+    if st.session_state.get("tuning_rrf"):
+        st.number_input(t("tuning.rrf_k"), min_value=1, max_value=1000, step=1, key="tuning_rrf_k")
+    st.slider(t("tuning.mmr"), 0.0, 1.0, step=0.05, key="tuning_mmr")
+    st.slider(t("tuning.k"), 5, 50, value=20, step=5, key="tuning_k")
+    st.button(t("tuning.reset"), key="tuning_reset", on_click=apply_config, args=(FusionConfig(),))
+    presets_panel(fingerprint)
