@@ -30,7 +30,8 @@ from core.common.config import IndexParams
 from core.common.progress import ProgressFn, report, scaled
 from core.data.dataset import Dataset
 from core.interests.decompose import decompose
-from core.interests.profile import InterestProfile
+from core.interests.history import combine, history_interests
+from core.interests.profile import InterestProfile, InterestTag
 from core.interests.text import add_user_terms, catalogue_terms
 from core.ranking.base import Channel, ChannelContext
 from core.ranking.config import FusionConfig
@@ -67,6 +68,7 @@ class Engine:
         self.user_half_life_days = user_half_life_days
         self._lock = threading.RLock()
         self._score_cache_size = score_cache_size
+        self._history: dict[str, list[InterestTag]] = {}
         self._progress: ProgressFn | None = None
         self.last_embed: EmbedResult | None = None
 
@@ -208,6 +210,37 @@ class Engine:
     ) -> Recommendation:
         """The fused top-k list of one query with what-if ranks and reasons (:meth:`Ranker.recommend`)."""
         return self.ranker.recommend(query, config, k, item_filter, with_reasons=explain)
+
+    def fused_scores(
+        self, query: Query, config: FusionConfig | None = None, item_filter: ItemFilter | None = None
+    ) -> np.ndarray:
+        """Every item's fused score for ``query`` (NaN where not eligible): the Map's colour by score."""
+        return self.ranker.fused_scores(query, config, item_filter)
+
+    def history_interests(self, user_id: str) -> list[InterestTag]:
+        """The user's history interests (:func:`core.interests.history.history_interests`), kept per user."""
+        key = str(user_id)
+        with self._lock:
+            hit = self._history.get(key)
+        if hit is None:
+            hit = history_interests(self.dataset, self.item_vectors, key, documents=self.documents)
+            with self._lock:
+                self._history[key] = hit
+                while len(self._history) > 64:
+                    self._history.pop(next(iter(self._history)))
+        return list(hit)
+
+    def profile_for(
+        self, typed: InterestProfile | None, user_id: str | None, alpha: float = 0.5
+    ) -> InterestProfile | None:
+        """The typed profile mixed with the user's history interests (share ``alpha``) when a user is given
+        (:func:`core.interests.history.combine`); None when there is nothing to search for."""
+        profile = typed
+        if user_id is not None:
+            history = self.history_interests(user_id)
+            if history:
+                profile = combine(typed, history, alpha, text=typed.text if typed is not None else "")
+        return profile if profile is not None and profile.tags else None
 
     def seen_items(self, user_id: str | None) -> np.ndarray:
         """Item indices the user already interacted with (empty for None / unknown users)."""

@@ -18,14 +18,13 @@ import streamlit as st
 
 from core.common.errors import InterestLensError
 from core.engine import Engine
-from core.interests.feedback import Event
+from core.interests.feedback import Event, replay
 from core.interests.profile import InterestProfile
 from ui import feedback, state
 from ui.i18n import current_lang, t
 from ui.interests_panels import history_section, tag_section
 from ui.interests_views import (
     EXAMPLES,
-    replay_feedback,
     result_records,
     weights_text,
 )
@@ -71,7 +70,7 @@ def _feedback(engine: Engine, item: int, event: Event, title: str) -> None:
     work = state.get_work()
     if work is None or work.profile is None:
         return
-    profile = replay_feedback(work.profile, [(item, event, title)], engine.item_vectors, original=work.original)
+    profile = replay(work.profile, [(item, event, title)], engine.item_vectors, original=work.original)
     saved = feedback.record(engine.dataset, work.key[1], item, event, state.get_fusion().user_id)
     state.update_work(work, profile, n_feedback=work.n_feedback + 1)
     st.session_state["interests_feedback_msg"] = (event, title, saved)
@@ -91,7 +90,7 @@ def _decomposed(engine: Engine, wanted: state.InterestsState) -> state.Interests
         except InterestLensError as exc:
             error = str(exc)
     steps = feedback.session_steps(engine.dataset, wanted.text) if original is not None else []
-    base = replay_feedback(original, steps, engine.item_vectors) if original is not None else None
+    base = replay(original, steps, engine.item_vectors) if original is not None else None
     work = state.InterestsWork(key, original, base, base, error, work.version + 1 if work else 0, len(steps))
     state.set_work(work)
     st.session_state.pop("interests_feedback_msg", None)

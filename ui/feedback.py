@@ -3,7 +3,7 @@ and typed text.
 
 A feedback session is this browser session's id (:func:`ui.state.feedback_session`, mirrored into the URL),
 so a reload of the page reads the same events back and replays them onto the profile decomposed from the
-same text (:func:`ui.interests_views.replay_feedback`); feedback given on another text stays with that text.
+same text (:func:`core.interests.feedback.replay`); feedback given on another text stays with that text.
 When the workspace cannot be written, the events still move the weights for this session; the caller is
 told so.
 """
@@ -14,8 +14,7 @@ import logging
 
 from core.common.errors import InterestLensError
 from core.data.dataset import Dataset
-from core.interests.feedback import Event
-from ui.interests_views import FeedbackStep
+from core.interests.feedback import Event, FeedbackStep
 from ui.resources import workspace
 from ui.state import feedback_session
 

@@ -15,7 +15,6 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from core.data.dataset import Dataset
-from core.interests.feedback import Event, apply_feedback
 from core.interests.profile import MAX_CHARS, NOTICE_MESSAGES, InterestProfile, InterestTag
 from core.ranking.config import FusionConfig
 from core.ranking.registry import CHANNELS
@@ -34,7 +33,6 @@ NEGATIVE_COLOUR = "#E45756"
 TABLE_COLUMNS = ("text", "weight", "polarity", "grounded", "grounding", "source")
 
 Translate = Callable[..., str]
-FeedbackStep = tuple[int, Event, str]
 """One like / dislike / click: (item position, event, item title)."""
 
 
@@ -227,23 +225,6 @@ def notice_text(code: str, translate: Translate, catalogue: Mapping[str, object]
     if key in catalogue:
         return translate(key, n=f"{MAX_CHARS:,}")
     return NOTICE_MESSAGES.get(code, code)
-
-
-def replay_feedback(
-    profile: InterestProfile,
-    steps: Sequence[FeedbackStep],
-    item_vectors: np.ndarray,
-    original: InterestProfile | None = None,
-) -> InterestProfile:
-    """``profile`` after the feedback steps ``(item position, like | dislike | click, item title)`` in order,
-    each one ``core.interests.feedback.apply_feedback`` pulled back toward ``original`` (default:
-    ``profile``, the decomposition); the title names a tag added for an item no tag matches."""
-    anchor = profile if original is None else original
-    current = profile
-    for item, event, title in steps:
-        current = apply_feedback(current, item_vectors[item], event, original=anchor,
-                                 item_vectors=item_vectors, item_label=title)
-    return current
 
 
 def weights_text(config: FusionConfig, channel_label: Callable[[str], str]) -> str:

@@ -98,7 +98,7 @@ def neighbours(engine: Engine, pm: ProjectionMap, kind: str, idx: int, k: int, p
     else:
         mapped = {int(u) for u in pm.user_idx}
         exclude = [idx] if kind == "user" else None
-        ids, sims = engine.user_index.query(vector[None, :].astype(np.float32), k + 5, exclude=exclude)
+        ids, sims = engine.neighbours(vector[None, :], k + 5, exclude=exclude, of="users")
         pairs = [(user_key(i), s) for i, s in zip(ids[0], sims[0], strict=True) if i >= 0 and int(i) in mapped][:k]
     return [p[0] for p in pairs], np.array([p[1] for p in pairs], dtype=float)
 

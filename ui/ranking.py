@@ -7,39 +7,24 @@ the same typed profile with the same weights gives the same list on every page.
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
-import streamlit as st
 
 from core.engine import Engine
-from core.interests.history import combine, history_interests
 from core.interests.profile import InterestProfile, InterestTag
 from core.ranking.query import Query
 from core.ranking.ranker import Recommendation
 from ui.state import FusionState, InterestsState
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _history(_engine: Engine, engine_key: str, user_id: str) -> list[InterestTag]:
-    return history_interests(_engine.dataset, _engine.item_vectors, user_id, documents=_engine.documents)
-
-
 def history_for(engine: Engine, user_id: str) -> list[InterestTag]:
-    """The user's history interests (``core.interests.history``), heaviest first; cached per engine and user."""
-    return list(_history(engine, engine.key, str(user_id)))
+    """The user's history interests (:meth:`core.engine.Engine.history_interests`), heaviest first."""
+    return engine.history_interests(str(user_id))
 
 
 def effective_profile(engine: Engine, interests: InterestsState, user_id: str | None) -> InterestProfile | None:
     """The typed profile, mixed with the user's history interests (share ``interests.alpha``) when a user is
-    selected; None when there is nothing to search for."""
-    typed = interests.profile
-    profile = typed
-    if user_id is not None:
-        history = history_for(engine, user_id)
-        if history:
-            profile = combine(typed, history, interests.alpha, text=typed.text if typed is not None else "")
-    return profile if profile is not None and profile.tags else None
+    selected (:meth:`core.engine.Engine.profile_for`); None when there is nothing to search for."""
+    return engine.profile_for(interests.profile, user_id, interests.alpha)
 
 
 def interests_query(engine: Engine, interests: InterestsState, fusion: FusionState) -> Query | None:
@@ -59,10 +44,4 @@ def recommend(
 
 def fused_scores(engine: Engine, query: Query, fusion: FusionState) -> np.ndarray:
     """The fused score of every item for ``query`` (NaN for seen or filtered-out items), without MMR."""
-    plain = dataclasses.replace(fusion, config=dataclasses.replace(fusion.config, mmr_lambda=1.0))
-    n_items = engine.dataset.n_items
-    result = recommend(engine, query, plain, n_items, explain=False).result
-    out = np.full(n_items, np.nan)
-    finite = np.isfinite(result.score)
-    out[result.items[finite]] = result.score[finite]
-    return out
+    return engine.fused_scores(query, fusion.config, fusion.item_filter)

@@ -33,6 +33,7 @@ finite, positive and normalised; with no further events :func:`decay_toward` con
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -184,3 +185,24 @@ def decay_toward(
     for _ in range(max(0, int(steps))):
         out = _pull(out, original, decay)
     return _bounded(out, FeedbackParams.min_weight)
+
+
+FeedbackStep = tuple[int, Event, str]
+"""One feedback event to replay: (item position, like | dislike | click, item title)."""
+
+
+def replay(
+    profile: InterestProfile,
+    steps: Sequence[FeedbackStep],
+    item_vectors: np.ndarray,
+    original: InterestProfile | None = None,
+) -> InterestProfile:
+    """``profile`` after the feedback ``steps`` in order, each one :func:`apply_feedback` pulled back toward
+    ``original`` (default: ``profile``, the decomposition); the title names a tag added for an item no tag
+    matches. Replaying the workspace's stored events gives the profile the live session had."""
+    anchor = profile if original is None else original
+    current = profile
+    for item, event, title in steps:
+        current = apply_feedback(current, item_vectors[item], event, original=anchor,
+                                 item_vectors=item_vectors, item_label=title)
+    return current

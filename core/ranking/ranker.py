@@ -21,7 +21,7 @@ from core.data.dataset import Dataset
 from core.ranking.base import Channel
 from core.ranking.config import FusionConfig
 from core.ranking.explain import Explanation, explain
-from core.ranking.fusion import FusionResult, ItemFilter, fuse_batch, rank_batch, what_if
+from core.ranking.fusion import FusionResult, ItemFilter, fuse_batch, fused_scores, rank_batch, what_if
 from core.ranking.query import Query
 from core.ranking.scoring import ScoreBatch, score_queries
 
@@ -109,6 +109,10 @@ class Ranker:
         row = self.dataset.user_index[str(user_id)]
         return np.asarray(self.dataset.matrix[row].indices, dtype=np.int64)
 
+    def allowed(self, item_filter: ItemFilter | None) -> np.ndarray | None:
+        """The filter's mask of allowed items (None when there is no restriction)."""
+        return item_filter.mask(self.dataset) if item_filter is not None and not item_filter.is_empty() else None
+
     # --- lists ----------------------------------------------------------------------------------
 
     def rank_many(
@@ -147,9 +151,20 @@ class Ranker:
         config = config or FusionConfig()
         batch = self.score([query])
         seen = self.seen_items(query.user_id)
-        allowed = item_filter.mask(self.dataset) if item_filter is not None and not item_filter.is_empty() else None
+        allowed = self.allowed(item_filter)
         vectors = self.item_vectors if config.mmr_lambda < 1.0 else None
         result = fuse_batch(batch, config, k=k, seen=seen, allowed=allowed, item_vectors=vectors)[0]
         ranks = what_if(batch, result, seen=seen, allowed=allowed)
         reasons = explain(result, query, self.channels) if with_reasons else []
         return Recommendation(result, ranks, reasons, batch)
+
+    def fused_scores(
+        self, query: Query, config: FusionConfig | None = None, item_filter: ItemFilter | None = None
+    ) -> np.ndarray:
+        """The fused score of every item for one query (the ranking before top-k and MMR); NaN for items
+        that are not eligible (seen, filtered out, excluded by a channel)."""
+        config = config or FusionConfig()
+        batch = self.score([query])
+        allowed = self.allowed(item_filter)
+        scores = fused_scores(batch, config, self.seen_items(query.user_id), allowed)[0]
+        return np.where(np.isfinite(scores), scores, np.nan)

@@ -76,6 +76,28 @@ def _click_map_point(page: Any) -> None:
     wait_for_app(page)
 
 
+def _open_weight_editor(page: Any, table: Any) -> Any:
+    """Open the weight cell (2nd column) of the tag table's first row; returns the cell editor.
+
+    Waits for state: the app idle and the grid laid out before each try; a click that lands while the
+    grid is being redrawn (the page reruns when the first results arrive) is retried.
+    """
+    editor = page.locator(".gdg-input").first
+    for _ in range(4):
+        wait_for_app(page)
+        canvas = table.locator("canvas").first.bounding_box()
+        page.mouse.click(canvas["x"] + 60, canvas["y"] + 35 + 17)
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("Enter")
+        try:
+            editor.wait_for(timeout=10_000)
+            return editor
+        except Exception:  # the grid was redrawn under the click: try again
+            page.keyboard.press("Escape")
+    editor.wait_for(timeout=10_000)
+    return editor
+
+
 def _interests_flow(page: Any) -> None:
     """Type Chinese interests, edit one tag weight in the table, like a recommended item."""
     nav(page, "interests")
@@ -90,11 +112,7 @@ def _interests_flow(page: Any) -> None:
     before = chart.text_content()
     assert "科幻" in before, before  # the Chinese tags reached the weight chart
     # the first row is the first positive tag: open its weight cell (2nd column) and type a new weight
-    canvas = table.locator("canvas").first.bounding_box()
-    page.mouse.click(canvas["x"] + 60, canvas["y"] + 35 + 17)
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("Enter")
-    editor = page.locator(".gdg-input").first
+    editor = _open_weight_editor(page, table)
     editor.fill("0.9")
     editor.press("Enter")
     wait_for_app(page)

@@ -222,3 +222,20 @@ def test_at_most_max_feedback_tags_are_kept() -> None:
     fed = [t.text for t in profile.tags if t.source == "feedback"]
     assert len(fed) == 2 and "f7" in fed
     assert [t.text for t in profile.tags[:4]] == ["a", "b", "x", "y"]  # typed tags are never replaced
+
+
+def test_replaying_feedback_is_applying_it_step_by_step() -> None:
+    def tag(text: str, weight: float, polarity: int = 1) -> InterestTag:
+        return InterestTag(text=text, weight=weight, polarity=polarity, vector=np.ones(4, dtype=np.float32) / 2)
+
+    profile = InterestProfile(text="x", tags=[tag("a", 0.6), tag("b", 0.4), tag("c", 0.5, -1)])
+    items = np.eye(4, dtype=np.float32)
+    steps: list[fb.FeedbackStep] = [(0, "like", "one"), (2, "dislike", "three")]
+    replayed = fb.replay(profile, steps, items)
+    by_hand = profile
+    for item, event, title in steps:
+        by_hand = fb.apply_feedback(by_hand, items[item], event, original=profile, item_vectors=items,
+                                    item_label=title)
+    assert [(t.text, t.weight, t.polarity) for t in replayed.tags] == [
+        (t.text, t.weight, t.polarity) for t in by_hand.tags]
+    assert fb.replay(profile, [], items) is profile

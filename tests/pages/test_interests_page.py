@@ -338,18 +338,3 @@ def test_weights_text_names_the_weights_in_use() -> None:
     assert iv.weights_text(config, lambda c: c) == "semantic 1.00 · popularity 0.20 · graph 0.30"
     rrf = FusionConfig(weights=FusionWeights.from_dict({"semantic": 1.0}), method="rrf", mmr_lambda=0.7)
     assert iv.weights_text(rrf, str.upper) == "SEMANTIC 1.00 · RRF k=60 · MMR λ=0.70"
-
-
-def test_replaying_feedback_is_applying_it_step_by_step() -> None:
-    from core.interests.feedback import apply_feedback
-
-    profile = InterestProfile(text="x", tags=[_tag("a", 0.6), _tag("b", 0.4), _tag("c", 0.5, -1)])
-    items = np.eye(4, dtype=np.float32)
-    steps: list[iv.FeedbackStep] = [(0, "like", "one"), (2, "dislike", "three")]
-    replayed = iv.replay_feedback(profile, steps, items)
-    by_hand = profile
-    for item, event, title in steps:
-        by_hand = apply_feedback(by_hand, items[item], event, original=profile, item_vectors=items, item_label=title)
-    assert [(t.text, t.weight, t.polarity) for t in replayed.tags] == [
-        (t.text, t.weight, t.polarity) for t in by_hand.tags]
-    assert iv.replay_feedback(profile, [], items) is profile
