@@ -89,7 +89,7 @@ def presets_panel(fingerprint: str) -> None:
             st.button(t("tuning.load"), key="tuning_load", on_click=_load_preset, args=(fingerprint,))
         else:
             st.caption(t("tuning.no_presets"))
-        msg = st.session_state.pop("tuning_preset_msg", None)
+        msg = st.session_state.get("tuning_preset_msg")  # the last preset action's outcome stays in view
         if msg:
             {"success": st.success, "warning": st.warning, "error": st.error}[msg[0]](msg[1])
 
