@@ -20,6 +20,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "explain.history_rated": ("因为你给《{title}》打了高分", "because you rated “{title}” highly"),
     "explain.history_liked": ("因为你喜欢《{title}》", "because you liked “{title}”"),
     "explain.co_liked": ("喜欢《{title}》的人也喜欢它", "people who liked “{title}” also liked this"),
+    "explain.named_item": ("喜欢你提到的《{title}》的人也喜欢它", "people who liked “{title}”, which you named, also liked this"),
     "explain.similar_users": ("和你口味相似的人也喜欢它", "people with similar taste liked it"),
     "explain.popular": ("热门：{count} 位用户与它互动过", "popular: {count} people interacted with it"),
     "explain.popular_window": ("近 {days} 天有 {count} 位用户与它互动",

@@ -175,6 +175,48 @@ def user_rows(dataset: Dataset, queries: list[Query]) -> np.ndarray:
     return np.array([dataset.user_index[str(q.user_id)] for q in queries], dtype=np.int64)
 
 
+def tag_kind(tag: object) -> str:
+    """A tag's kind: "item" | "attribute" | "text" | "gist" (profiles without kinds are all "text")."""
+    return str(getattr(tag, "kind", None) or "text")
+
+
+def named_items(dataset: Dataset, query: Query, polarity: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Item positions the query's typed text names (item tags of that polarity) and their tag weights.
+
+    A named film is a strong signal of taste: the collaborative channels treat the wanted ones as
+    pseudo-history (what a cold user "watched"), and the avoided ones as items to push away."""
+    if query.profile is None:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    found: dict[int, float] = {}
+    for tag in query.profile.tags:
+        if tag_kind(tag) != "item" or (int(tag.polarity) >= 0) != (polarity >= 0) or float(tag.weight) <= 0:
+            continue
+        idx = dataset.item_index.get(str(getattr(tag, "key", None)))
+        if idx is not None:
+            found[int(idx)] = found.get(int(idx), 0.0) + float(tag.weight)
+    items = np.fromiter(found, dtype=np.int64, count=len(found))
+    return items, np.fromiter(found.values(), dtype=np.float64, count=len(found))
+
+
+def seed_reason(dataset: Dataset, query: Query) -> str | None:
+    """None when the query has a known user or names at least one wanted item; else why not."""
+    if named_items(dataset, query)[0].size:
+        return None
+    return user_reason(dataset, query)
+
+
+def seed_row(dataset: Dataset, query: Query, named_value: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """The query's seed items: the user's history (summed interaction weights) plus the wanted named items
+    (``named_value`` each, unless the history already has them)."""
+    items, weights = user_row(dataset, query.user_id)
+    named, _ = named_items(dataset, query)
+    extra = named[~np.isin(named, items)]
+    if extra.size:
+        items = np.concatenate([items, extra])
+        weights = np.concatenate([weights, np.full(extra.size, float(named_value))])
+    return items, weights
+
+
 def user_reason(dataset: Dataset, query: Query) -> str | None:
     """``no_user`` / ``unknown_user`` when the query does not name a known user, else None."""
     if query.user_id is None:

@@ -18,7 +18,7 @@ from scipy import sparse
 
 from core.common.progress import ProgressFn, report
 from core.data.dataset import Dataset
-from core.ranking.base import Channel
+from core.ranking.base import Channel, named_items
 from core.ranking.config import FusionConfig
 from core.ranking.explain import Explanation, explain
 from core.ranking.fusion import FusionResult, ItemFilter, fuse_batch, fused_scores, rank_batch, what_if
@@ -89,18 +89,21 @@ class Ranker:
         return batch
 
     def seen(self, queries: Sequence[Query]) -> sparse.csr_matrix:
-        """(n_queries, n_items) sparse matrix of the items each query's user already interacted with."""
-        mat = self.dataset.matrix
-        indptr = [0]
-        parts: list[np.ndarray] = []
-        for q in queries:
-            row = self.dataset.user_index.get(str(q.user_id)) if q.user_id is not None else None
-            seg = mat.indices[mat.indptr[row] : mat.indptr[row + 1]] if row is not None else np.zeros(0, np.int32)
-            parts.append(seg)
-            indptr.append(indptr[-1] + len(seg))
-        indices = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
+        """(n_queries, n_items) sparse matrix of :meth:`known_items` per query."""
+        parts = [self.known_items(q) for q in queries]
+        indptr = np.cumsum([0] + [len(p) for p in parts])
+        indices = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
         data = np.ones(len(indices), dtype=bool)
-        return sparse.csr_matrix((data, indices, np.asarray(indptr)), shape=(len(queries), self.dataset.n_items))
+        return sparse.csr_matrix((data, indices, indptr), shape=(len(queries), self.dataset.n_items))
+
+    def known_items(self, query: Query) -> np.ndarray:
+        """Items a list for ``query`` leaves out (when the config excludes seen items): the user's history
+        and every item the typed text names, wanted ("like Heat": seen) or avoided ("not Titanic")."""
+        seen = self.seen_items(query.user_id)
+        named = [named_items(self.dataset, query, polarity)[0] for polarity in (1, -1)]
+        if not any(n.size for n in named):
+            return seen
+        return np.unique(np.concatenate([seen, *named]))
 
     def seen_items(self, user_id: str | None) -> np.ndarray:
         """Item indices the user already interacted with (empty for None / unknown users)."""
@@ -150,7 +153,7 @@ class Ranker:
         """One query's fused top-k list with what-if ranks and reasons."""
         config = config or FusionConfig()
         batch = self.score([query])
-        seen = self.seen_items(query.user_id)
+        seen = self.known_items(query)
         allowed = self.allowed(item_filter)
         vectors = self.item_vectors if config.mmr_lambda < 1.0 else None
         result = fuse_batch(batch, config, k=k, seen=seen, allowed=allowed, item_vectors=vectors)[0]
@@ -166,5 +169,5 @@ class Ranker:
         config = config or FusionConfig()
         batch = self.score([query])
         allowed = self.allowed(item_filter)
-        scores = fused_scores(batch, config, self.seen_items(query.user_id), allowed)[0]
+        scores = fused_scores(batch, config, self.known_items(query), allowed)[0]
         return np.where(np.isfinite(scores), scores, np.nan)

@@ -22,6 +22,9 @@ from core.ranking.base import (
     Evidence,
     as_item_vectors,
     ensure_applicable,
+    named_items,
+    seed_row,
+    tag_kind,
     unit_vector,
     user_row,
 )
@@ -268,7 +271,7 @@ class GraphChannel:
     def match_attributes(self, tag: TagLike) -> dict[int, float]:
         """Attribute columns a tag matches, with a strength in (0, 1]."""
         out: dict[int, float] = {}
-        text = _norm_name(tag.text)
+        text = _norm_name(getattr(tag, "label", None) or tag.text)  # a recognised attribute: its catalogue name
         if text:
             for j, name in enumerate(self.attr_names_norm_):
                 if not self.matchable_[j] or len(name) < 2:
@@ -317,7 +320,8 @@ class GraphChannel:
     def _compute_restarts(self, query: Query) -> tuple[np.ndarray | None, np.ndarray | None]:
         n_items = self.dataset_.n_items
         hist: np.ndarray | None = None
-        items, weights = user_row(self.dataset_, query.user_id)
+        liked = float(self.dataset_.matrix.data.max()) if self.dataset_.matrix.nnz else 1.0
+        items, weights = seed_row(self.dataset_, query, named_value=liked)  # history + named items
         if len(items):
             hist = np.zeros(self.n_nodes_)
             w = np.clip(weights, 1e-3, None)
@@ -328,9 +332,14 @@ class GraphChannel:
                 if not has_edges[items].any():
                     hist = None
         pos = neg = None
-        if query.profile is not None:
-            pos = self._tag_restart(positive_tags(query.profile))
-            neg = self._tag_restart(negative_tags(query.profile))
+        if query.profile is not None:  # named items already seed the walk as items, not as attribute matches
+            pos = self._tag_restart([t for t in positive_tags(query.profile) if tag_kind(t) != "item"])
+            neg = self._tag_restart([t for t in negative_tags(query.profile) if tag_kind(t) != "item"])
+            avoided, avoid_w = named_items(self.dataset_, query, polarity=-1)
+            if avoided.size:  # "not Titanic": walk from the film itself and subtract what it reaches
+                start = np.zeros(self.n_nodes_)
+                start[avoided] = avoid_w / avoid_w.sum()
+                neg = start if neg is None else 0.5 * (neg + start)
         if hist is not None and pos is not None:
             return (1.0 - self.params.tag_share) * hist + self.params.tag_share * pos, neg
         return (hist if hist is not None else pos), neg

@@ -17,6 +17,8 @@ from core.ranking.base import (
     Evidence,
     as_item_vectors,
     ensure_applicable,
+    named_items,
+    seed_reason,
     unit_vector,
     user_reason,
 )
@@ -109,6 +111,19 @@ class HistoryChannel:
         return self
 
     def _vector(self, query: Query) -> np.ndarray | None:
+        """The user's history vector, with the items the typed text names added as if watched (their
+        weighted mean vector, as much as the history); None when there is neither."""
+        assert self.item_vectors_ is not None
+        own = self._user_vector(query) if user_reason(self.dataset_, query) is None else None
+        named, weights = named_items(self.dataset_, query)
+        if named.size == 0:
+            return own
+        mean = unit_vector((weights[:, None] * self.item_vectors_[named].astype(np.float64)).sum(axis=0))
+        if own is None or mean is None:
+            return mean if mean is not None else own
+        return unit_vector(own.astype(np.float64) + mean)
+
+    def _user_vector(self, query: Query) -> np.ndarray | None:
         assert self.item_vectors_ is not None and query.user_id is not None
         u = self.dataset_.user_index[str(query.user_id)]
         if self.user_vectors_ is not None and query.now is None:
@@ -123,12 +138,12 @@ class HistoryChannel:
         return vec
 
     def why_not(self, query: Query) -> str | None:
-        """Needs item vectors and a known user with history."""
+        """Needs item vectors and seeds: a known user with history, or items named in the typed interests."""
         if not hasattr(self, "dataset_"):
             return "not_fitted"
         if self.item_vectors_ is None:
             return "no_item_vectors"
-        reason = user_reason(self.dataset_, query)
+        reason = seed_reason(self.dataset_, query)
         if reason is not None:
             return reason
         if self._vector(query) is None:

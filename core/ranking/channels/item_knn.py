@@ -13,7 +13,7 @@ import numpy as np
 from scipy import sparse
 
 from core.common.progress import ProgressFn, report
-from core.ranking.base import ChannelContext, Evidence, ensure_applicable, user_reason, user_row, user_rows
+from core.ranking.base import ChannelContext, Evidence, ensure_applicable, named_items, seed_reason, seed_row
 from core.ranking.query import Query
 
 
@@ -142,22 +142,33 @@ class ItemKNNChannel:
         return self
 
     def why_not(self, query: Query) -> str | None:
-        """Needs interactions and a known user."""
+        """Needs interactions and seeds: a known user, or items named in the typed interests."""
         if not hasattr(self, "dataset_"):
             return "not_fitted"
         if self.similarity_ is None:
             return "no_interactions"
-        return user_reason(self.dataset_, query)
+        return seed_reason(self.dataset_, query)
 
     def score(self, queries: list[Query]) -> np.ndarray:
-        """``score_i = sum_{j in user's items} sim(j, i)`` (rating-weighted when ``use_rating``): the users'
-        rows times the similarity matrix in one sparse product."""
+        """``score_i = sum_{j in seeds} w_j sim(j, i) - sum_{a in avoided} w_a sim(a, i)``: the seeds are the
+        user's items (rating-weighted when ``use_rating``, else 1) plus the items the typed text names
+        (pseudo-history); avoided named items push their neighbours down. One sparse product per batch."""
         ensure_applicable(self, queries)
         assert self.similarity_ is not None
-        sub = self.dataset_.matrix[user_rows(self.dataset_, queries)].astype(np.float64)
-        if not self.params.use_rating:
-            sub.data = np.ones_like(sub.data)
-        return np.asarray((sub @ self.similarity_).toarray(), dtype=np.float64)
+        ds = self.dataset_
+        liked = float(ds.matrix.data.max()) if self.params.use_rating and ds.matrix.nnz else 1.0
+        indptr, indices, data = [0], [], []
+        for q in queries:
+            items, weights = seed_row(ds, q, named_value=liked)
+            w = weights if self.params.use_rating else np.ones_like(weights)
+            avoided, avoid_w = named_items(ds, q, polarity=-1)
+            indices.append(np.concatenate([items, avoided]))
+            data.append(np.concatenate([w, -liked * avoid_w / max(float(avoid_w.max(initial=0.0)), 1e-12)]))
+            indptr.append(indptr[-1] + len(indices[-1]))
+        rows = sparse.csr_matrix((np.concatenate(data) if data else np.zeros(0), np.concatenate(indices) if indices
+                                  else np.zeros(0, np.int64), np.asarray(indptr)), shape=(len(queries), ds.n_items))
+        rows.sum_duplicates()
+        return np.asarray((rows @ self.similarity_).toarray(), dtype=np.float64)
 
     def neighbours_in(self, item: int, candidates: np.ndarray) -> tuple[int, float] | None:
         """The candidate item most similar to ``item`` and its similarity (None when none is a neighbour)."""
@@ -171,7 +182,12 @@ class ItemKNNChannel:
     def explain(self, query: Query, item: int) -> Evidence | None:
         """The history item with the largest neighbour weight to ``item`` (ties: the better-rated, then
         the lower index)."""
-        items, weights = user_row(self.dataset_, query.user_id)
+        named, _ = named_items(self.dataset_, query)
+        hit = self.neighbours_in(item, named)  # an item the person named explains best
+        if hit is not None:
+            j = hit[0]
+            return Evidence("named_item", {"item_idx": j, "title": str(self.dataset_.titles([j])[0])})
+        items, weights = seed_row(self.dataset_, query)
         hit = self.neighbours_in(item, items[np.lexsort((items, -weights))])
         if hit is None:
             return Evidence("similar_users")

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, Self
 
 import numpy as np
+from scipy import sparse
 
 from core.common.errors import ConfigError
-from core.ranking.base import ChannelContext, Evidence, ensure_applicable, user_reason, user_rows
+from core.ranking.base import ChannelContext, Evidence, ensure_applicable, named_items, seed_reason, seed_row
 from core.ranking.query import Query
 
 
@@ -73,24 +74,51 @@ class MFChannel:
                     iterations=p.iterations or 100, random_state=ctx.random_state, num_threads=1,
                 )
             model.fit(conf.tocsr(), show_progress=False)
+        self.model_ = model
+        self.liked_ = float(np.quantile(mat.data, 0.9))  # the value a named film stands for in fold-in
         self.user_factors_ = np.asarray(model.user_factors, dtype=np.float32)
         self.item_factors_ = np.asarray(model.item_factors, dtype=np.float32)
         return self
 
     def why_not(self, query: Query) -> str | None:
-        """Needs a trained model and a known user."""
+        """Needs a trained model and seeds: a known user, or items named in the typed interests."""
         if not hasattr(self, "dataset_"):
             return "not_fitted"
         if self.item_factors_ is None:
             return "no_interactions"
-        return user_reason(self.dataset_, query)
+        return seed_reason(self.dataset_, query)
+
+    def user_factors(self, queries: list[Query]) -> np.ndarray:
+        """(n_queries, factors): a known user's trained factors; a query that names items gets factors folded
+        in from its seeds (history + named items; ALS: implicit's ``recalculate_user`` least squares with
+        the same confidence as training, a named film counting as a high rating; BPR: the mean factor of the
+        seeds). Avoided named items are left to fusion's exclusion."""
+        assert self.user_factors_ is not None and self.item_factors_ is not None
+        ds = self.dataset_
+        out = np.zeros((len(queries), self.item_factors_.shape[1]), dtype=np.float32)
+        fold: list[int] = []
+        for i, q in enumerate(queries):
+            if named_items(ds, q)[0].size == 0:
+                out[i] = self.user_factors_[ds.user_index[str(q.user_id)]]
+            else:
+                fold.append(i)
+        if fold:
+            rows = [seed_row(ds, queries[i], named_value=self.liked_) for i in fold]
+            if self.params.algorithm == "als":
+                indptr = np.cumsum([0] + [len(items) for items, _ in rows])
+                conf = np.concatenate([1.0 + float(self.params.alpha) * np.clip(w, 0.0, None) for _, w in rows])
+                user_items = sparse.csr_matrix((conf.astype(np.float32), np.concatenate([it for it, _ in rows]),
+                                                indptr), shape=(len(fold), ds.n_items))
+                out[fold] = np.asarray(self.model_.recalculate_user(np.arange(len(fold)), user_items))
+            else:
+                out[fold] = np.stack([self.item_factors_[items].mean(axis=0) for items, _ in rows])
+        return out
 
     def score(self, queries: list[Query]) -> np.ndarray:
-        """Inner products of the users' factors with every item's factors (one matrix product)."""
+        """Inner products of the queries' user factors with every item's factors (one matrix product)."""
         ensure_applicable(self, queries)
-        assert self.user_factors_ is not None and self.item_factors_ is not None
-        rows = user_rows(self.dataset_, queries)
-        return np.asarray(self.user_factors_[rows] @ self.item_factors_.T, dtype=np.float64)
+        assert self.item_factors_ is not None
+        return np.asarray(self.user_factors(queries) @ self.item_factors_.T, dtype=np.float64)
 
     def explain(self, query: Query, item: int) -> Evidence | None:
         """Latent factors name no single reason: people with similar taste liked it."""
