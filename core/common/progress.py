@@ -13,10 +13,6 @@ from typing import Any
 ProgressFn = Callable[[float, str], None]
 
 
-def noop_progress(fraction: float, message: str) -> None:
-    """A progress callback that ignores everything."""
-
-
 def report(progress: ProgressFn | None, fraction: float, message: str) -> None:
     """Call ``progress`` if given, clamping the fraction to [0, 1]."""
     if progress is not None:
