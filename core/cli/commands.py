@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from core.common.errors import InterestLensError
@@ -329,6 +330,7 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
     from core.ranking.base import DROP_REASONS
     from core.ranking.config import FusionConfig, FusionWeights
     from core.ranking.fusion import ItemFilter
+    from core.ranking.presets import read_preset_file
     from core.ranking.query import Query
     from ui.reasons import records  # the CLI, like the pages, renders reason codes through ui's catalogue
 
@@ -341,6 +343,8 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
         return fail("give --user, --interests, or both")
     config = FusionConfig(normalisation=args.normalisation, method="rrf" if args.rrf else "weighted",
                           rrf_k=args.rrf_k, mmr_lambda=args.mmr_lambda, exclude_seen=not args.include_seen)
+    if args.preset is not None:  # a preset exported from the Tuning page (validated JSON)
+        config = read_preset_file(Path(args.preset))[1]
     if weights is not None:
         config = replace(config, weights=FusionWeights.from_dict(weights))
     engine = Engine(dataset, args.model)
@@ -385,6 +389,8 @@ def _add_recommend(sub: Any) -> None:
     p.add_argument("--weights", default=None, metavar="JSON",
                    help=f"channel weights, e.g. '{{\"mf\": 1, \"semantic\": 0.5}}' (missing channels get 0); "
                         f"channels: {', '.join(CHANNELS)}")
+    p.add_argument("--preset", default=None, metavar="FILE",
+                   help="fusion settings from a preset file (as the Tuning page exports); --weights overrides")
     p.add_argument("--k", type=int, default=10, help="number of items (default 10)")
     p.add_argument("--normalisation", default="minmax", choices=["minmax", "zscore", "rank"])
     p.add_argument("--rrf", action="store_true", help="reciprocal rank fusion instead of the weighted sum")
@@ -472,6 +478,74 @@ def _add_interests(sub: Any) -> None:
     p.set_defaults(func=_cmd_interests)
 
 
+# --- evaluate-interests (issue 15) -----------------------------------------------------------------
+
+
+def _typed_dataset(data: str, items: str | None) -> Any:
+    """A bundled demo by key, or an interaction file (+ ``--items``) loaded like ``ingest`` does."""
+    from pathlib import Path
+
+    from core.data.demos import DEMOS, load_demo
+    from core.data.loaders import load_dataset
+
+    if data in DEMOS:
+        return load_demo(data)
+    if not Path(data).is_file():
+        raise InterestLensError(f"--data {data!r} is neither a demo ({', '.join(DEMOS)}) nor a readable file")
+    dataset, _, _ = load_dataset(data, items, name=Path(data).name)
+    return dataset
+
+
+def _cmd_evaluate_interests(args: argparse.Namespace) -> int:
+    """Evaluate typed interests on a cases file: fused ranking, tag-kind ablations, baselines, one table."""
+    from core.common.progress import cli_progress
+    from core.engine import Engine
+    from core.evaluation.cases import load_cases
+    from core.evaluation.typed_cases import evaluate_typed_cases
+    from core.ranking.config import FusionConfig, FusionWeights
+
+    weights = _parse_weights(args.weights)
+    config = FusionConfig() if weights is None else FusionConfig(weights=FusionWeights.from_dict(weights))
+    dataset = _typed_dataset(args.data, args.items)
+    cases = load_cases(args.cases, dataset).select(args.split)
+    if not args.quiet:
+        sys.stderr.write(f"{len(cases)} cases ({args.split}) from {cases.source}; "
+                         f"{len(cases.unresolved)} entries did not resolve to an item\n")
+    engine = Engine(dataset, args.model)
+    engine.prepare(None if args.quiet else cli_progress("prepare"))
+    report = evaluate_typed_cases(engine, cases, k=args.k, config=config, split=args.split,
+                                  n_boot=args.bootstrap,
+                                  progress=None if args.quiet else cli_progress("evaluate-interests"))
+    if args.json:
+        emit_json(report.to_dict())
+    else:
+        sys.stdout.write(report.to_markdown())
+    return 0
+
+
+def _add_evaluate_interests(sub: Any) -> None:
+    """Register ``evaluate-interests``."""
+    from core.vectors.encoders import DEFAULT_MODEL
+
+    p = sub.add_parser("evaluate-interests",
+                       help="evaluate typed interests on a cases file (text -> targets): fused ranking, "
+                            "ablations per tag kind and baselines, with bootstrap intervals")
+    p.add_argument("cases", help='JSON list of {"text", "targets", "mentioned"?, "id"?, "split"?} '
+                                 "(targets / mentioned: item ids or titles)")
+    p.add_argument("--data", default="movielens",
+                   help="movielens or bilingual (bundled demos), or an interaction file (with --items)")
+    p.add_argument("--items", default=None, help="item metadata file when --data is a file")
+    p.add_argument("--k", type=int, nargs="+", default=[10, 50], help="list lengths (default 10 50)")
+    p.add_argument("--split", default="all", help="only the cases of this split, e.g. dev or test (default all)")
+    p.add_argument("--weights", default=None, metavar="JSON",
+                   help="fusion weights of the fused ranking (missing channels get 0; default: the default fusion)")
+    p.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples for the 95%% intervals")
+    p.add_argument("--model", default=DEFAULT_MODEL, help="text encoder (default use-m3)")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.add_argument("--json", action="store_true", help="print one JSON document (default: a Markdown report)")
+    p.set_defaults(func=_cmd_evaluate_interests)
+
+
 # --- bench ---------------------------------------------------------------------------------------
 
 BENCHMARKS: dict[str, str] = {
@@ -515,6 +589,7 @@ def _add_bench(sub: Any) -> None:
 
 COMMANDS: list[Callable[[Any], None]] = [_add_ingest, _add_embed, _add_evaluate, _add_tune, _add_recommend]
 COMMANDS.append(_add_interests)
+COMMANDS.append(_add_evaluate_interests)
 COMMANDS.append(_add_bench)
 
 

@@ -194,11 +194,6 @@ class Dataset:
         """Number of items (catalogue size, including items nobody interacted with)."""
         return len(self.item_ids)
 
-    @property
-    def has_timestamps(self) -> bool:
-        """True when at least one interaction carries a timestamp."""
-        return bool(self.interactions["timestamp"].notna().any())
-
     @cached_property
     def matrix(self) -> sparse.csr_matrix:
         """Users x items CSR matrix of summed interaction weights (float32)."""

@@ -6,7 +6,6 @@ channels and their default weights come from :mod:`core.ranking.registry`.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -80,10 +79,6 @@ class FusionWeights(Mapping[str, float]):
         if unknown:
             raise ValueError(f"unknown channel(s) {sorted(unknown)}; expected some of {list(CHANNELS)}")
         return cls(**{name: float(values.get(name, 0.0)) for name in CHANNELS})
-
-    def is_valid(self) -> bool:
-        """All weights finite and non-negative."""
-        return all(math.isfinite(v) and v >= 0 for _, v in self._values)
 
 
 def _weights_from_items(items: tuple[tuple[str, float], ...]) -> FusionWeights:

@@ -30,3 +30,22 @@ def test_unknown_benchmark_is_an_argument_error() -> None:
     with pytest.raises(SystemExit) as exc:
         cli.main(["bench", "nope"])
     assert exc.value.code == 2
+
+
+def test_recommend_reads_a_preset_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``recommend --preset FILE`` ranks with the preset's settings; a bad file is a one-line error, exit 2."""
+    preset = tmp_path / "cold.json"
+    preset.write_text(json.dumps({"format": "interestlens-preset", "version": 1, "name": "Cold start",
+                                  "weights": {"semantic": 1.0, "popularity": 0.5}, "normalisation": "rank"}),
+                      encoding="utf-8")
+    assert cli.main(["recommend", "--data", "bilingual", "--interests", "科幻电影", "--preset", str(preset),
+                     "--quiet", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["config"]["normalisation"] == "rank"
+    assert out["config"]["weights"]["popularity"] == 0.5 and out["config"]["weights"]["mf"] == 0.0
+    assert len(out["items"]) == 10
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"name": "x", "weights": {"semantic": "lots"}}', encoding="utf-8")
+    assert cli.main(["recommend", "--data", "bilingual", "--interests", "科幻电影", "--preset", str(bad),
+                     "--quiet"]) == 2
+    assert "bad.json" in capsys.readouterr().err
