@@ -32,6 +32,7 @@ from core.data.dataset import Dataset
 from core.interests.decompose import decompose
 from core.interests.history import combine, history_interests
 from core.interests.profile import InterestProfile, InterestTag
+from core.interests.recognise import CatalogueIndex, catalogue_index
 from core.interests.text import add_user_terms, catalogue_terms
 from core.ranking.base import Channel, ChannelContext
 from core.ranking.config import FusionConfig
@@ -185,6 +186,8 @@ class Engine:
                 _ = self.item_index
                 report(progress, 0.7, "user profiles")
                 _ = self.user_vectors
+                report(progress, 0.73, "title and attribute index")
+                _ = self.catalogue
                 if channels:
                     self._progress = scaled(progress, 0.75, 1.0)
                     _ = self.channels
@@ -195,10 +198,18 @@ class Engine:
 
     # --- questions ---------------------------------------------------------------------------------
 
+    @cached_property
+    def catalogue(self) -> CatalogueIndex:
+        """The titles, attributes and people typed text can name (:mod:`core.interests.recognise`)."""
+        with self._lock:
+            return catalogue_index(self.dataset)
+
     def decompose(self, text: str, **knobs: Any) -> InterestProfile:
-        """Typed text -> weighted interest tags grounded in this catalogue (see core.interests.decompose.decompose)."""
+        """Typed text -> weighted interest tags grounded in this catalogue: named titles become item tags,
+        genres / tags / people attribute tags, the rest free-text tags, plus the gist (the whole text);
+        see :func:`core.interests.decompose.decompose`."""
         return decompose(text, self.encoder, self.item_vectors, self.item_index,
-                         catalogue_terms=self._catalogue_terms, **knobs)
+                         catalogue_terms=self._catalogue_terms, catalogue=self.catalogue, **knobs)
 
     def recommend(
         self,

@@ -1,6 +1,9 @@
 """Interest decomposition: free text (Chinese, English or mixed) -> weighted, grounded interest tags.
 
-:func:`decompose` builds an :class:`~core.interests.profile.InterestProfile` in six steps:
+:func:`decompose` builds an :class:`~core.interests.profile.InterestProfile` of four kinds of tags
+(``InterestTag.kind``): **item** tags (a catalogue title the person named), **attribute** tags (a genre,
+users' tag, person or other catalogue attribute), **text** tags (free text, scored semantically) and one
+**gist** tag (the whole text), in these steps:
 
 1. **Clean**: HTML tags and ``<script>`` blocks are stripped, text is normalised (NFKC, traditional →
    simplified Chinese, see :mod:`core.interests.text`) and cut to :data:`MAX_CHARS` at a clause boundary (the
@@ -11,9 +14,15 @@
    clause and carries over to the following clauses joined by an *enumerating* separator (、 和 或 /
    and or) until a clause with a positive cue (喜欢 / like …) or a non-enumerating separator (，but)
    ends it, so 不要恐怖片和血腥片 gives two negative tags.
-3. **Candidates**: each clause's *core* — the clause minus leading filler and cues (我喜欢, 也想看点,
+3. **Recognition** (only with a ``catalogue``, :class:`core.interests.recognise.CatalogueIndex`): every
+   :class:`~core.interests.recognise.Match` in the text becomes an item or attribute tag whose polarity is
+   its clause's ("not Titanic", "不要恐怖片"), with ``key`` / ``label`` the catalogue's. An item tag's vector
+   is the item's own row of ``item_vectors``; an attribute tag's the embedding of its label. The matched
+   spans are then cut out of the clause cores, so "A Clockwork Orange" does not also give a text tag
+   "clockwork orange", and "轻松的喜剧" gives the attribute 喜剧 plus the text tag 轻松.
+   **Candidates**: each clause's *core* — the clause minus leading filler and cues (我喜欢, 也想看点,
    I'd love, not …) and trailing particles (吧 了 please …). Long cores (more than
-   :data:`LONG_CLAUSE_UNITS` word units) also contribute jieba TF-IDF keywords (Chinese) and
+   :data:`~core.interests.candidates.LONG_CLAUSE_UNITS` word units) also contribute jieba TF-IDF keywords (Chinese) and
    English noun phrases (runs of words between stop words, no POS tagger needed); catalogue terms
    (``catalogue_terms``) found in the text are kept whole.
 4. **Scoring**: every candidate and the whole text are embedded with ``encoder`` in one batch.
@@ -22,16 +31,24 @@
    grounding is below ``grounding_threshold`` are **kept but flagged** (``grounded=False``) and the
    profile gets the notice ``"ungrounded"``. ``score = (1 - GROUNDING_MIX) * relevance +
    GROUNDING_MIX * grounding``, plus :data:`CLAUSE_PRIOR` for short clause cores (what the person
-   literally listed beats a keyword mined from it).
+   literally listed beats a keyword mined from it) and :data:`RECOGNISED_PRIOR` for recognised tags.
 5. **Redundancy** by maximal marginal relevance (as KeyBERT; :func:`core.common.selection.mmr` with
    ``lam = 1 - diversity``): repeatedly take the candidate with the best
    ``(1 - diversity) * score - diversity * max_sim_to_selected`` (similarity counted only against tags
    of the same polarity); a candidate is dropped as redundant when its similarity to a selected tag
    reaches ``1 - 0.5 * diversity`` (0.85 at the default) or its text is contained in a selected short
-   tag. Keyword/phrase candidates also need ``score >= MIN_KEYWORD_SCORE``.
-6. **Weights**: positive tags get ``softmax(score / temperature)`` (they sum to 1). Negative tags get
-   their own softmax over their scores, scaled by ``negative_scale`` (they sum to ``negative_scale``,
-   0.5 by default): one unwanted theme never outweighs everything the person does want.
+   tag. Keyword/phrase candidates also need ``score >= MIN_KEYWORD_SCORE``. Recognised tags are all kept
+   (the best ``max_tags`` when there are more); free-text tags fill the remaining ``max_tags`` slots.
+6. **Gist**: the whole text without its negated parts ("no horror" would pull towards horror) is embedded
+   as one more positive tag (kind and source ``"gist"``), so the profile never does worse than embedding
+   the whole text alone. It is left out when ``gist_weight`` is 0, when no positive tag was found, or when
+   the free-text tags already say the whole text (one tag that is the text, or tags holding every content
+   word of it, as in "西部片和动画片"; recognised tags never do). It is never flagged ungrounded.
+7. **Weights**: the gist gets ``gist_weight`` of the positive mass (:data:`GIST_WEIGHT`, 0.3 by default;
+   the lead chooses it on validation data); the other positive tags share the rest by
+   ``softmax(score / temperature)`` (all positives sum to 1). Negative tags get their own softmax over
+   their scores, scaled by ``negative_scale`` (they sum to ``negative_scale``, 0.5 by default): one
+   unwanted theme never outweighs everything the person does want.
 
 Editing a profile lives in :mod:`core.interests.editing`, scoring items for it in
 :mod:`core.interests.composition`.
@@ -42,37 +59,35 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 import numpy as np
 
 from core.common.errors import InterestLensError
 from core.common.selection import mmr
+from core.interests.aliases import fold
+from core.interests.candidates import (
+    Candidate,
+    analyse_clauses,
+    extract_candidates,
+    gist_text,
+    is_filler,
+    recognised_once,
+    span_text,
+    without_spans,
+)
 from core.interests.profile import (
     MAX_CHARS,
     NEGATIVE_SCALE,
     InterestProfile,
     InterestTag,
     ItemIndex,
-    Source,
     TextEncoder,
 )
+from core.interests.recognise import CatalogueIndex, Match
 from core.interests.text import (
-    CLAUSE_PUNCTUATION,
     GENERIC_WORDS,
-    NEGATED_VERBS_ZH,
-    NEGATION_EN,
-    NEGATION_ZH,
-    NEGATORS_ZH,
-    POSITIVE_CUES,
-    STOP_WORDS_EN,
-    STOP_WORDS_ZH,
-    Clause,
-    Token,
-    _lex,
     add_user_terms,
     detect_language,
-    keywords,
     normalise,
     split_clauses,
     strip_markup,
@@ -81,8 +96,6 @@ from core.interests.text import (
 
 # --- tunables (documented in the module docstring) -------------------------------------------------
 
-LONG_CLAUSE_UNITS = 6.0
-"""A clause core longer than this (English words + Han characters / 2) also yields keywords/phrases."""
 GROUNDING_K = 5
 """Grounding = mean cosine of a candidate's nearest GROUNDING_K catalogue items."""
 GROUNDING_THRESHOLD = 0.25
@@ -90,225 +103,15 @@ GROUNDING_THRESHOLD = 0.25
 genre/topic phrases score 0.30-0.65, gibberish and off-catalogue text 0.05-0.20)."""
 GROUNDING_MIX = 0.5
 CLAUSE_PRIOR = 0.1
+RECOGNISED_PRIOR = 0.2
+"""Added to a recognised (item / attribute) tag's score: what the person named outweighs what was inferred."""
 MIN_KEYWORD_SCORE = 0.25
+GIST_WEIGHT = 0.3
+"""Default share of the positive weight the gist tag gets (chosen by the lead on validation data)."""
+GIST_REDUNDANT = 0.95
+"""The gist is left out when the single positive tag's vector is this close to it."""
 
-# --- lexicons --------------------------------------------------------------------------------------
-
-_FILLER_ZH: frozenset[str] = STOP_WORDS_ZH | NEGATION_ZH | NEGATORS_ZH | _lex(
-    """
-    来点 几部 关于 有关 类似 那种 这种 类型 一样 以外 之外 外 都行 也行 就好 可以
-    好了 就 算了 就算了
-    """
-)
-_FILLER_EN: frozenset[str] = (STOP_WORDS_EN | NEGATION_EN) - frozenset(["big", "huge"])
 _ANYTHING_BUT_RE = re.compile(r"\b(anything|everything|all)\s+but\b", re.IGNORECASE)
-
-
-@dataclass
-class _Candidate:
-    """A possible tag: a clause core, a keyword or phrase mined from a long core, or a catalogue term."""
-
-    text: str
-    polarity: int
-    source: Source
-    order: int
-    short: bool
-    core: str = ""
-    """The text without generic words (movies, 电影, stories …), embedded beside the full text."""
-
-
-# --- clause analysis -------------------------------------------------------------------------------
-
-
-def _units(tokens: Sequence[Token]) -> float:
-    return sum(len(t.text) / 2.0 if t.kind == "zh" else 1.0 for t in tokens if t.kind in ("zh", "en", "num"))
-
-
-def _is_filler(tok: Token) -> bool:
-    if tok.kind == "zh":
-        return tok.text in _FILLER_ZH
-    if tok.kind in ("en", "num"):
-        return tok.lower in _FILLER_EN
-    return tok.kind in ("punct", "other") and tok.text in CLAUSE_PUNCTUATION + "\"'()[]{}<>-*#@~`^=_"
-
-
-def _negation_at(tokens: Sequence[Token]) -> int | None:
-    """Index of the clause's first negation cue, or None."""
-    for i, tok in enumerate(tokens):
-        if tok.kind == "zh":
-            if tok.text in NEGATION_ZH:
-                return i
-            if tok.text in NEGATORS_ZH and any(t.text in NEGATED_VERBS_ZH for t in tokens[i + 1 : i + 3]):
-                return i
-            if tok.text.startswith("不") and tok.text[1:] in NEGATED_VERBS_ZH:
-                return i
-        elif tok.kind == "en" and tok.lower in NEGATION_EN:
-            return i
-    return None
-
-
-def _has_positive_cue(tokens: Sequence[Token]) -> bool:
-    return any((t.lower if t.kind == "en" else t.text) in POSITIVE_CUES for t in tokens)
-
-
-def _trim(tokens: Sequence[Token]) -> list[Token]:
-    """Drop leading filler/cues and trailing particles/stop words."""
-    toks = list(tokens)
-    while toks and _is_filler(toks[0]):
-        toks.pop(0)
-    while toks and (
-        _is_filler(toks[-1]) or (len(toks) > 2 and toks[-1].lower in GENERIC_WORDS and _is_filler(toks[-2]))
-    ):  # 这种片子 / 之类的电影: a generic noun after filler goes with it
-        toks.pop()
-    return toks
-
-
-def _is_generic(tokens: Sequence[Token]) -> bool:
-    words = [t for t in tokens if t.kind in ("zh", "en", "num")]
-    return all((t.lower in GENERIC_WORDS) or _is_filler(t) for t in words)
-
-
-@dataclass
-class _ClauseInfo:
-    clause: Clause
-    polarity: int
-    core: list[Token]
-
-
-def _analyse_clauses(text: str, clauses: Sequence[Clause]) -> list[_ClauseInfo]:
-    """Polarity and core tokens of each clause, with negation carried over enumerations."""
-    out: list[_ClauseInfo] = []
-    prev_negative = False
-    for clause in clauses:
-        toks = list(clause.tokens)
-        neg_at = _negation_at(toks)
-        if neg_at is not None:
-            polarity = -1
-            before, core = _trim(toks[:neg_at]), _trim(toks[neg_at + 1 :])
-            if not core:  # postposed cue: 恐怖片就不要了 / horror, no
-                core = before
-            elif before:  # "family comedies without horror": the part before the cue is wanted
-                out.append(_ClauseInfo(clause, 1, before))
-        else:
-            carried = prev_negative and clause.enumerates and not _has_positive_cue(toks)
-            polarity = -1 if carried else 1
-            core = _trim(toks)
-        prev_negative = polarity < 0
-        out.append(_ClauseInfo(clause, polarity, core))
-    return out
-
-
-def _span_text(text: str, tokens: Sequence[Token]) -> str:
-    return text[tokens[0].start : tokens[-1].end].strip(" \"'")
-
-
-def _phrases_en(text: str, core: Sequence[Token]) -> list[str]:
-    """English noun-phrase-like chunks: maximal runs of content words between stop words."""
-    chunks: list[list[Token]] = [[]]
-    for tok in core:
-        if tok.kind != "en" or tok.lower in _FILLER_EN or tok.lower in GENERIC_WORDS:
-            if chunks[-1]:
-                chunks.append([])
-        else:
-            chunks[-1].append(tok)
-    return [_span_text(text, c) for c in chunks if c and not (len(c) == 1 and len(c[0].text) < 3)]
-
-
-def _candidates(text: str, infos: Sequence[_ClauseInfo], terms: tuple[str, ...]) -> list[_Candidate]:
-    cands: list[_Candidate] = []
-    order = 0
-    for info in infos:
-        core = info.core
-        if not core or _is_generic(core):
-            continue
-        core_text = _span_text(text, core)
-        units = _units(core)
-        short = units <= LONG_CLAUSE_UNITS
-        cands.append(_Candidate(core_text, info.polarity, "clause", order, short))
-        order += 1
-        if short:
-            continue
-        if any(t.kind == "zh" for t in core):
-            for word, _w in keywords(core_text, top_k=4):
-                cands.append(_Candidate(word, info.polarity, "keyword", order, True))
-                order += 1
-        if any(t.kind == "en" for t in core):
-            for phrase in _phrases_en(text, core):
-                if phrase != core_text:
-                    cands.append(_Candidate(phrase, info.polarity, "phrase", order, True))
-                    order += 1
-    # catalogue terms written in the text stay whole (their clause decides the polarity)
-    for start, end in _term_spans(text, terms):
-        polarity = next((i.polarity for i in infos if i.clause.start <= start < i.clause.end), 1)
-        cands.append(_Candidate(text[start:end], polarity, "phrase", order, True))
-        order += 1
-    # de-duplicate by text; the clause (earliest, most literal) version wins, a later polarity wins
-    by_text: dict[str, _Candidate] = {}
-    for cand in cands:
-        key = cand.text.lower()
-        if key in by_text:
-            prev = by_text[key]
-            prev.polarity = cand.polarity if cand.source == "clause" else prev.polarity
-            continue
-        by_text[key] = cand
-    out = list(by_text.values())
-    for cand in out:
-        cand.core = _strip_generic(cand.text)
-    return out
-
-
-def _strip_generic(text: str) -> str:
-    """``text`` without generic words (heist movies → heist); the text itself when nothing would remain."""
-    toks = tokenize(text)
-    keep = [t for t in toks if t.kind in ("zh", "en", "num") and t.lower not in GENERIC_WORDS]
-    if not keep or len(keep) == len([t for t in toks if t.kind in ("zh", "en", "num")]):
-        return text
-    parts: list[str] = []
-    for prev, tok in zip([None, *keep[:-1]], keep, strict=True):
-        if prev is not None and (tok.kind != "zh" or prev.kind != "zh"):
-            parts.append(" ")
-        parts.append(tok.text)
-    return "".join(parts)
-
-
-MAX_TERM_TOKENS = 6
-
-
-@lru_cache(maxsize=8)
-def _term_index(terms: tuple[str, ...]) -> frozenset[str]:
-    """Normalised, lower-cased catalogue terms worth matching (no generic or stop words, >= 2 characters)."""
-    out: set[str] = set()
-    for term in terms:
-        key = normalise(term).lower()
-        if len(key) < 2 or (key.isascii() and len(key) < 3):
-            continue
-        if key in GENERIC_WORDS or key in STOP_WORDS_EN or key in STOP_WORDS_ZH:
-            continue
-        out.add(key)
-    return frozenset(out)
-
-
-def _term_spans(text: str, terms: tuple[str, ...]) -> list[tuple[int, int]]:
-    """Character spans of the longest catalogue terms found in ``text`` as whole token sequences."""
-    if not terms:
-        return []
-    index = _term_index(terms)
-    toks = [t for t in tokenize(text) if t.kind in ("zh", "en", "num")]
-    spans: list[tuple[int, int]] = []
-    i = 0
-    while i < len(toks):
-        found = 0
-        for n in range(min(MAX_TERM_TOKENS, len(toks) - i), 0, -1):
-            span = text[toks[i].start : toks[i + n - 1].end]
-            if " ".join(span.lower().split()) in index:
-                found = n
-                break
-        if found:
-            spans.append((toks[i].start, toks[i + found - 1].end))
-            i += found
-        else:
-            i += 1
-    return spans
 
 
 def _truncate(text: str) -> tuple[str, bool]:
@@ -351,7 +154,7 @@ def grounding_scores(
 
 
 def _select(
-    cands: Sequence[_Candidate], vecs: np.ndarray, scores: np.ndarray, diversity: float, max_tags: int
+    cands: Sequence[Candidate], vecs: np.ndarray, scores: np.ndarray, diversity: float, max_tags: int
 ) -> list[int]:
     """Candidate positions chosen by MMR (per polarity) with the redundancy rules of the module docstring."""
     diversity = float(np.clip(diversity, 0.0, 1.0))
@@ -377,14 +180,24 @@ def _select(
     return mmr(scores, vecs @ vecs.T, max_tags, 1.0 - diversity, groups=polarity, accept=accept)
 
 
-def _reweight(tags: Sequence[InterestTag], temperature: float, negative_scale: float) -> list[InterestTag]:
-    """Softmax weights over positive scores (sum 1) and over negative scores (sum ``negative_scale``)."""
+def _reweight(
+    tags: Sequence[InterestTag], temperature: float, negative_scale: float, gist_weight: float = 0.0
+) -> list[InterestTag]:
+    """Softmax weights over positive scores (sum 1, the gist taking ``gist_weight`` of it) and over negative
+    scores (sum ``negative_scale``)."""
     out = list(tags)
     for polarity, total in ((1, 1.0), (-1, negative_scale)):
-        idx = [i for i, t in enumerate(out) if t.polarity == polarity]
+        idx = [i for i, t in enumerate(out) if t.polarity == polarity and t.kind != "gist"]
+        gist = [i for i, t in enumerate(out) if t.polarity == polarity and t.kind == "gist"]
+        share = total
+        if gist:
+            g = total * gist_weight if idx else total
+            for i in gist:
+                out[i] = replace(out[i], weight=g / len(gist))
+            share = total - g
         if not idx:
             continue
-        w = softmax(np.array([out[i].score for i in idx]), temperature) * total
+        w = softmax(np.array([out[i].score for i in idx]), temperature) * share
         for i, wi in zip(idx, w, strict=True):
             out[i] = replace(out[i], weight=float(wi))
     return out
@@ -405,17 +218,22 @@ def decompose(
     catalogue_terms: Iterable[str] | None = None,
     negative_scale: float = NEGATIVE_SCALE,
     grounding_threshold: float = GROUNDING_THRESHOLD,
+    catalogue: CatalogueIndex | None = None,
+    gist_weight: float = GIST_WEIGHT,
 ) -> InterestProfile:
     """Decompose free text (Chinese, English or mixed) into weighted, grounded interest tags.
 
-    See the module docstring for every step. Raises :class:`InterestLensError` with a readable message
-    when the text holds no words at all (empty, whitespace, emoji or symbols only) or no interest
-    can be found in it (only filler such as "I like").
+    See the module docstring for every step. With ``catalogue`` the titles, genres, tags and people the
+    text names become item / attribute tags; without it only free-text tags and the gist are made.
+    Raises :class:`InterestLensError` with a readable message when the text holds no words at all (empty,
+    whitespace, emoji or symbols only) or no interest can be found in it (only filler such as "I like").
     """
     if not isinstance(text, str):
         raise InterestLensError(f"Interests must be text, got {type(text).__name__}.")
     if max_tags < 1:
         raise InterestLensError("max_tags must be at least 1.")
+    if not 0.0 <= gist_weight < 1.0:
+        raise InterestLensError(f"gist_weight must be in [0, 1), got {gist_weight}.")
     notices: list[str] = []
     raw, had_markup = strip_markup(text)
     if had_markup:
@@ -436,46 +254,47 @@ def decompose(
             "No words found in the interest text (only symbols, numbers or emoji): "
             "describe what you like in words."
         )
-    infos = _analyse_clauses(clean, split_clauses(clean, tokens))
-    cands = _candidates(clean, infos, terms)
-    if not cands:
-        content = [t for t in tokens if t.kind in ("zh", "en") and not _is_filler(t)]
+    infos = analyse_clauses(clean, split_clauses(clean, tokens))
+    matches = catalogue.find(clean) if catalogue is not None else []
+    spans = [(m.start, m.end) for m in matches]
+    named = recognised_once(matches, infos)
+    cands = extract_candidates(clean, without_spans(infos, spans), terms, spans)
+    if not cands and not named:
+        content = [t for t in tokens if t.kind in ("zh", "en") and not is_filler(t)]
         if not content:
             raise InterestLensError(
                 f"No interest found in '{clean[:60]}': it holds only filler words. "
                 "Name a genre, topic or title."
             )
         polarity = -1 if infos and all(i.polarity < 0 for i in infos) else 1
-        cands = [_Candidate(_span_text(clean, content), polarity, "clause", 0, True)]
+        cands = [Candidate(span_text(clean, content), polarity, "clause", 0, True)]
         notices.append("fallback_whole_text")
+    gist = gist_text(clean, infos) if gist_weight > 0 else ""
 
-    cvecs, whole = _embed_candidates(encoder, clean, cands)
-    relevance = (cvecs @ whole).astype(np.float64)
-    grounding = grounding_scores(cvecs, item_vectors, item_index)
+    vecs, whole = _embed(encoder, clean, cands, named, item_vectors, gist)
+    relevance = (vecs @ whole).astype(np.float64)
+    grounding = grounding_scores(vecs, item_vectors, item_index)
     measured = bool(np.isfinite(grounding).all())
     if not measured:
         notices.append("no_catalogue")
     g = np.where(np.isfinite(grounding), grounding, relevance)
-    prior = np.array([CLAUSE_PRIOR if c.source == "clause" and c.short else 0.0 for c in cands])
+    n_c, n_r = len(cands), len(named)
+    prior = np.array([CLAUSE_PRIOR if c.source == "clause" and c.short else 0.0 for c in cands]
+                     + [RECOGNISED_PRIOR] * n_r + [0.0] * (len(vecs) - n_c - n_r))
     scores = (1.0 - GROUNDING_MIX) * relevance + GROUNDING_MIX * g + prior
 
-    chosen = _select(cands, cvecs, scores, diversity, max_tags)
-    chosen.sort(key=lambda i: cands[i].order)
-    tags = [
-        InterestTag(
-            text=cands[i].text,
-            weight=0.0,
-            polarity=cands[i].polarity,
-            vector=cvecs[i].copy(),
-            source=cands[i].source,
-            grounding=float(grounding[i]),
-            grounded=bool(not measured or grounding[i] >= grounding_threshold),
-            relevance=float(relevance[i]),
-            score=float(scores[i]),
-        )
-        for i in chosen
-    ]
-    tags = _reweight(tags, temperature, negative_scale)
+    rows = _Scored(vecs, relevance, grounding, scores, grounding_threshold if measured else None)
+    keep = sorted(sorted(range(n_r), key=lambda j: -scores[n_c + j])[:max_tags])
+    tags = [rows.tag(n_c + j, m.surface, p, "fuzzy" if m.how == "fuzzy" else "match", m.kind, m.key, m.label)
+            for j in keep for m, p in [named[j]]]
+    free = max_tags - len(tags)
+    chosen = _select(cands, vecs[:n_c], scores[:n_c], diversity, free) if free > 0 else []
+    tags += [rows.tag(i, cands[i].text, cands[i].polarity, cands[i].source, "text")
+             for i in sorted(chosen, key=lambda i: cands[i].order)]
+    positives = [t for t in tags if t.polarity > 0]
+    if gist and positives and len(vecs) > n_c + n_r and not _gist_redundant(gist, vecs[-1], positives):
+        tags.append(rows.tag(len(vecs) - 1, gist, 1, "gist", "gist"))
+    tags = _reweight(tags, temperature, negative_scale, gist_weight)
     if any(not t.grounded for t in tags):
         notices.append("ungrounded")
     if not any(t.polarity > 0 for t in tags):
@@ -486,37 +305,84 @@ def decompose(
         language=detect_language(clean),
         notices=tuple(notices),
         negative_scale=negative_scale,
-        params={"temperature": temperature, "diversity": diversity, "max_tags": max_tags},
+        params={"temperature": temperature, "diversity": diversity, "max_tags": max_tags,
+                "gist_weight": gist_weight},
     )
 
 
-def _embed_candidates(
-    encoder: TextEncoder, clean: str, cands: Sequence[_Candidate]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Candidate vectors and the whole-text vector, from one encoder batch.
+def _gist_redundant(gist: str, vector: np.ndarray, positives: Sequence[InterestTag]) -> bool:
+    """True when the free-text tags already say the whole (wanted) text: the single positive tag is the
+    gist (same words or a vector this close, :data:`GIST_REDUNDANT`), or every content word of the gist
+    is inside a positive free-text tag ("西部片和动画片"). Recognised tags never make it redundant: their
+    vectors are items and labels, not the person's words."""
+    one = positives[0]
+    if len(positives) == 1 and one.kind == "text" and (
+            fold(one.text) == fold(gist) or float(vector @ np.asarray(one.vector)) >= GIST_REDUNDANT):
+        return True
+    texts = [t.text.lower() for t in positives if t.kind == "text"]
+    content = [t.lower for t in tokenize(gist)
+               if t.kind in ("zh", "en") and not is_filler(t) and t.lower not in GENERIC_WORDS]
+    return bool(texts) and len(texts) == len(positives) and all(any(w in x for x in texts) for w in content)
 
-    A candidate holding generic words is embedded as the normalised sum of its full text's vector and
-    its core's (:func:`_strip_generic`): keeps 黑色电影 = film noir while damping title matches on
-    "Movie" / "Story".
+
+@dataclass(frozen=True)
+class _Scored:
+    """Vectors and scores of every tag candidate (rows of :func:`_embed`); ``threshold`` None: not measured."""
+
+    vecs: np.ndarray
+    relevance: np.ndarray
+    grounding: np.ndarray
+    scores: np.ndarray
+    threshold: float | None
+
+    def tag(self, i: int, text: str, polarity: int, source: str, kind: str,
+            key: str | None = None, label: str | None = None) -> InterestTag:
+        """Row ``i`` as an (unweighted) tag; only free-text tags can be flagged ungrounded."""
+        grounded = self.threshold is None or kind != "text" or bool(self.grounding[i] >= self.threshold)
+        return InterestTag(text=text, weight=0.0, polarity=polarity, vector=self.vecs[i].copy(), source=source,
+                           grounding=float(self.grounding[i]), grounded=grounded,
+                           relevance=float(self.relevance[i]),
+                           score=float("nan") if kind == "gist" else float(self.scores[i]),
+                           kind=kind, key=key, label=label)
+
+
+def _embed(
+    encoder: TextEncoder,
+    clean: str,
+    cands: Sequence[Candidate],
+    named: Sequence[tuple[Match, int]],
+    item_vectors: np.ndarray | None,
+    gist: str,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rows: the candidates, the recognised tags, then the gist (when given); and the whole-text vector.
+
+    One encoder batch. A candidate holding generic words is embedded as the normalised sum of its full
+    text's vector and its core's (:func:`core.interests.candidates.strip_generic`): keeps 黑色电影 = film
+    noir while damping title matches on "Movie" / "Story". An item tag takes the item's own vector (its
+    title's embedding when no ``item_vectors`` are given), an attribute tag its label's embedding.
     """
-    texts = [clean, *[c.text for c in cands]]
-    extra_list = sorted({c.core for c in cands if c.core and c.core != c.text})
-    vecs = np.asarray(encoder.encode([*texts, *extra_list]), dtype=np.float32)
-    whole = vecs[0]
-    full = vecs[1 : len(texts)]
-    if not extra_list:
-        return full, whole
-    pos = {t: len(texts) + i for i, t in enumerate(extra_list)}
-    out = full.copy()
-    for i, c in enumerate(cands):
-        if c.core in pos:
-            out[i] = vecs[pos[c.core]] + full[i]
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    np.divide(out, norms, out=out, where=norms > 0)
-    return out, whole
+    def own(m: Match) -> bool:
+        return m.kind == "item" and m.item_idx is not None and item_vectors is not None
+
+    texts = [clean, *[c.text for c in cands], *[c.core for c in cands if c.core and c.core != c.text],
+             *[m.label for m, _p in named if not own(m)], *([gist] if gist else [])]
+    distinct = list(dict.fromkeys(texts))
+    encoded = np.asarray(encoder.encode(distinct), dtype=np.float32)
+    row = {t: encoded[i] for i, t in enumerate(distinct)}
+    rows: list[np.ndarray] = []
+    for c in cands:
+        v = row[c.text] + row[c.core] if c.core and c.core != c.text else row[c.text]
+        rows.append(v / max(float(np.linalg.norm(v)), 1e-12))
+    for m, _p in named:
+        v = np.asarray(item_vectors[m.item_idx], dtype=np.float32) if own(m) else row[m.label]  # type: ignore[index]
+        rows.append(v / max(float(np.linalg.norm(v)), 1e-12))
+    if gist:
+        rows.append(row[gist])
+    dim = encoded.shape[1]
+    out = np.vstack(rows).astype(np.float32) if rows else np.zeros((0, dim), dtype=np.float32)
+    return out, row[clean]
 
 
 def _ordered(tags: Iterable[InterestTag]) -> list[InterestTag]:
-    """Positive tags first, each group by weight (stable for ties)."""
-    return sorted(tags, key=lambda t: (t.polarity < 0, -t.weight))
-
+    """Positive tags first (by weight, the gist last), then negative ones by weight (stable for ties)."""
+    return sorted(tags, key=lambda t: (t.polarity < 0, t.kind == "gist", -t.weight))

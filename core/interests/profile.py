@@ -28,7 +28,10 @@ MAX_CHARS = 1000
 NEGATIVE_SCALE = 0.5
 """Negative tag weights sum to this (positive ones to 1)."""
 
-Source = Literal["clause", "keyword", "phrase", "history", "edited", "feedback"]
+Source = Literal["clause", "keyword", "phrase", "history", "edited", "feedback", "match", "fuzzy", "gist"]
+TAG_KINDS: tuple[str, ...] = ("item", "attribute", "text", "gist")
+"""What a tag is: a catalogue item named in the text (``key`` = its item id), an attribute (genre, tag,
+person …; ``key`` = :class:`core.interests.recognise.Attribute` key), free text, or the gist (the whole text)."""
 
 NOTICE_MESSAGES: dict[str, str] = {
     "truncated": f"The text was longer than {MAX_CHARS} characters; only the beginning was used.",
@@ -61,8 +64,11 @@ class ItemIndex(Protocol):
 class InterestTag:
     """One weighted interest. ``weight`` is a magnitude; ``polarity`` +1 (want) or -1 (avoid).
 
-    ``vector`` is the L2-normalised embedding; ``grounding`` the catalogue support (see
-    :mod:`core.interests.decompose`; NaN when unmeasured); ``relevance`` the cosine to the whole text.
+    ``vector`` is the L2-normalised embedding (an item tag's is the item's own vector); ``grounding`` the
+    catalogue support (see :mod:`core.interests.decompose`; NaN when unmeasured); ``relevance`` the cosine
+    to the whole text. ``kind`` is one of :data:`TAG_KINDS`; a recognised tag (kind ``"item"`` or
+    ``"attribute"``) carries the ``key`` it matched (item id / attribute key) and its ``label`` (the
+    catalogue's text: ``"Clockwork Orange, A (1971)"``, ``"Sci-Fi"``), ``text`` being what the person wrote.
     History tags also carry their cluster's ``medoid_item`` and ``item_ids``.
     """
 
@@ -77,6 +83,9 @@ class InterestTag:
     score: float = float("nan")
     medoid_item: str | None = None
     item_ids: tuple[str, ...] = ()
+    kind: str = "text"
+    key: str | None = None
+    label: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-friendly view (no vector)."""
@@ -87,7 +96,12 @@ class InterestTag:
             "source": self.source,
             "grounding": None if math.isnan(self.grounding) else round(float(self.grounding), 4),
             "grounded": bool(self.grounded),
+            "kind": self.kind,
         }
+        if self.key is not None:
+            out["key"] = self.key
+        if self.label is not None:
+            out["label"] = self.label
         if not math.isnan(self.relevance):
             out["relevance"] = round(float(self.relevance), 4)
         if self.medoid_item is not None:

@@ -69,9 +69,10 @@ class Query:
 
     def key(self) -> tuple[Any, ...]:
         """A hashable identity for caches: user, time, composition and the profile's tags."""
-        tags: tuple[tuple[str, float, int], ...] = ()
+        tags: tuple[tuple[str, float, int, str, str], ...] = ()
         if self.profile is not None:
-            tags = tuple((str(t.text), round(float(t.weight), 9), int(t.polarity)) for t in self.profile.tags)
+            tags = tuple((str(t.text), round(float(t.weight), 9), int(t.polarity), str(getattr(t, "kind", "text")),
+                          str(getattr(t, "key", None))) for t in self.profile.tags)
         return (self.user_id, self.now, self.composition, tags)
 
 

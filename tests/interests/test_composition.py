@@ -34,7 +34,7 @@ def test_score_items_contract(base: InterestProfile, vectors: np.ndarray, index:
     np.testing.assert_allclose(single, expected, atol=1e-5)
     penalty = co.negative_penalty(base, vectors)
     retrieved = (multi + penalty) != co.MULTI_FLOOR
-    assert 100 <= retrieved.sum() <= 3 * 100  # k items per positive tag, some shared
+    assert 100 <= retrieved.sum() <= len(base.positive()) * 100  # k items per positive tag, some shared
     assert (multi[~retrieved] <= co.MULTI_FLOOR).all() and (multi[retrieved] > -1).all()
     with pytest.raises(InterestLensError):
         co.score_items(base, vectors, "both")  # type: ignore[arg-type]

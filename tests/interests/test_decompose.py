@@ -9,18 +9,28 @@ import pytest
 
 from core.common.errors import InterestLensError
 from core.common.selection import top_k
+from core.data.dataset import Dataset
 from core.interests import decompose as it
+from core.interests.candidates import Candidate
 from core.interests.composition import score_items
-from core.interests.decompose import _Candidate, _select
-from core.interests.profile import MAX_CHARS, InterestProfile
+from core.interests.decompose import _select
+from core.interests.profile import MAX_CHARS, InterestProfile, InterestTag
+from core.interests.recognise import CatalogueIndex, catalogue_index
 from core.vectors.encoders import Encoder
 from core.vectors.index import HnswIndex
+from core.vectors.vector_cache import embed_items
 
 DONE_WHEN = "我喜欢科幻电影和轻松的喜剧，不要恐怖片"
 
 
+def _decomposed(profile: InterestProfile) -> list[InterestTag]:
+    """The profile's tags without the gist."""
+    return [t for t in profile.tags if t.kind != "gist"]
+
+
 def _tags(profile: InterestProfile) -> dict[str, int]:
-    return {t.text: t.polarity for t in profile.tags}
+    """Decomposed tags (text -> polarity); the gist tag, the whole text, is checked on its own."""
+    return {t.text: t.polarity for t in profile.tags if t.kind != "gist"}
 
 
 def _top_genres(scores: np.ndarray, genres: list[frozenset[str]], k: int = 20) -> list[frozenset[str]]:
@@ -144,9 +154,9 @@ def test_sql_looking_text_is_just_text_and_flagged(use_encoder: Encoder, vectors
 
 def test_gibberish_is_kept_but_flagged_ungrounded(use_encoder: Encoder, vectors: np.ndarray) -> None:
     profile = it.decompose("科幻电影，asdfgh qwerty", use_encoder, vectors)
-    flags = {t.text: t.grounded for t in profile.tags}
+    flags = {t.text: t.grounded for t in _decomposed(profile)}
     assert flags == {"科幻电影": True, "asdfgh qwerty": False}
-    grounding = {t.text: t.grounding for t in profile.tags}
+    grounding = {t.text: t.grounding for t in _decomposed(profile)}
     assert grounding["科幻电影"] > it.GROUNDING_THRESHOLD > grounding["asdfgh qwerty"]
 
 
@@ -162,25 +172,26 @@ def test_temperature_sharpens_weights(use_encoder: Encoder, vectors: np.ndarray)
     text = "科幻电影、喜剧、纪录片和西部片"
     sharp = it.decompose(text, use_encoder, vectors, temperature=0.03)
     flat = it.decompose(text, use_encoder, vectors, temperature=2.0)
-    assert len(sharp.positive()) == len(flat.positive()) == 4
-    assert max(t.weight for t in sharp.tags) > max(t.weight for t in flat.tags)
-    assert max(t.weight for t in flat.tags) - min(t.weight for t in flat.tags) < 0.05
+    sharp_tags, flat_tags = _decomposed(sharp), _decomposed(flat)  # the gist's share does not follow T
+    assert len(sharp_tags) == len(flat_tags) == 4 and all(t.polarity > 0 for t in sharp_tags)
+    assert max(t.weight for t in sharp_tags) > max(t.weight for t in flat_tags)
+    assert max(t.weight for t in flat_tags) - min(t.weight for t in flat_tags) < 0.05
 
 
 def test_max_tags_and_diversity(use_encoder: Encoder, vectors: np.ndarray) -> None:
     text = "科幻电影，科幻片，太空科幻，喜剧，西部片，战争片，纪录片，动画片，音乐剧，犯罪片"
-    assert len(it.decompose(text, use_encoder, vectors, max_tags=3).tags) == 3
+    assert len(_decomposed(it.decompose(text, use_encoder, vectors, max_tags=3))) == 3  # the gist comes on top
     redundant = "sci-fi movies, science fiction films, sci-fi flicks"
     loose = it.decompose(redundant, use_encoder, vectors, diversity=0.0)
     strict = it.decompose(redundant, use_encoder, vectors, diversity=0.9)
-    assert len(strict.tags) < len(loose.tags)
+    assert len(_decomposed(strict)) < len(_decomposed(loose))
 
 
 def test_long_clause_adds_keywords_and_phrases(use_encoder: Encoder, vectors: np.ndarray) -> None:
     zh = it.decompose("我想看那种发生在未来太空站里面的悬疑推理故事", use_encoder, vectors)
     # the long clause stays whole and jieba keywords from it come beside it
     assert zh.tags[0].source == "clause" and zh.tags[0].text == "发生在未来太空站里面的悬疑推理故事"
-    assert {t.source for t in zh.tags[1:]} == {"keyword"} and "太空站" in {t.text for t in zh.tags}
+    assert {t.source for t in _decomposed(zh)[1:]} == {"keyword"} and "太空站" in {t.text for t in zh.tags}
     en = it.decompose(
         "a thriller set in 1970s New York with a great soundtrack and a strong female lead", use_encoder, vectors
     )
@@ -197,11 +208,102 @@ def test_softmax_is_stable() -> None:
     assert np.isfinite(w).all() and w.sum() == pytest.approx(1.0) and w[0] > w[1]
 
 
+# --- recognition: item / attribute tags, the gist ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ml_catalogue(movielens: Dataset) -> CatalogueIndex:
+    return catalogue_index(movielens)
+
+
+@pytest.fixture(scope="module")
+def bi_vectors(bilingual: Dataset, use_encoder: Encoder) -> np.ndarray:
+    return embed_items(bilingual, use_encoder).vectors
+
+
+def _kinds(profile: InterestProfile) -> dict[str, tuple[str, str | None, int]]:
+    return {t.text: (t.kind, t.key, t.polarity) for t in _decomposed(profile)}
+
+
+def test_named_film_and_person_become_item_and_attribute_tags(
+    use_encoder: Encoder, vectors: np.ndarray, index: HnswIndex, ml_catalogue: CatalogueIndex, movielens: Dataset
+) -> None:
+    text = "something like A Clockwork Orange, I liked that it was Kubrick"
+    profile = it.decompose(text, use_encoder, vectors, index, catalogue=ml_catalogue)
+    assert _kinds(profile) == {"A Clockwork Orange": ("item", "1206", 1),
+                               "Kubrick": ("attribute", "user_tags:Stanley Kubrick", 1)}
+    item = next(t for t in profile.tags if t.kind == "item")
+    assert item.label == "Clockwork Orange, A (1971)" and item.source == "match" and item.grounded
+    np.testing.assert_allclose(item.vector, vectors[movielens.item_index["1206"]], atol=1e-6)  # the item's own
+    assert not any("clockwork" in t.text.lower() for t in profile.tags if t.kind == "text")  # span removed
+    gist = [t for t in profile.tags if t.kind == "gist"]
+    assert len(gist) == 1 and gist[0].text == text and gist[0].source == "gist"
+    assert gist[0].weight == pytest.approx(it.GIST_WEIGHT)
+    assert sum(t.weight for t in profile.positive()) == pytest.approx(1.0)
+    assert item.weight > max(t.weight for t in _decomposed(profile) if t.kind == "attribute")
+    payload = profile.as_dict()["tags"]
+    assert {"kind": "item", "key": "1206", "label": "Clockwork Orange, A (1971)"}.items() <= payload[0].items()
+
+
+def test_negation_applies_to_every_kind(
+    use_encoder: Encoder, vectors: np.ndarray, ml_catalogue: CatalogueIndex
+) -> None:
+    profile = it.decompose("I love the Matrix, but not Titanic and no horror", use_encoder, vectors,
+                           catalogue=ml_catalogue)
+    assert _kinds(profile) == {"the Matrix": ("item", "2571", 1), "Titanic": ("item", "1721", -1),
+                               "horror": ("attribute", "tags:Horror", -1)}
+    assert sum(t.weight for t in profile.negative()) == pytest.approx(profile.negative_scale)
+    gist = next(t for t in profile.tags if t.kind == "gist")
+    assert gist.text == "I love the Matrix" and gist.polarity == 1  # the negated parts are left out
+    only_negative = it.decompose("no horror", use_encoder, vectors, catalogue=ml_catalogue)
+    assert _kinds(only_negative) == {"horror": ("attribute", "tags:Horror", -1)}
+    assert [t.kind for t in only_negative.tags] == ["attribute"] and "only_negative" in only_negative.notices
+
+
+def test_recognised_spans_leave_the_rest_as_free_text(
+    use_encoder: Encoder, vectors: np.ndarray, ml_catalogue: CatalogueIndex
+) -> None:
+    profile = it.decompose(DONE_WHEN, use_encoder, vectors, catalogue=ml_catalogue)
+    # 轻松的喜剧 = the genre Comedy + the free-text modifier 轻松 (a deliberate change from one text tag)
+    assert _kinds(profile) == {"科幻电影": ("attribute", "tags:Sci-Fi", 1), "喜剧": ("attribute", "tags:Comedy", 1),
+                               "轻松": ("text", None, 1), "恐怖片": ("attribute", "tags:Horror", -1)}
+    labels = {t.text: t.label for t in profile.tags}
+    assert labels["科幻电影"] == "Sci-Fi" and labels["恐怖片"] == "Horror"
+
+
+def test_chinese_titles_and_negated_genres_on_the_bilingual_demo(
+    use_encoder: Encoder, bi_vectors: np.ndarray, bilingual: Dataset
+) -> None:
+    catalogue = catalogue_index(bilingual)
+    simp = it.decompose("想看《星际小队》这样的，不要恐怖片", use_encoder, bi_vectors, catalogue=catalogue)
+    trad = it.decompose("想看《星際小隊》這樣的，不要恐怖片", use_encoder, bi_vectors, catalogue=catalogue)
+    expected = {"星际小队": ("item", "I0158", 1), "恐怖片": ("attribute", "category:恐怖 / Horror", -1)}
+    assert _kinds(simp) == _kinds(trad) == expected
+    item = next(t for t in simp.tags if t.kind == "item")
+    np.testing.assert_allclose(item.vector, bi_vectors[bilingual.item_index["I0158"]], atol=1e-6)
+    english = it.decompose("I loved The Star Squad, no horror", use_encoder, bi_vectors, catalogue=catalogue)
+    assert _kinds(english) == {"The Star Squad": ("item", "I0158", 1),
+                               "horror": ("attribute", "category:恐怖 / Horror", -1)}
+
+
+def test_without_a_catalogue_only_text_and_gist(use_encoder: Encoder, vectors: np.ndarray) -> None:
+    text = "西部片、动画片、纪录片和黑色电影"
+    cut = it.decompose(text, use_encoder, vectors, max_tags=2)  # two tags cannot say all four: the gist can
+    assert [t.kind for t in cut.tags] == ["text", "text", "gist"] and all(t.key is None for t in cut.tags)
+    assert cut.tags[-1].text == text and cut.tags[-1].weight == pytest.approx(it.GIST_WEIGHT)
+    assert [t.kind for t in it.decompose(text, use_encoder, vectors).tags] == ["text"] * 4  # they say it all
+    no_gist = it.decompose(text, use_encoder, vectors, max_tags=2, gist_weight=0.0)
+    assert [t.kind for t in no_gist.tags] == ["text", "text"]
+    assert sum(t.weight for t in no_gist.tags) == pytest.approx(1.0)
+    with pytest.raises(InterestLensError, match="gist_weight"):
+        it.decompose("科幻", use_encoder, vectors, gist_weight=1.0)
+
+
 # --- tag selection (MMR with redundancy rules), no encoder -----------------------------------------
 
 
-def _cands(*specs: tuple[str, int, str, bool]) -> list[_Candidate]:
-    return [_Candidate(text, pol, source, order, short) for order, (text, pol, source, short) in enumerate(specs)]  # type: ignore[arg-type]
+def _cands(*specs: tuple[str, int, str, bool]) -> list[Candidate]:
+    return [Candidate(text, pol, source, order, short) for order, (text, pol, source, short) in enumerate(specs)]  # type: ignore[arg-type]
 
 
 def _unit(*rows: list[float]) -> np.ndarray:
@@ -250,8 +352,10 @@ def test_cli_interests_prints_the_profile(capsys: pytest.CaptureFixture[str], mo
 
     assert main(["interests", DONE_WHEN, "--data", "movielens"]) == 0
     payload = json.loads(capsys.readouterr().out)
-    tags = {t["text"]: t["polarity"] for t in payload["tags"]}
-    assert tags == {"科幻电影": 1, "轻松的喜剧": 1, "恐怖片": -1}
-    assert all({"text", "weight", "polarity", "grounding", "source"} <= set(t) for t in payload["tags"])
+    tags = {t["text"]: (t["kind"], t.get("label"), t["polarity"]) for t in payload["tags"] if t["kind"] != "gist"}
+    # the engine recognises the catalogue's genres: 轻松的喜剧 is the genre Comedy plus the free text 轻松
+    assert tags == {"科幻电影": ("attribute", "Sci-Fi", 1), "喜剧": ("attribute", "Comedy", 1),
+                    "轻松": ("text", None, 1), "恐怖片": ("attribute", "Horror", -1)}
+    assert all({"text", "weight", "polarity", "grounding", "source", "kind"} <= set(t) for t in payload["tags"])
     assert main(["interests", "   "]) == 2
     assert "error:" in capsys.readouterr().err

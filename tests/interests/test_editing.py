@@ -6,8 +6,11 @@ import numpy as np
 import pytest
 
 from core.common.errors import InterestLensError
+from core.data.dataset import Dataset
 from core.interests import editing as ed
+from core.interests.decompose import decompose
 from core.interests.profile import InterestProfile, InterestTag
+from core.interests.recognise import CatalogueIndex, catalogue_index
 from core.vectors.encoders import Encoder
 from tests.interests.test_decompose import _tags
 
@@ -93,3 +96,67 @@ def test_only_negative_notice_follows_the_edits() -> None:
         ed.remove_tag(profile, 5)
     with pytest.raises(InterestLensError, match="Polarity"):
         ed.set_polarity(profile, "a", 0)
+
+
+# --- kinds and matches ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def named(use_encoder: Encoder, vectors: np.ndarray, movielens: Dataset) -> tuple[InterestProfile, CatalogueIndex]:
+    """A profile with an item, a person and a gist tag, and its catalogue."""
+    catalogue = catalogue_index(movielens)
+    text = "something like A Clockwork Orange, I liked that it was Kubrick"
+    return decompose(text, use_encoder, vectors, catalogue=catalogue), catalogue
+
+
+def test_hand_made_tags_are_matched_against_the_catalogue(
+    use_encoder: Encoder, vectors: np.ndarray, movielens: Dataset
+) -> None:
+    catalogue = catalogue_index(movielens)
+    film = ed.make_tag("Blade Runner", use_encoder, vectors, catalogue=catalogue)
+    assert (film.kind, film.key, film.label) == ("item", "541", "Blade Runner (1982)") and film.grounded
+    np.testing.assert_allclose(film.vector, vectors[movielens.item_index["541"]], atol=1e-6)
+    genre = ed.make_tag("恐怖片", use_encoder, vectors, catalogue=catalogue, polarity=-1)
+    assert (genre.kind, genre.key, genre.label, genre.polarity) == ("attribute", "tags:Horror", "Horror", -1)
+    plain = ed.make_tag("Blade Runner and inventive plots", use_encoder, vectors, catalogue=catalogue)
+    assert (plain.kind, plain.key) == ("text", None)  # names a film but is more than its title
+    assert ed.make_tag("Blade Runner", use_encoder, vectors).kind == "text"  # no catalogue: no match
+    with pytest.raises(InterestLensError, match="kind"):
+        ed.make_tag("Blade Runner", use_encoder, vectors, kind="film")
+    with pytest.raises(InterestLensError, match="No catalogue item"):
+        ed.make_tag("Blade Runner", use_encoder, vectors, catalogue=catalogue, kind="item", key="nope")
+
+
+def test_apply_table_keeps_changes_and_drops_matches(
+    named: tuple[InterestProfile, CatalogueIndex], use_encoder: Encoder, vectors: np.ndarray
+) -> None:
+    profile, catalogue = named
+    rows = [dict(t) for t in profile.as_dict()["tags"]]  # the tag table as the page shows it
+    untouched = ed.apply_table(profile, rows, use_encoder, vectors, catalogue)
+    assert [(t.text, t.kind, t.key) for t in untouched.tags] == [(t.text, t.kind, t.key) for t in profile.tags]
+    item_row = next(r for r in rows if r["kind"] == "item")
+    person_row = next(r for r in rows if r["kind"] == "attribute")
+    item_row["text"] = "inventive plots"  # edited text, stale kind / key cells: the match goes
+    person_row["kind"] = "text"  # the analyst drops a wrong match
+    edited = ed.apply_table(profile, rows, use_encoder, vectors, catalogue)
+    kinds = {t.text: (t.kind, t.key) for t in edited.tags}
+    assert kinds["inventive plots"] == ("text", None) and kinds["Kubrick"] == ("text", None)
+    item_row["text"] = "Blade Runner"  # edited to another title: matched anew
+    rematched = {t.text: (t.kind, t.key) for t in ed.apply_table(profile, rows, use_encoder, vectors, catalogue).tags}
+    assert rematched["Blade Runner"] == ("item", "541")
+    assert _sums(edited) == pytest.approx((1.0, 0.0))  # nothing avoided
+
+
+def test_set_match_changes_or_drops_a_match(
+    named: tuple[InterestProfile, CatalogueIndex], use_encoder: Encoder, vectors: np.ndarray
+) -> None:
+    profile, catalogue = named
+    weight = next(t.weight for t in profile.tags if t.text == "Kubrick")
+    dropped = ed.set_match(profile, "Kubrick", use_encoder, vectors, kind="text")
+    tag = next(t for t in dropped.tags if t.text == "Kubrick")
+    assert (tag.kind, tag.key, tag.label) == ("text", None, None) and tag.weight == pytest.approx(weight)
+    film = ed.set_match(profile, "Kubrick", use_encoder, vectors, kind="item", key="2571", catalogue=catalogue)
+    tag = next(t for t in film.tags if t.text == "Kubrick")
+    assert (tag.kind, tag.key, tag.label) == ("item", "2571", "Matrix, The (1999)")
+    flipped = ed.set_polarity(profile, "A Clockwork Orange", -1)  # weight / polarity edits keep the match
+    assert next(t for t in flipped.tags if t.text == "A Clockwork Orange").key == "1206"

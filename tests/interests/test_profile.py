@@ -43,5 +43,5 @@ def test_notices_carry_their_english_message() -> None:
     assert payload["notices"] == [{"code": "ungrounded", "message": NOTICE_MESSAGES["ungrounded"]},
                                   {"code": "unknown_code", "message": "unknown_code"}]
     assert payload["tags"][0] == {"text": "太空", "weight": 1.0, "polarity": 1, "source": "clause",
-                                  "grounding": None, "grounded": True, "relevance": 0.1235,
+                                  "grounding": None, "grounded": True, "kind": "text", "relevance": 0.1235,
                                   "medoid_item": "i1", "n_items": 2}
