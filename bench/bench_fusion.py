@@ -21,8 +21,8 @@ Measured side by side in one process:
 2. **What-if** ranks for the 20 items (``core.ranking.fusion.what_if``), same table.
 3. **Channel scores for one MovieLens user**: every channel fitted on the MovieLens demo through
    :class:`core.engine.Engine` (real use-m3 item vectors from the on-disk cache unless
-   ``--random-vectors``), then ``core.ranking.scoring.score_queries`` for ``--users`` users, one at a time
-   (every 10th user id):
+   ``--random-vectors``), then ``core.ranking.ranker.Ranker.score`` for ``--users`` users, one at a time
+   (every 10th user id; the engine's single-query path, BLAS on one thread):
    median and p95 of the time to compute all channel scores for one user, plus the same for a user
    with typed interests (semantic channel included), and the channels' fit time.
 
@@ -152,12 +152,12 @@ def bench_rerank(n_items: int, repeats: int, seed: int = 0) -> dict[str, Any]:
 
 
 def bench_user_scores(n_users: int, random_vectors: bool) -> dict[str, Any]:
-    """Time ``score_queries`` for MovieLens users one at a time (every channel fitted through the Engine)."""
+    """Time the engine's single-query scoring (``Ranker.score``) for MovieLens users, one at a time."""
     from core.data.demos import load_demo
     from core.ranking.base import ChannelContext
     from core.ranking.query import Query
+    from core.ranking.ranker import Ranker
     from core.ranking.registry import build_channels
-    from core.ranking.scoring import score_queries
 
     dataset = load_demo("movielens")
     t0 = time.perf_counter()
@@ -181,19 +181,20 @@ def bench_user_scores(n_users: int, random_vectors: bool) -> dict[str, Any]:
         fit_s = time.perf_counter() - t0
         profile = engine.decompose("science fiction and space adventures, also light comedies, no horror")
     users = [str(u) for u in dataset.user_ids[:: max(1, dataset.n_users // n_users)][:n_users]]
-    score_queries(channels, [Query(user_id=users[0])])  # warm-up (lazy caches)
+    ranker = Ranker(dataset, channels)  # the engine's path: one query scored as a batch of one
+    ranker.score([Query(user_id=users[0])])  # warm-up (lazy caches)
     per_user: list[float] = []
     per_channel: dict[str, list[float]] = {c: [] for c in CHANNELS}
     with_profile: list[float] = []
     for user in users:
         t0 = time.perf_counter()
-        result = score_queries(channels, [Query(user_id=user)])
+        result = ranker.score([Query(user_id=user)])
         per_user.append(time.perf_counter() - t0)
         for name, sec in result.seconds.items():
             per_channel[name].append(sec)
         if profile is not None:
             t0 = time.perf_counter()
-            score_queries(channels, [Query(user_id=user, profile=profile)])
+            ranker.score([Query(user_id=user, profile=profile)])
             with_profile.append(time.perf_counter() - t0)
     out: dict[str, Any] = {
         "dataset": {"users": dataset.n_users, "items": dataset.n_items,
