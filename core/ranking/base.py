@@ -35,6 +35,7 @@ DROP_REASONS: dict[str, str] = {
     "no_item_vectors": "item vectors are not available (no item text was embedded)",
     "no_profile": "no typed interests were given",
     "profile_without_vectors": "the typed interests carry no vectors",
+    "no_text_tags": "the typed interests have no free-text tags with vectors (only named items or attributes)",
     "no_user": "no user was chosen",
     "unknown_user": "the user does not appear in the interaction data",
     "no_history": "the user has no usable interaction history",

@@ -19,6 +19,7 @@ from core.ranking.base import Channel, ChannelContext
 from core.ranking.channels.graph import GraphChannel
 from core.ranking.channels.history import HistoryChannel
 from core.ranking.channels.item_knn import ItemKNNChannel
+from core.ranking.channels.learned import LearnedChannel
 from core.ranking.channels.mf import MFChannel
 from core.ranking.channels.popularity import PopularityChannel
 from core.ranking.channels.recency import RecencyChannel
@@ -32,6 +33,7 @@ CHANNEL_TYPES: tuple[Any, ...] = (
     PopularityChannel,
     RecencyChannel,
     GraphChannel,
+    LearnedChannel,
 )
 """Every channel class, in display order."""
 

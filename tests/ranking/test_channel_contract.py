@@ -43,6 +43,7 @@ APPLICABLE: dict[str, QueryFn] = {
     "popularity": lambda w: Query(),
     "recency": lambda w: Query(),
     "graph": lambda w: Query(user_id="u3"),
+    "learned": lambda w: Query(profile=w.profile("Sci-Fi")),
 }
 """Per channel: a query it can score in the toy world."""
 
@@ -60,6 +61,9 @@ NOT_APPLICABLE: dict[str, list[tuple[str, QueryFn, str]]] = {
     "recency": [("timeless", lambda w: Query(), "no_time")],
     "graph": [("world", lambda w: Query(), "no_seed"),
               ("bare", lambda w: Query(user_id="u3"), "no_attributes")],
+    "learned": [("world", lambda w: Query(user_id="u3"), "no_profile"),
+                ("no_vectors", lambda w: Query(profile=w.profile("Sci-Fi")), "no_item_vectors"),
+                ("empty", lambda w: Query(profile=w.profile("Sci-Fi")), "no_interactions")],
 }
 """Per channel: (context kind, query, expected reason code) it cannot score."""
 

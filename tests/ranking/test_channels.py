@@ -461,7 +461,7 @@ class TestColdStart:
         from core.ranking.fusion import fuse
 
         batch = score_queries(fitted, [Query(profile=world.profile("Documentary"))])
-        assert set(batch.scores(0)) == {"semantic", "popularity", "recency", "graph"}
+        assert set(batch.scores(0)) == {"semantic", "popularity", "recency", "graph", "learned"}
         assert batch.dropped[0] == {"history": "no_user", "mf": "no_user", "item_knn": "no_user"}
         fused = fuse(batch, FusionConfig(weights=FusionWeights()), k=10)
         assert _genre_share(world, fused.items, (GENRES.index("Documentary"),)) >= 0.9
@@ -514,7 +514,7 @@ class TestBatchScoring:
             assert got.names == one.names
             assert set(batch.scores(i)) == set(one.scores(0))
             for name, scores in one.scores(0).items():
-                if name in ("history", "mf"):  # float32 BLAS: matrix-matrix vs matrix-vector order
+                if name in ("history", "mf", "learned"):  # BLAS: matrix-matrix vs matrix-vector order
                     np.testing.assert_allclose(batch.scores(i)[name], scores, rtol=1e-5, atol=1e-6)
                 else:  # identical, not merely close
                     np.testing.assert_array_equal(batch.scores(i)[name], scores, err_msg=name)
