@@ -557,6 +557,8 @@ BENCHMARKS: dict[str, str] = {
     "evaluate": "the MovieLens evaluation table: baselines, channels, tuned fusion (issue 6)",
     "projection": "UMAP map: cold, cached, default kNN vs reused hnswlib graph (issue 7)",
     "scale": "whole pipeline at 100k / 1M / 5M synthetic interactions (issue 9)",
+    "typed": "typed interests on INSPIRED dialogues: fused vs baselines, preset tuned on dev (issue 15)",
+    "learned": "learned text -> item channel vs whole-text embedding on users' own tags; training time (issue 15)",
 }
 """Benchmark name -> what it measures; each is ``bench/bench_<name>.py`` writing ``bench/results/``."""
 
