@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from core.common.errors import ConfigError
+from core.common.files import read_bounded
 from core.data.dataset import Dataset
 
 MAX_BYTES = 20 * 2**20
@@ -159,14 +160,7 @@ def read_cases_document(source: Path | str | bytes, name: str = "") -> tuple[Any
     else:
         path = Path(source)
         label = name or path.name
-        try:
-            size = path.stat().st_size
-            if size > MAX_BYTES:
-                raise ConfigError(f"{label}: file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes")
-            with path.open("rb") as fh:
-                data = fh.read(MAX_BYTES + 1)
-        except OSError as exc:
-            raise ConfigError(f"{label}: cannot read the cases file ({exc.strerror or exc})") from None
+        data = read_bounded(path, MAX_BYTES, label, what="cases file")
     if len(data) > MAX_BYTES:
         raise ConfigError(f"{label}: file is {len(data):,} bytes; the limit is {MAX_BYTES:,} bytes")
     text = decode_text(data, label).lstrip("\ufeff")

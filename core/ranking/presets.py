@@ -32,6 +32,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from core.common.errors import ConfigError
+from core.common.files import read_bounded
 from core.ranking.config import FusionConfig, FusionWeights
 from core.ranking.registry import CHANNELS
 
@@ -317,12 +318,4 @@ def config_from_json(data: str | bytes, *, source: str = "config") -> FusionConf
 
 def read_preset_file(path: Path) -> tuple[str, FusionConfig]:
     """Read a preset file, refusing files over the size limit before reading them; raises ConfigError."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ConfigError(f"{path.name}: file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes")
-        with path.open("rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise ConfigError(f"{path.name}: cannot read file ({exc.strerror or exc})") from None
-    return preset_from_json(data, source=path.name)
+    return preset_from_json(read_bounded(path, MAX_BYTES, what="preset file"), source=path.name)

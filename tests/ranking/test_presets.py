@@ -154,7 +154,7 @@ def test_size_limit_for_text_bytes_and_files(tmp_path: Path) -> None:
     big.write_bytes(b" " * (10 * MAX_BYTES))
     with pytest.raises(ConfigError, match=r"big\.json: file is 655,360 bytes"):
         read_preset_file(big)
-    with pytest.raises(ConfigError, match=r"missing\.json: cannot read file"):
+    with pytest.raises(ConfigError, match=r"missing\.json: cannot read the preset file"):
         read_preset_file(tmp_path / "missing.json")
     good = tmp_path / "good.json"
     good.write_text(preset_to_json("文件预设", CUSTOM), encoding="utf-8")
