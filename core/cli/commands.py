@@ -8,25 +8,14 @@ messages go to stderr. Exit codes: 0 success, 2 bad input (nothing usable), 1 un
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from core.cli.common import emit_json, fail, parse_weights
+from core.cli.evaluation import add_evaluate, add_evaluate_interests, add_tune
 from core.common.errors import InterestLensError
-
-
-def emit_json(payload: Any) -> None:
-    """Print one JSON document to stdout (UTF-8, non-ASCII kept readable)."""
-    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
-
-
-def fail(message: str, code: int = 2) -> int:
-    """Print an error message to stderr and return the exit code."""
-    sys.stderr.write(f"error: {message}\n")
-    return code
-
 
 # --- commands (each section owned by one module; add yours below, keep them independent) ---------
 
@@ -158,166 +147,7 @@ def _add_ingest(sub: Any) -> None:
     p.set_defaults(func=_cmd_ingest)
 
 
-# --- evaluate / tune (issue 6) ---------------------------------------------------------------------
-
-
-def _eval_dataset(args: argparse.Namespace) -> Any:
-    """The Dataset named by ``--demo`` or loaded from ``--data`` (+ ``--items``) like ``ingest`` does."""
-    if args.demo:
-        from core.data.demos import load_demo
-
-        return load_demo(args.demo)
-    from core.data.loaders import load_dataset
-
-    dataset, _, _ = load_dataset(args.data, args.items, name=args.data, user_tags=args.user_tags)
-    return dataset
-
-
-def _eval_options(args: argparse.Namespace, dataset: Any) -> Any:
-    """EvalOptions from the shared evaluate / tune arguments."""
-    from core.data.splits import SplitParams, resolve_threshold
-    from core.evaluation.baselines import BASELINES
-    from core.evaluation.options import EvalOptions
-    from core.ranking.registry import CHANNELS
-
-    def names(value: str, allowed: tuple[str, ...], what: str) -> tuple[str, ...]:
-        chosen = tuple(v.strip() for v in value.split(",") if v.strip()) if value != "all" else allowed
-        unknown = sorted(set(chosen) - set(allowed))
-        if unknown:
-            raise InterestLensError(f"unknown {what} {unknown}; expected some of {list(allowed)}")
-        return chosen
-
-    split = SplitParams(kind=args.split, test_ratio=args.test_ratio, n_last=args.n_last,
-                        relevance_threshold=resolve_threshold(dataset, args.threshold), seed=args.seed)
-    return EvalOptions(
-        split=split, k=args.k, baselines=names(getattr(args, "baselines", "all"), BASELINES, "baseline(s)"),
-        channels=names(args.channels, CHANNELS, "channel(s)"), tune=not getattr(args, "no_tune", False),
-        n_trials=args.trials, timeout=args.timeout, tune_users=args.tune_users,
-        tune_baselines=getattr(args, "tune_baselines", False),
-        baseline_trials=getattr(args, "baseline_trials", 8),
-        typed=not getattr(args, "no_typed", False), model=None if args.model == "none" else args.model,
-        n_boot=getattr(args, "bootstrap", 1000), seed=args.seed, max_users=getattr(args, "max_users", None),
-    )
-
-
-def _cmd_evaluate(args: argparse.Namespace) -> int:
-    """Evaluate baselines, single channels and fusion (default + tuned) on one split; print the table."""
-    from core.common.progress import cli_progress
-    from core.evaluation.protocol import evaluate_dataset
-
-    dataset = _eval_dataset(args)
-    options = _eval_options(args, dataset)
-    progress = None if args.quiet else cli_progress("evaluate")
-    report = evaluate_dataset(dataset, options, progress=progress)
-    if args.json:
-        emit_json(report.to_dict())
-    elif args.csv:
-        sys.stdout.write(report.table().to_csv())
-    else:
-        sys.stdout.write(report.to_markdown())
-    return 0
-
-
-def _cmd_tune(args: argparse.Namespace) -> int:
-    """Tune fusion weights on the validation split; print the best configuration."""
-    from core.common.progress import cli_progress
-    from core.evaluation.protocol import tune_dataset
-
-    dataset = _eval_dataset(args)
-    options = _eval_options(args, dataset)
-    progress = None if args.quiet else cli_progress("tune")
-    result, validation = tune_dataset(dataset, options, progress=progress)
-    if result is None:
-        return fail("no fusion channel applies to this dataset's validation users; nothing to tune")
-    best = result.best_config
-    payload = {
-        "dataset": dataset.name, "split": options.split.as_dict(), "validation_split": validation.stats,
-        **result.as_dict(),
-        "config": {"weights": best.weights.as_dict(), "normalisation": best.normalisation,
-                   "method": best.method},
-        "trials": result.trials.to_dict(orient="records"),
-    }
-    if args.json:
-        emit_json(payload)
-    else:
-        weights = ", ".join(f"{c}={w:.3f}" for c, w in payload["best_weights"].items())
-        sys.stdout.write(f"best {payload['metric']} on validation: {payload['best_value']} "
-                         f"(default {payload['base_value']}); normalisation {payload['best_normalisation']}; "
-                         f"weights {weights}\n")
-    return 0
-
-
-def _add_eval_arguments(p: argparse.ArgumentParser) -> None:
-    """Arguments shared by ``evaluate`` and ``tune``."""
-    src = p.add_mutually_exclusive_group(required=True)
-    src.add_argument("--data", help="interaction file (any format `ingest` accepts)")
-    src.add_argument("--demo", choices=["movielens", "bilingual"], help="a bundled demo dataset instead")
-    p.add_argument("--items", default=None, help="item metadata file (titles, tags, ...: content channels)")
-    p.add_argument("--user-tags", default=None, help="users' free-text tags (user, item, tag[, timestamp])")
-    p.add_argument("--k", type=int, default=10, help="list length for every metric (default 10)")
-    p.add_argument("--split", choices=["random", "leave_last", "temporal"], default="random",
-                   help="per-user random ratio (default), per-user leave-last-N, or one global time cut")
-    p.add_argument("--test-ratio", type=float, default=0.2, help="held-out share (random, temporal)")
-    p.add_argument("--n-last", type=int, default=5, help="held-out interactions per user (leave_last)")
-    p.add_argument("--threshold", default="auto",
-                   help="relevance: rating >= this; 'auto' = 80%% of the max rating, 'none' = all held out")
-    p.add_argument("--channels", default="all", help="comma-separated channels to evaluate alone and to tune")
-    p.add_argument("--trials", type=int, default=40, help="Optuna trials for the fusion weights")
-    p.add_argument("--timeout", type=float, default=None, help="stop tuning after this many seconds")
-    p.add_argument("--tune-users", type=int, default=300, help="validation users sampled for tuning")
-    p.add_argument("--model", default="use-m3", help="item text encoder, or 'none' to skip content channels")
-    p.add_argument("--seed", type=int, default=42, help="seed for splits, models and the tuner")
-    p.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-
-
-def _add_evaluate(sub: Any) -> None:
-    """Register ``evaluate``."""
-    p = sub.add_parser("evaluate", help="offline evaluation: baselines, channels, fused and tuned fusion")
-    _add_eval_arguments(p)
-    p.add_argument("--baselines", default="all", help="comma-separated baselines (default all)")
-    p.add_argument("--no-tune", action="store_true", help="skip tuning (no fused_tuned row)")
-    p.add_argument("--tune-baselines", action="store_true", help="also tune item-kNN, ALS, BPR on validation")
-    p.add_argument("--baseline-trials", type=int, default=8, help="Optuna trials per tuned baseline")
-    p.add_argument("--no-typed", action="store_true", help="skip the typed-interest comparison")
-    p.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples for the 95%% intervals")
-    p.add_argument("--max-users", type=int, default=None, help="evaluate a seeded sample of test users")
-    p.add_argument("--csv", action="store_true", help="print the table as CSV instead of Markdown")
-    p.set_defaults(func=_cmd_evaluate)
-
-
-def _add_tune(sub: Any) -> None:
-    """Register ``tune``."""
-    p = sub.add_parser("tune", help="tune fusion weights and normalisation on a validation split (Optuna)")
-    _add_eval_arguments(p)
-    p.set_defaults(func=_cmd_tune)
-
-
 # --- recommend (issue 5) ---------------------------------------------------------------------------
-
-
-def _parse_weights(text: str | None) -> dict[str, float] | None:
-    """``--weights`` JSON: an object mapping channel names to non-negative numbers."""
-    from core.ranking.registry import CHANNELS
-
-    if text is None:
-        return None
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InterestLensError(f"--weights is not valid JSON: {exc.msg} (at character {exc.pos})") from None
-    if not isinstance(doc, dict):
-        raise InterestLensError('--weights must be a JSON object such as {"mf": 1, "semantic": 0.5}')
-    unknown = sorted(set(doc) - set(CHANNELS))
-    if unknown:
-        raise InterestLensError(f"--weights has unknown channel(s) {unknown}; use {list(CHANNELS)}")
-    out: dict[str, float] = {}
-    for name, value in doc.items():
-        number = isinstance(value, (int, float)) and not isinstance(value, bool)
-        if not number or not 0 <= value < float("inf"):
-            raise InterestLensError(f"--weights: the weight of {name!r} must be a finite number >= 0")
-        out[name] = float(value)
-    return out
 
 
 def _cmd_recommend(args: argparse.Namespace) -> int:
@@ -334,7 +164,7 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
     from core.ranking.query import Query
     from ui.reasons import records  # the CLI, like the pages, renders reason codes through ui's catalogue
 
-    weights = _parse_weights(args.weights)
+    weights = parse_weights(args.weights)
     dataset = load_demo(args.data)
     user = None if args.user is None else str(args.user)
     if user is not None and user not in dataset.user_index:
@@ -440,7 +270,7 @@ def _cmd_interests(args: argparse.Namespace) -> int:
             if "medoid_item" in tag:
                 tag["medoid_title"] = dataset.titles([dataset.item_index[tag["medoid_item"]]])[0]
     if args.top > 0:  # the Interests page's list: the profile alone (no user) through the one ranking path
-        weights = _parse_weights(args.weights)
+        weights = parse_weights(args.weights)
         config = FusionConfig() if weights is None else FusionConfig(weights=FusionWeights.from_dict(weights))
         engine.prepare(None if args.quiet else cli_progress("channels"))
         rec = engine.recommend(Query(profile=profile, composition=args.mode), config, k=args.top, explain=False)
@@ -476,74 +306,6 @@ def _add_interests(sub: Any) -> None:
     p.add_argument("--model", default=DEFAULT_MODEL, help="text encoder (default use-m3)")
     p.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
     p.set_defaults(func=_cmd_interests)
-
-
-# --- evaluate-interests (issue 15) -----------------------------------------------------------------
-
-
-def _typed_dataset(data: str, items: str | None) -> Any:
-    """A bundled demo by key, or an interaction file (+ ``--items``) loaded like ``ingest`` does."""
-    from pathlib import Path
-
-    from core.data.demos import DEMOS, load_demo
-    from core.data.loaders import load_dataset
-
-    if data in DEMOS:
-        return load_demo(data)
-    if not Path(data).is_file():
-        raise InterestLensError(f"--data {data!r} is neither a demo ({', '.join(DEMOS)}) nor a readable file")
-    dataset, _, _ = load_dataset(data, items, name=Path(data).name)
-    return dataset
-
-
-def _cmd_evaluate_interests(args: argparse.Namespace) -> int:
-    """Evaluate typed interests on a cases file: fused ranking, tag-kind ablations, baselines, one table."""
-    from core.common.progress import cli_progress
-    from core.engine import Engine
-    from core.evaluation.cases import load_cases
-    from core.evaluation.typed_cases import evaluate_typed_cases
-    from core.ranking.config import FusionConfig, FusionWeights
-
-    weights = _parse_weights(args.weights)
-    config = FusionConfig() if weights is None else FusionConfig(weights=FusionWeights.from_dict(weights))
-    dataset = _typed_dataset(args.data, args.items)
-    cases = load_cases(args.cases, dataset).select(args.split)
-    if not args.quiet:
-        sys.stderr.write(f"{len(cases)} cases ({args.split}) from {cases.source}; "
-                         f"{len(cases.unresolved)} entries did not resolve to an item\n")
-    engine = Engine(dataset, args.model)
-    engine.prepare(None if args.quiet else cli_progress("prepare"))
-    report = evaluate_typed_cases(engine, cases, k=args.k, config=config, split=args.split,
-                                  n_boot=args.bootstrap,
-                                  progress=None if args.quiet else cli_progress("evaluate-interests"))
-    if args.json:
-        emit_json(report.to_dict())
-    else:
-        sys.stdout.write(report.to_markdown())
-    return 0
-
-
-def _add_evaluate_interests(sub: Any) -> None:
-    """Register ``evaluate-interests``."""
-    from core.vectors.encoders import DEFAULT_MODEL
-
-    p = sub.add_parser("evaluate-interests",
-                       help="evaluate typed interests on a cases file (text -> targets): fused ranking, "
-                            "ablations per tag kind and baselines, with bootstrap intervals")
-    p.add_argument("cases", help='JSON list of {"text", "targets", "mentioned"?, "id"?, "split"?} '
-                                 "(targets / mentioned: item ids or titles)")
-    p.add_argument("--data", default="movielens",
-                   help="movielens or bilingual (bundled demos), or an interaction file (with --items)")
-    p.add_argument("--items", default=None, help="item metadata file when --data is a file")
-    p.add_argument("--k", type=int, nargs="+", default=[10, 50], help="list lengths (default 10 50)")
-    p.add_argument("--split", default="all", help="only the cases of this split, e.g. dev or test (default all)")
-    p.add_argument("--weights", default=None, metavar="JSON",
-                   help="fusion weights of the fused ranking (missing channels get 0; default: the default fusion)")
-    p.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples for the 95%% intervals")
-    p.add_argument("--model", default=DEFAULT_MODEL, help="text encoder (default use-m3)")
-    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
-    p.add_argument("--json", action="store_true", help="print one JSON document (default: a Markdown report)")
-    p.set_defaults(func=_cmd_evaluate_interests)
 
 
 # --- bench ---------------------------------------------------------------------------------------
@@ -589,9 +351,9 @@ def _add_bench(sub: Any) -> None:
 
 # --- registry ------------------------------------------------------------------------------------
 
-COMMANDS: list[Callable[[Any], None]] = [_add_ingest, _add_embed, _add_evaluate, _add_tune, _add_recommend]
+COMMANDS: list[Callable[[Any], None]] = [_add_ingest, _add_embed, add_evaluate, add_tune, _add_recommend]
 COMMANDS.append(_add_interests)
-COMMANDS.append(_add_evaluate_interests)
+COMMANDS.append(add_evaluate_interests)
 COMMANDS.append(_add_bench)
 
 
