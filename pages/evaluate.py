@@ -9,6 +9,9 @@ page collects the settings, shows progress, draws, and stores every run in the w
 Session state (all keys start with ``eval_``): the form widgets, ``eval_report`` (the last
 ``EvaluationReport``), ``eval_report_fp`` (its dataset fingerprint), ``eval_sweep`` (the last weight sweep),
 ``eval_session_runs`` (runs kept in memory when the workspace cannot be written).
+
+Two tabs: "Users' histories" (the above) and "Typed interests" (:mod:`ui.typed_eval_panel`: a cases file
+evaluated as ``python -m core evaluate-interests`` does; its session keys start with ``eval_typed_``).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from ui.i18n import fmt_date, t
 from ui.resources import get_dataset, workspace
 from ui.safe import md_escape
 from ui.shell import ensure_app_shell
+from ui.typed_eval_panel import draw_typed_cases_tab
 
 ensure_app_shell()
 
@@ -180,17 +184,21 @@ def main() -> None:
     for key, value in ev.FORM_DEFAULTS.items():
         st.session_state.setdefault(key, value)
     st.header(t("evaluate.header"))
-    st.caption(t("evaluate.intro"))
     ds = get_dataset()
     st.caption(t("evaluate.dataset", name=md_escape(ds.name), users=ds.n_users, items=ds.n_items))
-    if _draw_form():
-        _run(ds)
-    report = st.session_state.get("eval_report")
-    if isinstance(report, EvaluationReport) and st.session_state.get("eval_report_fp") == ds.fingerprint:
-        _draw_results(report)
-    else:
-        st.info(t("evaluate.nothing_yet"))
-    _draw_runs(ds)
+    history_tab, typed_tab = st.tabs([t("evaluate.tab.history"), t("evaluate.tab.typed")])
+    with history_tab:
+        st.caption(t("evaluate.intro"))
+        if _draw_form():
+            _run(ds)
+        report = st.session_state.get("eval_report")
+        if isinstance(report, EvaluationReport) and st.session_state.get("eval_report_fp") == ds.fingerprint:
+            _draw_results(report)
+        else:
+            st.info(t("evaluate.nothing_yet"))
+        _draw_runs(ds)
+    with typed_tab:
+        draw_typed_cases_tab(ds)
 
 
 main()

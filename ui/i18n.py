@@ -30,6 +30,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "explain.fresh_seen": ("新近上架（{date}）", "new: first seen {date}"),
     "explain.attributes_history": ("与你喜欢的内容同属{attributes}", "shares {attributes} with what you like"),
     "explain.attributes_interests": ("与你的兴趣同属{attributes}", "shares {attributes} with your interests"),
+    "explain.gist": ("与你整段话的意思相近", "close to what you wrote as a whole"),
     "explain.learned": ("写下类似「{tag}」的人喜欢这类作品", "people whose words resemble “{tag}” liked it"),
     # --- app shell -----------------------------------------------------------------------------
     "app.title": ("InterestLens 兴趣透镜", "InterestLens"),
@@ -258,6 +259,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "tuning.channel.recency": ("新鲜度", "Freshness"),
     "tuning.channel.graph": ("知识图谱", "Knowledge graph"),
     "tuning.channel.learned": ("学习的文本→物品映射", "Learned text → items"),
+    "tuning.channel.gist": ("整句语义", "Whole text"),
     "tuning.help.semantic": ("输入的兴趣标签与物品文本向量的余弦相似度",
                              "Typed interest tags vs item text vectors (cosine)"),
     "tuning.help.history": ("用户历史向量与物品向量的相似度", "The user's history vector vs item vectors"),
@@ -273,6 +275,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "tuning.help.learned": ("在本数据集上训练的模型把兴趣文字映射到协同过滤空间：喜欢相似内容的人喜欢什么",
                             "A model trained on this dataset maps typed text into the collaborative space: "
                             "what people who liked similar things liked"),
+    "tuning.help.gist": ("把整段输入作为一个查询，与物品文本向量的余弦相似度（去掉了否定的部分）",
+                         "The whole typed text as one query vs item text vectors (cosine; negated parts removed)"),
     "tuning.dropped": ("{channel} 未参与：{reason}", "{channel} is off: {reason}"),
     "tuning.reason.not_fitted": ("通道尚未训练", "the channel has not been fitted"),
     "tuning.reason.no_item_vectors": ("没有物品向量", "no item vectors"),
@@ -280,6 +284,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "tuning.reason.profile_without_vectors": ("兴趣标签没有向量", "the interest tags carry no vectors"),
     "tuning.reason.no_text_tags": ("兴趣里没有带向量的自由文本标签（只有片名或属性）",
                                    "the interests have no free-text tags with vectors (only titles or attributes)"),
+    "tuning.reason.no_gist": ("兴趣里没有整句标签", "the interests have no whole-text (gist) tag"),
     "tuning.reason.no_user": ("没有选择用户", "no user picked"),
     "tuning.reason.unknown_user": ("交互数据中没有这个用户", "the user is not in the interaction data"),
     "tuning.reason.no_history": ("该用户没有可用的历史", "the user has no usable history"),
@@ -547,6 +552,138 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "evaluate.no_runs": ("这个数据集还没有保存的运行。", "No stored runs for this dataset yet."),
     "evaluate.compare": ("选择要比较的运行", "Runs to compare"),
     "evaluate.export_runs": ("导出对比 CSV", "Export the comparison as CSV"),
+    # --- evaluate page: typed-interest cases tab (issue 15; ui/typed_eval_panel.py) ------------------
+    "evaluate.tab.history": ("用户历史", "Users' histories"),
+    "evaluate.tab.typed": ("输入的兴趣", "Typed interests"),
+    "evaluate.cases.intro": (
+        "上传一份用例文件：每条是一个人写下的文字和之后推荐给他的物品（目标）。每条文字按冷启动用户分解成兴趣"
+        "标签，在全部物品上排序；融合排序、每种标签单独使用（消融）和几条基线在同一次运行中、同样的用例上比较，"
+        "与命令 `python -m core evaluate-interests` 相同。文字中提到的物品不计入任何列表。",
+        "Upload a cases file: each case is what a person wrote and the items they were then recommended "
+        "(the targets). Each text is decomposed into interest tags for a cold user and ranked over the whole "
+        "catalogue; the fused ranking, each tag kind alone (ablation) and the baselines are compared in one "
+        "run on the same cases, exactly as `python -m core evaluate-interests` does. Items the text names "
+        "are left out of every list.",
+    ),
+    "evaluate.cases.file": ("用例文件（JSON）", "Cases file (JSON)"),
+    "evaluate.cases.file_help": (
+        "JSON 列表，每条形如 {\"text\": 文字, \"targets\": [物品 ID 或标题], \"mentioned\": [...]（可选）, "
+        "\"id\"（可选）, \"split\"（可选，如 dev / test）}；标题会用与兴趣识别相同的标题匹配解析。",
+        "A JSON list of {\"text\": what was written, \"targets\": [item ids or titles], \"mentioned\": [...] "
+        "(optional), \"id\" (optional), \"split\" (optional, e.g. dev / test)}; titles are resolved with the "
+        "same title matcher that recognises them in typed text.",
+    ),
+    "evaluate.cases.template": ("下载模板", "Download a template"),
+    "evaluate.cases.template_help": (
+        "用当前数据集里真实的物品 ID 和标题写成的小示例文件，可直接上传试用",
+        "A small example built from real item ids and titles of the current dataset; upload it as is to "
+        "try the tab",
+    ),
+    "evaluate.cases.template.like": ("想找和《{title}》类似的", "Something like {title}"),
+    "evaluate.cases.template.two": (
+        "我喜欢《{first}》和《{second}》，还有什么值得看？",
+        "I loved {first} and {second}; what else would I like?",
+    ),
+    "evaluate.cases.template.category": ("最近想看{category}类的", "In the mood for some {category}"),
+    "evaluate.cases.need_file": (
+        "上传用例文件，或先下载模板看看格式。",
+        "Upload a cases file, or download the template to see the format.",
+    ),
+    "evaluate.cases.bad_file": ("用例文件无法使用：{reason}", "The cases file cannot be used: {reason}"),
+    "evaluate.cases.loaded": (
+        "{n} 条用例（{splits}）；{titles} 个条目按标题解析到物品。",
+        "{n} cases ({splits}); {titles} entries resolved as titles.",
+    ),
+    "evaluate.cases.no_split": ("未标注子集", "no split"),
+    "evaluate.cases.unresolved": (
+        "{n} 个条目没有对应到数据集中的物品（目标 {targets} 个，提到的 {mentioned} 个），评估时不计入：",
+        "{n} entries name no item of the dataset (targets {targets}, mentioned {mentioned}) and are left "
+        "out of the evaluation:",
+    ),
+    "evaluate.cases.all_resolved": ("所有条目都对应到了物品。", "Every entry names an item of the dataset."),
+    "evaluate.cases.col.case": ("用例序号", "Case #"),
+    "evaluate.cases.col.id": ("用例 ID", "Case id"),
+    "evaluate.cases.col.field": ("字段", "Field"),
+    "evaluate.cases.col.value": ("条目", "Entry"),
+    "evaluate.cases.field.targets": ("目标", "targets"),
+    "evaluate.cases.field.mentioned": ("提到的", "mentioned"),
+    "evaluate.cases.export_unresolved": ("下载未解析条目 CSV", "Download the unresolved entries (CSV)"),
+    "evaluate.cases.split": ("用例子集", "Cases"),
+    "evaluate.cases.split_help": (
+        "只评估文件中 split 为该值的用例；调权重请用 dev，报告请用 test",
+        "Evaluate only the cases whose split is this value; tune on dev, report on test",
+    ),
+    "evaluate.cases.all": ("全部", "all"),
+    "evaluate.cases.split_option": ("{split}（{n} 条）", "{split} ({n} cases)"),
+    "evaluate.cases.k": ("列表长度 k", "List lengths k"),
+    "evaluate.cases.k_help": (
+        "每个 k 计算 Recall@k 与 NDCG@k；MRR 在最大的 k 以内计算",
+        "Recall@k and NDCG@k for each k; MRR within the largest k",
+    ),
+    "evaluate.cases.need_k": ("至少选择一个列表长度 k。", "Choose at least one list length k."),
+    "evaluate.cases.run": ("评估输入的兴趣", "Evaluate typed interests"),
+    "evaluate.cases.weights": (
+        "融合排序使用“权重调优”页当前的融合设置：{weights}",
+        "The fused ranking uses the Tuning page's current fusion settings: {weights}",
+    ),
+    "evaluate.cases.stage.start": ("正在评估输入的兴趣…", "Evaluating typed interests…"),
+    "evaluate.cases.stage.decompose": ("正在分解用例文字 {i}/{n}", "Decomposing case texts {i}/{n}"),
+    "evaluate.cases.stage.rank": ("正在排序用例 {i}/{n}", "Ranking case {i}/{n}"),
+    "evaluate.cases.stage.done": ("评估完成", "Evaluation done"),
+    "evaluate.cases.results": ("结果：{n} 条用例（{split}）", "Results: {n} cases ({split})"),
+    "evaluate.cases.source": ("用例文件 {source}，用时 {seconds} 秒。", "Cases file {source}; {seconds} s."),
+    "evaluate.cases.counts": (
+        "评估用例 {cases} 条，跳过 {skipped} 条（目标都是文字中提到的物品）；每条平均提到 {named} 个物品"
+        "（文字中识别出 {recognised} 个）；因被提到而移出目标的有 {removed} 个。",
+        "{cases} cases evaluated, {skipped} skipped (every target was named in the text); {named} named "
+        "items per case ({recognised} recognised in the text); {removed} targets removed because they were "
+        "named.",
+    ),
+    "evaluate.cases.kinds": ("含各类标签的用例数：{counts}", "Cases with tags of each kind: {counts}"),
+    "evaluate.cases.undecomposed": (
+        "{n} 条用例的文字无法分解成兴趣，兴趣方法在这些用例上记为未命中。",
+        "{n} case texts could not be decomposed; the typed methods count them as misses.",
+    ),
+    "evaluate.cases.unresolved_run": (
+        "这次评估的用例中有 {n} 个条目没有对应到物品",
+        "{n} entries of the evaluated cases name no item",
+    ),
+    "evaluate.cases.table_note": (
+        "均值旁是 95% 自助法置信区间（按用例重采样）；文字中提到的物品不计入任何列表；MRR 在前 {k} 名内计算。",
+        "Next to each mean its 95% bootstrap interval (cases resampled); items named in the text are left "
+        "out of every list; MRR within the top {k}.",
+    ),
+    "evaluate.cases.col.method": ("方法", "Method"),
+    "evaluate.cases.col.group": ("类别", "Group"),
+    "evaluate.cases.col.ranked": ("有结果的用例", "Cases ranked"),
+    "evaluate.cases.col.ci": ("{metric} 95% 区间", "{metric} 95% CI"),
+    "evaluate.cases.col.metric": ("指标", "Metric"),
+    "evaluate.cases.col.candidate_mean": ("融合均值", "Fused mean"),
+    "evaluate.cases.col.reference_mean": ("基线均值", "Baseline mean"),
+    "evaluate.cases.col.cases": ("用例数", "Cases"),
+    "evaluate.cases.group.fused": ("融合", "fused"),
+    "evaluate.cases.group.ablation": ("消融（单一标签类型）", "ablation (one tag kind)"),
+    "evaluate.cases.group.baseline": ("基线", "baseline"),
+    "evaluate.cases.method.fused": ("融合排序（分解后的兴趣）", "Fused (decomposed interests)"),
+    "evaluate.cases.method.only": ("只用{kind}标签", "{kind} tags only"),
+    "evaluate.cases.kind.item": ("物品", "Item"),
+    "evaluate.cases.kind.attribute": ("属性", "Attribute"),
+    "evaluate.cases.kind.text": ("自由文本", "Free-text"),
+    "evaluate.cases.kind.gist": ("整体大意", "Gist"),
+    "evaluate.cases.method.most_popular": ("最热门", "Most popular"),
+    "evaluate.cases.method.whole_text": ("整段文字作为一个查询", "Whole text as one query"),
+    "evaluate.cases.method.item_knn": ("从提到的物品出发的物品近邻", "Item-kNN from the named items"),
+    "evaluate.cases.method.seed_recipe": ("种子方法（平均标签向量）", "Seed recipe (mean tag vector)"),
+    "evaluate.cases.chart": (
+        "各方法的召回率（误差线为 95% 置信区间）",
+        "Recall per method (error bars: 95% CI)",
+    ),
+    "evaluate.cases.comparisons": (
+        "与最好的基线配对比较（逐用例）",
+        "Paired comparisons against the best baseline (per case)",
+    ),
+    "evaluate.cases.export_json": ("下载报告 JSON", "Download the report (JSON)"),
+    "evaluate.cases.export_md": ("下载报告 Markdown", "Download the report (Markdown)"),
     # --- map page (issue 7) ------------------------------------------------------------------
     "map.header": ("向量地图", "Embedding map"),
     "map.intro": (
@@ -762,8 +899,44 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                     "catalogue matches this tag."),
     "interests.col.grounding": ("依据强度", "Grounding"),
     "interests.col.source": ("来源", "Source"),
-    "interests.table_help": ("可直接修改标签文字、权重和方向，或增删行；修改会立即生效。",
-                             "Edit a tag's text, weight or polarity, or add and delete rows; changes apply at once."),
+    "interests.col.kind": ("种类", "Kind"),
+    "interests.col.kind_help": ("物品 = 文字中提到的目录条目（如片名）；属性 = 体裁、标签或人物；"
+                                "自由文本 = 按语义匹配；整段大意 = 整段文字。改为“自由文本”即去掉匹配。",
+                                "Item = a catalogue entry the text names (e.g. a title); attribute = a genre, tag or "
+                                "person; free text = matched by meaning; gist = the whole text. Set “free text” to "
+                                "drop a match."),
+    "interests.col.match": ("匹配到", "Match"),
+    "interests.col.match_help": ("这个标签在目录中识别到的条目；在表格下方可以更换或去掉。",
+                                 "What the tag was recognised as in the catalogue; change or drop it below the "
+                                 "table."),
+    "interests.kind.item": ("物品", "Item"),
+    "interests.kind.attribute": ("属性", "Attribute"),
+    "interests.kind.text": ("自由文本", "Free text"),
+    "interests.kind.gist": ("整段大意", "Gist"),
+    "interests.facet.tag": ("标签", "tag"),
+    "interests.facet.category": ("类别", "category"),
+    "interests.facet.user_tag": ("用户标签", "users' tag"),
+    "interests.facet.person": ("人物", "person"),
+    "interests.match.attribute": ("{facet}：{label}", "{facet}: {label}"),
+    "interests.fix.title": ("更正识别结果", "Correct what was recognised"),
+    "interests.fix.help": ("选一个标签，改成另一个物品或属性，或者改为自由文本（不再匹配目录）。列表可以输入文字筛选。",
+                           "Pick a tag, then match it to another item or attribute, or make it free text (no "
+                           "catalogue match). Type in a list to filter it."),
+    "interests.fix.tag": ("标签", "Tag"),
+    "interests.fix.kind": ("改为", "Make it"),
+    "interests.fix.item": ("匹配的物品", "Matched item"),
+    "interests.fix.attribute": ("匹配的属性", "Matched attribute"),
+    "interests.fix.no_match": ("自由文本和整段大意不匹配目录条目，按语义检索。",
+                               "Free text and the gist match no catalogue entry; they are searched by meaning."),
+    "interests.fix.apply": ("应用", "Apply"),
+    "interests.fix.drop": ("去掉匹配（改为自由文本）", "Drop the match (free text)"),
+    "interests.fix.drop_help": ("不是这部作品 / 不是这个人：把标签当作普通文字。",
+                                "Not this title / not this person: treat the tag as plain text."),
+    "interests.fix.missed": ("没有为“{text}”找到可匹配的{kind}，请在表格下方选择。",
+                             "No {kind} found for “{text}”; pick one below the table."),
+    "interests.table_help": ("可直接修改标签文字、类型、权重和方向，或增删行；修改会立即生效。",
+                             "Edit a tag's text, kind, weight or polarity, or add and delete rows; changes apply "
+                             "at once."),
     "interests.edit_error": ("无法应用修改：{error}", "Could not apply the edit: {error}"),
     "interests.reset": ("恢复为分解结果", "Back to the decomposed tags"),
     "interests.chart_title": ("标签权重（右：想要，左：不想要）", "Tag weights (right: want, left: avoid)"),

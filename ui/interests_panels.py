@@ -1,30 +1,49 @@
-"""Sections of the Interests page drawn with Streamlit: the tag editor with its weight chart, and the user
-picker with the user's history interests. Helpers that only compute are in :mod:`ui.interests_views`.
+"""Sections of the Interests page drawn with Streamlit: the tag editor (kind and match of each tag) with its
+weight chart and the control that corrects a match, and the user picker with the user's history interests.
+Helpers that only compute are in :mod:`ui.interests_views`.
+
+Every edit goes through :mod:`core.interests.editing` (``apply_table``, ``set_weight``, ``set_match``) into the
+working profile (``state.update_work``), so the list below is ranked again by ``Engine.recommend``.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import streamlit as st
 
 from core.common.errors import InterestLensError
 from core.engine import Engine
-from core.interests.editing import apply_table, set_weight
+from core.interests.editing import apply_table, set_match, set_weight
+from core.interests.profile import TAG_KINDS, InterestProfile
 from ui import state
-from ui.i18n import CATALOGUE, t
+from ui.i18n import CATALOGUE, current_lang, t
 from ui.interests_views import (
+    attribute_choices,
+    attribute_text,
     editor_rows,
     fill_missing_weights,
     history_frame,
+    item_choices,
+    kind_label,
+    missed_kinds,
     notice_text,
     profile_frame,
     signature,
     single_weight_edit,
     tag_columns,
+    tag_option,
     weight_chart,
+    with_match_keys,
 )
 from ui.ranking import history_for
 from ui.safe import md_escape
 from ui.widgets import user_picker
+
+MISSED_KEY = "interests_fix_missed"
+"""Session key of the kinds the last table edit asked for but found nothing of: (table version, [(text, kind)])."""
+PICKED_KEY = "interests_fix_last"
+"""Session key of the tag position last picked in the correction control (kept across table versions)."""
 
 
 def _reset_edits() -> None:
@@ -34,8 +53,30 @@ def _reset_edits() -> None:
     st.session_state.pop("interests_feedback_msg", None)
 
 
+def _apply_rows(
+    engine: Engine, work: state.InterestsWork, frame_rows: list[dict[str, Any]], rows: list[dict[str, Any]]
+) -> None:
+    """Apply an edited tag table to the working profile (kind changes get the best match of their kind)."""
+    profile = work.profile
+    if profile is None:
+        return
+    try:
+        wanted = with_match_keys(fill_missing_weights(rows, profile), profile, engine.catalogue)
+        updated = apply_table(profile, wanted, engine.encoder, engine.item_vectors, catalogue=engine.catalogue)
+        pinned = single_weight_edit(frame_rows, rows)
+        if pinned is not None and len(updated.tags) == len(rows):
+            updated = set_weight(updated, pinned[0], pinned[1])
+    except InterestLensError as exc:
+        st.error(t("interests.edit_error", error=md_escape(exc)))
+        return
+    st.session_state[MISSED_KEY] = (work.version + 1, missed_kinds(rows, updated))  # shown with the new table
+    state.update_work(work, updated)
+    st.rerun()
+
+
 def tag_section(engine: Engine, work: state.InterestsWork) -> None:
-    """Notices, the editable tag table (an edit updates the working profile and reruns) and the weight chart."""
+    """Notices, the editable tag table with each tag's kind and match (an edit updates the working profile and
+    reruns), the weight chart, and the control that corrects a match."""
     profile = work.profile
     st.subheader(t("interests.tags"))
     if profile is None:
@@ -43,25 +84,19 @@ def tag_section(engine: Engine, work: state.InterestsWork) -> None:
     for code in profile.notices:
         warn = code in ("ungrounded", "only_negative", "truncated")
         (st.warning if warn else st.info)(notice_text(code, t, CATALOGUE))
-    frame = profile_frame(profile)
-    table, chart = st.columns([1, 1], gap="large")
+    lang = current_lang()  # format functions may be called outside the script run (AppTest)
+    frame = profile_frame(profile, lambda key, **fmt: t(key, lang, **fmt), engine.catalogue)
+    table, chart = st.columns([3, 2], gap="large")
     with table:
         edited = st.data_editor(frame, key=f"interests_table_{work.version}", num_rows="dynamic", hide_index=True,
-                                width="stretch", disabled=["grounded", "grounding", "source"],
-                                column_config=tag_columns(t))
+                                width="stretch", disabled=["match", "grounded", "grounding", "source"],
+                                column_config=tag_columns(lambda key, **fmt: t(key, lang, **fmt)))
         rows, before = editor_rows(edited), editor_rows(frame)
         if signature(rows) != signature(before):
-            try:
-                updated = apply_table(profile, fill_missing_weights(rows, profile), engine.encoder,
-                                      engine.item_vectors)
-                pinned = single_weight_edit(before, rows)
-                if pinned is not None and len(updated.tags) == len(rows):
-                    updated = set_weight(updated, pinned[0], pinned[1])
-            except InterestLensError as exc:
-                st.error(t("interests.edit_error", error=md_escape(exc)))
-            else:
-                state.update_work(work, updated)
-                st.rerun()
+            _apply_rows(engine, work, before, rows)
+        missed = st.session_state.get(MISSED_KEY)
+        for text, kind in missed[1] if missed and missed[0] == work.version else []:
+            st.info(t("interests.fix.missed", text=md_escape(text), kind=kind_label(kind, t)))
         st.caption(t("interests.table_help"))
         st.button(t("interests.reset"), key="interests_reset", on_click=_reset_edits,
                   disabled=profile is work.base)
@@ -73,6 +108,72 @@ def tag_section(engine: Engine, work: state.InterestsWork) -> None:
         ungrounded = [tag.text for tag in profile.tags if not tag.grounded]
         if ungrounded:
             st.warning(t("interests.ungrounded_tags", tags=md_escape("、".join(ungrounded))))
+    if profile.tags:
+        match_section(engine, work, profile)
+
+
+def _set_match(engine: Engine, version: int, pos: int, kind_key: str, match_key: str | None,
+               drop: bool = False) -> None:
+    """on_click of "apply" / "drop the match": ``set_match`` on the working profile with the widgets' values."""
+    work = state.get_work()
+    if work is None or work.profile is None or work.version != version or pos >= len(work.profile.tags):
+        return
+    kind = "text" if drop else str(st.session_state.get(kind_key, "text"))
+    key = None if drop or match_key is None or kind not in ("item", "attribute") else st.session_state.get(match_key)
+    try:
+        updated = set_match(work.profile, pos, engine.encoder, engine.item_vectors, kind=kind,
+                            key=None if key is None else str(key), catalogue=engine.catalogue)
+    except InterestLensError as exc:
+        st.session_state["interests_fix_error"] = str(exc)
+        return
+    state.update_work(work, updated)
+
+
+def match_section(engine: Engine, work: state.InterestsWork, profile: InterestProfile) -> None:
+    """Pick a tag; match it to another item or attribute (searchable lists), or drop its match (free text)."""
+    catalogue = engine.catalogue
+    tags = profile.tags
+    lang = current_lang()
+
+    def tr(key: str, **fmt: object) -> str:
+        return t(key, lang, **fmt)
+
+    st.markdown(f"**{t('interests.fix.title')}**")
+    st.caption(t("interests.fix.help"))
+    error = st.session_state.pop("interests_fix_error", None)
+    if error:
+        st.error(t("interests.edit_error", error=md_escape(error)))
+    pick, kind_col, match_col = st.columns([3, 2, 5], vertical_alignment="bottom")
+    last = int(st.session_state.get(PICKED_KEY, 0))
+    pos = int(pick.selectbox(t("interests.fix.tag"), list(range(len(tags))), index=min(max(last, 0), len(tags) - 1),
+                             key=f"interests_fix_tag_{work.version}",
+                             format_func=lambda i: tag_option(tags[i], catalogue, tr)))
+    st.session_state[PICKED_KEY] = pos
+    tag = tags[pos]
+    kinds = list(TAG_KINDS)
+    kind_key = f"interests_fix_kind_{work.version}_{pos}"
+    kind = kind_col.selectbox(t("interests.fix.kind"), kinds, index=kinds.index(tag.kind) if tag.kind in kinds else 2,
+                              key=kind_key, format_func=lambda k: kind_label(k, tr))
+    match_key: str | None = None
+    key: str | None = None
+    if kind == "item":
+        match_key = f"interests_fix_item_{work.version}_{pos}"
+        titles = catalogue.titles
+        key = match_col.selectbox(t("interests.fix.item"), item_choices(catalogue, tag), key=match_key,
+                                  format_func=lambda k: titles[catalogue.position[k]])
+    elif kind == "attribute":
+        match_key = f"interests_fix_attribute_{work.version}_{pos}"
+        key = match_col.selectbox(t("interests.fix.attribute"), attribute_choices(catalogue, tag), key=match_key,
+                                  format_func=lambda k: attribute_text(catalogue.attribute(k), tr))
+    else:
+        match_col.caption(t("interests.fix.no_match"))
+    apply, drop, _ = st.columns([1, 2, 4])
+    unchanged = kind == tag.kind and (kind not in ("item", "attribute") or key == tag.key)
+    apply.button(t("interests.fix.apply"), key="interests_fix_apply", type="primary", disabled=unchanged,
+                 on_click=_set_match, args=(engine, work.version, pos, kind_key, match_key))
+    drop.button(t("interests.fix.drop"), key="interests_fix_drop", help=t("interests.fix.drop_help"),
+                disabled=tag.kind not in ("item", "attribute"),
+                on_click=_set_match, args=(engine, work.version, pos, kind_key, None, True))
 
 
 def history_section(engine: Engine) -> None:

@@ -1,4 +1,5 @@
-"""Helpers of the Interests page: the tag table, the weight chart, result rows and feedback replay.
+"""Helpers of the Interests page: the tag table (kind and match of each tag), the choices offered to correct a
+match, the weight chart, result rows and feedback replay.
 
 Nothing here draws (so it can be tested directly); the page (``pages/interests.py``) draws.
 """
@@ -6,6 +7,8 @@ Nothing here draws (so it can be tested directly); the page (``pages/interests.p
 from __future__ import annotations
 
 import math
+import re
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -15,7 +18,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from core.data.dataset import Dataset
-from core.interests.profile import MAX_CHARS, NOTICE_MESSAGES, InterestProfile, InterestTag
+from core.interests.aliases import fold
+from core.interests.profile import MAX_CHARS, NOTICE_MESSAGES, TAG_KINDS, InterestProfile, InterestTag
+from core.interests.recognise import Attribute, CatalogueIndex
 from core.ranking.config import FusionConfig
 from core.ranking.registry import CHANNELS
 from ui.safe import plot_text
@@ -30,18 +35,89 @@ EXAMPLES: tuple[str, ...] = (
 
 POSITIVE_COLOUR = "#4C78A8"
 NEGATIVE_COLOUR = "#E45756"
-TABLE_COLUMNS = ("text", "weight", "polarity", "grounded", "grounding", "source")
+TABLE_COLUMNS = ("text", "weight", "polarity", "kind", "match", "grounded", "grounding", "source")
+"""Weight stays the second column (the browser test edits it there)."""
+FACETS: tuple[str, ...] = ("tag", "category", "user_tag", "person")
+"""Attribute facets with a catalogue label (``interests.facet.<facet>``); another facet is a column name."""
+PLAIN_FACETS = frozenset({"tag", "category"})
+"""Facets whose label reads plainly in the match column (``科幻 → Sci-Fi``); others are prefixed (``person: …``)."""
+SUGGESTIONS = 12
+"""How many suggested items / attributes head the "match a different …" choices."""
+SUGGEST_CUTOFF = 70.0
+"""rapidfuzz ``token_set_ratio`` a catalogue label (a title without its year) needs to be suggested for a text."""
+_YEAR = re.compile(r"\s*\(\d{4}\)\s*$")
 
 Translate = Callable[..., str]
-"""One like / dislike / click: (item position, event, item title)."""
 
 
-def profile_frame(profile: InterestProfile | None) -> pd.DataFrame:
-    """One row per tag: text, weight, polarity (+1 / -1), grounded, grounding (NaN: unmeasured), source."""
+def kind_label(kind: str, translate: Translate) -> str:
+    """The translated name of a tag kind (``interests.kind.<kind>``)."""
+    return translate(f"interests.kind.{kind}") if kind in TAG_KINDS else kind
+
+
+def facet_label(facet: str, translate: Translate) -> str:
+    """The translated name of an attribute facet; a dataset column's facet is its column name."""
+    return translate(f"interests.facet.{facet}") if facet in FACETS else facet
+
+
+def _facet(catalogue: CatalogueIndex | None, key: str | None) -> str | None:
+    if catalogue is None or key is None:
+        return None
+    try:
+        return catalogue.attribute(key).facet
+    except KeyError:
+        return None
+
+
+def attribute_text(attribute: Attribute, translate: Translate, prefix: bool = True) -> str:
+    """An attribute as the analyst reads it: ``person: Stanley Kubrick`` (``prefix``), or plain ``Sci-Fi``."""
+    if not prefix:
+        return attribute.label
+    return translate("interests.match.attribute", facet=facet_label(attribute.facet, translate),
+                     label=attribute.label)
+
+
+def match_text(tag: InterestTag, catalogue: CatalogueIndex | None, translate: Translate) -> str:
+    """What a tag matched in the catalogue: the item's title, the attribute (``person: Stanley Kubrick``; a
+    genre / category plainly, ``Sci-Fi``), or "" for free-text and gist tags."""
+    if tag.kind == "item":
+        if tag.label:
+            return str(tag.label)
+        if catalogue is not None and tag.key in catalogue.position:
+            return catalogue.titles[catalogue.position[str(tag.key)]]
+        return str(tag.key or "")
+    if tag.kind != "attribute":
+        return ""
+    if catalogue is not None and tag.key is not None:
+        try:
+            attribute = catalogue.attribute(tag.key)
+        except KeyError:
+            pass
+        else:
+            return attribute_text(attribute, translate, prefix=attribute.facet not in PLAIN_FACETS)
+    return str(tag.label or tag.key or "")
+
+
+def tag_option(tag: InterestTag, catalogue: CatalogueIndex | None, translate: Translate, width: int = 60) -> str:
+    """A tag in the "pick a tag" box: ``A Clockwork Orange → Clockwork Orange, A (1971)``, or the text and its
+    kind (``inventive (free text)``); long texts shortened."""
+    text = str(tag.text) if len(str(tag.text)) <= width else str(tag.text)[: width - 1] + "…"
+    sign = "−" if tag.polarity < 0 else ""
+    matched = match_text(tag, catalogue, translate)
+    return f"{sign}{text} → {matched}" if matched else f"{sign}{text} ({kind_label(tag.kind, translate)})"
+
+
+def profile_frame(
+    profile: InterestProfile | None, translate: Translate, catalogue: CatalogueIndex | None = None
+) -> pd.DataFrame:
+    """One row per tag: text, weight, polarity (+1 / -1), kind (a :data:`TAG_KINDS` value), match
+    (:func:`match_text`), grounded, grounding (NaN: unmeasured), source."""
     tags = profile.tags if profile is not None else []
     return pd.DataFrame(
         {
             "text": [str(tag.text) for tag in tags],
+            "kind": [str(tag.kind) for tag in tags],
+            "match": [match_text(tag, catalogue, translate) for tag in tags],
             "weight": [round(float(tag.weight), 4) for tag in tags],
             "polarity": [1 if tag.polarity > 0 else -1 for tag in tags],
             "grounded": [bool(tag.grounded) for tag in tags],
@@ -60,11 +136,15 @@ def _number(value: Any) -> float | None:
     return out if math.isfinite(out) else None
 
 
+def _kind(value: Any) -> str | None:
+    return value if isinstance(value, str) and value in TAG_KINDS else None
+
+
 def editor_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The editable part of an (edited) tag table as rows of ``text``, ``weight``, ``polarity``.
+    """The editable part of an (edited) tag table as rows of ``text``, ``weight``, ``polarity``, ``kind``.
 
     Blank texts are dropped; a missing weight stays None (see :func:`fill_missing_weights`); a missing or
-    unreadable polarity counts as +1.
+    unreadable polarity counts as +1; a missing kind (a row just added) stays None (the text is matched).
     """
     rows: list[dict[str, Any]] = []
     for record in frame.to_dict("records"):
@@ -77,14 +157,16 @@ def editor_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
             "text": text,
             "weight": _number(record.get("weight")),
             "polarity": -1 if polarity is not None and polarity < 0 else 1,
+            "kind": _kind(record.get("kind")),
         })
     return rows
 
 
-def signature(rows: Sequence[dict[str, Any]]) -> tuple[tuple[str, float | None, int], ...]:
+def signature(rows: Sequence[dict[str, Any]]) -> tuple[tuple[str, float | None, int, str | None], ...]:
     """Comparable form of table rows (weights rounded), to detect edits."""
     return tuple(
-        (str(r["text"]), None if r["weight"] is None else round(float(r["weight"]), 4), int(r["polarity"]))
+        (str(r["text"]), None if r["weight"] is None else round(float(r["weight"]), 4), int(r["polarity"]),
+         r.get("kind"))
         for r in rows
     )
 
@@ -101,13 +183,123 @@ def single_weight_edit(
         return None
     changed: list[tuple[int, float]] = []
     for i, (old, new) in enumerate(zip(before, after, strict=True)):
-        if (old["text"], old["polarity"]) != (new["text"], new["polarity"]):
+        if (old["text"], old["polarity"], old.get("kind")) != (new["text"], new["polarity"], new.get("kind")):
             return None
         if new["weight"] is None:
             return None
         if old["weight"] is None or round(float(old["weight"]), 4) != round(float(new["weight"]), 4):
             changed.append((i, float(new["weight"])))
     return changed[0] if len(changed) == 1 else None
+
+
+def with_match_keys(
+    rows: Sequence[dict[str, Any]], profile: InterestProfile | None, catalogue: CatalogueIndex | None
+) -> list[dict[str, Any]]:
+    """Rows where a tag switched to kind ``item`` / ``attribute`` in the table gets the best suggestion of that
+    kind as its ``key`` (:func:`item_suggestions`, :func:`attribute_suggestions`; none: matched by its text)."""
+    known = {t.text: t for t in profile.tags} if profile is not None else {}
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        tag = known.get(row["text"])
+        kind = row.get("kind")
+        if catalogue is not None and tag is not None and kind in ("item", "attribute") and kind != tag.kind:
+            found = (item_suggestions(catalogue, tag.text, 1) if kind == "item"
+                     else attribute_suggestions(catalogue, tag.text, 1))
+            if found:
+                row = {**row, "key": found[0]}
+        out.append(row)
+    return out
+
+
+def missed_kinds(rows: Sequence[dict[str, Any]], profile: InterestProfile) -> list[tuple[str, str]]:
+    """(text, wanted kind) of the rows asking for kind ``item`` / ``attribute`` whose tag did not get it
+    (nothing of that kind was found for the text)."""
+    got = {(t.text, t.polarity): t.kind for t in profile.tags}
+    return [(str(r["text"]), str(r["kind"])) for r in rows
+            if r.get("kind") in ("item", "attribute") and got.get((r["text"], r["polarity"]), r["kind"]) != r["kind"]]
+
+
+# --- what a tag can be matched to ----------------------------------------------------------------------
+
+_ORDERS: dict[tuple[str, str], Any] = {}
+_ORDERS_LOCK = threading.Lock()
+
+
+def _cached(catalogue: CatalogueIndex, what: str, build: Callable[[], Any]) -> Any:
+    """A per-catalogue value (folded labels, sort orders), kept for the last few catalogues."""
+    key = (catalogue.fingerprint, what)
+    with _ORDERS_LOCK:
+        if key in _ORDERS:
+            return _ORDERS[key]
+    value = build()
+    with _ORDERS_LOCK:
+        _ORDERS[key] = value
+        while len(_ORDERS) > 16:
+            _ORDERS.pop(next(iter(_ORDERS)))
+    return value
+
+
+def _close(query: str, labels: list[str], limit: int) -> list[tuple[float, int]]:
+    """(score, position) of the (folded) labels close to ``query``: rapidfuzz ``token_set_ratio`` >=
+    :data:`SUGGEST_CUTOFF` (word order and extra words do not count against a label: ``Clockwork`` finds
+    ``Clockwork Orange, A``)."""
+    from rapidfuzz import fuzz, process
+
+    folded = fold(query)
+    if not folded:
+        return []
+    hits = process.extract(folded, labels, scorer=fuzz.token_set_ratio, score_cutoff=SUGGEST_CUTOFF, limit=limit)
+    return [(float(score), int(pos)) for _, score, pos in hits]
+
+
+def _unique(keys: Sequence[str], limit: int | None = None) -> list[str]:
+    out = list(dict.fromkeys(keys))
+    return out if limit is None else out[:limit]
+
+
+def item_suggestions(catalogue: CatalogueIndex, text: str, limit: int = SUGGESTIONS) -> list[str]:
+    """Item ids a tag's text may name, best first: the title recognition resolves (``resolve_title``, ``find``),
+    then titles close to the text (rapidfuzz; ties to the more popular item)."""
+    keys: list[str] = []
+    resolved = catalogue.resolve_title(text)
+    if resolved is not None:
+        keys.append(resolved.key)
+    keys += [m.key for m in catalogue.find(text) if m.kind == "item"]
+    titles = _cached(catalogue, "titles", lambda: [fold(_YEAR.sub("", t)) for t in catalogue.titles])
+    close = _close(text, titles, 3 * limit)
+    close.sort(key=lambda hit: (-hit[0], -float(catalogue.popularity[hit[1]]), hit[1]))
+    keys += [catalogue.item_ids[pos] for _, pos in close]
+    return _unique(keys, limit)
+
+
+def attribute_suggestions(catalogue: CatalogueIndex, text: str, limit: int = SUGGESTIONS) -> list[str]:
+    """Attribute keys a tag's text may name, best first: what recognition finds in it, then attributes whose
+    label is close to the text (rapidfuzz; ties to the attribute on more items)."""
+    keys = [m.key for m in catalogue.find(text) if m.kind == "attribute"]
+    labels = _cached(catalogue, "attributes", lambda: [fold(a.label) for a in catalogue.attributes])
+    close = _close(text, labels, 3 * limit)
+    close.sort(key=lambda hit: (-hit[0], -len(catalogue.attributes[hit[1]].items), hit[1]))
+    keys += [catalogue.attributes[pos].key for _, pos in close]
+    return _unique(keys, limit)
+
+
+def item_choices(catalogue: CatalogueIndex, tag: InterestTag) -> list[str]:
+    """Every item id, for the "match a different item" box: the tag's current item, the suggestions for its
+    text, then the whole catalogue by title (the box filters as the analyst types)."""
+    by_title = _cached(catalogue, "item order",
+                       lambda: [catalogue.item_ids[i] for i in np.argsort(
+                           np.array([fold(t) for t in catalogue.titles], dtype=object), kind="stable")])
+    current = [str(tag.key)] if tag.kind == "item" and tag.key in catalogue.position else []
+    return _unique([*current, *item_suggestions(catalogue, tag.text), *by_title])
+
+
+def attribute_choices(catalogue: CatalogueIndex, tag: InterestTag) -> list[str]:
+    """Every attribute key, for the "match a different attribute" box: the tag's current attribute, the
+    suggestions for its text, then all attributes by facet and label."""
+    ordered = _cached(catalogue, "attribute order",
+                      lambda: [a.key for a in sorted(catalogue.attributes, key=lambda a: (a.facet, fold(a.label)))])
+    current = [str(tag.key)] if tag.kind == "attribute" and _facet(catalogue, tag.key) is not None else []
+    return _unique([*current, *attribute_suggestions(catalogue, tag.text), *ordered])
 
 
 def fill_missing_weights(rows: Sequence[dict[str, Any]], profile: InterestProfile | None) -> list[dict[str, Any]]:
@@ -208,6 +400,10 @@ def tag_columns(translate: Translate) -> dict[str, Any]:
     col = st.column_config
     return {
         "text": col.TextColumn(translate("interests.col.text"), required=True, max_chars=200),
+        "kind": col.SelectboxColumn(translate("interests.col.kind"), options=list(TAG_KINDS),
+                                    format_func=lambda kind: kind_label(str(kind), translate),
+                                    help=translate("interests.col.kind_help")),
+        "match": col.TextColumn(translate("interests.col.match"), help=translate("interests.col.match_help")),
         "weight": col.NumberColumn(translate("interests.col.weight"), min_value=0.0, max_value=1.0, step=0.01,
                                    format="%.3f", help=translate("interests.col.weight_help")),
         "polarity": col.SelectboxColumn(translate("interests.col.polarity"), options=[1, -1],

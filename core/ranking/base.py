@@ -36,6 +36,7 @@ DROP_REASONS: dict[str, str] = {
     "no_profile": "no typed interests were given",
     "profile_without_vectors": "the typed interests carry no vectors",
     "no_text_tags": "the typed interests have no free-text tags with vectors (only named items or attributes)",
+    "no_gist": "the typed interests have no wanted whole-text (gist) tag",
     "no_user": "no user was chosen",
     "unknown_user": "the user does not appear in the interaction data",
     "no_history": "the user has no usable interaction history",

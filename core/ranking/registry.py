@@ -16,6 +16,7 @@ from typing import Any
 from core.common.errors import ConfigError
 from core.common.progress import ProgressFn, report
 from core.ranking.base import Channel, ChannelContext
+from core.ranking.channels.gist import GistChannel
 from core.ranking.channels.graph import GraphChannel
 from core.ranking.channels.history import HistoryChannel
 from core.ranking.channels.item_knn import ItemKNNChannel
@@ -27,6 +28,7 @@ from core.ranking.channels.semantic import SemanticChannel
 
 CHANNEL_TYPES: tuple[Any, ...] = (
     SemanticChannel,
+    GistChannel,
     HistoryChannel,
     MFChannel,
     ItemKNNChannel,

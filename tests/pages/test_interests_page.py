@@ -1,5 +1,6 @@
-"""The Interests page under Streamlit's AppTest (bilingual demo, and MovieLens for the documented example),
-plus the page helpers in ui.interests_views.
+"""The Interests page under Streamlit's AppTest (bilingual demo, and MovieLens for the documented example and
+what recognition found in "something like A Clockwork Orange, I liked that it was Kubrick"). The page's
+helpers are tested in tests/ui/test_interests_views.py.
 
 The page's state is read through :mod:`ui.state`: ``InterestsState.profile`` is the typed profile,
 ``RankedList`` the list shown (its query carries the profile it was ranked for).
@@ -13,15 +14,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.data.dataset import Dataset
 from core.interests.profile import InterestProfile, InterestTag
 from core.workspace.store import default_workspace
-from ui import interests_views as iv
 from ui import state
 from ui.i18n import t
 
@@ -113,6 +111,93 @@ def test_documented_example_avoids_horror_on_movielens(movielens: Dataset) -> No
             assert "Horror" not in genres, (mode, movielens.titles([item]))
 
 
+KUBRICK_TEXT = "something like A Clockwork Orange, I liked that it was Kubrick"
+CLOCKWORK = "1206"  # Clockwork Orange, A (1971)
+
+
+def _row(at: AppTest, text: str) -> dict[str, object]:
+    """The tag table's row of the tag ``text``."""
+    table = at.data_editor[0].value
+    rows = table[table["text"] == text]
+    assert len(rows) == 1, list(table["text"])
+    return dict(rows.iloc[0].to_dict())
+
+
+def _named(at: AppTest, text: str) -> InterestTag:
+    profile = _typed(at)
+    assert profile is not None
+    return next(tag for tag in profile.tags if tag.text == text)
+
+
+def _keyed(at: AppTest, prefix: str) -> str:
+    """The key of the one selectbox whose key starts with ``prefix`` (the correction control's keys carry the
+    table version)."""
+    keys = [str(s.key) for s in at.selectbox if str(s.key).startswith(prefix)]
+    assert len(keys) == 1, keys
+    return keys[0]
+
+
+@pytest.mark.slow
+def test_recognised_titles_and_people_are_shown_and_can_be_corrected(movielens: Dataset) -> None:
+    at = _page("demo:movielens", "en", KUBRICK_TEXT)
+    clockwork = _row(at, "A Clockwork Orange")
+    assert (clockwork["kind"], clockwork["match"]) == ("item", "Clockwork Orange, A (1971)")
+    kubrick = _row(at, "Kubrick")
+    person = t("interests.match.attribute", "en", facet=t("interests.facet.person", "en"), label="Stanley Kubrick")
+    assert (kubrick["kind"], kubrick["match"]) == ("attribute", person)
+    gist = _row(at, KUBRICK_TEXT)
+    assert (gist["kind"], gist["match"]) == ("gist", "")
+    film = movielens.item_index[CLOCKWORK]
+    assert len(_items(at)) == 10 and film not in _items(at), "the named film is not recommended back"
+
+    # a weight edit keeps every tag's kind and match
+    texts = list(at.data_editor[0].value["text"])
+    at.session_state[_table_key(at)] = {"edited_rows": {texts.index("Kubrick"): {"weight": 0.5}},
+                                        "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception, _errors(at)
+    assert _named(at, "Kubrick").weight == pytest.approx(0.5, abs=1e-6)
+    assert (_named(at, "A Clockwork Orange").kind, _named(at, "A Clockwork Orange").key) == ("item", CLOCKWORK)
+    assert (_named(at, "Kubrick").kind, _named(at, "Kubrick").key) == ("attribute", "user_tags:Stanley Kubrick")
+
+    # not the film: the kind column set to free text drops the match, and the list is ranked again
+    before = _items(at)
+    at.session_state[_table_key(at)] = {"edited_rows": {texts.index("A Clockwork Orange"): {"kind": "text"}},
+                                        "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception, _errors(at)
+    dropped = _named(at, "A Clockwork Orange")
+    assert (dropped.kind, dropped.key, dropped.label) == ("text", None, None)
+    assert (_row(at, "A Clockwork Orange")["kind"], _row(at, "A Clockwork Orange")["match"]) == ("text", "")
+    assert _named(at, "Kubrick").kind == "attribute", "the other tags keep their match"
+    assert _profile(at) is _typed(at), "the list is ranked for the edited profile"
+    assert len(_items(at)) == 10 and _items(at) != before
+
+    # the control below the table matches the tag to a different item
+    at.selectbox(key=_keyed(at, "interests_fix_tag_")).set_value(texts.index("A Clockwork Orange")).run()
+    at.selectbox(key=_keyed(at, "interests_fix_kind_")).set_value("item").run()
+    assert not at.exception, _errors(at)
+    choices = at.selectbox(key=_keyed(at, "interests_fix_item_"))
+    assert choices.options[0] == "Clockwork Orange, A (1971)", "what the text names is offered first"
+    assert len(choices.options) == movielens.n_items
+    matrix = str(movielens.item_ids[movielens.items["title"].tolist().index("Matrix, The (1999)")])
+    choices.set_value(matrix).run()
+    at.button(key="interests_fix_apply").click().run()
+    assert not at.exception, _errors(at)
+    rematched = _named(at, "A Clockwork Orange")
+    assert (rematched.kind, rematched.key, rematched.label) == ("item", matrix, "Matrix, The (1999)")
+    assert _row(at, "A Clockwork Orange")["match"] == "Matrix, The (1999)"
+    assert movielens.item_index[matrix] not in _items(at) and len(_items(at)) == 10
+
+    # "not this person": drop Kubrick's match with one click
+    at.selectbox(key=_keyed(at, "interests_fix_tag_")).set_value(texts.index("Kubrick")).run()
+    at.button(key="interests_fix_drop").click().run()
+    assert not at.exception, _errors(at)
+    assert (_named(at, "Kubrick").kind, _named(at, "Kubrick").key) == ("text", None)
+    assert _named(at, "A Clockwork Orange").key == matrix
+    assert len(_items(at)) == 10
+
+
 # --- bilingual demo ---------------------------------------------------------------------------------
 
 
@@ -126,6 +211,9 @@ def test_page_decomposes_the_default_example_and_recommends(bilingual: Dataset) 
     table = at.data_editor[0].value
     assert list(table["text"]) == [tag.text for tag in profile.tags]
     assert set(table["polarity"]) == {1, -1}
+    assert list(table["kind"]) == [tag.kind for tag in profile.tags]
+    assert "attribute" in set(table["kind"]), "科幻 / 喜剧 / 恐怖片 are recognised as the catalogue's genres"
+    assert [bool(m) for m in table["match"]] == [tag.kind in ("item", "attribute") for tag in profile.tags]
     items = _items(at)
     assert len(items) == 10 and _like_keys(at) == items, "one 👍 per listed item, in rank order"
     assert not any("Horror" in bilingual.items["category"].iat[i] for i in items)
@@ -293,48 +381,3 @@ def test_history_interests_mix_with_typed_ones(bilingual: Dataset) -> None:
     assert seen and not seen & set(_items(at)), "the user's own items are left out"
     assert _ranked(at).query.user_id == user
     assert at.session_state[state.FUSION_KEY].user_id == user, "the user is shared with the Tuning page"
-
-
-# --- helpers ----------------------------------------------------------------------------------------
-
-
-def _tag(text: str, weight: float, polarity: int = 1, grounded: bool = True) -> InterestTag:
-    return InterestTag(text=text, weight=weight, polarity=polarity, vector=np.ones(4, dtype=np.float32) / 2,
-                       grounded=grounded, grounding=0.3)
-
-
-def test_table_rows_round_trip_and_detect_edits() -> None:
-    profile = InterestProfile(text="x", tags=[_tag("a", 0.6), _tag("b", 0.4), _tag("<i>c</i>", 0.5, -1, False)])
-    frame = iv.profile_frame(profile)
-    rows = iv.editor_rows(frame)
-    assert [r["text"] for r in rows] == ["a", "b", "<i>c</i>"]
-    assert iv.signature(rows) == iv.signature(iv.editor_rows(frame.copy()))
-    edited = frame.copy()
-    edited.loc[0, "weight"] = 0.9
-    assert iv.signature(iv.editor_rows(edited)) != iv.signature(rows)
-    added = pd.concat([frame, pd.DataFrame([{"text": " new ", "weight": None, "polarity": None}])])
-    new_rows = iv.fill_missing_weights(iv.editor_rows(added), profile)
-    assert new_rows[-1] == {"text": "new", "weight": pytest.approx(0.5), "polarity": 1}
-    assert iv.single_weight_edit(rows, iv.editor_rows(edited)) == (0, pytest.approx(0.9))
-    assert iv.single_weight_edit(rows, new_rows) is None
-    blank = pd.concat([frame, pd.DataFrame([{"text": None, "weight": 0.2, "polarity": 1}])])
-    assert len(iv.editor_rows(blank)) == 3
-
-
-def test_weight_chart_escapes_labels_and_colours_negatives() -> None:
-    profile = InterestProfile(text="x", tags=[_tag("<b>a</b>", 0.6), _tag("b", 0.4, grounded=False),
-                                              _tag("c", 0.5, -1)])
-    fig = iv.weight_chart(profile, "title", "axis", "!")
-    bar = fig.data[0]
-    assert list(bar.y) == ["&lt;b&gt;a&lt;/b&gt;", "b !", "c"]
-    assert list(bar.x) == [0.6, 0.4, -0.5]
-    assert bar.marker.color[2] == iv.NEGATIVE_COLOUR != bar.marker.color[0]
-
-
-def test_weights_text_names_the_weights_in_use() -> None:
-    from core.ranking.config import FusionConfig, FusionWeights
-
-    config = FusionConfig(weights=FusionWeights.from_dict({"semantic": 1.0, "popularity": 0.2, "graph": 0.3}))
-    assert iv.weights_text(config, lambda c: c) == "semantic 1.00 · popularity 0.20 · graph 0.30"
-    rrf = FusionConfig(weights=FusionWeights.from_dict({"semantic": 1.0}), method="rrf", mmr_lambda=0.7)
-    assert iv.weights_text(rrf, str.upper) == "SEMANTIC 1.00 · RRF k=60 · MMR λ=0.70"

@@ -37,6 +37,7 @@ QueryFn = Callable[[World], Query]
 
 APPLICABLE: dict[str, QueryFn] = {
     "semantic": lambda w: Query(profile=w.profile("Sci-Fi")),
+    "gist": lambda w: Query(profile=w.profile("Sci-Fi", "Comedy", gist=True)),
     "history": lambda w: Query(user_id="u3"),
     "mf": lambda w: Query(user_id="u3"),
     "item_knn": lambda w: Query(user_id="u3"),
@@ -50,6 +51,9 @@ APPLICABLE: dict[str, QueryFn] = {
 NOT_APPLICABLE: dict[str, list[tuple[str, QueryFn, str]]] = {
     "semantic": [("world", lambda w: Query(user_id="u3"), "no_profile"),
                  ("no_vectors", lambda w: Query(profile=w.profile("Sci-Fi")), "no_item_vectors")],
+    "gist": [("world", lambda w: Query(user_id="u3"), "no_profile"),
+             ("world", lambda w: Query(profile=w.profile("Sci-Fi")), "no_gist"),
+             ("no_vectors", lambda w: Query(profile=w.profile("Sci-Fi", gist=True)), "no_item_vectors")],
     "history": [("world", lambda w: Query(profile=w.profile("Sci-Fi")), "no_user"),
                 ("world", lambda w: Query(user_id="nobody"), "unknown_user"),
                 ("no_vectors", lambda w: Query(user_id="u3"), "no_item_vectors")],
@@ -80,6 +84,9 @@ def query_pool(w: World) -> list[Query]:
         Query(profile=w.profile("Comedy", "Drama", negative=("Horror",))),
         Query(profile=w.profile("Romance"), composition="single"),
         Query(profile=w.profile("Sci-Fi", "Comedy"), composition="multi"),
+        Query(profile=w.profile("Comedy", "Drama", negative=("Horror",), gist=True)),
+        Query(profile=w.profile("Horror", gist=True), composition="single"),
+        Query(user_id="u5", profile=w.profile("Romance", "Sci-Fi", gist=True)),
         Query(user_id="u7", profile=w.profile("Documentary")),
         Query(now=1_500_000_000.0 + 5 * 86_400.0),
         Query(),

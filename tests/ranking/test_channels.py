@@ -58,10 +58,16 @@ class World:
         """A channel context over this world."""
         return ChannelContext(self.dataset, item_vectors=self.item_vectors, **kw)
 
-    def profile(self, *genres: str, negative: tuple[str, ...] = ()) -> InterestProfile:
-        """Typed interests: one positive tag per genre (its direction as vector), negatives after."""
+    def profile(self, *genres: str, negative: tuple[str, ...] = (), gist: bool = False) -> InterestProfile:
+        """Typed interests: one positive tag per genre (its direction as vector), negatives after; with
+        ``gist`` a gist tag (the genres' mean direction) takes a third of the positive weight."""
         vec = {g: self.genre_vectors[GENRES.index(g)] for g in (*genres, *negative)}
-        tags = [InterestTag(g.lower(), 1.0 / len(genres), 1, vec[g]) for g in genres]
+        share = 2.0 / 3.0 if gist else 1.0
+        tags = [InterestTag(g.lower(), share / len(genres), 1, vec[g]) for g in genres]
+        if gist:
+            mean = np.mean([vec[g] for g in genres], axis=0)
+            tags.append(InterestTag(" ".join(genres).lower(), 1.0 / 3.0, 1, mean / np.linalg.norm(mean),
+                                    source="gist", kind="gist"))
         tags += [InterestTag(g.lower(), 0.5 / max(1, len(negative)), -1, vec[g]) for g in negative]
         return InterestProfile(" ".join(genres), tags, "en")
 
@@ -462,7 +468,7 @@ class TestColdStart:
 
         batch = score_queries(fitted, [Query(profile=world.profile("Documentary"))])
         assert set(batch.scores(0)) == {"semantic", "popularity", "recency", "graph", "learned"}
-        assert batch.dropped[0] == {"history": "no_user", "mf": "no_user", "item_knn": "no_user"}
+        assert batch.dropped[0] == {"gist": "no_gist", "history": "no_user", "mf": "no_user", "item_knn": "no_user"}
         fused = fuse(batch, FusionConfig(weights=FusionWeights()), k=10)
         assert _genre_share(world, fused.items, (GENRES.index("Documentary"),)) >= 0.9
 

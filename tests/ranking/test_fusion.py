@@ -241,10 +241,10 @@ def world_channels() -> tuple[World, dict[str, Channel]]:
 
 @pytest.fixture(scope="module")
 def world_scores(world_channels: tuple[World, dict[str, Channel]]) -> tuple[World, ScoreBatch, np.ndarray]:
-    """A warm user who also typed interests: all seven channels apply."""
+    """A warm user who also typed interests (with a gist): every channel applies."""
     world, channels = world_channels
     user = "u7"
-    batch = score_queries(channels, [Query(user_id=user, profile=world.profile("Sci-Fi", "Comedy"))])
+    batch = score_queries(channels, [Query(user_id=user, profile=world.profile("Sci-Fi", "Comedy", gist=True))])
     assert batch.names == CHANNELS, batch.dropped
     return world, batch, seen_of(world.dataset, user)
 

@@ -68,8 +68,8 @@ def test_utf8_bom_and_chinese_text_are_accepted() -> None:
 
 def test_config_document_needs_only_weights_and_defaults_the_rest() -> None:
     config = config_from_json('{"weights": {"semantic": 2, "mf": 0.5}}')
-    assert config.weights == FusionWeights(semantic=2.0, history=0.0, mf=0.5, item_knn=0.0, popularity=0.0,
-                                           recency=0.0, graph=0.0)
+    assert config.weights == FusionWeights(semantic=2.0, gist=0.0, history=0.0, mf=0.5, item_knn=0.0,
+                                           popularity=0.0, recency=0.0, graph=0.0)
     default = FusionConfig()
     assert (config.normalisation, config.method, config.rrf_k, config.mmr_lambda, config.exclude_seen) == (
         default.normalisation, default.method, default.rrf_k, default.mmr_lambda, default.exclude_seen)

@@ -78,7 +78,7 @@ class SemanticChannel:
         for i, query in enumerate(queries):
             assert query.profile is not None
             mode = query.composition or self.params.mode
-            out[i] = score_items(_as_profile(query.profile), self.item_vectors_, mode, self.item_index_)
+            out[i] = score_items(as_profile(query.profile), self.item_vectors_, mode, self.item_index_)
         return clean_scores(out)
 
     def explain(self, query: Query, item: int) -> Evidence | None:
@@ -96,7 +96,7 @@ class SemanticChannel:
         return Evidence("semantic", {"tag": str(best.text)}) if best is not None else None
 
 
-def _as_profile(profile: ProfileLike) -> InterestProfile:
+def as_profile(profile: ProfileLike) -> InterestProfile:
     """The interests stage's profile class (a profile built elsewhere is copied tag by tag)."""
     if isinstance(profile, InterestProfile):
         return profile
