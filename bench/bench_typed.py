@@ -36,10 +36,13 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import statistics
 import sys
 import time
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from core.common.progress import cli_progress
 from core.data.demos import load_demo
@@ -56,6 +59,7 @@ from core.evaluation.typed_cases import (
 from core.evaluation.typed_tuning import CaseScores, cross_validate_tuning, tune_typed_fusion
 from core.ranking.config import FusionConfig
 from core.ranking.presets import preset_to_json
+from core.ranking.query import Query
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -66,6 +70,7 @@ DEFAULT = "fused, default weights"
 TARGET_RECALL_10 = 0.13
 TARGET_RATIO = 1.5
 TARGET_RECALL_50 = 0.30
+TARGET_LATENCY_MS = 100.0
 ISSUE_AT_MAIN = {"fused default": (0.074, 0.148), "semantic channel alone": (0.042, 0.131),
                  "whole text": (0.083, 0.168), "item-kNN named": (0.015, 0.078), "most popular": (0.010, 0.035)}
 """Recall@10 / @50 on all 131 cases before issue 15 (the issue's table), for reference."""
@@ -90,6 +95,29 @@ def targets(report: TypedCasesReport) -> list[dict[str, Any]]:
             {"method": m.name, "figure": "test recall@50", "value": round(r50, 4), "target": f">= {TARGET_RECALL_50}",
              "met": r50 >= TARGET_RECALL_50},
         ]
+    return out
+
+
+def latency(engine: Engine, texts: list[str], config: FusionConfig, repeats: int = 3) -> dict[str, Any]:
+    """Wall time of what the Interests page does for a new text on a warm engine: decompose (recognition
+    included) + the first ranking (score cache cleared, so every channel scores), per case; the median
+    of ``repeats`` runs per text, then p50 / p90 over texts. The same with reasons (``explain=True``)."""
+    per_text: dict[str, list[float]] = {"no_reasons": [], "with_reasons": []}
+    for text in texts:
+        for label, explain in (("no_reasons", False), ("with_reasons", True)):
+            runs = []
+            for _ in range(repeats):
+                engine.ranker.clear_cache()
+                t0 = time.perf_counter()
+                profile = engine.decompose(text)
+                engine.recommend(Query(profile=profile), config, k=10, explain=explain)
+                runs.append((time.perf_counter() - t0) * 1000.0)
+            per_text[label].append(statistics.median(runs))
+    out: dict[str, Any] = {"n_texts": len(texts), "repeats": repeats, "target_ms": TARGET_LATENCY_MS}
+    for label, values in per_text.items():
+        arr = np.asarray(values)
+        out[label] = {f"p{q}_ms": round(float(np.percentile(arr, q)), 1) for q in (50, 90)}
+    out["met"] = out["no_reasons"]["p50_ms"] <= TARGET_LATENCY_MS
     return out
 
 
@@ -170,6 +198,16 @@ def markdown(result: dict[str, Any], test: TypedCasesReport, dev: TypedCasesRepo
         *[f"| {o}{' (chosen)' if o == preset['objective'] else ''} | {c['tuned']['recall@10']:.4f} | "
           f"{c['base']['recall@10']:.4f} | {c['tuned']['recall@50']:.4f} | {c['base']['recall@50']:.4f} |"
           for o, c in cvs.items()],
+        "", "## Latency (warm engine, test texts)", "",
+        "Decompose (recognition included) + the first ranking of a new text through `Engine.recommend`, score "
+        f"cache cleared; median of {result['latency']['repeats']} runs per text, then over "
+        f"{result['latency']['n_texts']} texts.", "",
+        "| figure | p50 | p90 | target |", "|---|---:|---:|---|",
+        f"| decompose + first top-10 | {result['latency']['no_reasons']['p50_ms']} ms | "
+        f"{result['latency']['no_reasons']['p90_ms']} ms | p50 <= {TARGET_LATENCY_MS:.0f} ms "
+        f"({'met' if result['latency']['met'] else 'not met'}) |",
+        f"| the same with reasons (what-if ranks, evidence) | {result['latency']['with_reasons']['p50_ms']} ms | "
+        f"{result['latency']['with_reasons']['p90_ms']} ms | |",
         "", "## Paired comparisons (test)", "",
         "| candidate | reference | metric | difference [95% CI] | Wilcoxon p |", "|---|---|---|---:|---:|",
     ]
@@ -247,6 +285,9 @@ def main(argv: list[str] | None = None) -> int:
             engine, subset, k=(10, 50), config=tuned, name=TUNED, extra_configs={DEFAULT: FusionConfig()},
             split=split, n_boot=args.bootstrap, prepared=ready[split], progress=bar(f"evaluate {split}"))
         done(f"evaluate {split}")
+    bar("latency")
+    lat = latency(engine, [c.text for c in test.cases], tuned)
+    done("latency")
     via_engine = reports["dev"].method(TUNED).mean(tuning.metric)
     result: dict[str, Any] = {
         "command": "python -m bench.bench_typed " + " ".join(argv if argv is not None else sys.argv[1:]),
@@ -259,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
                    "reproduced": abs(via_engine - tuning.best_value) < 1e-9,
                    "preset_file": json.loads(preset_to_json(PRESET_NAME, tuned))},
         "targets": targets(reports["test"]),
+        "latency": lat,
         "figures": figure_rows(reports["test"], reports["dev"]),
         # no case texts in the repository (the dataset's terms): the reports without their examples
         "reports": {split: {k: v for k, v in rep.to_dict().items() if k != "examples"}

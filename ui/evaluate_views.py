@@ -163,7 +163,7 @@ def typed_frame(typed: Mapping[str, Any], translate: Translate) -> pd.DataFrame:
         translate("evaluate.col.name"): row["name"], translate("evaluate.typed.ndcg_history"): row["ndcg_history"],
         translate("evaluate.typed.ndcg_typed"): row["ndcg_typed"],
         translate("evaluate.typed.ndcg_tuned"): row.get("ndcg_typed_tuned"),
-        translate("evaluate.typed.weight"): row.get("chosen_semantic_weight"),
+        translate("evaluate.typed.weight"): row.get("chosen_typed_weight"),
         translate("evaluate.typed.recall_history"): row["recall_history"],
         translate("evaluate.typed.recall_tuned"): row.get("recall_typed_tuned"),
         translate("evaluate.typed.p"): row.get("wilcoxon_p_tuned"),

@@ -184,6 +184,9 @@ def parse_timestamps(trimmed: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 
 _TAG_SPLIT = r"[|,;、，；]"
 _TAG_SPLIT_WS = r"[|,;、，；\s]+"
+_TAG_SLASH = re.compile(r"\s*／\s*")
+_NAME_SLASH = re.compile(r"\s*[/／]\s*")
+_HAN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 _TAG_PLACEHOLDERS = {"", "(no genres listed)", "none", "null", "nan", "n/a", "na", "-", "无"}
 _TAG_PLACEHOLDER_ARRAY = pa.array(sorted(_TAG_PLACEHOLDERS), pa.large_string())
 _NO_TAGS: tuple[str, ...] = ()
@@ -197,8 +200,21 @@ def _object_array(values: list[tuple[str, ...]], codes: np.ndarray) -> np.ndarra
     return distinct[codes] if len(values) else np.empty(len(codes), dtype=object)
 
 
-def _split_tags(arr: pa.Array, whitespace: bool) -> tuple[list[tuple[str, ...]], np.ndarray]:
-    """Split tag strings on | , ; 、 ， ； (and spaces for RecBole token_seq), once per distinct string.
+def _slash_parts(value: str, slash: re.Pattern[str]) -> list[str]:
+    """``value`` cut at slashes, except a bilingual pair of one Chinese and one non-Chinese name
+    (``"周星驰 / Stephen Chow"``, the convention of labels such as ``"科幻 / Sci-Fi"``), which stays whole."""
+    sides = [p.strip() for p in slash.split(value)]
+    sides = [p for p in sides if p and p.lower() not in _TAG_PLACEHOLDERS]
+    if len(sides) == 2 and sum(bool(_HAN_RE.search(p)) for p in sides) == 1:
+        return [value]
+    return sides
+
+
+def _split_tags(
+    arr: pa.Array, whitespace: bool, slash: re.Pattern[str] = _TAG_SLASH
+) -> tuple[list[tuple[str, ...]], np.ndarray]:
+    """Split tag strings on | , ; 、 ， ； (and spaces for RecBole token_seq) and ``slash`` (／ for tags),
+    once per distinct string; a bilingual "中文 / English" pair is one value (:func:`_slash_parts`).
 
     Returns (tag tuples of the distinct strings, code of each row into that list). Placeholders such as
     "(no genres listed)" are dropped; repeated tags within one string are kept once.
@@ -212,7 +228,19 @@ def _split_tags(arr: pa.Array, whitespace: bool) -> tuple[list[tuple[str, ...]],
     bounds = np.searchsorted(parents[keep], np.arange(len(uniques) + 1))
     pairs = zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
     split = [tuple(dict.fromkeys(values[start:end])) for start, end in pairs]
+    for i, tags in enumerate(split):  # a Python pass only over the few distinct strings with a slash
+        if any(slash.search(t) for t in tags):
+            split[i] = tuple(dict.fromkeys(p for t in tags for p in _slash_parts(t, slash)))
     return split, codes
+
+
+def item_people(people: pa.Array | None, n: int, *, seq: bool = False) -> np.ndarray:
+    """The tuple of names of each of ``n`` items, split like tags and also at ``/`` (Douban's
+    ``"周星驰 / 吴孟达"``), a "中文 / English" pair of one person kept whole; ``()`` without a column."""
+    if people is None:
+        return _object_array([_NO_TAGS], np.zeros(n, dtype=np.int64))
+    uniques, codes = _split_tags(people, seq, _NAME_SLASH)
+    return _object_array(uniques, codes)
 
 
 def item_tags(

@@ -8,7 +8,9 @@ Canonical columns (produced by the loaders, :mod:`core.data.loaders`, relied on 
 
 ``items``: one row per item, row *i* is item index *i*: ``item_id`` (str), ``title`` (str),
 ``description`` (str), ``category`` (str, may be ""), ``tags`` (tuple[str, ...]), ``year`` (float64,
-NaN when unknown). Items that appear only in interactions get their id as title.
+NaN when unknown). Items that appear only in interactions get their id as title. Optional: ``people``
+(tuple[str, ...], the names of a column mapped as people: director / cast / author / artist; ``()`` when
+unknown), present only when the items had it; it counts in the fingerprint.
 
 ``user_tags`` (optional): free text users wrote about items (MovieLens ``tags.csv``): ``user_id``,
 ``item_id``, ``tag``, ``timestamp``.
@@ -132,13 +134,10 @@ class Dataset:
             item_frame.loc[empty_title, "title"] = item_frame.loc[empty_title, "item_id"]
         if "tags" not in item_frame:
             item_frame["tags"] = [() for _ in range(len(item_frame))]
-        tags = item_frame["tags"].to_numpy(dtype=object)
-        if set(map(type, tags)) - {tuple}:  # normalise only when something is not a tuple already
-            item_frame["tags"] = pd.Series(
-                [t if type(t) is tuple else tuple(t) if isinstance(t, (list, tuple, np.ndarray)) else ()
-                 for t in tags],
-                index=item_frame.index, dtype=object,
-            )
+        for col in ("tags", "people") if "people" in item_frame else ("tags",):
+            values = item_frame[col].to_numpy(dtype=object)
+            if set(map(type, values)) - {tuple}:  # normalise only when something is not a tuple already
+                item_frame[col] = pd.Series([_as_tuple(v) for v in values], index=item_frame.index, dtype=object)
         if "year" not in item_frame:
             item_frame["year"] = np.nan
         item_frame["year"] = pd.to_numeric(item_frame["year"], errors="coerce").astype("float64")
@@ -168,7 +167,9 @@ class Dataset:
             ("rating", inter["rating"].to_numpy()), ("timestamp", inter["timestamp"].to_numpy()),
             ("event", event_codes),
         ]
-        columns += [(f"items.{c}", item_frame[c]) for c in item_frame.columns if c != "tags"]
+        columns += [(f"items.{c}", item_frame[c]) for c in item_frame.columns if c not in ("tags", "people")]
+        if "people" in item_frame:  # one text per item, names joined by a separator no name holds
+            columns.append(("items.people", ["\x1f".join(map(str, p)) for p in item_frame["people"]]))
         extra = "\x1f".join([name, *user_list, "\x1e", *event_names])
         fp = _fingerprint(columns, extra)
         return cls(
@@ -247,6 +248,13 @@ class Dataset:
             "time_max": float(ts.max()) if len(ts) else float("nan"),
             "categories": int(self.items["category"].replace("", np.nan).nunique()),
         }
+
+
+def _as_tuple(value: Any) -> tuple[str, ...]:
+    """A tag / name list cell as a tuple (lists and arrays from Parquet converted; anything else is empty)."""
+    if type(value) is tuple:
+        return value
+    return tuple(str(v) for v in value) if isinstance(value, (list, tuple, np.ndarray)) else ()
 
 
 def _natural_key(value: str) -> tuple[int, int | str]:

@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 from core.common.errors import DataError
 from core.common.progress import ProgressFn, report
 from core.data.arrow import blank_strings, bool_mask, dictionary_codes, keep_rows, str_frame, str_series
-from core.data.cells import is_missing, item_tags, parse_numbers, trimmed_cells
+from core.data.cells import is_missing, item_people, item_tags, parse_numbers, trimmed_cells
 from core.data.dataset import Dataset, EncodedIds
 from core.data.mapping import resolve_mapping
 from core.data.pseudonyms import pseudonymise_ids, user_hider
@@ -148,6 +148,7 @@ def load_items(
     Rejected: missing item id, an item id defined twice (the first definition wins). Titles and
     descriptions are kept verbatim (HTML is data; the UI escapes it). Tags come from the ``tags`` and
     ``genres`` columns; the category falls back to the first genre; the year to "(1995)" in the title.
+    A ``people`` column (director / cast / author / artist) becomes a ``people`` column of name tuples.
     """
     raw = read_table(source, name)
     roles = resolve_mapping(raw, "items", mapping)
@@ -197,6 +198,9 @@ def load_items(
         frame["title_en"] = str_series(title_en)
     if description_en is not None:
         frame["description_en"] = str_series(description_en)
+    if "people" in roles:
+        people = item_people(text("people"), n_good, seq=roles["people"] in raw.seq_columns)
+        frame["people"] = pd.Series(people, dtype=object, copy=False)
     return build_report(raw, "items", checks, frame, roles)
 
 

@@ -28,6 +28,7 @@ ROLES: dict[str, tuple[str, ...]] = {
         "tags",
         "genres",
         "category",
+        "people",
         "year",
         "title_en",
         "description_en",
@@ -64,6 +65,9 @@ _SYNONYM_WORDS: dict[str, str] = {
     "tags": "tags tag labels label keywords keyword 标签 关键词 关键字",
     "genres": "genres genre 类型 题材 体裁 风格",
     "category": "category categories cat class section 类别 分类 类目 品类 栏目",
+    # one column plays "people": a cast column is preferred to a director column when a file has both
+    "people": "people person persons cast starring actor actors director directors creator creators author "
+    "authors artist artists 人物 主演 演员 导演 主创 作者 歌手 艺人",
     "year": "year releaseyear 年份 年代 上映年份 出版年份 发行年份",
     "title_en": "titleen englishtitle entitle titleenglish 英文标题 英文名 英文名称 英文片名",
     "description_en": "descriptionen descen englishdescription descriptionenglish 英文简介 英文描述 英文介绍",

@@ -49,7 +49,17 @@ def user_tag_text(dataset: Dataset, max_tags: int = 8) -> dict[int, str]:
 
 
 TYPED_WEIGHTS: tuple[float, ...] = (0.0, 0.05, 0.1, 0.2, 0.35, 0.5, 1.0)
-"""Semantic-channel weights tried on validation users when adding typed interests to a fusion config."""
+"""Weights of the typed-interest channels (:data:`TYPED_CHANNELS`, each) tried on validation users when
+adding typed interests to a fusion config."""
+TYPED_CHANNELS: tuple[str, ...] = ("semantic", "gist")
+"""The channels that score only typed text (the others score history, or named items as history)."""
+
+
+def with_typed_weight(config: FusionConfig, weight: float) -> FusionConfig:
+    """``config`` with every typed-interest channel's weight set to ``weight``."""
+    for channel in TYPED_CHANNELS:
+        config = with_weight(config, channel, weight)
+    return config
 
 
 def typed_profiles(
@@ -83,8 +93,9 @@ def typed_interest_evaluation(
     Typed interests are each user's most frequent free-text tags written on *training* items (tags on
     held-out items were removed by the split), decomposed with :func:`core.interests.decompose.decompose`. For
     every fusion config three lists are compared on the users who have such tags: history only; history
-    + typed with the config's own semantic weight; and history + typed with the semantic weight picked
-    from :data:`TYPED_WEIGHTS` on the validation split's tagged users (never on test users).
+    + typed with the config's own weights; and history + typed with the weight of the typed-interest
+    channels (:data:`TYPED_CHANNELS`) picked from :data:`TYPED_WEIGHTS` on the validation split's tagged
+    users (never on test users).
     """
     profiles, texts, n_tagged = typed_profiles(split, encoder, suite.item_vectors, max_tags,
                                                scaled(progress, 0.0, 0.3))
@@ -102,7 +113,7 @@ def typed_interest_evaluation(
             sweep = validation_suite.with_profiles(val_profiles)
             for name, config in configs.items():
                 for w in TYPED_WEIGHTS:
-                    sweep.register(f"{name}|{w}", with_weight(config, "semantic", w))
+                    sweep.register(f"{name}|{w}", with_typed_weight(config, w))
             lists = sweep.recommend_all(val_users, k, scaled(progress, 0.45, 0.6))
             rel = validation.relevant_sets(val_users)
             for name in configs:
@@ -115,7 +126,7 @@ def typed_interest_evaluation(
         plain.register(name, config)
         typed.register(name, config)
         if name in chosen:
-            typed.register(f"{name}|chosen", with_weight(config, "semantic", chosen[name]))
+            typed.register(f"{name}|chosen", with_typed_weight(config, chosen[name]))
     typed.register("channel:semantic (typed only)", channel_only_config("semantic"))
     before = plain.recommend_all(users, k, scaled(progress, 0.6, 0.8))
     after = typed.recommend_all(users, k, scaled(progress, 0.8, 1.0))
@@ -138,7 +149,7 @@ def typed_interest_evaluation(
             c = scores(after[f"{name}|chosen"])
             comp = paired_comparison(c["ndcg"], a["ndcg"], names=("typed tuned", name), metric="ndcg")
             row.update({
-                "chosen_semantic_weight": chosen[name], "ndcg_typed_tuned": float(c["ndcg"].mean()),
+                "chosen_typed_weight": chosen[name], "ndcg_typed_tuned": float(c["ndcg"].mean()),
                 "recall_typed_tuned": float(c["recall"].mean()),
                 "wilcoxon_p_tuned": p_or_none(comp.wilcoxon_p),
             })
@@ -156,8 +167,9 @@ def typed_markdown(typed: dict[str, Any], digits: int = 4) -> list[str]:
     if not typed.get("rows"):
         return []
     parts = [
-        f"\nTyped interests ({typed['n_users']} test users with their own free-text tags; semantic weight "
-        "either the configuration's own or chosen on validation users):\n\n"
+        f"\nTyped interests ({typed['n_users']} test users with their own free-text tags; the weight "
+        "of the typed-interest channels (semantic, gist) either the configuration's own or chosen on validation "
+        "users):\n\n"
         "| configuration | ndcg history | ndcg + typed (own w) | ndcg + typed (chosen w) | w chosen "
         "| recall history | recall + typed (chosen w) | Wilcoxon p (chosen vs history) |\n"
         "|---|---:|---:|---:|---:|---:|---:|---:|"
@@ -170,7 +182,7 @@ def typed_markdown(typed: dict[str, Any], digits: int = 4) -> list[str]:
         p = row.get("wilcoxon_p_tuned")
         parts.append(
             f"| {row['name']} | {num(row['ndcg_history'])} | {num(row['ndcg_typed'])} | "
-            f"{num(row.get('ndcg_typed_tuned'))} | {row.get('chosen_semantic_weight', '—')} | "
+            f"{num(row.get('ndcg_typed_tuned'))} | {row.get('chosen_typed_weight', '—')} | "
             f"{num(row['recall_history'])} | {num(row.get('recall_typed_tuned'))} | "
             f"{format_p(p if p is not None else float('nan'))} |"
         )

@@ -21,11 +21,14 @@ from core.interests.text import (
     GENERIC_WORDS,
     NEGATED_VERBS_ZH,
     NEGATION_EN,
+    NEGATION_VERB_WINDOW,
     NEGATION_ZH,
     NEGATORS_ZH,
+    NEUTRAL_AFTER_NEGATION_EN,
     POSITIVE_CUES,
     STOP_WORDS_EN,
     STOP_WORDS_ZH,
+    SUBJECTS_EN,
     Clause,
     Token,
     _lex,
@@ -87,9 +90,25 @@ def _negation_at(tokens: Sequence[Token]) -> int | None:
                 return i
             if tok.text.startswith("不") and tok.text[1:] in NEGATED_VERBS_ZH:
                 return i
-        elif tok.kind == "en" and tok.lower in NEGATION_EN:
+        elif tok.kind == "en" and tok.lower in NEGATION_EN and not _neutral_negation(tokens, i):
             return i
     return None
+
+
+def _neutral_negation(tokens: Sequence[Token], at: int) -> bool:
+    """True when the English cue at ``at`` negates seeing / knowing, not liking ("haven't seen", "don't
+    know", "doesn't matter", "don't mind")."""
+    words = [t.lower for t in tokens[at + 1 : at + 1 + NEGATION_VERB_WINDOW] if t.kind == "en"]
+    return any(w in NEUTRAL_AFTER_NEGATION_EN for w in words)
+
+
+def _scope_end(tokens: Sequence[Token], start: int) -> int:
+    """Where a negation starting at ``start`` stops in an unpunctuated clause: at a subject followed by a wish
+    cue ("not scary stuff I like comedy" stops before "I"), else at the clause's end."""
+    for i in range(start + 2, len(tokens) - 1):
+        if tokens[i].kind == "en" and tokens[i].lower in SUBJECTS_EN and _has_positive_cue(tokens[i + 1 : i + 3]):
+            return i
+    return len(tokens)
 
 
 def _has_positive_cue(tokens: Sequence[Token]) -> bool:
@@ -134,12 +153,21 @@ def analyse_clauses(text: str, clauses: Sequence[Clause]) -> list[ClauseInfo]:
         cut: tuple[int, int] | None = (clause.start, clause.end)
         if neg_at is not None:
             polarity = -1
-            before, core = trim(toks[:neg_at]), trim(toks[neg_at + 1 :])
+            end = _scope_end(toks, neg_at)
+            before, core = trim(toks[:neg_at]), trim(toks[neg_at + 1 : end])
             if not core:  # postposed cue: 恐怖片就不要了 / horror, no
                 core = before
             elif before:  # "family comedies without horror": the part before the cue is wanted
                 out.append(ClauseInfo(clause, 1, before))
                 cut = (toks[neg_at].start, clause.end)
+            if end < len(toks):  # "... I like drama": a new, wanted statement after the negated part
+                cut = (toks[neg_at].start if before else clause.start, toks[end - 1].end)
+                after = trim(toks[end:])
+                out.append(ClauseInfo(clause, polarity, core, cut))
+                prev_negative = False
+                if after:
+                    out.append(ClauseInfo(clause, 1, after))
+                continue
         else:
             carried = prev_negative and clause.enumerates and not _has_positive_cue(toks)
             polarity = -1 if carried else 1

@@ -17,9 +17,13 @@
   MovieLens genres to their Chinese names and a few synonyms. When one alias names several attributes,
   the best alias, then the one with most items wins (in MovieLens ``Sci-Fi`` is the genre tag, not the
   users' tag ``sci-fi``).
-- **people**: a person-like users' tag (:func:`~core.interests.aliases.person_like`, e.g. ``Stanley
-  Kubrick``) is an attribute of facet ``person``; its last word alone (``Kubrick``) names it too; a
-  surname that is a common word or appears in a title must then be capitalised in the text.
+- **people**: every name of the items' ``people`` column (director / cast / author / artist; field
+  ``people``, both parts of a ``"周星驰 / Stephen Chow"`` label answer) and every person-like users' tag
+  (:func:`~core.interests.aliases.person_like`, e.g. ``Stanley Kubrick``) is an attribute of facet
+  ``person``; a person-like name's last word alone (``Kubrick``, ``Chow``) names it too, as does the part
+  after the last ``·`` of a transliterated Chinese name (``诺兰`` of ``克里斯托弗·诺兰``); a surname that is a
+  common word, appears in a title or is shared by several people must then be capitalised (Chinese:
+  marked) in the text. A users' tag that spells a name of the ``people`` column adds no second alias.
 
 :meth:`CatalogueIndex.find` returns non-overlapping :class:`Match` es (longest span first): exact aliases by
 an Aho-Corasick automaton (pyahocorasick) at word boundaries, and a rapidfuzz fallback for small typos
@@ -83,7 +87,9 @@ FUZZY_MIN_CHARS = 8
 MAX_FUZZY_WORDS = 7
 MAX_POSTINGS = 300
 """A word shared by more aliases than this is too common to propose fuzzy candidates."""
-_FIELD_RANK = {"tags": 3, "category": 2, "user_tags": 0}
+_FIELD_RANK = {"people": 4, "tags": 3, "category": 2, "user_tags": 0}
+_PERSON_FIELDS = ("people", "user_tags")
+"""Fields whose attributes a full title beats (see :meth:`CatalogueIndex._item_beats`)."""
 _HAN_SUFFIXES = ("片", "电影", "剧", "类")
 _NOT_ATTRIBUTES = STOP_WORDS_EN | GENERIC_WORDS | POSITIVE_CUES | USER_TAG_STOP
 
@@ -114,8 +120,8 @@ class Match:
 @dataclass(frozen=True, eq=False)
 class Attribute:
     """A recognisable attribute: ``key`` is ``"<field>:<value>"`` (``tags:Sci-Fi``, ``category:科幻 / Sci-Fi``,
-    ``user_tags:Stanley Kubrick`` or ``<column>:<value>``); ``items`` the positions of the items that carry it;
-    ``facet`` ``"tag"``, ``"category"``, ``"user_tag"``, ``"person"`` or the column name."""
+    ``user_tags:Stanley Kubrick``, ``people:周星驰`` or ``<column>:<value>``); ``items`` the positions of the
+    items that carry it; ``facet`` ``"tag"``, ``"category"``, ``"user_tag"``, ``"person"`` or the column name."""
 
     key: str
     field: str
@@ -173,7 +179,7 @@ class CatalogueIndex:
                 self.years[i] = year
             alias_sets.append(aliases)
         for col in dataset.items.columns:
-            if col in ITEM_COLUMNS or not pd.api.types.is_string_dtype(dataset.items[col]):
+            if col in ITEM_COLUMNS or col == "people" or not pd.api.types.is_string_dtype(dataset.items[col]):
                 continue
             values = dataset.items[col].fillna("").astype(str).str.strip()
             if is_title_column(str(col), values):
@@ -188,7 +194,11 @@ class CatalogueIndex:
         self._add_field("category", "category", [(str(c),) if str(c) else () for c in dataset.items["category"]])
         self._title_blob = "\n".join(f" {fold(t)} " for t in self.titles)
         self.common_words: set[str] = self._attribute_aliases()  # one-word genre / tag names
+        self._surnames: dict[str, list[int]] = defaultdict(list)  # surname -> person attributes
+        self._shared_surnames: set[str] = set()  # surnames that are a word of several names
+        self._add_people(dataset)
         self._add_user_tags(dataset)
+        self._add_surnames()
         for i, aliases in enumerate(alias_sets):
             for alias, (quality, base) in aliases.items():
                 common = max(self._is_common(alias), self._is_common(base))  # "backup plan" is "back up plan"
@@ -266,6 +276,36 @@ class CatalogueIndex:
                         one_word.add(name)
         return one_word
 
+    def _person_words(self) -> tuple[set[str], set[str]]:
+        """(one-word genre / tag names, words a person's last name may not be) for :func:`person_like`."""
+        genre_words = set(self.common_words)
+        return genre_words, set(STOP_WORDS_EN) | set(GENERIC_WORDS) | set(COMMON_WORDS_EN) | genre_words
+
+    def _add_people(self, dataset: Dataset) -> None:
+        """Names of the items' ``people`` column as attributes of facet ``person``, by every part of their label;
+        person-like ones (and transliterated Chinese names) also by surname (:meth:`_add_surnames`)."""
+        if "people" not in dataset.items:
+            return
+        first = len(self.attributes)
+        self._add_field("people", "person", [tuple(str(n) for n in names) for names in dataset.items["people"]])
+        genre_words, banned_last = self._person_words()
+        people_with: dict[str, set[int]] = defaultdict(set)  # surname -> the people it names
+        for ref in range(first, len(self.attributes)):
+            label = self.attributes[ref].label
+            for name in dict.fromkeys(fold(p) for p in (label, *label_parts(label))):
+                if not self._allowed_attribute_alias(name):
+                    continue
+                # a one-word Latin name that is also an everyday word ("Heart") needs a capital or a mark
+                common = int(" " not in name and not has_han(name) and bool(self._is_common(name)))
+                self._targets[name].append(_Target("attribute", ref, Q_FULL, common))
+                words = name.split()
+                latin = not has_han(name) and person_like([p for p in label_parts(label) if fold(p) == name],
+                                                          genre_words, banned_last)
+                if latin or (len(words) >= 2 and all(has_han(w) for w in words)):  # 克里斯托弗·诺兰
+                    self._surnames[words[-1]].append(ref)
+                    people_with[words[-1]].add(ref)
+        self._shared_surnames |= {w for w, refs in people_with.items() if len(refs) > 1}
+
     def _add_user_tags(self, dataset: Dataset) -> None:
         """Users' tags on >= MIN_USER_TAG_ITEMS items as attributes; person-like ones also by surname."""
         ut = dataset.user_tags
@@ -281,9 +321,7 @@ class CatalogueIndex:
             words = frozenset(f.split())
             for w in words:
                 tags_with[w].append(words)
-        genre_words = set(self.common_words)  # one-word tag / category names so far
-        banned_last = set(STOP_WORDS_EN) | set(GENERIC_WORDS) | set(COMMON_WORDS_EN) | genre_words
-        surnames: dict[str, list[int]] = defaultdict(list)
+        genre_words, banned_last = self._person_words()
         for f in n_items[n_items >= MIN_USER_TAG_ITEMS].index:
             rows = groups.get_group(f)
             label = str(rows["tag"].value_counts().index[0])
@@ -293,18 +331,29 @@ class CatalogueIndex:
             person = (f not in self._targets and self._title_blob.count(f" {f} ") < 2
                       and person_like(rows["tag"].unique(), genre_words, shared | banned_last))
             ref = self._new_attribute("user_tags", "person" if person else "user_tag", label, items)
-            if self._allowed_attribute_alias(f):
+            names_person = any(self.attributes[t.ref].field == "people" for t in self._targets.get(f, ()))
+            if self._allowed_attribute_alias(f) and not names_person:
                 self._targets[f].append(_Target("attribute", ref, Q_FULL, 0))
                 if " " not in f and not has_han(f):
                     self.common_words.add(f)
             if person:
-                surnames[f.split()[-1]].append(ref)
-        for surname, refs in surnames.items():
-            if len(surname) >= 4 and surname not in self._targets:
-                in_titles = f" {surname} " in self._title_blob
-                common = int(self._is_common(surname) or len(tags_with[surname]) > 1 or in_titles)
-                for ref in refs:
-                    self._targets[surname].append(_Target("attribute", ref, Q_SURNAME, common))
+                surname = f.split()[-1]
+                self._surnames[surname].append(ref)
+                if len(tags_with[surname]) > 1:
+                    self._shared_surnames.add(surname)
+
+    def _add_surnames(self) -> None:
+        """A person's surname alone names them (Latin: 4+ letters; Chinese: 2+ characters) unless it is
+        already an alias; a common word, a title word or a surname of several people must be capitalised
+        (Chinese: marked, e.g. quoted)."""
+        for surname, refs in self._surnames.items():
+            if len(surname) < (2 if has_han(surname) else 4) or surname in self._targets:
+                continue
+            in_titles = f" {surname} " in self._title_blob or (has_han(surname) and surname in self._title_blob)
+            everyday = not has_han(surname) and bool(self._is_common(surname))
+            common = int(everyday or surname in self._shared_surnames or in_titles)
+            for ref in dict.fromkeys(refs):
+                self._targets[surname].append(_Target("attribute", ref, Q_SURNAME, common))
 
     @staticmethod
     def _allowed_attribute_alias(name: str) -> bool:
@@ -411,7 +460,7 @@ class CatalogueIndex:
     def _item_beats(self, item: _Target, attr: _Target) -> bool:
         """A full or alternative title beats a users' tag or a surname; a genre / category always wins."""
         a = self.attributes[attr.ref]
-        return item.quality >= Q_ALT and (a.field == "user_tags" or attr.quality == Q_SURNAME)
+        return item.quality >= Q_ALT and (a.field in _PERSON_FIELDS or attr.quality == Q_SURNAME)
 
     def _quoted(self, text: str, chosen: Sequence[_Cand]) -> list[_Cand]:
         """Quoted or 《》 multi-word spans that name a title only fuzzily (exact ones are already found)."""

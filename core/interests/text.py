@@ -129,6 +129,24 @@ NEGATION_EN: frozenset[str] = _lex(
     won't can't cannot nope nor ain't
     """
 )
+NEUTRAL_AFTER_NEGATION_EN: frozenset[str] = _lex(
+    """
+    see seen saw know knew remember recall think sure heard matter mind believe understand
+    """
+)
+"""Verbs that make an English negation cue neutral when they follow it within :data:`NEGATION_VERB_WINDOW`
+words ("I haven't seen it", "I don't know", "that does not matter", "I don't mind comedy"): what the
+person has not seen or does not know is not something they want to avoid. ``watch`` is not here: "I don't
+watch horror" is a dislike."""
+NEGATION_VERB_WINDOW = 3
+"""How far after a cue :data:`NEUTRAL_AFTER_NEGATION_EN` verbs count (skipping e.g. "really", "even")."""
+SUBJECTS_EN: frozenset[str] = _lex(
+    """
+    i we i'm im i'd id i've ive
+    """
+)
+"""A subject before a wish cue ("... I like drama") starts a new statement: it ends a negation's scope in
+unpunctuated text ("that's not for me I like drama")."""
 POSITIVE_CUES: frozenset[str] = _lex(
     """
     喜欢 爱 想看 想 爱看 喜欢看 要 推荐 来点 偏爱 钟爱 热爱 迷 like love enjoy want

@@ -105,6 +105,11 @@ class Ranker:
                 self._cache.popitem(last=False)
         return batch
 
+    def clear_cache(self) -> None:
+        """Forget every cached score batch (the next :meth:`score` of any query computes afresh)."""
+        with self._lock:
+            self._cache.clear()
+
     def seen(self, queries: Sequence[Query]) -> sparse.csr_matrix:
         """(n_queries, n_items) sparse matrix of :meth:`known_items` per query."""
         parts = [self.known_items(q) for q in queries]

@@ -6,7 +6,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from core.data.cells import item_tags, parse_numbers
+from core.data.cells import item_people, item_tags, parse_numbers
 from core.data.loaders import load_interactions, load_items
 
 
@@ -41,6 +41,28 @@ def test_whitespace_around_cells_is_trimmed() -> None:
 def test_item_tags_split_on_every_separator_and_deduplicated() -> None:
     rep = load_items('物品,标签\n1,"科幻、太空，冒险|科幻; space,  drama "\n'.encode(), name="i.csv")
     assert rep.frame["tags"].iloc[0] == ("科幻", "太空", "冒险", "space", "drama")
+
+
+def test_fullwidth_slash_splits_tags_but_keeps_a_bilingual_pair() -> None:
+    tags, _ = item_tags(None, pa.array(["剧情／喜剧、爱情", "科幻／Sci-Fi", "24/7|AC/DC"], pa.large_string()), 3)
+    assert tags.tolist() == [("剧情", "喜剧", "爱情"), ("科幻／Sci-Fi",), ("24/7", "AC/DC")]  # ASCII / is a tag's own
+
+
+def test_item_people_split_at_every_separator_and_slashes() -> None:
+    cells = ["周星驰|吴孟达、赵薇", "刘伟强 / 麦兆辉 / 刘德华", "张艺谋／章子怡", " 姜文 ,姜文; 葛优 ",
+             "周星驰 / Stephen Chow|无", "克里斯托弗·诺兰 / Christopher Nolan / 马修·麦康纳", "", "-"]
+    people = item_people(pa.array(cells, pa.large_string()), len(cells))
+    assert people.tolist() == [
+        ("周星驰", "吴孟达", "赵薇"),
+        ("刘伟强", "麦兆辉", "刘德华"),  # Douban's " / "
+        ("张艺谋", "章子怡"),
+        ("姜文", "葛优"),  # trimmed, a director who also acts is listed once
+        ("周星驰 / Stephen Chow",),  # one person, a Chinese and an English name; the placeholder dropped
+        ("克里斯托弗·诺兰", "Christopher Nolan", "马修·麦康纳"),  # three sides: no pair to keep
+        (),
+        (),
+    ]
+    assert item_people(None, 2).tolist() == [(), ()]
 
 
 def test_parse_numbers_masks() -> None:

@@ -16,6 +16,7 @@ from core.data.dataset import Dataset
 from core.data.loaders import load_dataset, load_interactions, load_items, load_user_tags
 from core.data.report import IngestError, NothingLoadedError
 from tests.data.test_report import FIXTURES, codes
+from tests.data.zh_films import ITEMS_CSV, STEPHEN_CHOW, zh_films
 
 # --- items ----------------------------------------------------------------------------------------
 
@@ -139,6 +140,43 @@ def test_bilingual_files_map_and_load_cleanly() -> None:
     gbk = load_items(root / "items_gbk.csv")
     assert gbk.encoding in ("gbk", "gb18030")
     pd.testing.assert_frame_equal(gbk.frame, items.frame)
+
+
+# --- people: a real Chinese catalogue with a 主创 column ----------------------------------------------
+
+
+def test_people_column_of_a_chinese_catalogue_in_utf8_and_gbk() -> None:
+    utf8 = load_items(ITEMS_CSV.encode("utf-8"), name="films.csv")
+    gbk = load_items(ITEMS_CSV.encode("gbk"), name="films.csv")
+    assert gbk.encoding in ("gbk", "gb18030") and utf8.mapping["people"] == "主创" == gbk.mapping["people"]
+    assert utf8.rows_rejected == 0 and utf8.mapping["genres"] == "类型" and utf8.mapping["title_en"] == "英文标题"
+    pd.testing.assert_frame_equal(gbk.frame, utf8.frame)
+    people = dict(zip(utf8.frame["item_id"], utf8.frame["people"], strict=True))
+    assert people["Z01"] == ("周星驰 / Stephen Chow", "元秋", "元华")
+    assert people["Z06"] == ("张艺谋", "李连杰", "梁朝伟", "张曼玉", "章子怡")  # 、
+    assert people["Z07"] == ("张艺谋", "刘德华", "金城武", "章子怡")  # ／
+    assert people["Z13"] == ("刘伟强", "麦兆辉", "刘德华", "梁朝伟")  # Douban's " / "
+    assert people["Z18"] == ("姜文", "葛优", "周润发")  # director and lead: once
+    assert people["Z09"][0] == "克里斯托弗·诺兰 / Christopher Nolan"
+    assert all(type(p) is tuple and all(n == n.strip() and n for n in p) for p in people.values())
+
+
+def test_people_survive_the_dataset_and_count_in_its_fingerprint() -> None:
+    ds = zh_films("gbk")
+    assert ds.items["people"].iloc[ds.item_index["Z05"]] == ("李力持", "周星驰 / Stephen Chow", "巩俐")
+    chow = [i for i, p in zip(ds.items["item_id"], ds.items["people"], strict=True) if "周星驰 / Stephen Chow" in p]
+    assert tuple(chow) == STEPHEN_CHOW
+    items = ds.items.drop(columns=["people"])
+    without = Dataset.from_frames(ds.name, ds.interactions, items)
+    assert "people" not in without.items  # optional: no column appears when the items had none
+    recast = items.assign(people=[list(p) for p in ds.items["people"]])  # lists (e.g. from Parquet) become tuples
+    same = Dataset.from_frames(ds.name, ds.interactions, recast)
+    assert same.fingerprint == ds.fingerprint and same.items["people"].tolist() == ds.items["people"].tolist()
+    other = items.assign(people=[(*p[:-1], "某人") if p else p for p in ds.items["people"]])
+    assert Dataset.from_frames(ds.name, ds.interactions, other).fingerprint not in {ds.fingerprint, without.fingerprint}
+    extra = pd.concat([ds.interactions.iloc[:1].assign(item_id="Z99")], ignore_index=True)
+    grown = Dataset.from_frames(ds.name, pd.concat([ds.interactions, extra]), ds.items)
+    assert grown.items["people"].iloc[grown.item_index["Z99"]] == ()  # an item known only from interactions
 
 
 # --- property: anything either loads or raises DataError ------------------------------------------

@@ -6,7 +6,7 @@ import pytest
 
 from core.common.errors import DataError
 from core.data.loaders import load_interactions, load_items
-from core.data.mapping import guess_mapping
+from core.data.mapping import _SYNONYMS, ROLES, guess_mapping
 from tests.data.test_report import FIXTURES
 
 
@@ -112,6 +112,36 @@ def test_chinese_item_headers_of_the_bilingual_catalogue() -> None:
         2019.0,
         ("太空", "space"),
     )
+
+
+@pytest.mark.parametrize(
+    "columns,people",
+    [
+        (["movieId", "title", "director"], "director"),
+        (["item_id", "name", "Cast"], "Cast"),
+        (["asin", "title", "author"], "author"),
+        (["track_id", "song_name", "artist"], "artist"),
+        (["物品ID", "标题", "主演"], "主演"),
+        (["电影ID", "片名", "导演"], "导演"),
+        (["图书ID", "书名", "作者"], "作者"),
+        (["歌曲ID", "歌名", "歌手"], "歌手"),
+        (["物品ID", "标题", "导演", "主演"], "主演"),  # one column plays people: the cast before the director
+        (["id", "title", "director", "starring"], "starring"),
+    ],
+)
+def test_people_columns_in_english_and_chinese(columns: list[str], people: str) -> None:
+    guessed = guess_mapping(columns, "items")
+    assert guessed["people"] == people and guessed["title"] == columns[1]
+
+
+def test_no_column_name_is_a_synonym_of_two_roles_of_one_kind() -> None:
+    for kind, roles in ROLES.items():
+        seen: dict[str, str] = {}
+        for role in roles:
+            for word in _SYNONYMS[role]:
+                shared = (kind, word) == ("user_tags", "内容")  # the one known overlap: 内容 is an item or a tag
+                assert seen.setdefault(word, role) == role or shared, (kind, word, role, seen[word])
+    assert set(_SYNONYMS["people"]) >= {"director", "cast", "author", "artist", "导演", "主演", "作者", "歌手"}
 
 
 def test_mapping_override_unmap_and_errors() -> None:

@@ -49,7 +49,7 @@ def test_evaluate_dataset_with_text_and_typed_interests(use_encoder) -> None:  #
     assert "mean_vector" in names and "channel:history" in names
     assert report.typed is not None and report.typed["n_users"] > 0
     row = report.typed["rows"][0]
-    assert {"ndcg_history", "ndcg_typed", "ndcg_typed_tuned", "chosen_semantic_weight"} <= set(row)
+    assert {"ndcg_history", "ndcg_typed", "ndcg_typed_tuned", "chosen_typed_weight"} <= set(row)
     assert not math.isnan(report.experiment.result("mean_vector").aggregate["ild"])
     assert seen[-1] == 1.0 and seen == sorted(seen)
 

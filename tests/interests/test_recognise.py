@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
+import pandas as pd
 import pytest
 
 from core.data.dataset import Dataset
 from core.interests.aliases import fold, parse_title, title_aliases
+from core.interests.decompose import decompose
 from core.interests.recognise import CatalogueIndex, Match, catalogue_index
+from tests.data.zh_films import STEPHEN_CHOW, zh_films
 
 
 @pytest.fixture(scope="module")
@@ -180,3 +187,106 @@ def test_bilingual_labels_answer_to_both_names(bi: CatalogueIndex) -> None:
     zh, en = bi.find("科幻")[0], bi.find("Sci-Fi")[0]
     assert zh.key == en.key == "category:科幻 / Sci-Fi" and zh.label == "科幻 / Sci-Fi"
     assert bi.resolve_title("The Star Squad") is not None and bi.resolve_title("星際小隊") is not None
+
+
+# --- the items' people column: a real Chinese catalogue (tests/data/zh_films.py) --------------------
+
+
+class CharEncoder:
+    """A tiny deterministic encoder (hashed characters) so :func:`decompose` runs without a model."""
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64, progress: Any = None) -> np.ndarray:
+        out = np.zeros((len(texts), 64), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for ch in str(text):
+                out[row, zlib.crc32(ch.encode()) % 64] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return np.divide(out, norms, out=np.zeros_like(out), where=norms > 0)
+
+
+@pytest.fixture(scope="module")
+def films() -> Dataset:
+    """The Chinese film catalogue with its 主创 (people) column, loaded from GBK bytes."""
+    return zh_films("gbk")
+
+
+@pytest.fixture(scope="module")
+def zh(films: Dataset) -> CatalogueIndex:
+    """Its catalogue index."""
+    return catalogue_index(films)
+
+
+CHOW = "people:周星驰 / Stephen Chow"
+NOLAN = "people:克里斯托弗·诺兰 / Christopher Nolan"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("我喜欢周星驰的喜剧", [("周星驰", "attribute", CHOW), ("喜剧", "attribute", "tags:喜剧")]),
+        ("我喜歡周星馳的喜劇", [("周星馳", "attribute", CHOW), ("喜劇", "attribute", "tags:喜剧")]),  # traditional
+        ("I love Stephen Chow", [("Stephen Chow", "attribute", CHOW)]),
+        ("anything with Chow in it", [("Chow", "attribute", CHOW)]),  # the surname alone
+        ("我喜欢诺兰的电影", [("诺兰", "attribute", NOLAN)]),  # the last part of a transliterated name
+        ("Nolan or Kubrick", [("Nolan", "attribute", NOLAN),
+                              ("Kubrick", "attribute", "people:斯坦利·库布里克 / Stanley Kubrick")]),
+        ("张艺谋的武侠片", [("张艺谋", "attribute", "people:张艺谋"), ("武侠片", "attribute", "tags:武侠")]),
+        ("梁朝伟和张曼玉", [("梁朝伟", "attribute", "people:梁朝伟"), ("张曼玉", "attribute", "people:张曼玉")]),
+        ("《星际穿越》那样的", [("星际穿越", "item", "Z09")]),
+        ("像星际穿越那样的", [("星际穿越", "item", "Z09")]),
+        ("不要恐怖片", [("恐怖片", "attribute", "tags:恐怖")]),
+        ("I loved Hero", [("Hero", "item", "Z06")]),
+        # a name inside a title, or a title that is a name, never shadows the film
+        ("我喜欢李小龙", [("李小龙", "attribute", "people:李小龙 / Bruce Lee")]),
+        ("I love Bruce Lee", [("Bruce Lee", "attribute", "people:李小龙 / Bruce Lee")]),
+        ("《李小龙我的兄弟》和Bruce Lee, My Brother", [("李小龙我的兄弟", "item", "Z21"),
+                                                    ("Bruce Lee, My Brother", "item", "Z21")]),
+        ("我想看阮玲玉", [("阮玲玉", "item", "Z22")]),  # the 1991 film, though she is also in the cast of 神女
+    ],
+)
+def test_people_of_a_chinese_catalogue(zh: CatalogueIndex, text: str, expected: list[tuple[str, str, str]]) -> None:
+    assert _found(zh, text) == expected
+
+
+def test_people_are_person_attributes_of_their_films(zh: CatalogueIndex, films: Dataset) -> None:
+    chow = zh.attribute(CHOW)
+    assert (chow.field, chow.facet, chow.label) == ("people", "person", "周星驰 / Stephen Chow")
+    assert [films.item_ids[i] for i in chow.items] == list(STEPHEN_CHOW)
+    match = zh.find("Chow")[0]
+    assert (match.facet, match.how, match.label) == ("person", "surname", "周星驰 / Stephen Chow")
+    assert zh.attribute("people:姜文").items.tolist() == [films.item_index["Z18"]]  # director and lead: once
+    assert zh.attribute("people:阮玲玉").facet == "person"  # still an attribute, only not by that bare span
+
+
+def test_a_surname_several_people_share_must_be_capitalised_or_marked(films: Dataset) -> None:
+    people = [(*p, "乔纳森·诺兰 / Jonathan Nolan") if i == "Z09" else p
+              for i, p in zip(films.items["item_id"], films.items["people"], strict=True)]
+    index = CatalogueIndex.build(Dataset.from_frames("nolans", films.interactions, films.items.assign(people=people)))
+    assert _found(index, "I like nolan films") == [] and _found(index, "我喜欢诺兰的电影") == []
+    assert _found(index, "I like Nolan films") == [("Nolan", "attribute", NOLAN)]  # the one with more films
+    assert _found(index, "我喜欢“诺兰”") == [("诺兰", "attribute", NOLAN)]
+    assert _found(index, "Jonathan Nolan") == [("Jonathan Nolan", "attribute", "people:乔纳森·诺兰 / Jonathan Nolan")]
+
+
+def test_a_users_tag_that_spells_a_person_adds_no_second_alias(films: Dataset) -> None:
+    tagged = [*STEPHEN_CHOW, "Z18"]  # on more films than the people column gives him: it would win the alias
+    tags = pd.DataFrame({"user_id": ["comedy0"] * len(tagged), "item_id": tagged,
+                         "tag": ["Stephen Chow", "stephen chow", "Stephen Chow", "Stephen Chow", "Stephen Chow",
+                                 "Stephen Chow"], "timestamp": [np.nan] * len(tagged)})
+    index = CatalogueIndex.build(Dataset.from_frames("tagged", films.interactions, films.items, tags))
+    assert len(index.attribute("user_tags:Stephen Chow").items) == 6
+    assert index.attribute("user_tags:Stephen Chow").facet == "user_tag"  # kept, but not a second person
+    assert _found(index, "I love Stephen Chow") == [("Stephen Chow", "attribute", CHOW)]
+
+
+def test_negation_and_kinds_of_the_recognised_tags(zh: CatalogueIndex) -> None:
+    def tags(text: str) -> list[tuple[str, str, str | None, int]]:
+        profile = decompose(text, CharEncoder(), None, catalogue=zh)
+        return [(t.text, t.kind, t.key, t.polarity) for t in profile.tags if t.kind in ("item", "attribute")]
+
+    both = [("周星驰", "attribute", CHOW, 1), ("喜剧", "attribute", "tags:喜剧", 1)]
+    assert sorted(tags("我喜欢周星驰的喜剧")) == both
+    assert tags("《星际穿越》那样的") == [("星际穿越", "item", "Z09", 1)]
+    assert tags("不要恐怖片") == [("恐怖片", "attribute", "tags:恐怖", -1)]
+    assert sorted(tags("I love Stephen Chow, no horror")) == [("Stephen Chow", "attribute", CHOW, 1),
+                                                              ("horror", "attribute", "tags:恐怖", -1)]

@@ -19,7 +19,9 @@ from scipy import sparse
 from core.common.errors import ConfigError
 from core.common.selection import top_k
 from core.data.dataset import Dataset
+from core.interests.decompose import decompose
 from core.interests.profile import InterestProfile, InterestTag
+from core.interests.recognise import catalogue_index
 from core.ranking.base import Channel, ChannelContext, user_row
 from core.ranking.channels.graph import (
     GraphChannel,
@@ -36,6 +38,8 @@ from core.ranking.channels.semantic import SemanticChannel
 from core.ranking.query import Query
 from core.ranking.registry import ChannelParams, build_channels
 from core.ranking.scoring import score_queries
+from tests.data.zh_films import STEPHEN_CHOW, zh_films
+from tests.interests.test_recognise import CharEncoder
 
 PARAMS = ChannelParams.of(mf={"factors": 16}, item_knn={"k": 20})
 """Small, fast channel parameters for the toy world."""
@@ -457,6 +461,37 @@ class TestGraph:
         profile = world.profile("Sci-Fi")
         top = ranking(channel.score([Query(profile=profile)])[0], k=1)[0]
         assert "Sci-Fi" in channel.shared_attributes(Query(profile=profile), int(top))
+
+    def test_people_are_attribute_nodes_and_a_person_seeds_the_walk(self) -> None:
+        films = zh_films()
+        graph = build_attribute_graph(films)
+        chow = graph.names.index("周星驰 / Stephen Chow")
+        assert graph.kinds[chow] == "attr" and "people" not in {k.removeprefix("meta:") for k in graph.kinds}
+        column = graph.incidence[:, chow].toarray().ravel()
+        assert sorted(films.item_ids[column > 0]) == list(STEPHEN_CHOW) and set(column[column > 0]) == {1.0}
+        assert "姜文" not in graph.names  # one film: connects nothing (min_degree)
+        channel = GraphChannel().fit(ChannelContext(films))  # no vectors, no encoder: names only
+        catalogue = catalogue_index(films)
+        for text in ("我喜欢周星驰的喜剧", "I love Stephen Chow", "Chow"):
+            profile = InterestProfile(text, [
+                InterestTag(m.surface, 1.0, 1, None, kind="attribute", key=m.key, label=m.label)
+                for m in catalogue.find(text)], "zh")
+            top = ranking(channel.score([Query(profile=profile)])[0], k=len(STEPHEN_CHOW))
+            assert sorted(films.item_ids[top]) == list(STEPHEN_CHOW), text
+        comedies = InterestProfile("喜剧", [InterestTag("喜剧", 1.0, 1, None, kind="attribute", key="tags:喜剧",
+                                                       label="喜剧")], "zh")
+        comedy = channel.score([Query(profile=comedies)])[0]
+        assert comedy[films.item_index["Z18"]] > 0  # 让子弹飞 is a comedy too: the person is what ranks his first
+
+    def test_a_recognised_person_and_an_avoided_genre_through_decomposition(self) -> None:
+        films = zh_films()
+        channel = GraphChannel().fit(ChannelContext(films))
+        profile = decompose("I love Stephen Chow, no horror", CharEncoder(), None, catalogue=catalogue_index(films))
+        scores = channel.score([Query(profile=profile)])[0]
+        top = ranking(scores, k=len(STEPHEN_CHOW))
+        assert sorted(films.item_ids[top]) == list(STEPHEN_CHOW)
+        horror = [films.item_index[i] for i in ("Z16", "Z17")]
+        assert (scores[horror] < 0).all() and set(np.argsort(scores)[:2]) == set(horror)
 
 
 class TestColdStart:

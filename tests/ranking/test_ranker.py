@@ -42,6 +42,8 @@ def test_single_query_scores_are_cached(world_channels: tuple[World, dict[str, C
     for name, row in first.scores(0).items():
         np.testing.assert_array_equal(again.scores(0)[name], row)
     assert ranker.score([q], only=("mf",)).names == ("mf",)  # a partial scoring is not cached
+    ranker.clear_cache()
+    assert ranker.score([q]) is not again
 
 
 def test_seen(world_channels: tuple[World, dict[str, Channel]]) -> None:

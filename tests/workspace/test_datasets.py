@@ -11,6 +11,7 @@ from core.data.dataset import Dataset
 from core.workspace.datasets import content_key
 from core.workspace.records import WorkspaceError
 from core.workspace.store import Workspace
+from tests.data.zh_films import zh_films
 
 
 def _frames(n_users: int = 5, n_items: int = 8, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -84,6 +85,16 @@ def test_register_and_rebuild_a_dataset_object_with_the_same_fingerprint(ws: Wor
     assert again.user_tags is not None and again.user_tags["tag"].tolist() == ["太空歌剧"]
     assert again.meta["workspace_key"] == key
     assert ws.get_dataset(key).fingerprint == dataset.fingerprint
+
+
+def test_a_dataset_with_people_survives_save_and_load_unchanged(ws: Workspace) -> None:
+    dataset = zh_films()
+    key = ws.register(dataset, source_files=["films.csv"])
+    again = ws.load_dataset(key)
+    assert again.fingerprint == dataset.fingerprint
+    pd.testing.assert_frame_equal(again.items, dataset.items)
+    assert again.items["people"].iloc[0] == ("周星驰 / Stephen Chow", "元秋", "元华")
+    assert {type(p) for p in again.items["people"]} == {tuple}
 
 
 def test_mixed_type_columns_are_stored_as_text(ws: Workspace) -> None:

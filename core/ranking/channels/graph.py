@@ -1,7 +1,7 @@
 """``graph``: personalised PageRank over an item-attribute graph.
 
-The graph joins items to their attributes (genres, tags, category, decade, users' free-text tags, extra
-string columns); the walk restarts from the user's items and from the attributes matching the typed
+The graph joins items to their attributes (genres, tags, category, people, decade, users' free-text tags,
+extra string columns); the walk restarts from the user's items and from the attributes matching the typed
 interests (see :class:`GraphChannel`).
 """
 
@@ -57,8 +57,8 @@ class AttributeGraph:
     """Items and their attributes as a bipartite graph.
 
     ``incidence``: (n_items, n_attributes) CSR of edge weights; ``names``: display name of each
-    attribute (first spelling seen); ``kinds``: "attr" (genre / tag / category / user tag, merged by
-    normalised name), "decade", or "meta:<column>" for extra metadata columns.
+    attribute (first spelling seen); ``kinds``: "attr" (genre / tag / category / person / user tag, merged
+    by normalised name), "decade", or "meta:<column>" for extra metadata columns.
     """
 
     incidence: sparse.csr_matrix
@@ -73,10 +73,11 @@ class AttributeGraph:
 
 
 def build_attribute_graph(dataset: Dataset, min_degree: int = 2) -> AttributeGraph:
-    """Collect attributes from tags, category, decade, users' free-text tags and extra item columns.
+    """Collect attributes from tags, category, people, decade, users' free-text tags and extra item columns.
 
-    Edge weights: item tags / category 1.0, decade 0.5, users' free-text tags 0.5, extra string
-    columns 0.5. Attributes attached to fewer than ``min_degree`` items connect nothing and are dropped.
+    Edge weights: item tags / category / people (the ``people`` column's names, director / cast) 1.0,
+    decade 0.5, users' free-text tags 0.5, extra string columns 0.5. Attributes attached to fewer than
+    ``min_degree`` items connect nothing and are dropped.
     """
     items = dataset.items
     edges: dict[tuple[int, str], float] = {}
@@ -101,6 +102,10 @@ def build_attribute_graph(dataset: Dataset, min_degree: int = 2) -> AttributeGra
             add(i, "attr", str(category), 1.0)
         if np.isfinite(year):
             add(i, "decade", f"{int(year) // 10 * 10}s", 0.5)
+    if "people" in items:  # tuples of names; a person a typed interest names seeds the walk by this node
+        for i, names in enumerate(items["people"].to_numpy()):
+            for person in names:
+                add(i, "attr", str(person), 1.0)
     user_tags = dataset.user_tags
     if user_tags is not None and len(user_tags) and {"item_id", "tag"} <= set(user_tags.columns):
         pairs = user_tags[["item_id", "tag"]].astype(str).drop_duplicates()
@@ -108,7 +113,7 @@ def build_attribute_graph(dataset: Dataset, min_degree: int = 2) -> AttributeGra
             idx = dataset.item_index.get(item_id)
             if idx is not None:
                 add(idx, "attr", tag, 0.5)
-    canonical = {"item_id", "title", "description", "category", "tags", "year"}
+    canonical = {"item_id", "title", "description", "category", "tags", "year", "people"}
     for col in items.columns:
         values = items[col]
         if col in canonical or not (values.dtype == object or pd.api.types.is_string_dtype(values)):

@@ -1,0 +1,44 @@
+"""Clause analysis (:mod:`core.interests.candidates`): polarity, negation scope and the gist's cuts."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.interests.candidates import analyse_clauses, gist_text
+from core.interests.text import normalise, split_clauses
+
+
+def _parts(text: str) -> list[tuple[int, str]]:
+    clean = normalise(text)
+    return [(i.polarity, clean[i.core[0].start : i.core[-1].end]) for i in analyse_clauses(clean, split_clauses(clean))
+            if i.core]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # negating seeing / knowing / mattering / minding is not a dislike (INSPIRED dialogues)
+        ("I'm interested in action movies and I don't mind comedy movies as well",
+         [(1, "interested in action movies"), (1, "mind comedy movies as well")]),
+        ("i dont see naturally", [(1, "naturally")]),
+        ("I haven't seen it, I don't know", [(1, "haven't seen"), (1, "know")]),
+        ("That does not matter I like drama movies", [(1, "matter I like drama movies")]),
+        # a dislike stays one
+        ("I don't watch horror", [(-1, "horror")]),
+        ("I don't really like horror", [(-1, "horror")]),
+        # unpunctuated: a new "I like ..." ends the negation's scope
+        ("I don't like horror I like comedy", [(-1, "horror"), (1, "comedy")]),
+        ("no gore we love cozy mysteries", [(-1, "gore"), (1, "cozy mysteries")]),
+        # unchanged: enumeration carries the negation, punctuation ends it
+        ("family comedies without horror or gore", [(1, "family comedies"), (-1, "horror"), (-1, "gore")]),
+        ("no horror, more sci-fi comedies", [(-1, "horror"), (1, "sci-fi comedies")]),
+        ("我喜欢科幻电影和轻松的喜剧，不要恐怖片", [(1, "科幻电影"), (1, "轻松的喜剧"), (-1, "恐怖片")]),
+    ],
+)
+def test_negation_scope(text: str, expected: list[tuple[int, str]]) -> None:
+    assert _parts(text) == expected
+
+
+def test_gist_keeps_what_follows_a_closed_negation() -> None:
+    clean = normalise("I don't like horror I like comedy")
+    assert gist_text(clean, analyse_clauses(clean, split_clauses(clean))) == "I like comedy"
