@@ -40,7 +40,7 @@ from core.ranking.fusion import ItemFilter
 from core.ranking.query import Query
 from core.ranking.ranker import Ranker, Recommendation
 from core.ranking.registry import ChannelParams, build_channels
-from core.vectors.documents import DEFAULT_TEMPLATE, item_documents
+from core.vectors.documents import default_template, item_documents
 from core.vectors.encoders import DEFAULT_MODEL, Encoder, load_encoder
 from core.vectors.index import NeighbourIndex, build_item_index
 from core.vectors.users import user_vectors
@@ -55,7 +55,7 @@ class Engine:
         dataset: Dataset,
         model: str = DEFAULT_MODEL,
         *,
-        template: str = DEFAULT_TEMPLATE,
+        template: str | None = None,
         index_params: IndexParams | None = None,
         channel_params: ChannelParams | None = None,
         user_half_life_days: float | None = 180.0,
@@ -63,7 +63,7 @@ class Engine:
     ) -> None:
         self.dataset = dataset
         self.model = model
-        self.template = template
+        self.template = template or default_template(dataset)
         self.index_params = index_params or IndexParams()
         self.channel_params = channel_params or ChannelParams()
         self.user_half_life_days = user_half_life_days

@@ -26,13 +26,13 @@ def _cmd_embed(args: argparse.Namespace) -> int:
     """Embed a demo dataset's item documents through the on-disk vector cache and report the counts."""
     from core.common.progress import cli_progress
     from core.data.demos import load_demo
-    from core.vectors.documents import item_documents
+    from core.vectors.documents import default_template, item_documents
     from core.vectors.encoders import load_encoder
     from core.vectors.vector_cache import VectorCache, embed_texts
 
     dataset = load_demo(args.data)
     encoder = load_encoder(args.model)
-    docs = item_documents(dataset, args.template)
+    docs = item_documents(dataset, args.template or default_template(dataset))
     cache = None if args.no_cache else VectorCache.default(encoder.model_id)
     progress = None if args.quiet else cli_progress(f"embed {args.data}")
     result = embed_texts(encoder, docs, cache, progress)
@@ -59,14 +59,14 @@ def _cmd_embed(args: argparse.Namespace) -> int:
 
 def _add_embed(sub: Any) -> None:
     """Register ``embed``."""
-    from core.vectors.documents import DEFAULT_TEMPLATE
     from core.vectors.encoders import DEFAULT_MODEL
 
     p = sub.add_parser("embed", help="embed a demo dataset's items (cached on disk) and print the counts")
     p.add_argument("--data", default="movielens", choices=["movielens", "bilingual"], help="demo dataset")
     p.add_argument("--model", default=DEFAULT_MODEL,
                    help="use-m3 (default, zh+en), minilm (English only), or a sentence-transformers folder")
-    p.add_argument("--template", default=DEFAULT_TEMPLATE, help="item document template")
+    p.add_argument("--template", default=None,
+                   help="item document template (default: the dashboard's, with {people} when the items have it)")
     p.add_argument("--no-cache", action="store_true", help="encode everything, bypass the cache")
     p.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
     p.add_argument("--json", action="store_true", help="print one JSON document (default: one line of text)")

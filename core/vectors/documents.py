@@ -22,8 +22,17 @@ if TYPE_CHECKING:
 DEFAULT_TEMPLATE = "{title}. {category}. {tags}. {user_tags}. {description}"
 """Default item document: title, category, tags (MovieLens genres), users' free-text tags, description."""
 
-TEMPLATE_FIELDS: tuple[str, ...] = ("title", "category", "tags", "user_tags", "description", "year")
+PEOPLE_TEMPLATE = "{title}. {category}. {tags}. {people}. {user_tags}. {description}"
+"""The default for catalogues with a ``people`` column (directors, cast …): the names join the document."""
+
+TEMPLATE_FIELDS: tuple[str, ...] = ("title", "category", "tags", "people", "user_tags", "description", "year")
 """Placeholders an item-document template may use."""
+
+
+def default_template(dataset: Dataset) -> str:
+    """:data:`PEOPLE_TEMPLATE` when the items have a ``people`` column, else :data:`DEFAULT_TEMPLATE` (so the
+    documents, and their cached vectors, of catalogues without people never change)."""
+    return PEOPLE_TEMPLATE if "people" in dataset.items.columns else DEFAULT_TEMPLATE
 
 MAX_USER_TAGS = 8
 """How many of an item's user-written tags (most frequent first) go into its document."""
@@ -98,6 +107,7 @@ def item_documents(
     """One text per item (in item-index order) built from ``template``.
 
     Placeholders: ``{title}``, ``{category}``, ``{tags}`` (comma-joined; for MovieLens the genres),
+    ``{people}`` (comma-joined names of the ``people`` column, empty without one),
     ``{user_tags}`` (users' free-text tags, most frequent first, at most ``max_user_tags``),
     ``{description}``, ``{year}``. The literal text before an empty field is dropped with it (closing
     brackets right after a field belong to that field), so "{title}. {category}. {tags}" or
@@ -115,6 +125,7 @@ def item_documents(
     categories = items["category"].astype(str).tolist()
     descriptions = items["description"].astype(str).tolist()
     tag_lists = items["tags"].tolist()
+    people = items["people"].tolist() if "people" in items.columns else [()] * dataset.n_items
     years = items["year"].to_numpy(dtype=np.float64)
     user_tags = aggregate_user_tags(dataset, max_user_tags) if "user_tags" in used else None
     extra_values = {
@@ -131,6 +142,7 @@ def item_documents(
             "title": titles[i].strip(),
             "category": "" if category in _IGNORED_TAGS else category,
             "tags": ", ".join(dict.fromkeys(tags)),
+            "people": ", ".join(dict.fromkeys(s for s in (str(p).strip() for p in people[i] or ()) if s)),
             "user_tags": ", ".join(user_tags[i]) if user_tags is not None else "",
             "description": descriptions[i].strip(),
             "year": str(int(years[i])) if np.isfinite(years[i]) else "",

@@ -81,3 +81,15 @@ def test_item_documents_movielens(movielens: Dataset) -> None:
     assert toy.startswith("Toy Story (1995)") and "Animation" in toy and "pixar" in toy
     assert all(d.strip() for d in docs)
     assert DEFAULT_TEMPLATE.count("{") == 5
+
+
+def test_people_join_the_document_only_when_the_catalogue_has_them() -> None:
+    from core.vectors.documents import PEOPLE_TEMPLATE, default_template
+    from tests.data.zh_films import zh_films
+
+    films = zh_films()
+    assert default_template(films) == PEOPLE_TEMPLATE
+    assert default_template(small_dataset()) == DEFAULT_TEMPLATE  # no people column: documents unchanged
+    docs = item_documents(films, default_template(films))
+    assert docs[0].startswith("功夫. 喜剧. 动作. 周星驰 / Stephen Chow, 元秋, 元华")
+    assert item_documents(small_dataset(), PEOPLE_TEMPLATE) == item_documents(small_dataset())
