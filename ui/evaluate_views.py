@@ -157,13 +157,21 @@ def component_tuning_frame(part: Mapping[str, Mapping[str, Any]], translate: Tra
     } for name, v in part.items()])
 
 
+def _typed_weight(row: Mapping[str, Any], translate: Translate) -> str:
+    """The chosen typed-interest weight as text (one type per column): "off" when history alone won."""
+    if "chosen_typed_weight" not in row:
+        return "—"
+    weight = row["chosen_typed_weight"]
+    return translate("evaluate.typed.off") if weight is None else f"{float(weight):g}"
+
+
 def typed_frame(typed: Mapping[str, Any], translate: Translate) -> pd.DataFrame:
     """The typed-interest comparison: per configuration, NDCG / recall from history vs typed interests."""
     return pd.DataFrame([{
         translate("evaluate.col.name"): row["name"], translate("evaluate.typed.ndcg_history"): row["ndcg_history"],
         translate("evaluate.typed.ndcg_typed"): row["ndcg_typed"],
         translate("evaluate.typed.ndcg_tuned"): row.get("ndcg_typed_tuned"),
-        translate("evaluate.typed.weight"): row.get("chosen_typed_weight"),
+        translate("evaluate.typed.weight"): _typed_weight(row, translate),
         translate("evaluate.typed.recall_history"): row["recall_history"],
         translate("evaluate.typed.recall_tuned"): row.get("recall_typed_tuned"),
         translate("evaluate.typed.p"): row.get("wilcoxon_p_tuned"),

@@ -540,6 +540,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "evaluate.typed.ndcg_tuned": ("NDCG（+兴趣，验证集选权重）", "NDCG (+ typed, chosen weight)"),
     "evaluate.typed.weight": ("选出的兴趣通道权重（语义、整句）",
                               "Chosen weight of the interest channels (semantic, whole text)"),
+    "evaluate.typed.off": ("不用（只用历史）", "off (history only)"),
     "evaluate.typed.recall_history": ("召回（只用历史）", "Recall (history only)"),
     "evaluate.typed.recall_tuned": ("召回（+兴趣，选权重）", "Recall (+ typed, chosen weight)"),
     "evaluate.typed.p": ("Wilcoxon p", "Wilcoxon p"),

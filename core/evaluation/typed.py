@@ -93,9 +93,10 @@ def typed_interest_evaluation(
     Typed interests are each user's most frequent free-text tags written on *training* items (tags on
     held-out items were removed by the split), decomposed with :func:`core.interests.decompose.decompose`. For
     every fusion config three lists are compared on the users who have such tags: history only; history
-    + typed with the config's own weights; and history + typed with the weight of the typed-interest
-    channels (:data:`TYPED_CHANNELS`) picked from :data:`TYPED_WEIGHTS` on the validation split's tagged
-    users (never on test users).
+    + typed with the config's own weights; and the choice made on the validation split's tagged users
+    (never on test users) between history alone (``chosen_typed_weight`` None: typed interests left out,
+    since they also move the graph walk and name items as pseudo-history whatever the weights) and history +
+    typed with the typed-interest channels (:data:`TYPED_CHANNELS`) at each weight of :data:`TYPED_WEIGHTS`.
     """
     profiles, texts, n_tagged = typed_profiles(split, encoder, suite.item_vectors, max_tags,
                                                scaled(progress, 0.0, 0.3))
@@ -104,29 +105,36 @@ def typed_interest_evaluation(
                               "weights_tried": list(TYPED_WEIGHTS)}
     if len(users) == 0:
         return result
-    chosen: dict[str, float] = {}
+    chosen: dict[str, float | None] = {}
     if validation_suite is not None and validation is not None:
         val_profiles, _, _ = typed_profiles(validation, encoder, validation_suite.item_vectors, max_tags,
                                             scaled(progress, 0.3, 0.45))
         val_users = np.array(sorted(val_profiles), dtype=np.int64)
         if len(val_users):
             sweep = validation_suite.with_profiles(val_profiles)
+            off = validation_suite.with_profiles({})
             for name, config in configs.items():
+                off.register(name, config)
                 for w in TYPED_WEIGHTS:
                     sweep.register(f"{name}|{w}", with_typed_weight(config, w))
-            lists = sweep.recommend_all(val_users, k, scaled(progress, 0.45, 0.6))
+            lists = sweep.recommend_all(val_users, k, scaled(progress, 0.45, 0.55))
+            history_only = off.recommend_all(val_users, k, scaled(progress, 0.55, 0.6))
             rel = validation.relevant_sets(val_users)
             for name in configs:
-                values = {w: M.mean_accuracy(lists[f"{name}|{w}"], rel, k) for w in TYPED_WEIGHTS}
-                chosen[name] = max(TYPED_WEIGHTS, key=lambda w: (values[w], -w))
+                values: dict[float | None, float] = {w: M.mean_accuracy(lists[f"{name}|{w}"], rel, k)
+                                                     for w in TYPED_WEIGHTS}
+                values[None] = M.mean_accuracy(history_only[name], rel, k)
+                # ties go to history only, then to the smaller weight
+                chosen[name] = max(values, key=lambda w: (values[w], w is None, -(w or 0.0)))
             result["n_validation_users"] = len(val_users)
     plain = suite.with_profiles({})
     typed = suite.with_profiles(profiles)
     for name, config in configs.items():
         plain.register(name, config)
         typed.register(name, config)
-        if name in chosen:
-            typed.register(f"{name}|chosen", with_typed_weight(config, chosen[name]))
+        weight = chosen.get(name)
+        if weight is not None:
+            typed.register(f"{name}|chosen", with_typed_weight(config, weight))
     typed.register("channel:semantic (typed only)", channel_only_config("semantic"))
     before = plain.recommend_all(users, k, scaled(progress, 0.6, 0.8))
     after = typed.recommend_all(users, k, scaled(progress, 0.8, 1.0))
@@ -146,7 +154,7 @@ def typed_interest_evaluation(
                                                        metric="ndcg").wilcoxon_p),
         }
         if name in chosen:
-            c = scores(after[f"{name}|chosen"])
+            c = scores(after[f"{name}|chosen"] if chosen[name] is not None else before[name])
             comp = paired_comparison(c["ndcg"], a["ndcg"], names=("typed tuned", name), metric="ndcg")
             row.update({
                 "chosen_typed_weight": chosen[name], "ndcg_typed_tuned": float(c["ndcg"].mean()),
@@ -160,6 +168,13 @@ def typed_interest_evaluation(
                            "tags": [t.text for t in profiles[u].tags]} for u in users[:3]]
     report(progress, 1.0, "typed interests done")
     return result
+
+
+def _weight(row: dict[str, Any]) -> str:
+    if "chosen_typed_weight" not in row:
+        return "—"
+    w = row["chosen_typed_weight"]
+    return "off (history only)" if w is None else f"{w:g}"
 
 
 def typed_markdown(typed: dict[str, Any], digits: int = 4) -> list[str]:
@@ -182,7 +197,7 @@ def typed_markdown(typed: dict[str, Any], digits: int = 4) -> list[str]:
         p = row.get("wilcoxon_p_tuned")
         parts.append(
             f"| {row['name']} | {num(row['ndcg_history'])} | {num(row['ndcg_typed'])} | "
-            f"{num(row.get('ndcg_typed_tuned'))} | {row.get('chosen_typed_weight', '—')} | "
+            f"{num(row.get('ndcg_typed_tuned'))} | {_weight(row)} | "
             f"{num(row['recall_history'])} | {num(row.get('recall_typed_tuned'))} | "
             f"{format_p(p if p is not None else float('nan'))} |"
         )

@@ -50,6 +50,13 @@ def test_evaluate_dataset_with_text_and_typed_interests(use_encoder) -> None:  #
     assert report.typed is not None and report.typed["n_users"] > 0
     row = report.typed["rows"][0]
     assert {"ndcg_history", "ndcg_typed", "ndcg_typed_tuned", "chosen_typed_weight"} <= set(row)
+    from core.evaluation.typed import TYPED_WEIGHTS
+
+    for row in report.typed["rows"]:  # "off" (None) means the history-only list itself
+        if row["chosen_typed_weight"] is None:
+            assert row["ndcg_typed_tuned"] == row["ndcg_history"]
+        else:
+            assert row["chosen_typed_weight"] in TYPED_WEIGHTS
     assert not math.isnan(report.experiment.result("mean_vector").aggregate["ild"])
     assert seen[-1] == 1.0 and seen == sorted(seen)
 

@@ -37,3 +37,16 @@ def test_stored_runs_list_the_benchmark_for_movielens_only(
     runs = ev.stored_runs(movielens, session, tr, str)
     assert [label for label, _ in runs] == ["evaluate.bench_run"]
     assert runs[0][1]["results"], "the benchmark's evaluation payload (runs_table reads its results)"
+
+
+def test_typed_frame_says_off_when_history_alone_was_chosen() -> None:
+    from ui.i18n import t
+
+    rows = [{"name": "fused_default", "ndcg_history": 0.28, "ndcg_typed": 0.20, "ndcg_typed_tuned": 0.28,
+             "chosen_typed_weight": None, "recall_history": 0.11, "recall_typed_tuned": 0.11,
+             "wilcoxon_p_tuned": None},
+            {"name": "fused_tuned", "ndcg_history": 0.29, "ndcg_typed": 0.21, "ndcg_typed_tuned": 0.30,
+             "chosen_typed_weight": 0.05, "recall_history": 0.11, "recall_typed_tuned": 0.12,
+             "wilcoxon_p_tuned": 0.2}]
+    frame = ev.typed_frame({"rows": rows}, lambda key, **kw: t(key, "en", **kw))
+    assert frame[t("evaluate.typed.weight", "en")].tolist() == ["off (history only)", "0.05"]
