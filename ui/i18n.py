@@ -303,6 +303,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "tuning.rrf_k": ("RRF 常数 k", "RRF constant k"),
     "tuning.mmr": ("多样性 MMR λ（1 = 不重排）", "Diversity MMR λ (1 = no re-rank)"),
     "tuning.k": ("列表长度", "List length"),
+    "tuning.bundled": ("内置预设", "Built-in presets"),
+    "tuning.bundled_help": ("随产品提供、在数据上调好的融合设置；应用后可以继续调整滑块",
+                            "Fusion settings shipped with the product, tuned on data; adjust the sliders afterwards"),
+    "tuning.bundled.typed_cold_start": ("只有输入的兴趣、没有历史", "Typed interests, no history"),
+    "tuning.bundled_note.typed_cold_start": (
+        "在 INSPIRED 真实对话（dev 部分）上针对 MovieLens 目录调出的权重，适合没有历史、只输入兴趣的用户；"
+        "在 test 部分的效果见 bench/results/bench_typed.md。",
+        "Weights tuned on real INSPIRED dialogues (the dev part) over the MovieLens catalogue, for a person with "
+        "no history who typed what they want; its test figures are in bench/results/bench_typed.md."),
+    "tuning.apply_bundled": ("应用预设", "Apply preset"),
     "tuning.reset": ("恢复默认权重", "Reset weights"),
     "tuning.results": ("推荐结果", "Recommendations"),
     "tuning.chart_title": ("各通道对最终分数的贡献", "Each channel's contribution to the final score"),

@@ -11,9 +11,10 @@ import streamlit as st
 
 from core.common.errors import InterestLensError
 from core.ranking.config import FusionConfig, FusionWeights
+from core.ranking.presets import BUNDLED, bundled_presets
 from core.ranking.registry import CHANNELS
 from ui import state
-from ui.i18n import t
+from ui.i18n import current_lang, t
 from ui.resources import workspace
 from ui.safe import md_escape
 
@@ -74,9 +75,25 @@ def _load_preset(fingerprint: str) -> None:
         _preset_message("error", "tuning.preset_error", error=md_escape(exc))
 
 
+def _apply_bundled() -> None:
+    key = st.session_state.get("tuning_bundled_pick")
+    try:
+        config = bundled_presets()[str(key)][1]
+    except (KeyError, InterestLensError) as exc:
+        _preset_message("error", "tuning.preset_error", error=md_escape(exc))
+        return
+    apply_config(config)
+    _preset_message("success", "tuning.loaded", name=md_escape(t(f"tuning.bundled.{key}")))
+
+
 def presets_panel(fingerprint: str) -> None:
-    """Save the current settings under a name; load a saved preset of this dataset."""
+    """Apply a bundled preset; save the current settings under a name; load a saved preset of this dataset."""
     with st.expander(t("tuning.presets")):
+        lang = current_lang()
+        st.selectbox(t("tuning.bundled"), BUNDLED, key="tuning_bundled_pick",
+                     format_func=lambda k: t(f"tuning.bundled.{k}", lang), help=t("tuning.bundled_help"))
+        st.caption(t(f"tuning.bundled_note.{st.session_state.get('tuning_bundled_pick', BUNDLED[0])}"))
+        st.button(t("tuning.apply_bundled"), key="tuning_apply_bundled", on_click=_apply_bundled)
         st.text_input(t("tuning.preset_name"), key="tuning_preset_name", max_chars=100)
         st.button(t("tuning.save"), key="tuning_save", on_click=_save_preset, args=(fingerprint,))
         try:

@@ -160,7 +160,7 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
     from core.ranking.base import DROP_REASONS
     from core.ranking.config import FusionConfig, FusionWeights
     from core.ranking.fusion import ItemFilter
-    from core.ranking.presets import read_preset_file
+    from core.ranking.presets import bundled_presets, read_preset_file
     from core.ranking.query import Query
     from ui.reasons import records  # the CLI, like the pages, renders reason codes through ui's catalogue
 
@@ -173,8 +173,9 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
         return fail("give --user, --interests, or both")
     config = FusionConfig(normalisation=args.normalisation, method="rrf" if args.rrf else "weighted",
                           rrf_k=args.rrf_k, mmr_lambda=args.mmr_lambda, exclude_seen=not args.include_seen)
-    if args.preset is not None:  # a preset exported from the Tuning page (validated JSON)
-        config = read_preset_file(Path(args.preset))[1]
+    if args.preset is not None:  # a bundled preset's key, or a file the Tuning page exported (validated JSON)
+        bundled = bundled_presets()
+        config = bundled[args.preset][1] if args.preset in bundled else read_preset_file(Path(args.preset))[1]
     if weights is not None:
         config = replace(config, weights=FusionWeights.from_dict(weights))
     engine = Engine(dataset, args.model)
@@ -219,8 +220,9 @@ def _add_recommend(sub: Any) -> None:
     p.add_argument("--weights", default=None, metavar="JSON",
                    help=f"channel weights, e.g. '{{\"mf\": 1, \"semantic\": 0.5}}' (missing channels get 0); "
                         f"channels: {', '.join(CHANNELS)}")
-    p.add_argument("--preset", default=None, metavar="FILE",
-                   help="fusion settings from a preset file (as the Tuning page exports); --weights overrides")
+    p.add_argument("--preset", default=None, metavar="FILE_OR_KEY",
+                   help="fusion settings from a preset file (as the Tuning page exports) or a bundled preset "
+                        "(typed_cold_start); --weights overrides")
     p.add_argument("--k", type=int, default=10, help="number of items (default 10)")
     p.add_argument("--normalisation", default="minmax", choices=["minmax", "zscore", "rank"])
     p.add_argument("--rrf", action="store_true", help="reciprocal rank fusion instead of the weighted sum")

@@ -31,6 +31,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from core.common.config import data_dir
 from core.common.errors import ConfigError
 from core.common.files import read_bounded
 from core.ranking.config import FusionConfig, FusionWeights
@@ -319,3 +320,14 @@ def config_from_json(data: str | bytes, *, source: str = "config") -> FusionConf
 def read_preset_file(path: Path) -> tuple[str, FusionConfig]:
     """Read a preset file, refusing files over the size limit before reading them; raises ConfigError."""
     return preset_from_json(read_bounded(path, MAX_BYTES, what="preset file"), source=path.name)
+
+
+BUNDLED: tuple[str, ...] = ("typed_cold_start",)
+"""Presets shipped in ``data/presets/<key>.json``. ``typed_cold_start``: "typed interests, no history", the
+weights ``python -m bench.bench_typed`` tuned on the INSPIRED ``dev`` dialogues over the MovieLens
+catalogue (Optuna, objective chosen by cross-validation within ``dev``; ``bench/results/bench_typed.md``)."""
+
+
+def bundled_presets() -> dict[str, tuple[str, FusionConfig]]:
+    """Every bundled preset by key: ``(name, config)``, read and validated like any preset file."""
+    return {key: read_preset_file(data_dir() / "presets" / f"{key}.json") for key in BUNDLED}

@@ -49,3 +49,10 @@ def test_recommend_reads_a_preset_file(tmp_path: Path, capsys: pytest.CaptureFix
     assert cli.main(["recommend", "--data", "bilingual", "--interests", "科幻电影", "--preset", str(bad),
                      "--quiet"]) == 2
     assert "bad.json" in capsys.readouterr().err
+    # a bundled preset by its key
+    assert cli.main(["recommend", "--data", "bilingual", "--interests", "科幻电影", "--preset", "typed_cold_start",
+                     "--quiet", "--json"]) == 0
+    from core.ranking.presets import bundled_presets
+
+    tuned = bundled_presets()["typed_cold_start"][1]
+    assert json.loads(capsys.readouterr().out)["config"]["weights"]["gist"] == pytest.approx(tuned.weights.gist)

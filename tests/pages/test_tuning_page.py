@@ -99,6 +99,16 @@ def test_cold_start_interests_and_presets(page: AppTest) -> None:
     assert not at.exception, _errors(at)
     assert at.slider(key="tuning_w_graph").value == 1.5
 
+    # the bundled cold-start preset sets every slider to its tuned weight
+    from core.ranking.presets import bundled_presets
+
+    _name, tuned = bundled_presets()["typed_cold_start"]
+    at.button(key="tuning_apply_bundled").click().run()
+    assert not at.exception, _errors(at)
+    assert at.slider(key="tuning_w_gist").value == pytest.approx(tuned.weights.gist)
+    assert at.selectbox(key="tuning_norm").value == tuned.normalisation
+    assert any(t("tuning.bundled.typed_cold_start", "zh") in s.value for s in at.success)
+
 
 @pytest.mark.slow
 def test_typed_interests_survive_a_page_switch(page: AppTest) -> None:

@@ -251,3 +251,13 @@ def test_property_random_bytes_and_text_only_raise_config_error(data: bytes | st
         assert str(exc).startswith("preset: ") and len(str(exc)) < 400
     else:  # the rare random document that is a valid preset
         assert isinstance(name, str) and isinstance(config, FusionConfig)
+
+
+def test_bundled_presets_are_valid_and_name_what_they_are() -> None:
+    from core.ranking.presets import BUNDLED, bundled_presets
+
+    presets = bundled_presets()
+    assert set(presets) == set(BUNDLED)
+    name, config = presets["typed_cold_start"]
+    assert name == "typed interests, no history"
+    assert config.weights.gist > 0 and config.weights.semantic > 0  # the typed channels are on
