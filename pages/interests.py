@@ -29,6 +29,7 @@ from ui.interests_views import (
     weights_text,
 )
 from ui.ranking import effective_profile, interests_query, recommend
+from ui.reasons import explanation_text
 from ui.resources import ensure_ready, get_dataset, get_engine
 from ui.safe import md_escape
 from ui.shell import ensure_app_shell
@@ -126,9 +127,10 @@ def _results_section(engine: Engine, wanted: state.InterestsState, work: state.I
     st.caption(t("interests.weights_note", weights=weights_text(fusion.config, lambda c: t(f"tuning.channel.{c}"))))
     query = interests_query(engine, wanted, fusion)
     assert query is not None  # main() returns before this section when there is nothing to search for
-    rec = recommend(engine, query, fusion, int(wanted.k), explain=False)
+    rec = recommend(engine, query, fusion, int(wanted.k))
     state.set_ranked(state.RankedList(query, rec.result.items, rec.result.score))
     records = result_records(engine.dataset, rec.result.items, rec.result.score)
+    reasons = [explanation_text(e, lang) for e in rec.explanations]
     msg = st.session_state.pop("interests_feedback_msg", None)
     if msg:
         st.success(t(f"interests.feedback.{msg[0]}", title=md_escape(msg[1])))
@@ -139,10 +141,11 @@ def _results_section(engine: Engine, wanted: state.InterestsState, work: state.I
         return
     if fusion.user_id is not None:
         st.caption(t("interests.seen_excluded", n=len(engine.seen_items(fusion.user_id))))
-    for rec_row in records:
+    for rec_row, reason in zip(records, reasons, strict=False):
         text, like, dislike = st.columns([10, 1, 1], vertical_alignment="center")
         meta = " · ".join(md_escape(part) for part in (rec_row["category"], rec_row["tags"]) if part)
-        text.markdown(f"**{rec_row['rank']}. {md_escape(rec_row['title'])}** — {meta} · `{rec_row['score']:.3f}`")
+        text.markdown(f"**{rec_row['rank']}. {md_escape(rec_row['title'])}** — {meta} · `{rec_row['score']:.3f}`  \n"
+                      f":gray[{md_escape(reason)}]")
         item = rec_row["item_idx"]
         like.button("👍", key=f"interests_like_{item}", help=t("interests.like"),
                     on_click=_feedback, args=(engine, item, "like", rec_row["title"]))
