@@ -18,6 +18,8 @@ from core.interests.profile import Source
 from core.interests.recognise import Match
 from core.interests.text import (
     CLAUSE_PUNCTUATION,
+    COPULA_NEGATIONS_EN,
+    COPULA_SUBJECTS_EN,
     GENERIC_WORDS,
     NEGATED_VERBS_ZH,
     NEGATION_EN,
@@ -26,6 +28,8 @@ from core.interests.text import (
     NEGATORS_ZH,
     NEUTRAL_AFTER_NEGATION_EN,
     POSITIVE_CUES,
+    REPLY_WORDS_EN,
+    SELF_WORDS_EN,
     STOP_WORDS_EN,
     STOP_WORDS_ZH,
     SUBJECTS_EN,
@@ -95,18 +99,40 @@ def _negation_at(tokens: Sequence[Token]) -> int | None:
     return None
 
 
+_AUXILIARY_CUES = frozenset({"don't", "dont", "doesn't", "didn't", "didnt"})
+_PRONOUNS_EN = frozenset({"i", "it", "it's", "he", "she", "they", "we", "you", "that", "this"})
+
+
 def _neutral_negation(tokens: Sequence[Token], at: int) -> bool:
-    """True when the English cue at ``at`` negates seeing / knowing, not liking ("haven't seen", "don't
-    know", "doesn't matter", "don't mind")."""
-    words = [t.lower for t in tokens[at + 1 : at + 1 + NEGATION_VERB_WINDOW] if t.kind == "en"]
-    return any(w in NEUTRAL_AFTER_NEGATION_EN for w in words)
+    """True when the English cue at ``at`` is not a dislike: it negates seeing / knowing ("haven't seen",
+    "don't know", "doesn't matter", "don't mind", "not yet"), describes a thing ("it isn't new", "it's not
+    quite sci-fi"; but "isn't my thing" / "it's not for me" are dislikes), or is a reply ("no i dont",
+    "no thanks", an auxiliary with no verb: "i dont it was great")."""
+    cue = tokens[at].lower
+    after = [t.lower for t in tokens[at + 1 : at + 1 + NEGATION_VERB_WINDOW] if t.kind == "en"]
+    if any(w in NEUTRAL_AFTER_NEGATION_EN for w in after):
+        return True
+    before = tokens[at - 1].lower if at > 0 and tokens[at - 1].kind == "en" else ""
+    if cue in COPULA_NEGATIONS_EN or (cue == "not" and before in COPULA_SUBJECTS_EN):
+        return not any(w in SELF_WORDS_EN for w in after)
+    if cue in _AUXILIARY_CUES and after and (after[0] in _PRONOUNS_EN or after[0] in REPLY_WORDS_EN):
+        return True  # elliptical: "no i dont it was great", "I don't, thanks"
+    if cue in ("no", "nope"):
+        nxt = next((t for t in tokens[at + 1 :] if t.kind in ("en", "zh", "num")), None)
+        return nxt is None or (nxt.kind == "en" and (nxt.lower in STOP_WORDS_EN or nxt.lower in REPLY_WORDS_EN
+                                                     or nxt.lower in SUBJECTS_EN))
+    return False
 
 
 def _scope_end(tokens: Sequence[Token], start: int) -> int:
     """Where a negation starting at ``start`` stops in an unpunctuated clause: at a subject followed by a wish
-    cue ("not scary stuff I like comedy" stops before "I"), else at the clause's end."""
-    for i in range(start + 2, len(tokens) - 1):
-        if tokens[i].kind == "en" and tokens[i].lower in SUBJECTS_EN and _has_positive_cue(tokens[i + 1 : i + 3]):
+    cue ("not scary stuff I like comedy" stops before "I") or at a reply word ("... yes"), else at the
+    clause's end."""
+    for i in range(start + 2, len(tokens)):
+        if tokens[i].kind != "en":
+            continue
+        if tokens[i].lower in REPLY_WORDS_EN or (
+                tokens[i].lower in SUBJECTS_EN and _has_positive_cue(tokens[i + 1 : i + 3])):
             return i
     return len(tokens)
 

@@ -131,7 +131,7 @@ NEGATION_EN: frozenset[str] = _lex(
 )
 NEUTRAL_AFTER_NEGATION_EN: frozenset[str] = _lex(
     """
-    see seen saw know knew remember recall think sure heard matter mind believe understand
+    see seen saw know knew remember recall think sure heard matter mind believe understand yet
     """
 )
 """Verbs that make an English negation cue neutral when they follow it within :data:`NEGATION_VERB_WINDOW`
@@ -140,6 +140,32 @@ person has not seen or does not know is not something they want to avoid. ``watc
 watch horror" is a dislike."""
 NEGATION_VERB_WINDOW = 3
 """How far after a cue :data:`NEUTRAL_AFTER_NEGATION_EN` verbs count (skipping e.g. "really", "even")."""
+COPULA_NEGATIONS_EN: frozenset[str] = _lex(
+    """
+    isn't isnt wasn't wasnt aren't arent weren't werent
+    """
+)
+"""Negated copulas: "it isn't new", "which wasn't scary" describe a film, not a dislike — unless the
+person is the judge ("isn't my thing", "isn't for me": :data:`SELF_WORDS_EN` follows)."""
+COPULA_SUBJECTS_EN: frozenset[str] = _lex(
+    """
+    it it's its that that's thats which this is was
+    """
+)
+"""Words before "not" that make it a negated copula about a thing ("it's not quite sci-fi")."""
+SELF_WORDS_EN: frozenset[str] = _lex(
+    """
+    my me for
+    """
+)
+REPLY_WORDS_EN: frozenset[str] = _lex(
+    """
+    yes yeah yep yup ok okay sure thanks thank hello hi wow cool
+    """
+)
+"""Reply words of a conversation. They end a negation's scope in unpunctuated text ("I don't like sad movies
+yes"), and a bare "no" before one, a pronoun or a stop word is a reply ("no i dont", "no thanks"), not
+"no <thing>"."""
 SUBJECTS_EN: frozenset[str] = _lex(
     """
     i we i'm im i'd id i've ive

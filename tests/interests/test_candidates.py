@@ -23,6 +23,14 @@ def _parts(text: str) -> list[tuple[int, str]]:
         ("i dont see naturally", [(1, "naturally")]),
         ("I haven't seen it, I don't know", [(1, "haven't seen"), (1, "know")]),
         ("That does not matter I like drama movies", [(1, "matter I like drama movies")]),
+        # a reply is not a dislike: "no" before a pronoun / stop word, an auxiliary with no verb, "not yet"
+        ("no i dont it was great", [(1, "great")]),
+        ("Not yet Wow", [(1, "Wow")]),
+        # a negated copula describes a thing, unless the person is the judge
+        ("it's not quite sci-fi", [(1, "sci-fi")]),
+        ("horror isn't my thing", [(-1, "horror")]),
+        # a reply word ends the scope in unpunctuated text
+        ("I don't like sad movies yes", [(-1, "sad movies"), (1, "yes")]),
         # a dislike stays one
         ("I don't watch horror", [(-1, "horror")]),
         ("I don't really like horror", [(-1, "horror")]),
@@ -32,6 +40,7 @@ def _parts(text: str) -> list[tuple[int, str]]:
         # unchanged: enumeration carries the negation, punctuation ends it
         ("family comedies without horror or gore", [(1, "family comedies"), (-1, "horror"), (-1, "gore")]),
         ("no horror, more sci-fi comedies", [(-1, "horror"), (1, "sci-fi comedies")]),
+        ("no romance please", [(-1, "romance")]),
         ("我喜欢科幻电影和轻松的喜剧，不要恐怖片", [(1, "科幻电影"), (1, "轻松的喜剧"), (-1, "恐怖片")]),
     ],
 )

@@ -612,3 +612,19 @@ def test_movielens_channels(movielens: Dataset) -> None:
     for name, h in hits.items():
         assert h / n_truth > 5 * chance, (name, h / n_truth)
     assert hits["mf"] > hits["popularity"] * 0.9
+
+
+def test_gist_channel_scores_the_gist_and_optionally_the_avoided_tags(world: World) -> None:
+    from core.ranking.channels.gist import GistChannel, gist_vector
+
+    profile = world.profile("Comedy", "Drama", negative=("Horror",), gist=True)
+    plain = GistChannel().fit(world.ctx())
+    strict = GistChannel(penalise_negatives=True).fit(world.ctx())
+    vec = gist_vector(profile, world.item_vectors.shape[1])
+    assert vec is not None
+    row = plain.score([Query(profile=profile)])[0]
+    np.testing.assert_allclose(row, world.item_vectors.astype(np.float64) @ vec.astype(np.float64), atol=1e-5)
+    horror = np.flatnonzero(world.genre_of == GENRES.index("Horror"))
+    penalised = strict.score([Query(profile=profile)])[0]
+    assert (penalised[horror] <= row[horror] + 1e-9).all() and (penalised[horror] < row[horror]).any()
+    assert plain.why_not(Query(profile=world.profile("Comedy"))) == "no_gist"
