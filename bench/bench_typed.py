@@ -48,6 +48,7 @@ from core.common.progress import cli_progress
 from core.data.demos import load_demo
 from core.engine import Engine
 from core.evaluation.cases import load_cases
+from core.evaluation.tuning import with_weight
 from core.evaluation.typed_cases import (
     BASELINE,
     FUSED,
@@ -67,6 +68,7 @@ DEFAULT_CASES = ROOT.parent / "shared" / "datasets" / "inspired" / "cases.json"
 PRESET_NAME = "typed interests, no history"
 TUNED = "fused, tuned preset"
 DEFAULT = "fused, default weights"
+NO_LEARNED = "fused, tuned preset without the learned channel"
 TARGET_RECALL_10 = 0.13
 TARGET_RATIO = 1.5
 TARGET_RECALL_50 = 0.30
@@ -282,7 +284,8 @@ def main(argv: list[str] | None = None) -> int:
     reports: dict[str, TypedCasesReport] = {}
     for split, subset in (("test", test), ("dev", dev)):
         reports[split] = evaluate_typed_cases(
-            engine, subset, k=(10, 50), config=tuned, name=TUNED, extra_configs={DEFAULT: FusionConfig()},
+            engine, subset, k=(10, 50), config=tuned, name=TUNED,
+            extra_configs={DEFAULT: FusionConfig(), NO_LEARNED: with_weight(tuned, "learned", 0.0)},
             split=split, n_boot=args.bootstrap, prepared=ready[split], progress=bar(f"evaluate {split}"))
         done(f"evaluate {split}")
     bar("latency")
