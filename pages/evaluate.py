@@ -31,7 +31,7 @@ from core.evaluation.protocol import EvaluationReport, evaluate_dataset, runs_ta
 from core.ranking.registry import CHANNELS
 from ui import evaluate_views as ev
 from ui.evaluate_panels import draw_sweep, draw_tuning, draw_typed
-from ui.i18n import fmt_date, t
+from ui.i18n import current_lang, fmt_date, t
 from ui.resources import get_dataset, workspace
 from ui.safe import md_escape
 from ui.shell import ensure_app_shell
@@ -51,13 +51,14 @@ def _load_benchmark_settings() -> None:
 
 def _draw_form() -> bool:
     """The settings form; True when the run button was pressed."""
+    lang = current_lang()  # format functions may run outside the script run (AppTest)
     st.button(t("evaluate.bench_settings"), on_click=_load_benchmark_settings, help=t("evaluate.bench_help"),
               key="eval_bench_button")
     with st.form("eval_form"):
         c1, c2, c3 = st.columns(3)
         with c1:
             st.markdown(f"**{t('evaluate.split_section')}**")
-            st.selectbox(t("evaluate.split"), SPLIT_KINDS, format_func=lambda k: t(f"evaluate.split.{k}"),
+            st.selectbox(t("evaluate.split"), SPLIT_KINDS, format_func=lambda k: t(f"evaluate.split.{k}", lang),
                          key="eval_split", help=t("evaluate.split_help"))
             st.slider(t("evaluate.ratio"), 0.05, 0.5, step=0.05, key="eval_ratio")
             st.number_input(t("evaluate.n_last"), 1, 100, step=1, key="eval_n_last")
@@ -66,15 +67,16 @@ def _draw_form() -> bool:
         with c2:
             st.markdown(f"**{t('evaluate.measure_section')}**")
             st.number_input(t("evaluate.k"), 1, 100, step=1, key="eval_k")
-            st.multiselect(t("evaluate.metrics"), ALL_METRICS, format_func=_metric_label, key="eval_metrics")
+            st.multiselect(t("evaluate.metrics"), ALL_METRICS, format_func=lambda m: t(f"evaluate.metric.{m}", lang),
+                           key="eval_metrics")
             st.number_input(t("evaluate.max_users"), 0, 1_000_000, step=50, key="eval_max_users",
                             help=t("evaluate.max_users_help"))
             st.text_input(t("evaluate.run_name"), key="eval_name", placeholder=t("evaluate.run_name_hint"))
         with c3:
             st.markdown(f"**{t('evaluate.config_section')}**")
             st.multiselect(t("evaluate.baselines"), BASELINES, key="eval_baselines",
-                           format_func=lambda b: t(f"evaluate.baseline.{b}"))
-            st.multiselect(t("evaluate.channels"), CHANNELS, format_func=lambda c: t(f"tuning.channel.{c}"),
+                           format_func=lambda b: t(f"evaluate.baseline.{b}", lang))
+            st.multiselect(t("evaluate.channels"), CHANNELS, format_func=lambda c: t(f"tuning.channel.{c}", lang),
                            key="eval_channels", help=t("evaluate.channels_help"))
             st.checkbox(t("evaluate.fused"), key="eval_fused")
             st.checkbox(t("evaluate.tune"), key="eval_tune", help=t("evaluate.tune_help"))

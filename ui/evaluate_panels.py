@@ -12,7 +12,7 @@ from core.common.errors import InterestLensError
 from core.evaluation.protocol import EvaluationReport, weight_sweep
 from core.ranking.registry import CHANNELS
 from ui import evaluate_views as ev
-from ui.i18n import t
+from ui.i18n import current_lang, t
 
 
 def draw_sweep(result: EvaluationReport) -> None:
@@ -23,8 +23,9 @@ def draw_sweep(result: EvaluationReport) -> None:
         st.info(t("evaluate.sweep_unavailable"))
         return
     c1, c2 = st.columns([3, 1])
+    lang = current_lang()
     channel = c1.selectbox(t("evaluate.sweep_channel"), [c for c in CHANNELS if c not in result.dropped_channels],
-                           key="eval_sweep_channel", format_func=lambda c: t(f"tuning.channel.{c}"))
+                           key="eval_sweep_channel", format_func=lambda c: t(f"tuning.channel.{c}", lang))
     if c2.button(t("evaluate.sweep_run"), key="eval_sweep_run"):
         bar = st.progress(0.0, text=t("evaluate.sweep_running"))
 
