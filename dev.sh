@@ -28,7 +28,31 @@ case "${1:-}" in
   app)
     setup requirements.txt
     shift
-    exec "$VENV/bin/streamlit" run app.py --server.headless true "$@"
+    # Listen on this machine only unless an address is given (--server.address, STREAMLIT_SERVER_ADDRESS or
+    # .streamlit/config.toml). Sharing on a network needs access control: see the README, "Deployment".
+    address=$(sed -n 's/^[[:space:]]*address[[:space:]]*=[[:space:]]*"\([^"]*\)".*/\1/p' .streamlit/config.toml 2>/dev/null | head -n 1)
+    address=${STREAMLIT_SERVER_ADDRESS:-$address}
+    prev=""
+    for arg in "$@"; do
+      case "$arg" in
+        --server.address=*) address=${arg#--server.address=} ;;
+        *) if [ "$prev" = "--server.address" ]; then address=$arg; fi ;;
+      esac
+      prev=$arg
+    done
+    extra=()
+    if [ -z "$address" ]; then
+      address=127.0.0.1
+      extra=(--server.address "$address")
+    fi
+    case "$address" in
+      127.*|localhost|::1|"[::1]")
+        echo "==> serving on $address: this machine only (README, Deployment: how to share on a network)" >&2 ;;
+      *)
+        echo "==> serving on $address: reachable from other machines. Access control must be on in" >&2
+        echo "    .streamlit/secrets.toml; without it every visitor is refused (README, Deployment)." >&2 ;;
+    esac
+    exec "$VENV/bin/streamlit" run app.py --server.headless true ${extra[@]+"${extra[@]}"} "$@"
     ;;
   test)
     setup requirements-dev.txt

@@ -641,6 +641,9 @@ def run_worker(stage: str, ctx: Ctx) -> int:
     # one workspace for every size: the text-vector cache is keyed by text hash, so the 100k-item
     # catalogue that 1M and 5M share is encoded once (index / projection caches are content-keyed too)
     os.environ["INTERESTLENS_WORKSPACE"] = str(ctx.work.parent / "workspace")
+    # the 5M size is above the uploads' default row / decoded-size limits (core.data.read_options): raise them
+    os.environ.setdefault("INTERESTLENS_MAX_ROWS", "10000000")
+    os.environ.setdefault("INTERESTLENS_MAX_TABLE_MB", "4000")
     payload: dict[str, Any] = {"stage": stage, "size": ctx.size}
     try:
         payload.update(WORKERS[stage](ctx))

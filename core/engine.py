@@ -6,7 +6,9 @@
 - ``item_index`` / ``user_index``: hnswlib indexes (in the artefact cache of ``core.common.artefacts``,
   checked against the vectors' fingerprint on load);
 - ``user_vectors`` + ``has_user_vector``: rating- and time-weighted mean item vectors;
-- ``channels``: every scoring channel fitted on the dataset.
+- ``channels``: every scoring channel fitted on the dataset;
+- ``cache_notices``: cached files that failed verification on the way and were rebuilt
+  (:class:`core.common.integrity.CacheNotice`; pages show them via :meth:`take_cache_notices`).
 
 and answers questions: :meth:`decompose` typed text into interests, :meth:`recommend` (the one
 ranking path, :class:`core.ranking.ranker.Ranker`: channel scores cached per query, so moving a fusion
@@ -27,6 +29,7 @@ import numpy as np
 
 from core.common.artefacts import artefact_path, safe_name
 from core.common.config import IndexParams
+from core.common.integrity import CacheNotice
 from core.common.progress import ProgressFn, report, scaled
 from core.data.dataset import Dataset
 from core.interests.decompose import decompose
@@ -72,6 +75,9 @@ class Engine:
         self._history: dict[str, list[InterestTag]] = {}
         self._progress: ProgressFn | None = None
         self.last_embed: EmbedResult | None = None
+        self.cache_notices: list[CacheNotice] = []
+        """Cached files (vector shards, indexes) that failed verification and were rebuilt; see
+        :meth:`take_cache_notices`."""
 
     # --- building blocks (each computed once, under the lock) -------------------------------------
 
@@ -97,6 +103,7 @@ class Engine:
             enc = self.encoder
             result = embed_texts(enc, self.documents, VectorCache.default(enc.model_id), self._progress)
             self.last_embed = result
+            self.cache_notices.extend(result.notices)
             return result.vectors
 
     @cached_property
@@ -107,7 +114,14 @@ class Engine:
         """
         with self._lock:
             path = self._index_path("items", {"template": self.template})
-            return build_item_index(self.item_vectors, "hnsw", self.index_params, cache_path=path)
+            return build_item_index(self.item_vectors, "hnsw", self.index_params, cache_path=path,
+                                    notices=self.cache_notices)
+
+    def take_cache_notices(self) -> list[CacheNotice]:
+        """The cache notices gathered so far, emptied (so a page shows each one once)."""
+        with self._lock:
+            notices, self.cache_notices = self.cache_notices, []
+            return notices
 
     def _index_path(self, of: str, params: dict[str, Any]) -> Path:
         """Artefact-cache file of an index over this engine's ``of`` vectors (the loader checks that the
@@ -138,7 +152,8 @@ class Engine:
             vecs[~self.has_user_vector] = 0.0
             path = self._index_path("users", {"template": self.template,
                                               "half_life_days": self.user_half_life_days})
-            return build_item_index(vecs, "hnsw", self.index_params, cache_path=path)
+            return build_item_index(vecs, "hnsw", self.index_params, cache_path=path,
+                                    notices=self.cache_notices)
 
     @cached_property
     def channels(self) -> dict[str, Channel]:

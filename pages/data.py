@@ -10,6 +10,7 @@ import streamlit as st
 from core.common.errors import DataError
 from core.data.dataset import Dataset
 from core.data.loaders import load_dataset
+from core.data.mapping import guess_mapping
 from core.data.report import NothingLoadedError
 from core.data.table import RawTable
 from ui import state
@@ -17,6 +18,7 @@ from ui.data_views import (
     INTERACTION_TYPES,
     ITEM_TYPES,
     error_text,
+    forget_rejected_files,
     report_view,
     role_label,
     stats_figures,
@@ -40,7 +42,10 @@ def _load(
     pseudonymise_key: str | None = None,
 ) -> None:
     """Run core.data.loaders.load_dataset with a progress bar; register the dataset in the workspace (it survives
-    restarts); keep the reports."""
+    restarts); keep the reports (bounded views; the previous load's rejected-rows files are deleted)."""
+    previous = state.get_load()
+    if previous is not None:
+        forget_rejected_files(previous.reports)
     with st.status(t("data.loading"), expanded=True) as status:
         bar = st.progress(0.0, text=t("data.progress", pct=0))
 
@@ -94,12 +99,17 @@ def _upload_section() -> None:
     raw_items = raw_table(items_file, keep) if items_file is not None else None
     with left:
         if isinstance(raw_inter, str):
-            st.error(raw_inter)
-        elif raw_inter is not None:
-            file_summary(raw_inter)
+            st.error(md_escape(raw_inter))
+        elif raw_inter is not None and inter_file is not None:
+            # the privacy choice is drawn below the preview: read it (and the user column) from the last run
+            hidden = None
+            if st.session_state.get("data_pseudonymise"):
+                user_key = f"map:interactions:user:{file_key(inter_file)}"
+                hidden = st.session_state.get(user_key, guess_mapping(raw_inter.columns, "interactions").get("user"))
+            file_summary(raw_inter, hidden, st.session_state.get("data_pseudonymise_key") or None)
     with right:
         if isinstance(raw_items, str):
-            st.error(raw_items)
+            st.error(md_escape(raw_items))
         elif raw_items is not None:
             file_summary(raw_items)
 
@@ -143,7 +153,7 @@ def _upload_section() -> None:
     if last is not None:
         st.subheader(t("data.report_header"))
         if last.error:
-            st.error(last.error)
+            st.error(md_escape(last.error))  # error_text quotes file and column names
         elif last.message:
             st.success(last.message)
             if last.saved:

@@ -93,7 +93,7 @@ def _run(dataset: Dataset) -> None:
         values = {key: st.session_state[key] for key in ev.FORM_DEFAULTS}
         opts = ev.options_from_values(values, dataset, str(st.session_state.get("model", "use-m3")))
     except InterestLensError as exc:
-        st.error(t("evaluate.bad_settings", reason=str(exc)))
+        st.error(t("evaluate.bad_settings", reason=md_escape(exc)))
         return
     bar = st.progress(0.0, text=t("evaluate.running", pct=0))
 
@@ -105,7 +105,7 @@ def _run(dataset: Dataset) -> None:
         result = evaluate_dataset(dataset, opts, progress=progress)
     except InterestLensError as exc:
         bar.empty()
-        st.error(t("evaluate.failed", reason=str(exc)))
+        st.error(t("evaluate.failed", reason=md_escape(exc)))
         return
     bar.progress(1.0, text=t("evaluate.done", seconds=f"{time.perf_counter() - started:.1f}"))
     st.session_state.update({"eval_report": result, "eval_report_fp": dataset.fingerprint})
@@ -117,11 +117,11 @@ def _run(dataset: Dataset) -> None:
     payload = result.to_dict()
     try:
         run_id = workspace().record_run(name, dataset.fingerprint, ev.options_record(opts), payload)
-        st.success(t("evaluate.saved", id=run_id, name=name))
+        st.success(t("evaluate.saved", id=run_id, name=md_escape(name)))
     except (InterestLensError, OSError) as exc:
         runs = st.session_state.setdefault("eval_session_runs", [])
         runs.append({"name": name, "fp": dataset.fingerprint, "results": payload, "created": time.time()})
-        st.warning(t("evaluate.not_saved", reason=str(exc)))
+        st.warning(t("evaluate.not_saved", reason=md_escape(exc)))
 
 
 def _draw_results(result: EvaluationReport) -> None:
@@ -136,7 +136,7 @@ def _draw_results(result: EvaluationReport) -> None:
     st.dataframe(ev.style_best(ev.display_table(result, metrics, t)), width="stretch", key="eval_table")
     st.caption(t("evaluate.table_note"))
     for name, reason in {**exp.extra.get("skipped", {}), **result.dropped_channels}.items():
-        st.caption(t("evaluate.dropped", name=name, reason=reason))
+        st.caption(t("evaluate.dropped", name=md_escape(name), reason=md_escape(reason)))
     if exp.comparisons:
         st.markdown(f"**{t('evaluate.significance')}**")
         st.dataframe(ev.significance_frame(result, t), width="stretch", hide_index=True)

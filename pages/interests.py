@@ -71,7 +71,8 @@ def _feedback(engine: Engine, item: int, event: Event, title: str) -> None:
     work = state.get_work()
     if work is None or work.profile is None:
         return
-    profile = replay(work.profile, [(item, event, title)], engine.item_vectors, original=work.original)
+    profile = replay(work.profile, [(item, event, title)], engine.item_vectors, original=work.original,
+                     item_ids=engine.dataset.item_ids)
     saved = feedback.record(engine.dataset, work.key[1], item, event, state.get_fusion().user_id)
     state.update_work(work, profile, n_feedback=work.n_feedback + 1)
     st.session_state["interests_feedback_msg"] = (event, title, saved)
@@ -91,7 +92,8 @@ def _decomposed(engine: Engine, wanted: state.InterestsState) -> state.Interests
         except InterestLensError as exc:
             error = str(exc)
     steps = feedback.session_steps(engine.dataset, wanted.text) if original is not None else []
-    base = replay(original, steps, engine.item_vectors) if original is not None else None
+    base = (replay(original, steps, engine.item_vectors, item_ids=engine.dataset.item_ids)
+            if original is not None else None)
     work = state.InterestsWork(key, original, base, base, error, work.version + 1 if work else 0, len(steps))
     state.set_work(work)
     st.session_state.pop("interests_feedback_msg", None)
@@ -144,8 +146,8 @@ def _results_section(engine: Engine, wanted: state.InterestsState, work: state.I
     for rec_row, reason in zip(records, reasons, strict=False):
         text, like, dislike = st.columns([10, 1, 1], vertical_alignment="center")
         meta = " · ".join(md_escape(part) for part in (rec_row["category"], rec_row["tags"]) if part)
-        text.markdown(f"**{rec_row['rank']}. {md_escape(rec_row['title'])}** — {meta} · `{rec_row['score']:.3f}`  \n"
-                      f":gray[{md_escape(reason)}]")
+        text.markdown(f"**{rec_row['rank']}. {md_escape(rec_row['title'])}** — {meta} · `{rec_row['score']:.3f}`")
+        text.caption(md_escape(reason))
         item = rec_row["item_idx"]
         like.button("👍", key=f"interests_like_{item}", help=t("interests.like"),
                     on_click=_feedback, args=(engine, item, "like", rec_row["title"]))

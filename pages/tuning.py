@@ -29,7 +29,7 @@ from ui.reasons import records as reason_records
 from ui.resources import ensure_ready, get_dataset, get_engine
 from ui.safe import md_escape
 from ui.shell import ensure_app_shell
-from ui.tuning_panels import controls_panel, widget_config
+from ui.tuning_panels import controls_panel, refused_panel, weights_problem, widget_config
 from ui.tuning_views import RankMemory, contribution_chart, remember, results_frame, tags_text
 from ui.widgets import user_picker
 
@@ -43,6 +43,10 @@ def tuning_panel(engine: Engine, query: Query) -> None:
     """Sliders + the fused list; reruns alone when a control inside it changes."""
     dataset = engine.dataset
     config = widget_config()
+    problem = weights_problem(config)
+    if problem is not None:  # refused weights rank nothing and are not shared with the other pages
+        refused_panel(problem, dataset.fingerprint)
+        return
     fusion = dataclasses.replace(state.get_fusion(), config=config)
     state.set_fusion(fusion)
     started = time.perf_counter()

@@ -21,7 +21,8 @@ from core.vectors.documents import DEFAULT_TEMPLATE
 from core.vectors.encoders import BUNDLED_MODELS, DEFAULT_MODEL
 from core.vectors.vector_cache import VectorCache, cache_coverage
 from ui.i18n import fmt_number, t
-from ui.resources import get_engine, progress_bar
+from ui.resources import get_engine, progress_bar, show_cache_notices
+from ui.safe import md_escape
 
 MODEL_KEY = "emb_model"
 """Session-state key of the model picked in the panel."""
@@ -71,9 +72,10 @@ def _compute(engine: Engine) -> EmbedSummary | None:
         engine.prepare(progress, channels=False)
     except InterestLensError as exc:
         slot.empty()
-        st.error(str(exc))
+        st.error(md_escape(exc))
         return None
     slot.empty()
+    show_cache_notices(engine.take_cache_notices())
     vectors, result = engine.item_vectors, engine.last_embed
     if was_ready or result is None:
         distinct = len(set(engine.documents))

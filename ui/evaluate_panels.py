@@ -13,6 +13,7 @@ from core.evaluation.protocol import EvaluationReport, weight_sweep
 from core.ranking.registry import CHANNELS
 from ui import evaluate_views as ev
 from ui.i18n import current_lang, t
+from ui.safe import md_escape
 
 
 def draw_sweep(result: EvaluationReport) -> None:
@@ -35,7 +36,7 @@ def draw_sweep(result: EvaluationReport) -> None:
         try:
             sweep = weight_sweep(result, channel, progress=progress)
         except InterestLensError as exc:
-            st.error(t("evaluate.failed", reason=str(exc)))
+            st.error(t("evaluate.failed", reason=md_escape(exc)))
             return
         bar.empty()
         st.session_state["eval_sweep"] = (channel, sweep)

@@ -32,6 +32,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "explain.attributes_interests": ("与你的兴趣同属{attributes}", "shares {attributes} with your interests"),
     "explain.gist": ("与你整段话的意思相近", "close to what you wrote as a whole"),
     "explain.learned": ("写下类似「{tag}」的人喜欢这类作品", "people whose words resemble “{tag}” liked it"),
+    "explain.outside_avoided": ("不属于你要避开的{avoided}", "outside what you avoid ({avoided})"),
     # --- app shell -----------------------------------------------------------------------------
     "app.title": ("InterestLens 兴趣透镜", "InterestLens"),
     "app.tagline": ("看清推荐系统的内部：兴趣、向量、融合权重、解释与离线评估。",
@@ -129,6 +130,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "data.col.reason": ("原因", "Reason"),
     "data.col.count": ("数量", "Count"),
     "data.download_rejected": ("下载被拒绝的行（CSV）", "Download rejected rows (CSV)"),
+    "data.download_rejected_all": ("下载全部 {total} 行被拒绝的行（CSV）", "Download all {total} rejected rows (CSV)"),
+    "data.rejected_rows": ("被拒绝的行", "Rejected rows"),
+    "data.rejected_shown": ("只显示前 {n} 行（共 {total} 行被拒绝）；全部被拒绝的行都在下载的 CSV 里。",
+                            "Showing the first {n} of {total} rejected rows; the download has all of them."),
+    "data.value_hidden": ("（已隐藏：可能含有原始用户 ID）", "(hidden: may contain a raw user id)"),
+    "data.preview_hidden": ("已开启假名化：预览中的用户 ID 列显示为假名。",
+                            "Pseudonymisation is on: the preview shows the user id column as pseudonyms."),
     "data.reason.missing_id": ("缺少{role}", "{role} is missing"),
     "data.reason.rating_missing": ("评分为空", "Rating is empty"),
     "data.reason.rating_nan": ("评分是 NaN", "Rating is NaN"),
@@ -136,6 +144,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "data.reason.rating_infinite": ("评分是无穷大", "Rating is infinite"),
     "data.reason.rating_negative": ("评分为负数", "Rating is negative"),
     "data.reason.rating_too_large": ("评分大于 1,000,000", "Rating is larger than 1,000,000"),
+    "data.reason.timestamp_missing": ("时间为空", "Timestamp is empty"),
+    "data.reason.timestamp_nan": ("时间是 NaN", "Timestamp is NaN"),
     "data.reason.timestamp_unparseable": ("时间既不是日期也不是 Unix 时间戳",
                                           "Timestamp is neither a date nor a Unix time"),
     "data.reason.timestamp_before_1970": ("时间早于 1970 年", "Timestamp is before 1970"),
@@ -148,6 +158,45 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "data.reason.bad_field_count": ("这一行的字段数与表头不一致",
                                     "The row's number of fields differs from the header"),
     "data.reason.bad_json": ("这一行不是 JSON 对象", "The line is not a JSON object"),
+    "data.reason.nul_byte": ("单元格含有 NUL 字节（二进制数据）", "The cell contains a NUL byte (binary data)"),
+    "data.reason.cell_too_large": ("单元格有 {size} 字节，超过上限 {limit} 字节",
+                                   "The cell is {size} bytes, over the limit of {limit} bytes"),
+    "data.reason.date_order": ("日期与这一列其他日期的日/月顺序（{order}）不一致",
+                               "The date does not fit the day/month order of the rest of the column ({order})"),
+    "data.error.too_many_rows": ("{name} 有 {rows} 行，超过上限 {limit} 行。请在设置中调高 max_rows"
+                                 "（环境变量 INTERESTLENS_MAX_ROWS），或用命令行的 --max-rows 载入。",
+                                 "{name}: {rows} rows; the limit is {limit} rows. Raise max_rows in settings "
+                                 "(INTERESTLENS_MAX_ROWS) or use the CLI with --max-rows."),
+    "data.error.table_too_large": ("{name} 的单元格解码后有 {size}，超过上限 {limit} MB。请在设置中调高 "
+                                   "max_table_mb（环境变量 INTERESTLENS_MAX_TABLE_MB）。",
+                                   "{name}: its cells decode to {size}; the limit is {limit} MB. Raise max_table_mb "
+                                   "in settings (INTERESTLENS_MAX_TABLE_MB)."),
+    "data.date_order.dmy": ("日在前（日/月/年）", "day-first (dd/mm/yyyy)"),
+    "data.date_order.mdy": ("月在前（月/日/年）", "month-first (mm/dd/yyyy)"),
+    "data.date_order.ymd": ("年在前（年/月/日）", "year-first (yyyy/mm/dd)"),
+    "data.notice.dates_day_first": ("“{column}”列的日期按{order}读取：第 {line} 行的“{value}”第一个数大于 12。",
+                                    "Column “{column}”: dates read {order}, because the first number is above 12 "
+                                    "on line {line} (“{value}”)."),
+    "data.notice.dates_month_first": ("“{column}”列的日期按{order}读取：第 {line} 行的“{value}”第二个数大于 12。",
+                                      "Column “{column}”: dates read {order}, because the second number is above "
+                                      "12 on line {line} (“{value}”)."),
+    "data.notice.dates_ambiguous": ("“{column}”列有 {count} 个日期（如第 {line} 行的“{value}”）既可能是日在前也可能是"
+                                    "月在前，文件里没有能判断的日期，已按{order}读取。如果是日在前，请把 date_format "
+                                    "设为 dmy（命令行：--date-format dmy）。",
+                                    "Column “{column}”: {count} dates such as “{value}” (line {line}) could be "
+                                    "day-first or month-first and no date in the file tells which; read {order}. "
+                                    "If they are day-first, set date_format to dmy (CLI: --date-format dmy)."),
+    "data.notice.dates_conflict": ("“{column}”列的日期既有日在前的（{day_first} 个，如第 {day_line} 行“{day_value}”），"
+                                   "也有月在前的（{month_first} 个，如第 {month_line} 行“{month_value}”）；已按多数的"
+                                   "{order}读取，不符合的 {rejected} 行被拒绝。",
+                                   "Column “{column}”: dates are written both day-first ({day_first}, e.g. line "
+                                   "{day_line}, “{day_value}”) and month-first ({month_first}, e.g. line {month_line}, "
+                                   "“{month_value}”); read {order}, the majority, and rejected the {rejected} rows "
+                                   "that do not fit."),
+    "data.notice.dates_explicit": ("“{column}”列的日期按设置读取：{order}。",
+                                   "Column “{column}”: dates read {order} (date_format setting)."),
+    "data.notice.dates_format": ("“{column}”列的日期按设置的格式 {format} 读取。",
+                                 "Column “{column}”: dates read with the format {format} (date_format setting)."),
     "data.error.empty_file": ("{name} 是空文件。", "{name} is empty."),
     "data.error.no_rows": ("{name} 只有表头，没有数据行。", "{name} has a header but no data rows."),
     "data.error.binary_file": ("{name} 看起来是二进制文件（如 Excel、压缩包或图片），"
@@ -157,6 +206,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "data.error.unknown_encoding": ("无法识别 {name} 的文本编码，请另存为 UTF-8。",
                                     "The text encoding of {name} could not be recognised; save it as UTF-8."),
     "data.error.unreadable": ("{name} 无法解析为表格。", "{name} could not be read as a table."),
+    "data.error.rejected_unwritable": ("无法把被拒绝的行写入 {name}。", "Cannot write the rejected rows to {name}."),
     "data.error.not_found": ("找不到或无法读取 {name}。", "{name} cannot be found or read."),
     "data.error.too_large": ("{name} 太大，内存放不下。", "{name} is too large to load in memory."),
     "data.error.malformed": ("{name} 第 {line} 行无法解析（可能有未闭合的引号）。",
@@ -333,6 +383,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                       "“Move”: rank change since the previous weights."),
     "tuning.timing": ("融合 {n} 个物品用时 {ms} 毫秒", "Fused {n} items in {ms} ms"),
     "tuning.no_results": ("没有可推荐的物品。", "No item can be recommended."),
+    "tuning.weights_error.all_zero": (
+        "所有通道的权重都是 0，没有可以排序的依据，所以不显示列表：请至少把一个通道的权重调到 0 以上。",
+        "Every channel weight is 0, so there is nothing to rank by and no list is shown: raise at least one "
+        "channel's weight above 0."),
+    "tuning.weights_error.too_large": ("「{channel}」的权重 {value} 超过上限 {cap}。",
+                                       "The weight of “{channel}” is {value}, above the limit of {cap}."),
+    "tuning.weights_error.negative": ("「{channel}」的权重 {value} 是负数；权重范围是 0 到 {cap}。",
+                                      "The weight of “{channel}” is {value}; weights go from 0 to {cap}."),
+    "tuning.weights_error.not_finite": ("「{channel}」的权重 {value} 不是有限的数。",
+                                        "The weight of “{channel}” is {value}, not a finite number."),
+    "tuning.weights_error.not_a_number": ("「{channel}」的权重 {value} 不是数字。",
+                                          "The weight of “{channel}” is {value}, not a number."),
+    "tuning.weights_error.unknown_channel": ("没有名为 {value} 的通道。", "There is no channel named {value}."),
     "tuning.presets": ("权重预设", "Weight presets"),
     "tuning.preset_name": ("预设名称", "Preset name"),
     "tuning.save": ("保存当前设置", "Save current settings"),
@@ -859,6 +922,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                        "session only."),
     "ws.missing": ("所选数据集已不在工作区中，已改用 MovieLens 演示数据。",
                    "The chosen dataset is no longer in the workspace; showing the MovieLens demo instead."),
+    "ws.unusable": ("无法打开工作区，只能使用演示数据集；已保存的数据集、预设和运行记录暂不可用：{error}",
+                    "The workspace cannot be opened, so only the demo datasets are offered; saved datasets, "
+                    "presets and runs are unavailable until it is fixed: {error}"),
+    # --- cache verification (issue 16) -------------------------------------------------------
+    "cache.kind.index": ("近邻索引", "neighbour index"),
+    "cache.kind.vectors": ("向量缓存分片", "vector cache shard"),
+    "cache.kind.map": ("地图", "map"),
+    "cache.notice.corrupt": ("缓存的{kind}文件 {file} 已损坏（内容与写入时的校验和不符或无法读取），已删除并重新生成。",
+                             "The cached {kind} file {file} was damaged (its bytes no longer match the checksum "
+                             "written with it, or it cannot be read); it was deleted and rebuilt."),
+    "cache.notice.unverified": ("缓存的{kind}文件 {file} 没有校验和（旧版本写入），未被信任，已重新生成。",
+                                "The cached {kind} file {file} had no checksum (written by an older version), "
+                                "so it was not trusted and was rebuilt."),
+    "cache.notice.versions": ("缓存的{kind}文件 {file} 由其他版本的库生成（{detail}），已重新生成。",
+                              "The cached {kind} file {file} was built by other library versions ({detail}); "
+                              "it was rebuilt."),
     "privacy.pseudonymise": ("假名化用户 ID（带密钥哈希）", "Pseudonymise user ids (keyed hash)"),
     "privacy.pseudonymise_help": ("载入时用 HMAC-SHA256(密钥, 用户ID) 的前 16 位十六进制替换每个用户 ID；"
                                   "原始 ID 不会写入工作区。同一密钥得到同一假名，便于再次上传时对齐。",
@@ -872,6 +951,31 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "auth.password": ("访问密码", "Access password"),
     "auth.wrong": ("密码不正确。", "Wrong password."),
     "auth.login": ("登录", "Log in"),
+    "auth.wrong_left": ("密码不正确。再输错 {n} 次后将暂停尝试。", "Wrong password. {n} more wrong attempt(s) and "
+                        "attempts pause."),
+    "auth.locked": ("输错次数过多：请在 {seconds} 秒后再试（每次输错都会使暂停时间加倍）。本次输入未被检查。",
+                    "Too many wrong passwords: try again in {seconds} s (each further failure doubles the "
+                    "pause). This entry was not checked."),
+    "auth.password_help": ("连续输错 {n} 次后暂停 {seconds} 秒，此后每次输错暂停时间加倍。",
+                           "After {n} wrong passwords attempts pause for {seconds} s, doubling with each "
+                           "further failure."),
+    "auth.misconfigured": ("访问控制配置有误：.streamlit/secrets.toml 中的密码哈希无法读取。管理员请用 "
+                           "`{command}` 生成新的 `password_hash`。",
+                           "Access control is misconfigured: the password hash in .streamlit/secrets.toml cannot "
+                           "be read. An administrator should make a new `password_hash` with `{command}`."),
+    "auth.legacy": ("管理员请注意：访问密码仍以未加盐的 SHA-256（`password_sha256`）保存。请用 `{command}` "
+                    "生成加盐的 `password_hash` 替换它。",
+                    "For the administrator: the access password is still stored as an unsalted SHA-256 "
+                    "(`password_sha256`). Replace it with a salted `password_hash` made by `{command}`."),
+    "auth.open_network": ("本服务器监听 {address}（网络上的其他设备可以访问），但没有配置访问控制，因此拒绝访问。"
+                          "管理员请在 .streamlit/secrets.toml 的 `[interestlens]` 中设置 `password_hash`"
+                          "（`python -m core hash-password`）或 `require_oidc`；若网络可信，可设置 "
+                          "`allow_open_network = true`。仅在本机使用时请保留 `server.address = \"127.0.0.1\"`。",
+                          "This server listens on {address} (reachable from other machines) with no access "
+                          "control, so it refuses every page. An administrator should set `password_hash` "
+                          "(`python -m core hash-password`) or `require_oidc` under `[interestlens]` in "
+                          ".streamlit/secrets.toml, or `allow_open_network = true` if the network is trusted. "
+                          "For use on this machine only, keep `server.address = \"127.0.0.1\"`."),
     # --- interests page (issue 5) -------------------------------------------------------------
     "interests.header": ("兴趣分解与推荐", "Interests: decompose and recommend"),
     "interests.intro": ("用一句话描述你喜欢和不喜欢的内容：系统把它拆成带权重的兴趣标签（可编辑），"
@@ -964,6 +1068,28 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                     "Some tags match nothing in the catalogue (flagged as ungrounded)."),
     "interests.notice.only_negative": ("只找到了不想要的内容，没有可以搜索的方向。",
                                        "Only things to avoid were found; nothing to search towards."),
+    "interests.notice.only_negative_popular": (
+        "只找到了要避开的内容，没有可以搜索的方向：下面显示{avoided}以外的热门作品。",
+        "Only things to avoid were found, so there is nothing to search towards: showing popular items outside "
+        "{avoided}."),
+    "interests.notice.only_negative_other": (
+        "只找到了要避开的内容，没有可以搜索的方向：下面显示其他信号在{avoided}以外排得最高的作品。",
+        "Only things to avoid were found, so there is nothing to search towards: showing what the other signals "
+        "rank highest outside {avoided}."),
+    "interests.notice.only_negative_user": (
+        "文字里只有要避开的内容：下面按所选用户的历史推荐，并排除{avoided}。",
+        "The text only says what to avoid: the list follows the selected user's history, outside {avoided}."),
+    "interests.notice.away_from": ("与{avoided}相近的作品排在后面（自由文本无法精确排除）。",
+                                   "Items close to {avoided} are ranked lower (free text cannot be excluded "
+                                   "exactly)."),
+    "interests.notice.contradiction": ("有内容既是想要的又是要避开的：两个标签都保留了，请删除不需要的那个。",
+                                       "Something is both wanted and avoided: both tags are kept; delete the one "
+                                       "you do not mean."),
+    "interests.notice.contradiction_tag": (
+        "「{label}」既是想要的（{wanted}）又是要避开的（{avoided}）：两个标签都保留了，它不会被排除；"
+        "请在下表删除不需要的那个。",
+        "“{label}” is both wanted ({wanted}) and avoided ({avoided}): both tags are kept and it is not "
+        "excluded; delete the one you do not mean in the table below."),
     "interests.notice.fallback_whole_text": ("没有找到分开的兴趣，整段文字作为一个标签。",
                                              "No separate interests were found; the whole text is used as one tag."),
     "interests.notice.no_catalogue": ("没有目录向量，未检验标签依据。",

@@ -4,6 +4,11 @@ Helpers that only compute are in :mod:`ui.interests_views`.
 
 Every edit goes through :mod:`core.interests.editing` (``apply_table``, ``set_weight``, ``set_match``) into the
 working profile (``state.update_work``), so the list below is ranked again by ``Engine.recommend``.
+
+The notices above the table name what they are about (:func:`notice_messages`): with only things to avoid,
+what the list is instead ("popular items outside horror, comedy, drama": the avoided genres, tags, people
+and titles are left out of the list by the ranking itself, ``Ranker.ruled_out``; free-text ones only
+pushed down), and each title, attribute or text that is both wanted and avoided.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from core.common.errors import InterestLensError
 from core.engine import Engine
 from core.interests.editing import apply_table, set_match, set_weight
 from core.interests.profile import TAG_KINDS, InterestProfile
+from core.ranking.config import FusionConfig
+from core.ranking.query import Query
 from ui import state
 from ui.i18n import CATALOGUE, current_lang, t
 from ui.interests_views import (
@@ -37,6 +44,7 @@ from ui.interests_views import (
     with_match_keys,
 )
 from ui.ranking import history_for
+from ui.reasons import name_list
 from ui.safe import md_escape
 from ui.widgets import user_picker
 
@@ -44,6 +52,53 @@ MISSED_KEY = "interests_fix_missed"
 """Session key of the kinds the last table edit asked for but found nothing of: (table version, [(text, kind)])."""
 PICKED_KEY = "interests_fix_last"
 """Session key of the tag position last picked in the correction control (kept across table versions)."""
+
+
+WARNING_NOTICES = ("ungrounded", "only_negative", "truncated", "contradiction")
+"""Notices drawn as warnings (the others as information)."""
+
+
+def _names(names: list[str], lang: str) -> str:
+    return name_list([md_escape(n) for n in names], lang)
+
+
+def notice_messages(
+    profile: InterestProfile, ruled_out: list[str], config: FusionConfig, user_selected: bool, lang: str
+) -> list[tuple[str, str]]:
+    """``(code, text)`` of each notice of ``profile`` in ``lang``, user text escaped for Markdown.
+
+    ``ruled_out``: the avoided tags whose items the ranking leaves out (``Ranker.ruled_out``); the other
+    avoided tags (free text) only push items down. ``only_negative`` says what the list shows instead
+    (popular items, or the selected user's, outside what is avoided), ``contradiction`` names each title,
+    attribute or text both wanted and avoided."""
+    out: list[tuple[str, str]] = []
+    for code in profile.notices:
+        if code == "only_negative":
+            pushed = [x for x in profile.avoided_texts() if x not in ruled_out]
+            if ruled_out:
+                how = "user" if user_selected else "popular" if config.weights["popularity"] > 0 else "other"
+                text = t(f"interests.notice.only_negative_{how}", lang, avoided=_names(ruled_out, lang))
+            else:
+                text = t("interests.notice.only_negative", lang)
+            if pushed:
+                away = t("interests.notice.away_from", lang, avoided=_names(pushed, lang))
+                text += away if lang == "zh" else " " + away
+            out.append((code, text))
+        elif code == "contradiction":
+            for c in profile.contradictions():
+                out.append((code, t("interests.notice.contradiction_tag", lang, label=md_escape(c.label),
+                                    wanted=_names(list(c.wanted), lang), avoided=_names(list(c.avoided), lang))))
+        else:
+            out.append((code, notice_text(code, lambda key, **fmt: t(key, lang, **fmt), CATALOGUE)))
+    return out
+
+
+def _notices(engine: Engine, profile: InterestProfile) -> None:
+    """Draw the profile's notices (see :func:`notice_messages`)."""
+    ruled_out = engine.ranker.ruled_out(Query(profile=profile))[1] if "only_negative" in profile.notices else []
+    fusion = state.get_fusion()
+    for code, text in notice_messages(profile, ruled_out, fusion.config, fusion.user_id is not None, current_lang()):
+        (st.warning if code in WARNING_NOTICES else st.info)(text)
 
 
 def _reset_edits() -> None:
@@ -81,9 +136,7 @@ def tag_section(engine: Engine, work: state.InterestsWork) -> None:
     st.subheader(t("interests.tags"))
     if profile is None:
         return
-    for code in profile.notices:
-        warn = code in ("ungrounded", "only_negative", "truncated")
-        (st.warning if warn else st.info)(notice_text(code, t, CATALOGUE))
+    _notices(engine, profile)
     lang = current_lang()  # format functions may be called outside the script run (AppTest)
     frame = profile_frame(profile, lambda key, **fmt: t(key, lang, **fmt), engine.catalogue)
     table, chart = st.columns([3, 2], gap="large")

@@ -24,6 +24,21 @@ def _short(text: Any, limit: int) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
+def name_list(names: list[str], lang: str, limit: int = 6) -> str:
+    """Quoted names joined for a sentence: 「恐怖」「喜剧」 / “horror”, “comedy” and “drama” (the first
+    ``limit``, then how many more)."""
+    if not names:
+        return ""
+    shown, more = names[:limit], len(names) - limit
+    if lang == "zh":
+        text = "、".join(f"「{n}」" for n in shown)
+        return text + (f"等 {len(names)} 项" if more > 0 else "")
+    quoted = [f"“{n}”" for n in shown]
+    if more > 0:
+        return ", ".join(quoted) + f" and {more} more"
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
 def reason_text(reason: Reason, lang: str) -> str:
     """One clause, e.g. ``because you rated “Heat (1995)” highly``."""
     args = dict(reason.args)
@@ -35,6 +50,8 @@ def reason_text(reason: Reason, lang: str) -> str:
         names = [_short(a, 24) for a in args["attributes"]]
         joined = "".join(f"「{n}」" for n in names) if lang == "zh" else " and ".join(f"“{n}”" for n in names)
         args["attributes"] = joined
+    if "avoided" in args:
+        args["avoided"] = name_list([_short(a, 30) for a in args["avoided"]], lang)
     if "time" in args:
         when = datetime.fromtimestamp(float(args["time"]), tz=UTC)
         args["date"] = f"{when.year}年{when.month}月{when.day}日" if lang == "zh" else f"{when:%d %b %Y}"

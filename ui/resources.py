@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 
 from core.common.errors import InterestLensError
+from core.common.integrity import CacheNotice
 from core.common.progress import ProgressFn
 from core.data.dataset import Dataset
 from core.data.demos import DEMOS, load_demo
@@ -22,6 +23,7 @@ from core.vectors.maps import ProjectionMap, build_map
 from core.vectors.projection import ProjectionParams
 from core.workspace.store import Workspace, default_workspace
 from ui.i18n import fmt_number, t
+from ui.safe import md_escape
 
 WS_PREFIX = "ws:"
 """Sidebar keys of datasets registered in the workspace store: ``ws:<content key>``."""
@@ -41,8 +43,10 @@ def dataset_choices() -> dict[str, str]:
     choices = {f"demo:{key}": t(f"demo.{key}") for key in DEMOS}
     try:
         records = sorted(workspace().list_datasets(), key=lambda r: r.created_at)
-    except (InterestLensError, OSError):  # unreadable workspace: the demos still work
+        st.session_state["workspace_error"] = None
+    except (InterestLensError, OSError) as exc:  # unusable workspace: the demos still work, and we say so
         records = []
+        st.session_state["workspace_error"] = str(exc)
     for rec in records:
         label = t("ws.dataset_label", name=rec.name, rows=fmt_number(rec.n_interactions))
         choices[f"{WS_PREFIX}{rec.key}"] = label
@@ -123,7 +127,7 @@ def get_engine(dataset: Dataset | None = None, model: str | None = None) -> Engi
     return _engine_cached(ds, ds.fingerprint, chosen)
 
 
-def progress_bar(label: Callable[[str], str] = str) -> ProgressFn:
+def progress_bar(label: Callable[[str], str] = md_escape) -> ProgressFn:
     """A new ``st.progress`` bar as a core progress callback; ``label`` turns a core message into its text."""
     bar = st.progress(0.0, text=label("…"))
 
@@ -133,13 +137,22 @@ def progress_bar(label: Callable[[str], str] = str) -> ProgressFn:
     return _progress
 
 
+def show_cache_notices(notices: Sequence[CacheNotice]) -> None:
+    """Tell the user which cached files failed verification and were rebuilt (damage: a warning)."""
+    for notice in notices:
+        text = t(f"cache.notice.{notice.code}", kind=t(f"cache.kind.{notice.kind}"),
+                 file=md_escape(notice.file_name), detail=md_escape(notice.detail))
+        (st.warning if notice.code == "corrupt" else st.info)(text)
+
+
 def ensure_ready(engine: Engine, channels: bool = True) -> Engine:
-    """Build the engine's artefacts with st.status + st.progress the first time; instant afterwards."""
-    if engine.ready(channels=channels):
-        return engine
-    with st.status(t("app.preparing"), expanded=True) as status:
-        engine.prepare(progress_bar(), channels=channels)
-        status.update(label=t("app.ready"), state="complete", expanded=False)
+    """Build the engine's artefacts with st.status + st.progress the first time; instant afterwards.
+    Cache files found damaged on the way (and rebuilt) are reported once."""
+    if not engine.ready(channels=channels):
+        with st.status(t("app.preparing"), expanded=True) as status:
+            engine.prepare(progress_bar(), channels=channels)
+            status.update(label=t("app.ready"), state="complete", expanded=False)
+    show_cache_notices(engine.take_cache_notices())
     return engine
 
 
@@ -183,6 +196,7 @@ def get_projection_map(engine: Engine, params: ProjectionParams | None = None) -
         label = t("map.loaded_cache", s=f"{result.seconds:.1f}") if result.from_cache \
             else t("map.computed", s=f"{result.seconds:.1f}")
         status.update(label=label, state="complete", expanded=False)
+    show_cache_notices(result.notices)
     with store.lock:
         store.maps[key] = result
         while len(store.maps) > store.limit:

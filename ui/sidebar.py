@@ -14,6 +14,7 @@ import streamlit as st
 from core.common.errors import InterestLensError
 from ui.i18n import DEFAULT_LANG, LANGS, t
 from ui.resources import dataset_choices, workspace
+from ui.safe import md_escape
 
 log = logging.getLogger(__name__)
 
@@ -110,3 +111,5 @@ def render_sidebar() -> None:
         st.caption(t("app.tagline"))
         _language_toggle()
         _dataset_picker()
+        if st.session_state.get("workspace_error"):  # e.g. an empty or damaged database file
+            st.error(t("ws.unusable", error=md_escape(st.session_state["workspace_error"])))

@@ -3,6 +3,11 @@
 The widgets hold the configuration while the page shows; :func:`widget_config` reads it (and puts the shared
 ``FusionState.config`` back when Streamlit dropped the widgets on a page switch). Presets are stored in the
 workspace (``Workspace.save_preset`` / ``load_preset``).
+
+The sliders' weights pass the same check as presets and the CLI's ``--weights``
+(:func:`core.ranking.config.check_weights`): weights it refuses (all zero …) are not ranked with and not
+shared with the other pages; :func:`weights_problem` says why, :func:`refused_panel` shows it beside the
+controls.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.common.errors import InterestLensError
-from core.ranking.config import FusionConfig, FusionWeights
+from core.ranking.config import MAX_WEIGHT, FusionConfig, FusionWeights, WeightsError, check_weights
 from core.ranking.presets import BUNDLED, bundled_presets
 from core.ranking.registry import CHANNELS
 from ui import state
@@ -46,6 +51,29 @@ def widget_config() -> FusionConfig:
         normalisation=str(s.get("tuning_norm", "minmax")), method="rrf" if s.get("tuning_rrf") else "weighted",
         rrf_k=int(s.get("tuning_rrf_k", 60)), mmr_lambda=float(s.get("tuning_mmr", 1.0)),
     )
+
+
+def weights_problem(config: FusionConfig, lang: str | None = None) -> str | None:
+    """Why ``config``'s weights cannot rank (:func:`~core.ranking.config.check_weights` refuses them), in the
+    UI language and safe for Markdown; None when they can."""
+    try:
+        check_weights(config.weights)
+    except WeightsError as exc:
+        channel = exc.channel or ""
+        label = t(f"tuning.channel.{channel}", lang) if channel in CHANNELS else md_escape(channel)
+        return t(f"tuning.weights_error.{exc.code}", lang, channel=label, value=md_escape(exc.value),
+                 cap=f"{MAX_WEIGHT:g}")
+    return None
+
+
+def refused_panel(problem: str, fingerprint: str) -> None:
+    """The controls, and in place of the list the reason the weights are refused (no list is ranked)."""
+    controls, output = st.columns([1, 2.6], gap="large")
+    with controls:
+        controls_panel({}, fingerprint)
+    with output:
+        st.subheader(t("tuning.results"))
+        st.error(problem)
 
 
 def _preset_message(kind: str, key: str, **fmt: str) -> None:
@@ -123,8 +151,9 @@ def controls_panel(dropped: dict[str, str], fingerprint: str) -> None:
         if name in dropped:
             st.caption(t("tuning.dropped", channel=t(f"tuning.channel.{name}"),
                          reason=t(f"tuning.reason.{dropped[name]}")))
+    lang = current_lang()  # format functions may be called outside the script run (AppTest)
     st.selectbox(t("tuning.normalisation"), ["minmax", "zscore", "rank"], key="tuning_norm",
-                 format_func=lambda m: t(f"tuning.norm.{m}"))
+                 format_func=lambda m: t(f"tuning.norm.{m}", lang))
     st.toggle(t("tuning.rrf"), key="tuning_rrf")
     if st.session_state.get("tuning_rrf"):
         st.number_input(t("tuning.rrf_k"), min_value=1, max_value=1000, step=1, key="tuning_rrf_k")

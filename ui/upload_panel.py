@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
@@ -16,16 +17,19 @@ from core.data.mapping import ROLES, guess_mapping
 from core.data.readers import read_table
 from core.data.table import RawTable
 from ui.data_views import (
-    MAX_PROBLEMS_SHOWN,
     counts_table,
     delimiter_label,
     error_text,
     guessed_index,
+    notice_text,
+    preview_frame,
     problems_table,
     rejected_csv,
+    rejected_table,
     role_label,
+    shown_caption,
 )
-from ui.i18n import fmt_number, t
+from ui.i18n import current_lang, fmt_number, t
 from ui.safe import md_escape
 
 PREVIEW_ROWS = 10
@@ -42,7 +46,7 @@ def raw_table(upload: UploadedFile, keep: set[str]) -> RawTable | str:
     cache: dict[str, RawTable | str] = st.session_state.setdefault(_RAW_CACHE, {})
     key = file_key(upload)
     if key not in cache:
-        with st.spinner(t("data.reading", name=upload.name)):
+        with st.spinner(t("data.reading", name=md_escape(upload.name))):
             try:
                 cache[key] = read_table(upload.getvalue(), name=upload.name)
             except DataError as exc:
@@ -52,20 +56,25 @@ def raw_table(upload: UploadedFile, keep: set[str]) -> RawTable | str:
     return cache[key]
 
 
-def file_summary(raw: RawTable) -> None:
-    """Format, encoding, delimiter, size, and a preview of the first rows."""
+def file_summary(raw: RawTable, user_column: str | None = None, key: str | None = None) -> None:
+    """Format, encoding, delimiter, size, and a preview of the first rows; with ``user_column`` (pseudonymisation
+    on) that column shows pseudonyms under ``key`` (or a mask while there is no key)."""
     st.caption(
         t(
             "data.file_info",
             fmt=raw.file_format,
-            enc=raw.encoding,
-            delim=delimiter_label(raw.delimiter),
+            enc=md_escape(raw.encoding),
+            delim=md_escape(delimiter_label(raw.delimiter)),
             rows=fmt_number(raw.rows_total),
             cols=len(raw.columns),
         )
     )
     with st.expander(t("data.preview", n=PREVIEW_ROWS)):
-        st.dataframe(raw.frame.head(PREVIEW_ROWS), hide_index=True)
+        head = raw.table.slice(0, PREVIEW_ROWS).to_pandas()
+        head.columns = pd.Index(raw.columns, dtype=object)
+        if user_column:
+            st.caption(t("data.preview_hidden"))
+        st.dataframe(preview_frame(head, user_column, key), hide_index=True)
 
 
 def mapping_widgets(raw: RawTable, kind: str, file_key: str) -> dict[str, str]:
@@ -92,25 +101,32 @@ def mapping_widgets(raw: RawTable, kind: str, file_key: str) -> dict[str, str]:
 
 
 def show_report(view: dict[str, Any], idx: int) -> None:
-    """One file's validation report: counts, problems by reason, the problem rows, the rejected-rows download."""
+    """One file's validation report: counts, problems by reason, the problems and rejected rows the report kept
+    (with "showing the first N of M" when it kept fewer), and the download of every rejected row."""
     st.markdown(f"**{t('data.kind.' + view['kind'])}**: {md_escape(view['name'])}")
     cols = st.columns(3)
     cols[0].metric(t("data.rows_total"), fmt_number(view["rows_total"]))
     cols[1].metric(t("data.rows_loaded"), fmt_number(view["rows_loaded"]))
     cols[2].metric(t("data.rows_rejected"), fmt_number(view["rows_rejected"]))
+    for notice in view.get("notices", ()):  # e.g. which day/month order the dates were read in, and why
+        st.info(md_escape(notice_text(notice)))
     problems = view["problems"]
-    if not problems:
+    if not problems and not view["rows_rejected"]:
         st.success(t("data.no_problems"))
         return
+    shown = shown_caption(view)
+    if shown:
+        st.caption(shown)
     left, right = st.columns([1, 2])
     with left:
         st.caption(t("data.problem_counts"))
-        st.dataframe(counts_table(problems), hide_index=True)
-        if view["rejected_csv"]:
+        st.dataframe(counts_table(view["tally"]), hide_index=True)
+        if view["rows_rejected"]:
             stem = view["name"].rsplit(".", 1)[0] or "data"
+            lang = current_lang()
             st.download_button(
-                t("data.download_rejected"),
-                rejected_csv(view),
+                t("data.download_rejected_all", total=f"{view['rows_rejected']:,}"),
+                lambda: rejected_csv(view, lang),  # built when clicked: the file may hold millions of rows
                 file_name=f"{stem}_rejected.csv",
                 mime="text/csv",
                 key=f"download_rejected_{idx}",
@@ -119,7 +135,10 @@ def show_report(view: dict[str, Any], idx: int) -> None:
     with right:
         st.caption(t("data.problems"))
         st.dataframe(problems_table(problems), hide_index=True)
-        if len(problems) > MAX_PROBLEMS_SHOWN:
-            st.caption(
-                t("data.problems_shown", n=fmt_number(MAX_PROBLEMS_SHOWN), total=fmt_number(len(problems)))
-            )
+        if view["problems_total"] > len(problems):
+            st.caption(t("data.problems_shown", n=f"{len(problems):,}", total=f"{view['problems_total']:,}"))
+    if view["rows_rejected"]:
+        with st.expander(t("data.rejected_rows")):
+            if shown:
+                st.caption(shown)
+            st.dataframe(rejected_table(view), hide_index=True)

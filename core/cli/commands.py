@@ -1,8 +1,9 @@
 """Command-line interface: ``python -m core <command>``.
 
 Each command is one ``_cmd_<name>(args) -> int`` function plus one ``_add_<name>(subparsers)``
-registration function, listed in ``COMMANDS``. Output is JSON (or CSV) on stdout; progress bars and
-messages go to stderr. Exit codes: 0 success, 2 bad input (nothing usable), 1 unexpected failure.
+registration function, listed in ``COMMANDS``. Output is JSON (or CSV) on stdout, or in ``--out FILE``;
+progress bars and messages go to stderr. Exit codes: 0 success, 2 bad input (nothing usable; one line on
+stderr, never a traceback: see :func:`main`), 1 unexpected failure, 130 interrupted.
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from core.cli.common import emit_json, fail, parse_weights
+from core.cli.args import CliParser, check_paths, float_in, int_in, subcommand_parser
+from core.cli.args import parse as parse_argv
+from core.cli.common import add_out_argument, emit_json, emit_text, fail, parse_weights
 from core.cli.evaluation import add_evaluate, add_evaluate_interests, add_tune
+from core.cli.hash_password import add_hash_password
 from core.common.errors import InterestLensError
 
 # --- commands (each section owned by one module; add yours below, keep them independent) ---------
@@ -31,8 +35,8 @@ def _cmd_embed(args: argparse.Namespace) -> int:
     from core.vectors.vector_cache import VectorCache, embed_texts
 
     dataset = load_demo(args.data)
+    docs = item_documents(dataset, args.template or default_template(dataset))  # a bad template fails first
     encoder = load_encoder(args.model)
-    docs = item_documents(dataset, args.template or default_template(dataset))
     cache = None if args.no_cache else VectorCache.default(encoder.model_id)
     progress = None if args.quiet else cli_progress(f"embed {args.data}")
     result = embed_texts(encoder, docs, cache, progress)
@@ -46,13 +50,14 @@ def _cmd_embed(args: argparse.Namespace) -> int:
         "seconds": round(result.seconds, 3),
         "dim": result.dim,
         "cache_dir": str(cache.path) if cache is not None else None,
+        "cache_notices": [notice.as_dict() for notice in result.notices],
     }
     if args.json:
-        emit_json(payload)
+        emit_json(payload, args.out)
     else:
-        sys.stdout.write(
+        emit_text(
             f"{payload['items']} items of {args.data} with {payload['model']} ({payload['dim']}-d): "
-            f"{payload['cached']} cached, {payload['encoded']} encoded in {payload['seconds']} s\n"
+            f"{payload['cached']} cached, {payload['encoded']} encoded in {payload['seconds']} s\n", args.out
         )
     return 0
 
@@ -70,6 +75,7 @@ def _add_embed(sub: Any) -> None:
     p.add_argument("--no-cache", action="store_true", help="encode everything, bypass the cache")
     p.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
     p.add_argument("--json", action="store_true", help="print one JSON document (default: one line of text)")
+    add_out_argument(p)
     p.set_defaults(func=_cmd_embed)
 
 
@@ -87,13 +93,36 @@ def _parse_map(pairs: list[str]) -> dict[str, str]:
     return mapping
 
 
+def _positive_count(text: str) -> int:
+    """An argparse type: a whole number from 1 to 1,000,000."""
+    if not text.strip().isdigit() or len(text.strip()) > 7 or not 1 <= int(text) <= 1_000_000:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1 to 1,000,000, not {text!r}")
+    return int(text)
+
+
+def _date_format(text: str) -> str:
+    """An argparse type: a ``--date-format`` (auto, dmy, mdy, ymd or a strftime pattern)."""
+    from core.data.read_options import normalise_date_format
+
+    try:
+        return normalise_date_format(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _cmd_ingest(args: argparse.Namespace) -> int:
     """Load an interaction file (+ items) through core.data.loaders and print the validation report as JSON."""
     import os
 
     from core.data.loaders import load_dataset
+    from core.data.read_options import ReadOptions
+    from core.data.readers import read_table
     from core.data.report import NothingLoadedError
 
+    try:  # the deployment's INTERESTLENS_* settings, then this run's --max-rows / --date-format
+        options = ReadOptions.from_env(max_rows=args.max_rows, date_format=args.date_format)
+    except ValueError as exc:
+        return fail(str(exc))
     key = None
     if args.pseudonymise_env:
         key = os.environ.get(args.pseudonymise_env)
@@ -103,9 +132,12 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     item_map = _parse_map(args.item_map)
     empty: dict[str, Any] = {"rows_loaded": 0, "rows_rejected": 0, "users": 0, "items": 0, "problems": []}
     try:
+        inter_raw = read_table(args.interactions, options=options)  # within the row / memory budget
+        items_raw = read_table(args.items, options=options) if args.items else None
         dataset, inter, items = load_dataset(
-            args.interactions, args.items, name=args.name or args.interactions,
+            inter_raw, items_raw, name=args.name or args.interactions,
             interaction_mapping=inter_map or None, item_mapping=item_map or None, pseudonymise_key=key,
+            max_kept=args.max_problems, rejected_path=args.rejected or None,  # every rejected row, written as read
         )
     except NothingLoadedError as exc:
         payload = dict(empty, error=str(exc), code=exc.code)
@@ -115,19 +147,16 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
             else:
                 payload["items_report"] = rep.summary()
         payload["rows_loaded"] = 0
-        emit_json(payload)
+        emit_json(payload, args.out)
         return fail(str(exc), 2)
     except InterestLensError as exc:
-        emit_json(dict(empty, error=str(exc), code=getattr(exc, "code", "data_error")))
+        emit_json(dict(empty, error=str(exc), code=getattr(exc, "code", "data_error")), args.out)
         return fail(str(exc), 2)
     payload = inter.summary()
     payload.update(users=dataset.n_users, items=dataset.n_items, fingerprint=dataset.fingerprint)
     if items is not None:
         payload["items_report"] = items.summary()
-    if args.rejected:
-        with open(args.rejected, "wb") as fh:
-            fh.write(inter.rejected_csv())
-    emit_json(payload)
+    emit_json(payload, args.out)
     return 0 if inter.rows_loaded > 0 else 2
 
 
@@ -143,7 +172,19 @@ def _add_ingest(sub: Any) -> None:
     p.add_argument("--name", default="", help="dataset name (default: the file path)")
     p.add_argument("--pseudonymise-env", default="", metavar="VAR",
                    help="replace user ids by HMAC-SHA256 keyed with this environment variable's value")
-    p.add_argument("--rejected", default="", metavar="CSV", help="also write the rejected rows to this CSV")
+    p.add_argument("--rejected", default="", metavar="CSV",
+                   help="write every rejected row to this CSV (default: a workspace file when there are more "
+                        "than --max-problems; the JSON's rejected_file names it)")
+    p.add_argument("--max-problems", type=_positive_count, default=None, metavar="N",
+                   help="problems and rejected rows listed in the JSON (default 1000 or $INTERESTLENS_MAX_PROBLEMS; "
+                        "all are counted)")
+    p.add_argument("--max-rows", type=int_in(1, 10**12), default=None, metavar="N",
+                   help="refuse a file of more than N rows while decoding it (default: max_rows, 2,000,000, "
+                        "or $INTERESTLENS_MAX_ROWS)")
+    p.add_argument("--date-format", type=_date_format, default=None, metavar="FORMAT",
+                   help="how dates such as 04/03/2021 are read: auto (default: detected per column and reported), "
+                        "dmy (day-first), mdy (month-first), ymd, or a strftime pattern such as %%d.%%m.%%Y")
+    add_out_argument(p)
     p.set_defaults(func=_cmd_ingest)
 
 
@@ -158,7 +199,7 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
     from core.data.demos import load_demo
     from core.engine import Engine
     from core.ranking.base import DROP_REASONS
-    from core.ranking.config import FusionConfig, FusionWeights
+    from core.ranking.config import FusionConfig
     from core.ranking.fusion import ItemFilter
     from core.ranking.presets import bundled_presets, read_preset_file
     from core.ranking.query import Query
@@ -171,13 +212,15 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
         return fail(f"user {user!r} does not appear in the {args.data} interactions")
     if user is None and not (args.interests or "").strip():
         return fail("give --user, --interests, or both")
+    if args.year_min is not None and args.year_max is not None and args.year_min > args.year_max:
+        return fail(f"--year-min {args.year_min:g} is after --year-max {args.year_max:g}")
     config = FusionConfig(normalisation=args.normalisation, method="rrf" if args.rrf else "weighted",
                           rrf_k=args.rrf_k, mmr_lambda=args.mmr_lambda, exclude_seen=not args.include_seen)
     if args.preset is not None:  # a bundled preset's key, or a file the Tuning page exported (validated JSON)
         bundled = bundled_presets()
         config = bundled[args.preset][1] if args.preset in bundled else read_preset_file(Path(args.preset))[1]
     if weights is not None:
-        config = replace(config, weights=FusionWeights.from_dict(weights))
+        config = replace(config, weights=weights)
     engine = Engine(dataset, args.model)
     engine.prepare(None if args.quiet else cli_progress("prepare"))
     profile = engine.decompose(args.interests) if (args.interests or "").strip() else None
@@ -198,13 +241,12 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
         "items": items,
     }
     if args.json:
-        emit_json(payload)
+        emit_json(payload, args.out)
     else:
-        for record in items:
-            sys.stdout.write(f"{record['rank']:>3}  {record['score']:.4f}  {record['item_id']}  "
-                             f"{record['title']}  — {record['reason']}\n")
-        for name, info in payload["dropped"].items():
-            sys.stdout.write(f"(channel {name} dropped: {info['reason']})\n")
+        lines = [f"{record['rank']:>3}  {record['score']:.4f}  {record['item_id']}  {record['title']}  — "
+                 f"{record['reason']}\n" for record in items]
+        lines += [f"(channel {name} dropped: {info['reason']})\n" for name, info in payload["dropped"].items()]
+        emit_text("".join(lines), args.out)
     return 0
 
 
@@ -223,19 +265,21 @@ def _add_recommend(sub: Any) -> None:
     p.add_argument("--preset", default=None, metavar="FILE_OR_KEY",
                    help="fusion settings from a preset file (as the Tuning page exports) or a bundled preset "
                         "(typed_cold_start); --weights overrides")
-    p.add_argument("--k", type=int, default=10, help="number of items (default 10)")
+    p.add_argument("--k", type=int_in(1, 1000), default=10, help="number of items, 1-1000 (default 10)")
     p.add_argument("--normalisation", default="minmax", choices=["minmax", "zscore", "rank"])
     p.add_argument("--rrf", action="store_true", help="reciprocal rank fusion instead of the weighted sum")
-    p.add_argument("--rrf-k", type=int, default=60, help="RRF constant k (default 60)")
-    p.add_argument("--mmr-lambda", type=float, default=1.0, help="MMR diversity re-rank lambda (1 = off)")
+    p.add_argument("--rrf-k", type=int_in(1, 1000), default=60, help="RRF constant k, 1-1000 (default 60)")
+    p.add_argument("--mmr-lambda", type=float_in(0, 1), default=1.0,
+                   help="MMR diversity re-rank lambda in [0, 1] (1 = off)")
     p.add_argument("--include-seen", action="store_true", help="keep items the user already interacted with")
     p.add_argument("--category", action="append", default=[], help="only items of this category (repeatable)")
-    p.add_argument("--year-min", type=float, default=None)
-    p.add_argument("--year-max", type=float, default=None)
+    p.add_argument("--year-min", type=float_in(-9999, 9999), default=None, help="only items from this year on")
+    p.add_argument("--year-max", type=float_in(-9999, 9999), default=None, help="only items up to this year")
     p.add_argument("--lang", default="en", choices=["zh", "en"], help="language of the reasons")
     p.add_argument("--model", default=DEFAULT_MODEL, help="text encoder (default use-m3)")
     p.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
     p.add_argument("--json", action="store_true", help="print one JSON document (default: lines of text)")
+    add_out_argument(p)
     p.set_defaults(func=_cmd_recommend)
 
 
@@ -248,11 +292,12 @@ def _cmd_interests(args: argparse.Namespace) -> int:
     from core.data.demos import load_demo
     from core.engine import Engine
     from core.interests.history import combine, history_interests
-    from core.ranking.config import FusionConfig, FusionWeights
+    from core.ranking.config import FusionConfig
     from core.ranking.query import Query
 
     if not args.text.strip() and args.user is None:
         return fail("type some interests, e.g. python -m core interests \"我喜欢科幻电影，不要恐怖片\"")
+    weights = parse_weights(args.weights)  # checked before any work, used with --top
     dataset = load_demo(args.data)
     if args.user is not None and str(args.user) not in dataset.user_index:
         return fail(f"user {args.user!r} does not appear in the {args.data} interactions")
@@ -272,8 +317,7 @@ def _cmd_interests(args: argparse.Namespace) -> int:
             if "medoid_item" in tag:
                 tag["medoid_title"] = dataset.titles([dataset.item_index[tag["medoid_item"]]])[0]
     if args.top > 0:  # the Interests page's list: the profile alone (no user) through the one ranking path
-        weights = parse_weights(args.weights)
-        config = FusionConfig() if weights is None else FusionConfig(weights=FusionWeights.from_dict(weights))
+        config = FusionConfig() if weights is None else FusionConfig(weights=weights)
         engine.prepare(None if args.quiet else cli_progress("channels"))
         rec = engine.recommend(Query(profile=profile, composition=args.mode), config, k=args.top, explain=False)
         payload["mode"] = args.mode
@@ -284,7 +328,7 @@ def _cmd_interests(args: argparse.Namespace) -> int:
             for i, title, score in zip(rec.result.items.tolist(), dataset.titles(rec.result.items),
                                        rec.result.score.tolist(), strict=True)
         ]
-    emit_json(payload)
+    emit_json(payload, args.out)
     return 0
 
 
@@ -295,18 +339,21 @@ def _add_interests(sub: Any) -> None:
     p = sub.add_parser("interests", help="decompose typed interests into weighted tags (JSON)")
     p.add_argument("text", help="typed interests, Chinese, English or mixed (may be '' with --user)")
     p.add_argument("--data", default="movielens", choices=["movielens", "bilingual"], help="demo dataset")
-    p.add_argument("--temperature", type=float, default=0.15, help="softmax temperature of the weights")
-    p.add_argument("--diversity", type=float, default=0.3, help="MMR diversity in [0, 1]")
-    p.add_argument("--max-tags", type=int, default=8, help="at most this many tags")
+    p.add_argument("--temperature", type=float_in(0.01, 10), default=0.15,
+                   help="softmax temperature of the weights, 0.01-10 (default 0.15)")
+    p.add_argument("--diversity", type=float_in(0, 1), default=0.3, help="MMR diversity in [0, 1]")
+    p.add_argument("--max-tags", type=int_in(1, 50), default=8, help="at most this many tags, 1-50")
     p.add_argument("--user", default=None, help="also mix in this user's history interests")
-    p.add_argument("--alpha", type=float, default=0.5, help="history share of the positive weight (--user)")
-    p.add_argument("--top", type=int, default=0,
+    p.add_argument("--alpha", type=float_in(0, 1), default=0.5,
+                   help="history share of the positive weight (--user), in [0, 1]")
+    p.add_argument("--top", type=int_in(0, 1000), default=0,
                    help="also list the top N items for these interests (the Interests page's list)")
     p.add_argument("--mode", default="multi", choices=["single", "multi"], help="composition for --top")
     p.add_argument("--weights", default=None, metavar="JSON",
                    help="fusion weights for --top (default: the default fusion, as on the Interests page)")
     p.add_argument("--model", default=DEFAULT_MODEL, help="text encoder (default use-m3)")
     p.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
+    add_out_argument(p)
     p.set_defaults(func=_cmd_interests)
 
 
@@ -323,6 +370,7 @@ BENCHMARKS: dict[str, str] = {
     "scale": "whole pipeline at 100k / 1M / 5M synthetic interactions (issue 9)",
     "typed": "typed interests on INSPIRED dialogues: fused vs baselines, preset tuned on dev (issue 15)",
     "learned": "learned text -> item channel vs whole-text embedding on users' own tags; training time (issue 15)",
+    "hostile": "peak memory and time to refusal on hostile files: Parquet bombs, junk CSV, NUL / huge cells (issue 16)",
 }
 """Benchmark name -> what it measures; each is ``bench/bench_<name>.py`` writing ``bench/results/``."""
 
@@ -357,11 +405,12 @@ COMMANDS: list[Callable[[Any], None]] = [_add_ingest, _add_embed, add_evaluate, 
 COMMANDS.append(_add_interests)
 COMMANDS.append(add_evaluate_interests)
 COMMANDS.append(_add_bench)
+COMMANDS.append(add_hash_password)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argparse parser with every registered sub-command."""
-    parser = argparse.ArgumentParser(prog="python -m core", description="InterestLens engine CLI")
+    parser = CliParser(prog="python -m core", description="InterestLens engine CLI")
     sub = parser.add_subparsers(dest="command", required=True)
     for register in COMMANDS:
         register(sub)
@@ -369,10 +418,33 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Parse arguments and run the chosen command; InterestLensError becomes exit code 2."""
-    args = build_parser().parse_args(argv)
+    """Parse arguments and run the chosen command. Every failure is one line on stderr and an exit code,
+    never a traceback: 2 for bad input (arguments, paths, data; :class:`InterestLensError`), 1 for an
+    unexpected failure (set ``INTERESTLENS_DEBUG=1`` to see its traceback), 130 when interrupted."""
+    import os
+
+    parser = build_parser()
+    args, code = parse_argv(parser, argv)
+    if args is None:
+        return code
     try:
+        check_paths(args, subcommand_parser(parser, args.command))
         result: int = args.func(args)
         return result
     except InterestLensError as exc:
         return fail(str(exc), 2)
+    except KeyboardInterrupt:
+        return fail("interrupted", 130)
+    except BrokenPipeError:  # e.g. piped into `head`: stop quietly, without a second error at exit
+        import contextlib
+
+        with contextlib.suppress(OSError, ValueError):  # stdout is not a file (tests): nothing to silence
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except MemoryError:
+        return fail("out of memory; try a smaller file or sample (e.g. ingest --max-rows)", 1)
+    except Exception as exc:  # a bug, not bad input: still one line unless asked for the traceback
+        if os.environ.get("INTERESTLENS_DEBUG"):
+            raise
+        return fail(f"unexpected {type(exc).__name__}: {exc} (this is a bug; INTERESTLENS_DEBUG=1 shows the "
+                    "traceback)", 1)

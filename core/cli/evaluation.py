@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from core.cli.common import emit_json, fail, parse_weights
+from core.cli.args import float_in, int_in
+from core.cli.common import add_out_argument, emit_json, emit_text, fail, parse_weights
 from core.common.errors import InterestLensError
 
 # --- evaluate / tune (issue 6) ---------------------------------------------------------------------
@@ -63,11 +64,11 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     progress = None if args.quiet else cli_progress("evaluate")
     report = evaluate_dataset(dataset, options, progress=progress)
     if args.json:
-        emit_json(report.to_dict())
+        emit_json(report.to_dict(), args.out)
     elif args.csv:
-        sys.stdout.write(report.table().to_csv())
+        emit_text(report.table().to_csv(), args.out)
     else:
-        sys.stdout.write(report.to_markdown())
+        emit_text(report.to_markdown(), args.out)
     return 0
 
 
@@ -91,12 +92,12 @@ def _cmd_tune(args: argparse.Namespace) -> int:
         "trials": result.trials.to_dict(orient="records"),
     }
     if args.json:
-        emit_json(payload)
+        emit_json(payload, args.out)
     else:
         weights = ", ".join(f"{c}={w:.3f}" for c, w in payload["best_weights"].items())
-        sys.stdout.write(f"best {payload['metric']} on validation: {payload['best_value']} "
-                         f"(default {payload['base_value']}); normalisation {payload['best_normalisation']}; "
-                         f"weights {weights}\n")
+        emit_text(f"best {payload['metric']} on validation: {payload['best_value']} "
+                  f"(default {payload['base_value']}); normalisation {payload['best_normalisation']}; "
+                  f"weights {weights}\n", args.out)
     return 0
 
 
@@ -107,21 +108,24 @@ def _add_eval_arguments(p: argparse.ArgumentParser) -> None:
     src.add_argument("--demo", choices=["movielens", "bilingual"], help="a bundled demo dataset instead")
     p.add_argument("--items", default=None, help="item metadata file (titles, tags, ...: content channels)")
     p.add_argument("--user-tags", default=None, help="users' free-text tags (user, item, tag[, timestamp])")
-    p.add_argument("--k", type=int, default=10, help="list length for every metric (default 10)")
+    p.add_argument("--k", type=int_in(1, 1000), default=10, help="list length for every metric, 1-1000 (default 10)")
     p.add_argument("--split", choices=["random", "leave_last", "temporal"], default="random",
                    help="per-user random ratio (default), per-user leave-last-N, or one global time cut")
-    p.add_argument("--test-ratio", type=float, default=0.2, help="held-out share (random, temporal)")
-    p.add_argument("--n-last", type=int, default=5, help="held-out interactions per user (leave_last)")
+    p.add_argument("--test-ratio", type=float_in(0, 1, low_open=True, high_open=True), default=0.2,
+                   help="held-out share (random, temporal), between 0 and 1")
+    p.add_argument("--n-last", type=int_in(1, 10_000), default=5, help="held-out interactions per user (leave_last)")
     p.add_argument("--threshold", default="auto",
                    help="relevance: rating >= this; 'auto' = 80%% of the max rating, 'none' = all held out")
     p.add_argument("--channels", default="all", help="comma-separated channels to evaluate alone and to tune")
-    p.add_argument("--trials", type=int, default=40, help="Optuna trials for the fusion weights")
-    p.add_argument("--timeout", type=float, default=None, help="stop tuning after this many seconds")
-    p.add_argument("--tune-users", type=int, default=300, help="validation users sampled for tuning")
+    p.add_argument("--trials", type=int_in(1, 100_000), default=40, help="Optuna trials for the fusion weights")
+    p.add_argument("--timeout", type=float_in(0, 1e7, low_open=True), default=None,
+                   help="stop tuning after this many seconds")
+    p.add_argument("--tune-users", type=int_in(1, 10_000_000), default=300, help="validation users sampled for tuning")
     p.add_argument("--model", default="use-m3", help="item text encoder, or 'none' to skip content channels")
-    p.add_argument("--seed", type=int, default=42, help="seed for splits, models and the tuner")
+    p.add_argument("--seed", type=int_in(0, 2**32 - 1), default=42, help="seed for splits, models and the tuner")
     p.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    add_out_argument(p)
 
 
 def add_evaluate(sub: Any) -> None:
@@ -131,10 +135,12 @@ def add_evaluate(sub: Any) -> None:
     p.add_argument("--baselines", default="all", help="comma-separated baselines (default all)")
     p.add_argument("--no-tune", action="store_true", help="skip tuning (no fused_tuned row)")
     p.add_argument("--tune-baselines", action="store_true", help="also tune item-kNN, ALS, BPR on validation")
-    p.add_argument("--baseline-trials", type=int, default=8, help="Optuna trials per tuned baseline")
+    p.add_argument("--baseline-trials", type=int_in(1, 10_000), default=8, help="Optuna trials per tuned baseline")
     p.add_argument("--no-typed", action="store_true", help="skip the typed-interest comparison")
-    p.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples for the 95%% intervals")
-    p.add_argument("--max-users", type=int, default=None, help="evaluate a seeded sample of test users")
+    p.add_argument("--bootstrap", type=int_in(0, 100_000), default=1000,
+                   help="bootstrap resamples for the 95%% intervals (0 = none)")
+    p.add_argument("--max-users", type=int_in(1, 100_000_000), default=None,
+                   help="evaluate a seeded sample of test users")
     p.add_argument("--csv", action="store_true", help="print the table as CSV instead of Markdown")
     p.set_defaults(func=_cmd_evaluate)
 
@@ -169,10 +175,10 @@ def _cmd_evaluate_interests(args: argparse.Namespace) -> int:
     from core.engine import Engine
     from core.evaluation.cases import load_cases
     from core.evaluation.typed_cases import evaluate_typed_cases
-    from core.ranking.config import FusionConfig, FusionWeights
+    from core.ranking.config import FusionConfig
 
     weights = parse_weights(args.weights)
-    config = FusionConfig() if weights is None else FusionConfig(weights=FusionWeights.from_dict(weights))
+    config = FusionConfig() if weights is None else FusionConfig(weights=weights)
     dataset = _typed_dataset(args.data, args.items)
     cases = load_cases(args.cases, dataset).select(args.split)
     if not args.quiet:
@@ -184,9 +190,9 @@ def _cmd_evaluate_interests(args: argparse.Namespace) -> int:
                                   n_boot=args.bootstrap,
                                   progress=None if args.quiet else cli_progress("evaluate-interests"))
     if args.json:
-        emit_json(report.to_dict())
+        emit_json(report.to_dict(), args.out)
     else:
-        sys.stdout.write(report.to_markdown())
+        emit_text(report.to_markdown(), args.out)
     return 0
 
 
@@ -202,12 +208,15 @@ def add_evaluate_interests(sub: Any) -> None:
     p.add_argument("--data", default="movielens",
                    help="movielens or bilingual (bundled demos), or an interaction file (with --items)")
     p.add_argument("--items", default=None, help="item metadata file when --data is a file")
-    p.add_argument("--k", type=int, nargs="+", default=[10, 50], help="list lengths (default 10 50)")
+    p.add_argument("--k", type=int_in(1, 1000), nargs="+", default=[10, 50],
+                   help="list lengths, 1-1000 (default 10 50)")
     p.add_argument("--split", default="all", help="only the cases of this split, e.g. dev or test (default all)")
     p.add_argument("--weights", default=None, metavar="JSON",
                    help="fusion weights of the fused ranking (missing channels get 0; default: the default fusion)")
-    p.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples for the 95%% intervals")
+    p.add_argument("--bootstrap", type=int_in(0, 100_000), default=1000,
+                   help="bootstrap resamples for the 95%% intervals (0 = none)")
     p.add_argument("--model", default=DEFAULT_MODEL, help="text encoder (default use-m3)")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.add_argument("--json", action="store_true", help="print one JSON document (default: a Markdown report)")
+    add_out_argument(p)
     p.set_defaults(func=_cmd_evaluate_interests)

@@ -12,10 +12,14 @@ Fingerprints (:class:`Fingerprint`, :func:`fingerprint`)
     used, and that fingerprint is persisted in workspaces (presets and runs are stored per dataset
     fingerprint), so keeping it byte-for-byte keeps saved presets attached to their datasets.
 
-Atomic writes (:func:`atomic_write` and the ``atomic_write_*`` conveniences)
+Atomic writes (:func:`atomic_write` and the ``atomic_write_*`` conveniences), orphan clean-up
     Write to a hidden temp file in the target's folder, flush it to disk, then ``os.replace`` it
     into place: a reader sees the old file or the new one, never half of one, and a process killed
     mid-write leaves at worst a ``.<name>.tmp-<pid>-<thread>`` file that no reader picks up.
+    :func:`tidy_folder` (run once per process on each cache folder and the workspace's dataset folders)
+    deletes such orphans: temp files whose process is dead, or that are older than the live process now
+    holding that PID (PID reuse), plus lock files nobody holds (:mod:`core.common.locks`). The workspace
+    is a single-host folder (SQLite's WAL needs one host too), so a PID names a process on this machine.
 
 The artefact cache (:class:`ArtefactCache`, :func:`artefact_path`)
     Files derived from a dataset (neighbour indexes, 2-D maps, ...) live at
@@ -23,7 +27,9 @@ The artefact cache (:class:`ArtefactCache`, :func:`artefact_path`)
     ``core.common.config.cache_dir()``: one folder per dataset, so a dataset's artefacts can be listed
     or removed together, and any change of model or parameters gives a new file. The per-text vector
     cache (``core.vectors.vector_cache``) is a different thing: it is keyed by model and text only and
-    shared by every dataset, but it writes through :func:`atomic_write` as well.
+    shared by every dataset, but it writes through :func:`atomic_write` as well. Every cached file is
+    verified before use (:mod:`core.common.integrity`: checksum, size, library versions) and builders of
+    the same file take turns (:mod:`core.common.locks`).
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import logging
 import os
 import re
 import threading
@@ -44,6 +51,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from core.common.config import cache_dir
+from core.common.integrity import build_record, file_checksum
+from core.common.locks import clean_stale_locks
+
+log = logging.getLogger(__name__)
 
 # --- fingerprints --------------------------------------------------------------------------------
 
@@ -209,12 +220,110 @@ def atomic_write(path: Path | str, write: Callable[[Path], None], *, durable: bo
     return target
 
 
+_TEMP_NAME = re.compile(r"^\..+\.tmp-(\d+)-\d+(-wal|-shm|-journal)?$")
+"""An :func:`atomic_write` temp file (or the SQLite side files of a database being created under one)."""
+_START_SLACK_S = 2.0
+"""A process's start time from /proc is only exact to about a second (boot time is whole seconds)."""
+
+
+def _process_start(pid: int) -> float | None:
+    """Wall-clock start time of a live process (Linux ``/proc``), None when unknown."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        boot = next(float(line.split()[1]) for line in Path("/proc/stat").read_text().splitlines()
+                    if line.startswith("btime "))
+        return boot + int(stat[19]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError, StopIteration):
+        return None
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. EPERM: it exists but belongs to another user
+        return True
+    return True
+
+
+def is_orphan_temp(path: Path) -> bool:
+    """True for an :func:`atomic_write` temp file no live writer owns: its PID is dead, or the live
+    process with that PID started after the file was last written (the PID was reused)."""
+    match = _TEMP_NAME.match(path.name)
+    if match is None:
+        return False
+    pid = int(match.group(1))
+    if not _pid_alive(pid):
+        return True
+    started = _process_start(pid)
+    try:
+        return started is not None and path.stat().st_mtime < started - _START_SLACK_S
+    except OSError:
+        return False
+
+
+def clean_stale_temps(folder: Path | str, recursive: bool = False) -> list[Path]:
+    """Delete orphaned temp files (:func:`is_orphan_temp`) in ``folder`` (and below when ``recursive``)."""
+    root = Path(folder)
+    try:
+        candidates = list(root.rglob(".*.tmp-*") if recursive else root.glob(".*.tmp-*"))
+    except OSError:
+        return []
+    removed = []
+    for path in candidates:
+        if path.is_file() and is_orphan_temp(path):
+            try:
+                path.unlink()
+            except OSError:  # gone already, or not ours to delete
+                continue
+            removed.append(path)
+    if removed:
+        log.info("removed %d temp file(s) left by interrupted writes in %s", len(removed), root)
+    return removed
+
+
+_TIDIED: set[tuple[Path, bool]] = set()
+_TIDIED_LOCK = threading.Lock()
+
+
+def tidy_folder(folder: Path | str, recursive: bool = False, again: bool = False) -> list[Path]:
+    """Remove orphaned temp files and unheld lock files from ``folder``, once per process per folder
+    (``again`` forces another pass); returns what was removed."""
+    key = (Path(folder).resolve(), recursive)
+    with _TIDIED_LOCK:
+        if key in _TIDIED and not again:
+            return []
+        _TIDIED.add(key)
+    removed = clean_stale_temps(key[0], recursive)
+    folders = [key[0], *(p for p in key[0].rglob("*") if p.is_dir())] if recursive else [key[0]]
+    for sub in folders:
+        removed.extend(clean_stale_locks(sub))
+    return removed
+
+
 def _via_handle(write: Callable[[IO[bytes]], object]) -> Callable[[Path], None]:
     def _write(tmp: Path) -> None:
         with open(tmp, "wb") as handle:
             write(handle)
 
     return _write
+
+
+def atomic_write_recorded(path: Path | str, write: Callable[[Path], None]) -> dict[str, Any]:
+    """:func:`atomic_write`, returning the written file's integrity record (blake2b digest, size, library
+    versions: :func:`core.common.integrity.build_record`), taken from the temp file before it is moved
+    into place, so it describes exactly the bytes that land."""
+    record: dict[str, Any] = {}
+
+    def _write(tmp: Path) -> None:
+        write(tmp)
+        record.update(build_record(file_checksum(tmp), tmp.stat().st_size))
+
+    atomic_write(path, _write)
+    return record
 
 
 def atomic_write_bytes(path: Path | str, data: bytes) -> Path:
@@ -258,6 +367,7 @@ class ArtefactCache:
         plain = re.fullmatch(r"[A-Za-z0-9_-]{1,64}", dataset_fp) is not None
         path = base / kind / (dataset_fp if plain else safe_name(dataset_fp))
         path.mkdir(parents=True, exist_ok=True)
+        tidy_folder(path)
         return path
 
     def path(self, kind: str, dataset_fp: str, model: str, params: Any = None, suffix: str = "") -> Path:

@@ -1,5 +1,5 @@
 """Cell parsing for validation, vectorised over Arrow string columns: missing values, numbers, timestamps
-(Unix seconds / ms / µs / ns, yyyymmdd, ISO and Chinese dates) and tag lists.
+(Unix seconds / ms / µs / ns, yyyymmdd; text dates through :mod:`core.data.dates`) and tag lists.
 
 Parsing never rejects anything itself: it returns values plus masks (missing, not a number,
 unparseable) that :mod:`core.data.validation` turns into problems. Python loops run only over distinct
@@ -9,10 +9,8 @@ tag strings and over cells that are not plain numbers.
 from __future__ import annotations
 
 import re
-import unicodedata
-import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -20,6 +18,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from core.data.arrow import bool_mask, dictionary_codes
+from core.data.dates import parse_text_dates, seconds_of
+from core.data.report import Notice
 from core.data.table import RawTable
 
 NA_WORDS = ("", "nan", "null", "none", "na", "n/a", "#n/a", "<na>", "nil", "无", "空")
@@ -28,9 +28,6 @@ _NA_VARIANTS = pa.array(
     sorted({v for w in NA_WORDS for v in (w, w.upper(), w.capitalize(), w.title())} | {"NaN"}),
     pa.large_string(),
 )
-_EPOCH = pd.Timestamp("1970-01-01", tz="UTC")
-_CN_DATE_RE = re.compile(r"(\d{4})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*[日号]?\s*")
-_CN_TIME_RE = re.compile(r"(\d{1,2})\s*[时點点]\s*(?:(\d{1,2})\s*分)?\s*(?:(\d{1,2})\s*秒)?")
 
 
 def column_text(raw: RawTable, col: str) -> pa.Array:
@@ -86,48 +83,6 @@ def parse_numbers(trimmed: pa.Array) -> Numbers:
     return Numbers(values, missing, nan_token, not_numeric)
 
 
-def _seconds(parsed: Any) -> np.ndarray:
-    """Datetimes (Series / Index, UTC) as float epoch seconds, NaN for NaT; a fresh writable array."""
-    values = (parsed - _EPOCH) / pd.Timedelta(seconds=1)
-    return np.array(pd.Series(values).to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
-
-
-def _normalise_date(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
-    text = _CN_DATE_RE.sub(lambda m: f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d} ", text)
-    text = _CN_TIME_RE.sub(
-        lambda m: f"{int(m.group(1)):02d}:{int(m.group(2) or 0):02d}:{int(m.group(3) or 0):02d}", text
-    )
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def _dates_to_epoch(values: list[str]) -> np.ndarray:
-    """Parse date strings (ISO, Chinese 2024年3月5日, common formats) to epoch seconds; NaN if not a date."""
-    series = pd.Series([_normalise_date(v) for v in values], dtype=object)
-    out = np.full(len(series), np.nan)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            parsed = pd.to_datetime(series, format="ISO8601", errors="coerce", utc=True)
-            out = _seconds(parsed)
-        except (ValueError, TypeError, OverflowError):
-            pass
-        rest = np.flatnonzero(np.isnan(out))
-        for start in range(0, len(rest), 50_000):
-            chunk = rest[start : start + 50_000]
-            try:
-                parsed = pd.to_datetime(series.iloc[chunk], format="mixed", errors="coerce", utc=True)
-                out[chunk] = _seconds(parsed)
-            except (ValueError, TypeError, OverflowError):
-                for i in chunk:
-                    try:
-                        one = pd.to_datetime(series.iloc[i], errors="coerce", utc=True)
-                        out[i] = (one - _EPOCH) / pd.Timedelta(seconds=1) if not pd.isna(one) else np.nan
-                    except (ValueError, TypeError, OverflowError):
-                        out[i] = np.nan
-    return out
-
-
 def _epoch_from_numbers(values: np.ndarray, all_finite: bool = False) -> np.ndarray:
     """Numbers as epoch seconds: yyyymmdd integers, else seconds / ms / µs / ns by magnitude.
 
@@ -149,7 +104,7 @@ def _epoch_from_numbers(values: np.ndarray, all_finite: bool = False) -> np.ndar
                 errors="coerce",
                 utc=True,
             )
-            out[mask] = _seconds(parsed)
+            out[mask] = seconds_of(parsed)
             return out
     if max(abs(low), abs(high)) < 1e11:  # all plain seconds (the usual case)
         return values
@@ -162,22 +117,57 @@ def _epoch_from_numbers(values: np.ndarray, all_finite: bool = False) -> np.ndar
         )
 
 
-def parse_timestamps(trimmed: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """(epoch seconds, NaN when missing or unparseable; mask of present-but-unparseable values)."""
+@dataclass
+class Timestamps:
+    """A parsed timestamp column: epoch seconds and what was wrong with the cells that are not times."""
+
+    seconds: np.ndarray  # float64 epoch seconds; NaN where missing, unparseable or misordered
+    missing: np.ndarray  # empty / NA token (including "nan")
+    nan_token: np.ndarray  # the cell literally says NaN
+    unparseable: np.ndarray  # present but neither a date nor a Unix time
+    misordered: np.ndarray  # a date contradicting the column's day/month order
+    notices: list[Notice]
+    order: str = ""  # the day/month order of A/B/Y dates ("dmy" / "mdy" / "ymd"), "" when there were none
+
+
+def read_timestamps(
+    trimmed: pa.Array,
+    date_format: str = "auto",
+    *,
+    column: str = "",
+    lines: Callable[[], np.ndarray] | None = None,
+) -> Timestamps:
+    """Parse a timestamp column: Unix seconds / ms / µs / ns, yyyymmdd, ISO, Chinese and other dates (one
+    day/month order per column, :mod:`core.data.dates`). ``lines()``: each row's line, for the notices."""
     num = parse_numbers(trimmed)
+    n = len(num.values)
+    none = np.zeros(n, dtype=bool)
     finite = np.isfinite(num.values)
     if finite.all():  # the usual case: every cell is a number
-        return _epoch_from_numbers(num.values, all_finite=True), np.zeros(len(finite), dtype=bool)
+        return Timestamps(_epoch_from_numbers(num.values, all_finite=True), none, none, none, none, [])
     seconds = _epoch_from_numbers(num.values)
     unparseable = ~num.missing & ~num.not_numeric & ~finite  # "inf", "-nan"
+    misordered = none.copy()
+    notices: list[Notice] = []
+    order = ""
     if num.not_numeric.any():
         idx = np.flatnonzero(num.not_numeric)
-        texts = pc.take(trimmed, pa.array(idx)).to_pylist()
-        parsed = _dates_to_epoch([str(t) for t in texts])
-        seconds[idx] = parsed
-        unparseable[idx] = np.isnan(parsed)
-    seconds[unparseable] = np.nan
-    return seconds, unparseable
+        texts = [str(t) for t in pc.take(trimmed, pa.array(idx)).to_pylist()]
+        sub_lines = (lambda: lines()[idx]) if lines is not None else None
+        parsed = parse_text_dates(texts, date_format, column=column, lines=sub_lines)
+        seconds[idx] = parsed.seconds
+        misordered[idx] = parsed.misordered
+        unparseable[idx] = np.isnan(parsed.seconds) & ~parsed.misordered
+        notices.extend(parsed.notices)
+        order = parsed.order
+    seconds[unparseable | misordered] = np.nan
+    return Timestamps(seconds, num.missing, num.nan_token, unparseable, misordered, notices, order)
+
+
+def parse_timestamps(trimmed: pa.Array, date_format: str = "auto") -> tuple[np.ndarray, np.ndarray]:
+    """(epoch seconds, NaN when missing or unparseable; mask of present-but-unparseable values)."""
+    parsed = read_timestamps(trimmed, date_format)
+    return parsed.seconds, parsed.unparseable | parsed.misordered
 
 
 # --- tag lists ------------------------------------------------------------------------------------

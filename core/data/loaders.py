@@ -10,14 +10,25 @@ Nothing here raises a library exception for bad input: a file that yields no tab
 :class:`~core.data.report.IngestError`; a failure inside validation becomes one as well; a table whose
 every row is bad raises :class:`~core.data.report.NothingLoadedError` from :func:`load_dataset` (it
 carries the reports, so the problems can still be shown). The happy path is vectorised (pyarrow);
-Python loops run only over bad rows, distinct tag strings and distinct user ids (pseudonymisation).
+Python loops run only over the kept bad rows, distinct tag strings and distinct user ids (pseudonymisation).
+
+Bounded reports: each loader keeps the first ``max_kept`` problems and rejected rows (default
+:func:`~core.data.rejects.default_max_kept`: 1,000 or ``$INTERESTLENS_MAX_PROBLEMS``), counts the rest
+exactly and writes every rejected row to
+``rejected_path`` (or, when more were rejected than it keeps, to a new file in the workspace).
+
+Privacy: with ``pseudonymise_key`` no raw user id leaves the loader -- not in the frame, the problems,
+the rejected rows or their file (:mod:`core.data.pseudonyms`), nor in an error message (a library's
+detail, which may quote a cell, is left out).
 """
 
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -42,21 +53,27 @@ KnownItems = Collection[str] | pd.Series | np.ndarray | pd.Index
 
 
 def _never_raw(fn: Callable[..., LoadReport]) -> Callable[..., LoadReport]:
-    """Turn any non-DataError failure inside a loader into one readable :class:`IngestError`."""
+    """Turn any non-DataError failure inside a loader into one readable :class:`IngestError`; under
+    pseudonymisation leave out the library's detail (it may quote a cell, i.e. a raw user id)."""
+    signature = inspect.signature(fn)
 
     @functools.wraps(fn)
     def wrapper(source: Source, *args: Any, **kwargs: Any) -> LoadReport:
+        private = signature.bind_partial(source, *args, **kwargs).arguments.get("pseudonymise_key") is not None
+        label = source_label(source, str(kwargs.get("name") or ""))
         try:
             return fn(source, *args, **kwargs)
+        except IngestError as exc:
+            if private and exc.code == "unreadable":  # its message ends with a library's detail
+                raise IngestError(f"{label}: could not be read as a table", "unreadable", name=label) from None
+            raise
         except (DataError, MemoryError, KeyboardInterrupt):
             raise
         except Exception as exc:
-            label = source_label(source, str(kwargs.get("name") or ""))
-            raise IngestError(
-                f"{label}: could not be validated ({type(exc).__name__}: {error_detail(exc)})",
-                "unreadable",
-                name=label,
-            ) from exc
+            detail = type(exc).__name__ if private else f"{type(exc).__name__}: {error_detail(exc)}"
+            raise IngestError(f"{label}: could not be validated ({detail})", "unreadable", name=label) from (
+                None if private else exc
+            )
 
     return wrapper
 
@@ -70,12 +87,14 @@ def load_interactions(
     *,
     name: str = "",
     now: float | None = None,
+    max_kept: int | None = None,
+    rejected_path: Path | str | None = None,
 ) -> LoadReport:
     """Load and validate an interaction file; the frame has the canonical interaction columns.
 
     Rejected: missing user/item id, a rating that is empty, NaN, not a number, infinite, negative or
-    > 1e6, a timestamp that is unparseable, before 1970 or in the future (> now + 1 day), an item not in
-    ``known_items`` (when given), and a repeat of an earlier row's (user, item, timestamp[, event]).
+    > 1e6, a timestamp that is empty, NaN, unparseable, before 1970 or in the future (> now + 1 day), an
+    item not in ``known_items`` (when given), and a repeat of an earlier row's (user, item, timestamp[, event]).
     No rating column means implicit feedback (weight 1.0); no timestamp column means NaN timestamps.
     """
     raw = read_table(source, name)
@@ -123,7 +142,10 @@ def load_interactions(
             "event": keep_rows(event, keep) if event is not None else blank_strings(int(good.sum())),
         }
     )
-    result = build_report(raw, "interactions", checks, frame, roles, user_hider(roles["user"], pseudonymise_key))
+    result = build_report(
+        raw, "interactions", checks, frame, roles, user_hider(roles["user"], pseudonymise_key),
+        max_kept=max_kept, rejected_path=rejected_path,
+    )
     result.encoded = encoded
     return result
 
@@ -141,7 +163,12 @@ def _item_years(year_text: pa.Array | None, title: pa.Array) -> np.ndarray:
 
 @_never_raw
 def load_items(
-    source: Source, mapping: Mapping[str, str | None] | None = None, *, name: str = ""
+    source: Source,
+    mapping: Mapping[str, str | None] | None = None,
+    *,
+    name: str = "",
+    max_kept: int | None = None,
+    rejected_path: Path | str | None = None,
 ) -> LoadReport:
     """Load and validate an item metadata file; the frame has the canonical item columns.
 
@@ -201,7 +228,7 @@ def load_items(
     if "people" in roles:
         people = item_people(text("people"), n_good, seq=roles["people"] in raw.seq_columns)
         frame["people"] = pd.Series(people, dtype=object, copy=False)
-    return build_report(raw, "items", checks, frame, roles)
+    return build_report(raw, "items", checks, frame, roles, max_kept=max_kept, rejected_path=rejected_path)
 
 
 @_never_raw
@@ -213,6 +240,8 @@ def load_user_tags(
     *,
     name: str = "",
     now: float | None = None,
+    max_kept: int | None = None,
+    rejected_path: Path | str | None = None,
 ) -> LoadReport:
     """Load free-text tags users wrote about items (MovieLens ``tags.csv``): user, item, tag, timestamp."""
     raw = read_table(source, name)
@@ -242,7 +271,10 @@ def load_user_tags(
             "timestamp": timestamp[good],
         }
     )
-    return build_report(raw, "user_tags", checks, frame, roles, user_hider(roles["user"], pseudonymise_key))
+    return build_report(
+        raw, "user_tags", checks, frame, roles, user_hider(roles["user"], pseudonymise_key),
+        max_kept=max_kept, rejected_path=rejected_path,
+    )
 
 
 def _try_read(source: Source) -> RawTable | BaseException:
@@ -263,9 +295,13 @@ def load_dataset(
     user_tags: Source | None = None,
     pseudonymise_key: str | bytes | None = None,
     progress: ProgressFn | None = None,
+    max_kept: int | None = None,
+    rejected_path: Path | str | None = None,
 ) -> tuple[Dataset, LoadReport, LoadReport | None]:
     """Load interactions (+ optional items and user tags) into a :class:`Dataset` with the two reports.
 
+    ``max_kept``: problems and rejected rows each report keeps in memory; ``rejected_path``: where every
+    rejected interaction row is written (the item and tag files' go to workspace files when needed).
     Raises :class:`NothingLoadedError` (a :class:`DataError`) when no interaction or no item survives.
     """
     report(progress, 0.0, "reading items" if items is not None else "reading interactions")
@@ -276,7 +312,7 @@ def load_dataset(
         # reader releases the GIL); its errors surface below, after the item file's own
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest") as pool:
             pending = None if isinstance(interactions, RawTable) else pool.submit(_try_read, interactions)
-            item_report = load_items(items, item_mapping)
+            item_report = load_items(items, item_mapping, max_kept=max_kept)
             if item_report.rows_loaded == 0:
                 raise NothingLoadedError.for_report(item_report, [item_report])
             known = item_report.frame["item_id"]
@@ -286,7 +322,8 @@ def load_dataset(
     if isinstance(interactions, BaseException):
         raise interactions
     inter_report = load_interactions(
-        interactions, interaction_mapping, known_items=known, pseudonymise_key=pseudonymise_key
+        interactions, interaction_mapping, known_items=known, pseudonymise_key=pseudonymise_key,
+        max_kept=max_kept, rejected_path=rejected_path,
     )
     reports = [inter_report] + ([item_report] if item_report is not None else [])
     if inter_report.rows_loaded == 0:
@@ -299,9 +336,10 @@ def load_dataset(
     }
     if user_tags is not None:
         report(progress, 0.6, "reading user tags")
-        tag_report = load_user_tags(user_tags, known_items=known, pseudonymise_key=pseudonymise_key)
+        tag_report = load_user_tags(user_tags, known_items=known, pseudonymise_key=pseudonymise_key, max_kept=max_kept)
         tags_frame = tag_report.frame
         meta["user_tags_report"] = tag_report.summary(with_problems=False)
+        meta["user_tags_report"].pop("rejected_file", None)  # a workspace file that is pruned later
     report(progress, 0.75, "indexing")
     items_frame = item_report.frame if item_report is not None else None
     dataset = Dataset.from_frames(

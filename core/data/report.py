@@ -2,15 +2,26 @@
 :class:`Problem` with its stable code, and the two ingestion errors.
 
 Every bad cell becomes a :class:`Problem`: 1-based line number, column, raw value (at most
-``MAX_VALUE_CHARS``), an English reason and a stable ``code`` (a key of :data:`REASONS`) that the UI
-translates. A file that yields no table at all raises :class:`IngestError` (a
-:class:`~core.common.errors.DataError` with a ``code`` and ``params`` for translation); a table whose every
-row is bad raises :class:`NothingLoadedError`, which carries the reports so the problems can still be shown.
+``MAX_VALUE_CHARS``; empty and ``redacted`` when it could hold a raw user id under pseudonymisation), an
+English reason and a stable ``code`` (a key of :data:`REASONS`) that the UI translates. A file that yields
+no table at all raises :class:`IngestError` (a :class:`~core.common.errors.DataError` with a ``code`` and
+``params`` for translation); a table whose every row is bad raises :class:`NothingLoadedError`, which
+carries the reports so the problems can still be shown.
+
+A report keeps a bounded number of problems and rejected rows in memory (the first ones by line; see
+:mod:`core.data.rejects`): ``rows_rejected``, ``problem_counts()`` and ``problems_total`` are exact, and
+``rejected_file`` (when set) holds every rejected row.
+
+Missing values are treated alike in every numeric column: an empty (or ``null``, ``N/A`` …) rating or
+timestamp rejects its row (``rating_missing`` / ``timestamp_missing``), and so does a literal ``NaN``
+(``rating_nan`` / ``timestamp_nan``). A file without a rating column is implicit feedback (weight 1); a
+file without a timestamp column has no times (NaN) -- unmap the column to keep rows whose time is unknown.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -30,6 +41,8 @@ REASONS: dict[str, str] = {
     "rating_infinite": "rating is infinite",
     "rating_negative": "rating is negative",
     "rating_too_large": "rating is larger than 1,000,000",
+    "timestamp_missing": "timestamp is empty",
+    "timestamp_nan": "timestamp is NaN",
     "timestamp_unparseable": "timestamp is neither a date nor a Unix time",
     "timestamp_before_1970": "timestamp is before 1970",
     "timestamp_future": "timestamp is in the future",
@@ -39,6 +52,9 @@ REASONS: dict[str, str] = {
     "tag_missing": "tag is empty",
     "bad_field_count": "row has {found} fields but the header has {expected}",
     "bad_json": "line is not a JSON object",
+    "nul_byte": "cell contains a NUL byte (binary data)",
+    "cell_too_large": "cell is {size} bytes, over the limit of {limit} bytes",
+    "date_order": "date does not fit the day/month order of the rest of the column ({order})",
 }
 """Stable problem codes and their English reason templates (the UI translates by code)."""
 
@@ -75,8 +91,25 @@ class NothingLoadedError(IngestError):
 
 
 @dataclass(frozen=True)
+class Notice:
+    """Something decided about a whole column rather than one row (e.g. which date order was assumed, and
+    why): a stable ``code`` and its ``params`` (the UI translates by code) and the English ``message``."""
+
+    code: str
+    message: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-friendly form."""
+        return {"code": self.code, "message": self.message, "params": dict(self.params)}
+
+
+@dataclass(frozen=True)
 class Problem:
-    """One rejected cell: where (1-based line, column), what (raw value, <= 200 chars) and why."""
+    """One rejected cell: where (1-based line, column), what (raw value, <= 200 chars) and why.
+
+    ``redacted``: the value was withheld (empty) because it could hold a raw user id (a malformed record
+    under pseudonymisation)."""
 
     row: int
     column: str
@@ -84,9 +117,10 @@ class Problem:
     reason: str
     code: str = ""
     ref_row: int | None = None  # the earlier line a duplicate repeats
+    redacted: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-friendly form (``ref_row`` only when set)."""
+        """JSON-friendly form (``ref_row`` and ``redacted`` only when set)."""
         out: dict[str, Any] = {
             "row": self.row,
             "column": self.column,
@@ -96,12 +130,29 @@ class Problem:
         }
         if self.ref_row is not None:
             out["ref_row"] = self.ref_row
+        if self.redacted:
+            out["redacted"] = True
         return out
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How many problems share one code, column and reason (its line reference, if any, shown as "…")."""
+
+    code: str
+    column: str
+    reason: str
+    count: int
 
 
 @dataclass(eq=False)
 class LoadReport:
-    """Result of loading one file: the canonical frame of good rows plus everything that was rejected."""
+    """Result of loading one file: the canonical frame of good rows plus everything that was rejected.
+
+    ``problems`` and ``rejected`` hold the first problems / rejected rows by line (at most the loader's
+    ``max_kept`` each); ``n_rejected`` and ``counts`` are the exact totals; ``rejected_file`` is the CSV of
+    every rejected row when one was written (more rows than ``max_kept``, or a path was asked for).
+    """
 
     kind: str
     frame: pd.DataFrame
@@ -114,6 +165,12 @@ class LoadReport:
     mapping: dict[str, str]
     name: str = ""
     encoded: EncodedIds | None = field(default=None, repr=False)  # id encoding of ``frame`` (internal)
+    n_rejected: int | None = None  # exact number of rejected rows (None: ``len(rejected)``)
+    counts: dict[str, int] | None = None  # exact problems per code (None: counted from ``problems``)
+    tallies: list[Tally] | None = None  # exact problems per (code, column, reason) (None: from ``problems``)
+    rejected_file: Path | None = None
+    pseudonymised: bool = False
+    notices: list[Notice] = field(default_factory=list)  # column-wide decisions (the date order assumed, why)
 
     @property
     def rows_loaded(self) -> int:
@@ -122,26 +179,53 @@ class LoadReport:
 
     @property
     def rows_rejected(self) -> int:
-        """Number of rows rejected (each may carry several problems)."""
-        return len(self.rejected)
+        """Number of rows rejected (each may carry several problems), including those not kept in memory."""
+        return len(self.rejected) if self.n_rejected is None else self.n_rejected
+
+    @property
+    def problems_total(self) -> int:
+        """Number of problems, including those not kept in memory."""
+        return sum(self.problem_counts().values())
+
+    @property
+    def truncated(self) -> bool:
+        """True when some problems or rejected rows are only counted (and in ``rejected_file``)."""
+        return self.problems_total > len(self.problems) or self.rows_rejected > len(self.rejected)
 
     def rejected_csv(self) -> bytes:
-        """Rejected rows (original columns + ``line`` + ``reason``) as UTF-8-with-BOM CSV for Excel.
+        """Every rejected row (original columns + ``line`` + ``reason``) as UTF-8-with-BOM CSV for Excel.
 
         The values are the uploaded ones, so cells a spreadsheet would run as formulas are escaped
-        (:func:`core.common.csv_safe.csv_bytes`).
+        (:func:`core.common.csv_safe.csv_bytes`). Read from ``rejected_file`` when there is one (it can be
+        large: prefer the file itself).
         """
+        if self.rejected_file is not None:
+            return Path(self.rejected_file).read_bytes()
         return csv_bytes(self.rejected)
 
     def problem_counts(self) -> dict[str, int]:
-        """How many problems of each code."""
+        """How many problems of each code (exact, including those not kept in memory)."""
+        if self.counts is not None:
+            return dict(self.counts)
         counts: dict[str, int] = {}
         for prob in self.problems:
             counts[prob.code] = counts.get(prob.code, 0) + 1
         return counts
 
+    def tally(self) -> list[Tally]:
+        """Exact problem counts per (code, column, reason without its line reference), most frequent first."""
+        if self.tallies is not None:
+            return sorted(self.tallies, key=lambda t: -t.count)
+        counts: dict[tuple[str, str, str], int] = {}
+        for prob in self.problems:
+            reason = REASONS[prob.code].format(ref="…") if prob.ref_row is not None else prob.reason
+            key = (prob.code, prob.column, reason)
+            counts[key] = counts.get(key, 0) + 1
+        return sorted((Tally(*key, n) for key, n in counts.items()), key=lambda t: -t.count)
+
     def summary(self, with_problems: bool = True) -> dict[str, Any]:
-        """JSON-friendly summary (what the CLI prints and ``Dataset.meta`` keeps)."""
+        """JSON-friendly summary (what the CLI prints and ``Dataset.meta`` keeps); ``problems`` lists the
+        kept ones only (``problems_total`` counts all; ``rejected_file`` has every rejected row)."""
         out: dict[str, Any] = {
             "file": self.name,
             "kind": self.kind,
@@ -153,6 +237,10 @@ class LoadReport:
             "rows_loaded": self.rows_loaded,
             "rows_rejected": self.rows_rejected,
             "problem_counts": self.problem_counts(),
+            "problems_total": self.problems_total,
+            "rejected_file": str(self.rejected_file) if self.rejected_file is not None else None,
+            "pseudonymised": self.pseudonymised,
+            "notices": [n.to_dict() for n in self.notices],
         }
         if with_problems:
             out["problems"] = [p.to_dict() for p in self.problems]

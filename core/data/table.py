@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from core.data.arrow import str_frame
-from core.data.report import MAX_VALUE_CHARS, REASONS, Problem
+from core.data.rejects import Malformed as Malformed  # re-exported: the readers collect malformed records
+from core.data.rejects import MalformedRows
+from core.data.report import Problem
 
 RECBOLE_RE = re.compile(r"^\s*(.+?)\s*:\s*(token_seq|float_seq|token|float)\s*$", re.IGNORECASE)
 """A RecBole atomic-file header field, ``name:type`` (group 1 the name, group 2 the type)."""
@@ -34,10 +37,11 @@ class RawTable:
     delimiter: str | None
     file_format: str
     seq_columns: frozenset[str] = frozenset()  # RecBole ``token_seq`` columns (space-separated lists)
-    parse_problems: list[Problem] = field(default_factory=list)  # malformed records (never in frame)
-    parse_rejected: pd.DataFrame | None = None  # their cells + ``raw``, ``line``, ``reason``
+    parse_problems: list[Problem] = field(default_factory=list)  # the first malformed records (never in frame)
+    parse_rejected: MalformedRows | None = None  # every malformed record, compactly (core.data.rejects)
     headerless: bool = False
     plain: bool = False  # True when no cell can have surrounding whitespace (lets validation skip trimming)
+    date_format: str = "auto"  # how text dates are read: auto / dmy / mdy / ymd / a strftime pattern
     _lines: np.ndarray | None = field(default=None, repr=False)
     _line_source: Callable[[], np.ndarray] | None = field(default=None, repr=False)
     _frame: pd.DataFrame | None = field(default=None, repr=False)
@@ -65,7 +69,8 @@ class RawTable:
     @property
     def rows_total(self) -> int:
         """Records in the file: parsed rows plus malformed ones."""
-        return self.n_rows + len(self.parse_problems)
+        malformed = self.parse_rejected.count if self.parse_rejected is not None else len(self.parse_problems)
+        return self.n_rows + malformed
 
     def line_numbers(self) -> np.ndarray:
         """1-based line number (or pseudo line) of each row of ``frame`` (computed on first use)."""
@@ -77,6 +82,30 @@ class RawTable:
                 lines = np.arange(2, self.n_rows + 2, dtype=np.int64)
             self._lines = lines.astype(np.int64)
         return self._lines
+
+    def without_rows(self, drop: np.ndarray, malformed: Malformed) -> RawTable:
+        """A copy without the rows ``drop`` (whose records ``malformed`` reports), merged with the malformed
+        records already found; every remaining row keeps its line number."""
+        keep = ~drop
+        lines = self.line_numbers()
+        found = malformed.rejected(self.columns)
+        rejected = self.parse_rejected
+        if found is not None and rejected is not None:
+            both = pa.concat_tables([rejected.table, found.table])
+            order = pc.sort_indices(both.column("line"))
+            rejected = MalformedRows(self.columns, both.take(order))
+        elif found is not None:
+            rejected = found
+        problems = sorted([*self.parse_problems, *malformed.problems], key=lambda p: p.row)
+        return replace(
+            self,
+            table=self.table.filter(pa.array(keep)),
+            parse_problems=problems[: max(malformed.keep, len(self.parse_problems))],
+            parse_rejected=rejected,
+            _lines=lines[keep],
+            _line_source=None,
+            _frame=None,
+        )
 
 
 def clean_header(fields: list[str]) -> tuple[list[str], frozenset[str], bool]:
@@ -113,36 +142,19 @@ def clean_header(fields: list[str]) -> tuple[list[str], frozenset[str], bool]:
     return unique, frozenset(seq), recbole
 
 
-def named_table(columns: list[pa.Array] | pa.Table, names: list[str]) -> pa.Table:
-    """Give positional columns (a table's, or a list of arrays) their cleaned names, one chunk each."""
+def named_table(columns: list[pa.Array | pa.ChunkedArray] | pa.Table, names: list[str]) -> pa.Table:
+    """Give positional columns (a table's, or a list of arrays) their cleaned names, one chunk each.
+
+    A list is combined in place, one column at a time: when the caller holds nothing else of it, only one
+    column is ever in memory twice (pass ``take_columns(table)`` rather than a table to get that)."""
     arrays = [columns.column(i) for i in range(columns.num_columns)] if isinstance(columns, pa.Table) else columns
-    chunks = [arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr for arr in arrays]
-    return pa.table(dict(zip(names, chunks, strict=True)))
+    for i, arr in enumerate(arrays):
+        if isinstance(arr, pa.ChunkedArray):
+            arrays[i] = arr.combine_chunks()
+            del arr
+    return pa.table(dict(zip(names, arrays, strict=True)))
 
 
-@dataclass
-class Malformed:
-    """Records a reader could not split into the header's columns: one :class:`Problem` each, and the
-    rejected-rows frame (their cells padded to the header, the raw record, its line and the reason)."""
-
-    problems: list[Problem] = field(default_factory=list)
-    _rows: list[tuple[list[str], str, int, str]] = field(default_factory=list)
-
-    def add(self, line: int, raw: str, cells: list[str], code: str, **params: Any) -> None:
-        """Record the malformed record ``raw`` starting on ``line``, rejected for ``code``."""
-        reason = REASONS[code].format(**params)
-        self.problems.append(Problem(line, "", raw[:MAX_VALUE_CHARS], reason, code))
-        self._rows.append((cells, raw, line, reason))
-
-    def rejected(self, names: list[str]) -> pd.DataFrame | None:
-        """The rejected rows under the header ``names`` (``None`` when every record parsed)."""
-        if not self._rows:
-            return None
-        n = len(names)
-        frame = pd.DataFrame(
-            [(cells + [""] * n)[:n] for cells, *_ in self._rows], columns=pd.Index(names, dtype=object), dtype=object
-        )
-        frame["raw"] = [row[1] for row in self._rows]
-        frame["line"] = [row[2] for row in self._rows]
-        frame["reason"] = [row[3] for row in self._rows]
-        return frame
+def take_columns(table: pa.Table) -> list[pa.Array | pa.ChunkedArray]:
+    """The columns of ``table`` as a list (for :func:`named_table` to combine one by one; drop the table)."""
+    return [table.column(i) for i in range(table.num_columns)]

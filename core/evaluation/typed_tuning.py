@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 
 from core.common.errors import ConfigError
 from core.common.progress import ProgressFn, report, scaled
@@ -44,6 +45,8 @@ class CaseScores:
     prepared: list[PreparedCase]
     batch: ScoreBatch
     item_vectors: np.ndarray | None = None
+    avoid: sparse.csr_matrix | None = None
+    """Items each case's text rules out (``Ranker.avoided``), left out as ``engine.recommend`` does."""
 
     @classmethod
     def build(
@@ -55,8 +58,9 @@ class CaseScores:
         usable = [p for p in ready if p.relevant]
         if not usable:
             raise ConfigError(f"{cases.source}: no case with a target that is not named")
-        batch = engine.ranker.score([Query(profile=p.profile) for p in usable])
-        return cls(usable, batch, engine.item_vectors)
+        queries = [Query(profile=p.profile) for p in usable]
+        batch = engine.ranker.score(queries)
+        return cls(usable, batch, engine.item_vectors, engine.ranker.avoided(queries))
 
     def __len__(self) -> int:
         return len(self.prepared)
@@ -71,13 +75,14 @@ class CaseScores:
         idx = np.asarray(rows, dtype=np.int64)
         b = self.batch
         batch = ScoreBatch(b.names, b.raw[:, idx], b.applies[:, idx], [b.dropped[i] for i in idx], b.n_items)
-        return CaseScores([self.prepared[i] for i in idx], batch, self.item_vectors)
+        avoid = None if self.avoid is None else self.avoid[idx]
+        return CaseScores([self.prepared[i] for i in idx], batch, self.item_vectors, avoid)
 
     def lists(self, config: FusionConfig, k: int) -> np.ndarray:
         """(n_cases, k) fused lists with named items removed, ``-1`` padded."""
         pool = k + max((len(p.named) for p in self.prepared), default=0)
         vectors = self.item_vectors if config.mmr_lambda < 1.0 else None
-        ranked = rank_batch(self.batch, config, pool, item_vectors=vectors)
+        ranked = rank_batch(self.batch, config, pool, item_vectors=vectors, avoid=self.avoid)
         return np.stack([without_named(row, p.named, k) for row, p in zip(ranked, self.prepared, strict=True)])
 
     def mean(self, config: FusionConfig, metric: str = "recall", k: int = 10) -> float:

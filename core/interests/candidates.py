@@ -72,7 +72,7 @@ class Candidate:
 
 
 def _units(tokens: Sequence[Token]) -> float:
-    return sum(len(t.text) / 2.0 if t.kind == "zh" else 1.0 for t in tokens if t.kind in ("zh", "en", "num"))
+    return sum(len(t.text) / 2.0 if t.kind == "zh" else 1.0 for t in tokens if t.kind in ("zh", "en", "word", "num"))
 
 
 def is_filler(tok: Token) -> bool:
@@ -118,7 +118,7 @@ def _neutral_negation(tokens: Sequence[Token], at: int) -> bool:
     if cue in _AUXILIARY_CUES and after and (after[0] in _PRONOUNS_EN or after[0] in REPLY_WORDS_EN):
         return True  # elliptical: "no i dont it was great", "I don't, thanks"
     if cue in ("no", "nope"):
-        nxt = next((t for t in tokens[at + 1 :] if t.kind in ("en", "zh", "num")), None)
+        nxt = next((t for t in tokens[at + 1 :] if t.kind in ("en", "zh", "word", "num")), None)
         return nxt is None or (nxt.kind == "en" and (nxt.lower in STOP_WORDS_EN or nxt.lower in REPLY_WORDS_EN
                                                      or nxt.lower in SUBJECTS_EN))
     return False
@@ -154,7 +154,7 @@ def trim(tokens: Sequence[Token]) -> list[Token]:
 
 
 def _is_generic(tokens: Sequence[Token]) -> bool:
-    words = [t for t in tokens if t.kind in ("zh", "en", "num")]
+    words = [t for t in tokens if t.kind in ("zh", "en", "word", "num")]
     return all((t.lower in GENERIC_WORDS) or is_filler(t) for t in words)
 
 
@@ -223,7 +223,7 @@ def _phrases_en(text: str, core: Sequence[Token]) -> list[str]:
 def extract_candidates(
     text: str, infos: Sequence[ClauseInfo], terms: tuple[str, ...], taken: Sequence[tuple[int, int]] = ()
 ) -> list[Candidate]:
-    """Candidates from the clause cores (see the module docstring), one per distinct text."""
+    """Candidates from the clause cores (see the module docstring), one per distinct text and polarity."""
     cands: list[Candidate] = []
     order = 0
     for info in infos:
@@ -253,15 +253,17 @@ def extract_candidates(
         polarity = next((i.polarity for i in infos if i.clause.start <= start < i.clause.end), 1)
         cands.append(Candidate(text[start:end], polarity, "phrase", order, True))
         order += 1
-    # de-duplicate by text; the clause (earliest, most literal) version wins, a later polarity wins
-    by_text: dict[str, Candidate] = {}
+    # de-duplicate by text and polarity; the clause (earliest, most literal) version wins, and a keyword or
+    # term adds nothing to a text already found. Two clauses that want and avoid the same text ("gore, no
+    # gore") both stay: the profile reports the contradiction
+    by_text: dict[tuple[str, int], Candidate] = {}
+    found: set[str] = set()
     for cand in cands:
         key = cand.text.lower()
-        if key in by_text:
-            prev = by_text[key]
-            prev.polarity = cand.polarity if cand.source == "clause" else prev.polarity
+        if (key, cand.polarity) in by_text or (cand.source != "clause" and key in found):
             continue
-        by_text[key] = cand
+        by_text[(key, cand.polarity)] = cand
+        found.add(key)
     out = list(by_text.values())
     for cand in out:
         cand.core = strip_generic(cand.text)
@@ -271,8 +273,8 @@ def extract_candidates(
 def strip_generic(text: str) -> str:
     """``text`` without generic words (heist movies → heist); the text itself when nothing would remain."""
     toks = tokenize(text)
-    keep = [t for t in toks if t.kind in ("zh", "en", "num") and t.lower not in GENERIC_WORDS]
-    if not keep or len(keep) == len([t for t in toks if t.kind in ("zh", "en", "num")]):
+    keep = [t for t in toks if t.kind in ("zh", "en", "word", "num") and t.lower not in GENERIC_WORDS]
+    if not keep or len(keep) == len([t for t in toks if t.kind in ("zh", "en", "word", "num")]):
         return text
     parts: list[str] = []
     for prev, tok in zip([None, *keep[:-1]], keep, strict=True):
@@ -304,7 +306,7 @@ def _term_spans(text: str, terms: tuple[str, ...]) -> list[tuple[int, int]]:
     if not terms:
         return []
     index = _term_index(terms)
-    toks = [t for t in tokenize(text) if t.kind in ("zh", "en", "num")]
+    toks = [t for t in tokenize(text) if t.kind in ("zh", "en", "word", "num")]
     spans: list[tuple[int, int]] = []
     i = 0
     while i < len(toks):

@@ -49,6 +49,10 @@ users' tag, person or other catalogue attribute), **text** tags (free text, scor
    ``softmax(score / temperature)`` (all positives sum to 1). Negative tags get their own softmax over
    their scores, scaled by ``negative_scale`` (they sum to ``negative_scale``, 0.5 by default): one
    unwanted theme never outweighs everything the person does want.
+8. **Notices** (:func:`core.interests.profile.refresh_notices`): besides ``truncated``, ``markup_removed``,
+   ``ungrounded``, ``fallback_whole_text`` and ``no_catalogue``, a profile with only things to avoid gets
+   ``only_negative`` and one that both wants and avoids the same title, attribute or words ("I like horror,
+   no horror") gets ``contradiction``: both tags stay, and the page names them.
 
 Editing a profile lives in :mod:`core.interests.editing`, scoring items for it in
 :mod:`core.interests.composition`.
@@ -82,10 +86,12 @@ from core.interests.profile import (
     InterestTag,
     ItemIndex,
     TextEncoder,
+    refresh_notices,
 )
 from core.interests.recognise import CatalogueIndex, Match
 from core.interests.text import (
     GENERIC_WORDS,
+    WORD_KINDS,
     add_user_terms,
     detect_language,
     normalise,
@@ -249,7 +255,7 @@ def decompose(
         what = "Only HTML markup was found" if had_markup else "The interest text is empty"
         raise InterestLensError(f"{what}: type what you like, e.g. 科幻电影 or 'space operas'.")
     tokens = tokenize(clean)
-    if not any(t.kind in ("zh", "en") for t in tokens):
+    if not any(t.kind in WORD_KINDS for t in tokens):
         raise InterestLensError(
             "No words found in the interest text (only symbols, numbers or emoji): "
             "describe what you like in words."
@@ -260,7 +266,7 @@ def decompose(
     named = recognised_once(matches, infos)
     cands = extract_candidates(clean, without_spans(infos, spans), terms, spans)
     if not cands and not named:
-        content = [t for t in tokens if t.kind in ("zh", "en") and not is_filler(t)]
+        content = [t for t in tokens if t.kind in WORD_KINDS and not is_filler(t)]
         if not content:
             raise InterestLensError(
                 f"No interest found in '{clean[:60]}': it holds only filler words. "
@@ -297,13 +303,11 @@ def decompose(
     tags = _reweight(tags, temperature, negative_scale, gist_weight)
     if any(not t.grounded for t in tags):
         notices.append("ungrounded")
-    if not any(t.polarity > 0 for t in tags):
-        notices.append("only_negative")
     return InterestProfile(
         text=clean,
         tags=_ordered(tags),
         language=detect_language(clean),
-        notices=tuple(notices),
+        notices=refresh_notices(notices, tags),
         negative_scale=negative_scale,
         params={"temperature": temperature, "diversity": diversity, "max_tags": max_tags,
                 "gist_weight": gist_weight},
@@ -321,7 +325,7 @@ def _gist_redundant(gist: str, vector: np.ndarray, positives: Sequence[InterestT
         return True
     texts = [t.text.lower() for t in positives if t.kind == "text"]
     content = [t.lower for t in tokenize(gist)
-               if t.kind in ("zh", "en") and not is_filler(t) and t.lower not in GENERIC_WORDS]
+               if t.kind in WORD_KINDS and not is_filler(t) and t.lower not in GENERIC_WORDS]
     return bool(texts) and len(texts) == len(positives) and all(any(w in x for x in texts) for w in content)
 
 

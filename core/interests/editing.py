@@ -2,8 +2,9 @@
 
 Every function returns a new :class:`~core.interests.profile.InterestProfile` (profiles are never
 mutated) whose weights are re-normalised by :func:`renormalise`: positive weights sum to 1, negative
-ones to ``negative_scale``. A tag is named by its position or its text. The notice
-``"only_negative"`` follows the edits (set when no positive tag is left, cleared when one comes back).
+ones to ``negative_scale``. A tag is named by its position or its text. The notices that follow from
+the tags (``"only_negative"``, ``"contradiction"``: :func:`core.interests.profile.refresh_notices`) follow
+the edits (set when no positive tag is left or a tag is both wanted and avoided, cleared when that ends).
 
 Tag kinds (``item`` / ``attribute`` / ``text`` / ``gist``, see :class:`~core.interests.profile.InterestTag`)
 follow the edits: weight and polarity changes keep a tag's match; :func:`set_match` changes or drops it;
@@ -24,9 +25,9 @@ import numpy as np
 from core.common.errors import InterestLensError
 from core.interests.aliases import fold
 from core.interests.decompose import GROUNDING_THRESHOLD, grounding_scores
-from core.interests.profile import TAG_KINDS, InterestProfile, InterestTag, TextEncoder
+from core.interests.profile import TAG_KINDS, InterestProfile, InterestTag, TextEncoder, refresh_notices
 from core.interests.recognise import CatalogueIndex
-from core.interests.text import normalise, strip_markup, tokenize
+from core.interests.text import WORD_KINDS, normalise, strip_markup, tokenize
 
 
 def renormalise(profile: InterestProfile, fixed: int | None = None) -> InterestProfile:
@@ -68,11 +69,8 @@ def _position(profile: InterestProfile, tag: int | str) -> int:
 
 
 def _with_tags(profile: InterestProfile, tags: list[InterestTag], fixed: int | None = None) -> InterestProfile:
-    """``profile`` with ``tags``, the ``only_negative`` notice brought up to date, re-normalised."""
-    notices = tuple(n for n in profile.notices if n != "only_negative")
-    if tags and not any(t.polarity > 0 for t in tags):
-        notices = (*notices, "only_negative")
-    return renormalise(replace(profile, tags=tags, notices=notices), fixed=fixed)
+    """``profile`` with ``tags``, the notices that follow from the tags brought up to date, re-normalised."""
+    return renormalise(replace(profile, tags=tags, notices=refresh_notices(profile.notices, tags)), fixed=fixed)
 
 
 def set_weight(profile: InterestProfile, tag: int | str, weight: float) -> InterestProfile:
@@ -142,7 +140,7 @@ def make_tag(
     """Embed and ground one tag typed by hand; with ``catalogue`` a text naming one title or attribute
     becomes that item / attribute tag (``kind`` / ``key`` force a match, ``kind="text"`` none)."""
     clean = normalise(strip_markup(str(text))[0])
-    if not clean or not any(t.kind in ("zh", "en") for t in tokenize(clean)):
+    if not clean or not any(t.kind in WORD_KINDS for t in tokenize(clean)):
         raise InterestLensError("A tag needs at least one word.")
     if kind is not None and kind not in TAG_KINDS:
         raise InterestLensError(f"A tag kind must be one of {', '.join(TAG_KINDS)}, got '{kind}'.")

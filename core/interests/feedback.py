@@ -25,6 +25,11 @@ The update rule (one event on an item with vector ``x``):
    like this" / "less like this" work even for interests the text never mentioned. At most
    ``max_feedback_tags`` such tags are kept (the weakest one is replaced).
 
+6. **A dislike names the item as avoided.** With the item's id (``item_key``) a dislike also adds the item
+   as a negative tag of kind ``"item"`` (as typing "not <title>" would): the ranking stage leaves it out of
+   the list and pushes its neighbours down in every channel, so 👎 always changes what is shown, even when
+   the text channels (the gist) do not move with the tag weights.
+
 Consequences (tested): a like never lowers the share of the tag that matches the item best and a
 dislike never raises it; tags the item does not match keep their ratios to each other; weights stay
 finite, positive and normalised; with no further events :func:`decay_toward` converges to the original.
@@ -100,12 +105,14 @@ def apply_feedback(
     original: InterestProfile | None = None,
     item_vectors: np.ndarray | None = None,
     item_label: str = "",
+    item_key: str | None = None,
     params: FeedbackParams | None = None,
 ) -> InterestProfile:
     """A new profile after one like / dislike / click on an item (rule in the module docstring).
 
     ``original`` is the profile the decay pulls back to (None: no decay); ``item_vectors`` calibrate
-    the match strengths; ``item_label`` names a tag added for an unmatched item.
+    the match strengths; ``item_label`` names a tag added for an unmatched item; ``item_key`` (the item's
+    id) lets a dislike name the item itself as avoided (step 6).
     """
     p = params or FeedbackParams()
     if event not in EVENT_SIGNAL:
@@ -118,7 +125,9 @@ def apply_feedback(
     for i, tag in enumerate(tags):
         step = p.learning_rate * signal * strength[i] * (1.0 if tag.polarity > 0 else -1.0)
         tags[i] = replace(tag, weight=float(tag.weight) * math.exp(step))
-    if not strength.any() and p.add_unmatched and event != "click":
+    if event == "dislike" and item_key is not None:
+        tags = _add_item_tag(tags, item_vector, -1, item_label, p, profile.negative_scale, key=item_key)
+    elif not strength.any() and p.add_unmatched and event != "click":
         polarity = 1 if signal > 0 else -1
         tags = _add_item_tag(tags, item_vector, polarity, item_label, p, profile.negative_scale)
     updated = replace(profile, tags=tags)
@@ -134,7 +143,10 @@ def _add_item_tag(
     label: str,
     p: FeedbackParams,
     neg_scale: float,
+    key: str | None = None,
 ) -> list[InterestTag]:
+    """``tags`` plus the item as a feedback tag (kind ``"item"`` with its ``key`` when given); the weakest
+    feedback tag makes room beyond ``max_feedback_tags``; an item already there is not added twice."""
     same = [t.weight for t in tags if t.polarity == polarity]
     base = float(np.mean(same)) if same else (1.0 if polarity > 0 else neg_scale)
     vec = np.asarray(item_vector, dtype=np.float32).ravel()
@@ -147,8 +159,12 @@ def _add_item_tag(
         source="feedback",
         grounding=1.0,
         grounded=True,
+        kind="item" if key is not None else "text",
+        key=key,
+        label=(label or None) if key is not None else None,
     )
-    if any(t.source == "feedback" and t.text == tag.text and t.polarity == polarity for t in tags):
+    if any(t.source == "feedback" and t.polarity == polarity
+           and ((key is not None and t.key == key) or (key is None and t.text == tag.text)) for t in tags):
         return tags
     fed = [i for i, t in enumerate(tags) if t.source == "feedback"]
     if len(fed) >= p.max_feedback_tags:
@@ -196,13 +212,16 @@ def replay(
     steps: Sequence[FeedbackStep],
     item_vectors: np.ndarray,
     original: InterestProfile | None = None,
+    item_ids: Sequence[str] | np.ndarray | None = None,
 ) -> InterestProfile:
     """``profile`` after the feedback ``steps`` in order, each one :func:`apply_feedback` pulled back toward
     ``original`` (default: ``profile``, the decomposition); the title names a tag added for an item no tag
-    matches. Replaying the workspace's stored events gives the profile the live session had."""
+    matches, and with ``item_ids`` (the catalogue's ids by position) a dislike names the item itself.
+    Replaying the workspace's stored events gives the profile the live session had."""
     anchor = profile if original is None else original
     current = profile
     for item, event, title in steps:
+        key = str(item_ids[item]) if item_ids is not None else None
         current = apply_feedback(current, item_vectors[item], event, original=anchor,
-                                 item_vectors=item_vectors, item_label=title)
+                                 item_vectors=item_vectors, item_label=title, item_key=key)
     return current

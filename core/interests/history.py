@@ -40,7 +40,7 @@ import numpy as np
 
 from core.data.dataset import Dataset
 from core.interests.editing import renormalise
-from core.interests.profile import InterestProfile, InterestTag
+from core.interests.profile import InterestProfile, InterestTag, refresh_notices
 from core.interests.text import content_words
 
 MIN_SILHOUETTE = 0.05
@@ -269,8 +269,5 @@ def combine(
         tags += [replace(t, weight=alpha * t.weight / h_sum) for t in hist]
     tags += list(typed_neg)
     base = typed or InterestProfile(text=text, tags=[], language="unknown")
-    notices = tuple(n for n in base.notices if n != "only_negative")
-    if not any(t.polarity > 0 for t in tags) and tags:
-        notices = (*notices, "only_negative")
-    profile = replace(base, tags=tags, notices=notices, text=base.text or text)
+    profile = replace(base, tags=tags, notices=refresh_notices(base.notices, tags), text=base.text or text)
     return renormalise(profile)

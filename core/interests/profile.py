@@ -10,6 +10,12 @@ weights sum to 1 and negative weights to ``negative_scale`` (:data:`NEGATIVE_SCA
 one unwanted theme never outweighs everything the person does want. Profiles and tags are frozen:
 every change returns a new object.
 
+Two notices follow from the tags themselves and are brought up to date by :func:`refresh_notices` whenever
+the tags change (decomposition, editing, feedback, the history mix): ``only_negative`` (only things to
+avoid: nothing to search towards) and ``contradiction`` (the same title, attribute or text is both wanted
+and avoided, "I like horror, no horror": both tags are kept and reported, never silently resolved; see
+:meth:`InterestProfile.contradictions`).
+
 The two collaborators the stage needs from :mod:`core.vectors` are narrowed to protocols here
 (:class:`TextEncoder`, :class:`ItemIndex`), so tests can hand in small fakes.
 """
@@ -38,10 +44,15 @@ NOTICE_MESSAGES: dict[str, str] = {
     "markup_removed": "HTML markup was removed from the text.",
     "ungrounded": "Some tags match nothing in the catalogue (flagged as ungrounded).",
     "only_negative": "Only things to avoid were found; nothing to search towards.",
+    "contradiction": "Something is both wanted and avoided; both tags are kept: remove the one you do not mean.",
     "fallback_whole_text": "No separate interests were found; the whole text is used as one tag.",
     "no_catalogue": "No catalogue vectors were given, so grounding was not measured.",
 }
 """English text for each notice code (the UI translates the codes through ui.i18n)."""
+
+
+DERIVED_NOTICES: tuple[str, ...] = ("only_negative", "contradiction")
+"""Notices computed from the tags (:func:`refresh_notices`), not from the text."""
 
 
 class TextEncoder(Protocol):
@@ -110,6 +121,60 @@ class InterestTag:
         return out
 
 
+@dataclass(frozen=True)
+class Contradiction:
+    """A title, attribute or text that tags of both polarities name: ``label`` (the catalogue's label, or
+    the text), the tag ``kind`` and ``key`` (None for text), and the texts of the wanted and avoided tags."""
+
+    label: str
+    kind: str
+    key: str | None
+    wanted: tuple[str, ...]
+    avoided: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-friendly view."""
+        return {"label": self.label, "kind": self.kind, "key": self.key, "wanted": list(self.wanted),
+                "avoided": list(self.avoided)}
+
+
+def _same(text: str) -> str:
+    return " ".join(str(text).casefold().split())
+
+
+def contradictions(tags: Sequence[InterestTag]) -> list[Contradiction]:
+    """What ``tags`` both want and avoid (weight > 0; the gist is never counted): item / attribute tags with
+    the same ``key``, text tags with the same words (case and spacing aside), in the order first named."""
+    groups: dict[tuple[str, str], list[InterestTag]] = {}
+    for tag in tags:
+        if tag.kind == "gist" or not tag.weight > 0:
+            continue
+        matched = tag.kind in ("item", "attribute") and tag.key is not None
+        group = ("match", str(tag.key)) if matched else ("text", _same(tag.text))
+        groups.setdefault(group, []).append(tag)
+    out: list[Contradiction] = []
+    for (how, key), members in groups.items():
+        wanted = tuple(dict.fromkeys(t.text for t in members if t.polarity > 0))
+        avoided = tuple(dict.fromkeys(t.text for t in members if t.polarity < 0))
+        if wanted and avoided:
+            first = members[0]
+            label = first.label if how == "match" and first.label else first.text
+            out.append(Contradiction(str(label), first.kind if how == "match" else "text",
+                                     key if how == "match" else None, wanted, avoided))
+    return out
+
+
+def refresh_notices(notices: Sequence[str], tags: Sequence[InterestTag]) -> tuple[str, ...]:
+    """``notices`` with :data:`DERIVED_NOTICES` brought up to date for ``tags``: ``only_negative`` when there
+    are tags and none is wanted, ``contradiction`` when :func:`contradictions` finds any."""
+    out = [n for n in notices if n not in DERIVED_NOTICES]
+    if tags and not any(t.polarity > 0 for t in tags):
+        out.append("only_negative")
+    if contradictions(tags):
+        out.append("contradiction")
+    return tuple(out)
+
+
 @dataclass(frozen=True, eq=False)
 class InterestProfile:
     """A decomposed interest statement: its tags, language and notices (codes of :data:`NOTICE_MESSAGES`).
@@ -132,6 +197,16 @@ class InterestProfile:
         """Tags to push away."""
         return [t for t in self.tags if t.polarity < 0]
 
+    def contradictions(self) -> list[Contradiction]:
+        """What the profile both wants and avoids (:func:`contradictions`)."""
+        return contradictions(self.tags)
+
+    def avoided_texts(self) -> list[str]:
+        """The texts of the tags to avoid (weight > 0), distinct, in the order the text names them."""
+        texts = list(dict.fromkeys(t.text for t in self.negative() if t.weight > 0))
+        written = self.text.casefold()
+        return sorted(texts, key=lambda x: written.find(x.casefold()) % (len(written) + 1))
+
     def composed_vector(self) -> np.ndarray | None:
         """``normalise(Σ w⁺·v⁺ − Σ w⁻·v⁻)`` (float32); None when no positive tag has a vector."""
         pos = [t for t in self.positive() if t.vector is not None and t.weight > 0]
@@ -147,11 +222,31 @@ class InterestProfile:
             return None
         return (acc / norm).astype(np.float32)
 
+    def notice_details(self, code: str) -> dict[str, Any]:
+        """A notice as data: its code, an English message naming the tags it is about, and those tags."""
+        out: dict[str, Any] = {"code": code, "message": NOTICE_MESSAGES.get(code, code)}
+        if code == "only_negative":
+            avoided = self.avoided_texts()
+            out["avoided"] = avoided
+            if avoided:
+                out["message"] = ("Only things to avoid were found; nothing to search towards: the list shows what "
+                                  "the other signals rank highest outside " + ", ".join(avoided) + ".")
+        elif code == "contradiction":
+            found = self.contradictions()
+            out["contradictions"] = [c.as_dict() for c in found]
+            if found:
+                parts = [f"'{c.label}' (wanted as {', '.join(repr(w) for w in c.wanted)}, avoided as "
+                         f"{', '.join(repr(a) for a in c.avoided)})" for c in found]
+                out["message"] = ("Both wanted and avoided: " + "; ".join(parts)
+                                  + ". Both tags are kept and their items are not ruled out; remove the one you do "
+                                  "not mean.")
+        return out
+
     def as_dict(self) -> dict[str, Any]:
-        """JSON-friendly view: text, language, notices (code + message) and tags."""
+        """JSON-friendly view: text, language, notices (code, message, the tags concerned) and tags."""
         return {
             "text": self.text,
             "language": self.language,
-            "notices": [{"code": c, "message": NOTICE_MESSAGES.get(c, c)} for c in self.notices],
+            "notices": [self.notice_details(c) for c in self.notices],
             "tags": [t.as_dict() for t in self.tags],
         }

@@ -1,4 +1,4 @@
-"""Text processing for Chinese, English and mixed input: normalisation, scripts, tokens, clauses.
+"""Text processing for Chinese, English, mixed and other-script input: normalisation, scripts, tokens, clauses.
 
 Pipeline used by :mod:`core.interests.decompose` and :mod:`core.interests.history`:
 
@@ -6,15 +6,21 @@ Pipeline used by :mod:`core.interests.decompose` and :mod:`core.interests.histor
    straight ones, whitespace collapsed, and **traditional Chinese converted to simplified** with OpenCC
    (``opencc-python-reimplemented``, profile ``t2s``) so 喜歡 / 電影 match 喜欢 / 电影.
 2. :func:`script_segments` / :func:`detect_language` — per-segment language by Unicode script
-   ranges: runs of Han characters are ``zh``, runs of Latin letters/digits are ``en``; a text holding
-   a real share of both is ``mixed``.
+   ranges: runs of Han characters are ``zh``, runs of Latin letters/digits (accented ones included) are
+   ``en``, runs of the letters of any other script (Arabic, Hebrew, Cyrillic, Greek, Thai, Devanagari,
+   Hangul, kana …, with their combining marks) are ``word``; a text holding a real share of Chinese and
+   English is ``mixed``, one written mostly in another script ``other``.
 3. :func:`tokenize` — Chinese runs are segmented by jieba (its prefix-dictionary cache lives under
    ``core.common.config.cache_dir("jieba")``; :func:`add_user_terms` adds catalogue titles/tags to jieba's
    dictionary so they stay whole), English runs by a regex that keeps contractions (``don't``) and
-   hyphenated words (``Sci-Fi``) whole. Every token keeps its character span in the normalised text.
-4. :func:`split_clauses` — splits at clause punctuation (，、；。！？,;.!?:) and at conjunction
-   *tokens* (和 与 以及 还有 或者 也 … / and or but …). Because splitting works on jieba tokens, words
-   that merely contain a conjunction character (和平, 也许) are never cut.
+   hyphenated words (``Sci-Fi``) whole, other scripts into runs of letters and marks between spaces and
+   punctuation (tokens of kind ``word``: a whole Thai or kana phrase, written without spaces, is one word).
+   Such words are embedded like any other (the multilingual encoder reads them); only Chinese and English
+   have negation cues and stop words. Emoji, symbols and variation selectors stay ``other``: a text of
+   only those has no words. Every token keeps its character span in the normalised text.
+4. :func:`split_clauses` — splits at clause punctuation (，、；。！？,;.!?: and the Arabic ، ؛ ؟ and Devanagari
+   । ॥) and at conjunction *tokens* (和 与 以及 还有 或者 也 … / and or but …). Because splitting works on jieba
+   tokens, words that merely contain a conjunction character (和平, 也许) are never cut.
 
 Stop words are small curated lists (:data:`STOP_WORDS_ZH`, :data:`STOP_WORDS_EN`): general function
 words only, chosen so that genre and topic words ("war", "space", "爱情") are never dropped.
@@ -34,8 +40,11 @@ from typing import Any, Literal
 
 from core.common.config import cache_dir
 
-Language = Literal["zh", "en", "mixed", "unknown"]
-TokenKind = Literal["zh", "en", "num", "punct", "other"]
+Language = Literal["zh", "en", "mixed", "other", "unknown"]
+TokenKind = Literal["zh", "en", "word", "num", "punct", "other"]
+WORD_KINDS: tuple[str, ...] = ("zh", "en", "word")
+"""Token kinds that are words (Chinese, Latin-script, any other script's letters); ``num`` / ``punct`` /
+``other`` (emoji, symbols) are not."""
 
 MIXED_MIN_SHARE = 0.15
 """A text is ``mixed`` when the minority script holds at least this share of its words
@@ -180,7 +189,7 @@ POSITIVE_CUES: frozenset[str] = _lex(
     """
 )
 """Cues of a wish; a clause holding one ends a carried-over negation."""
-CLAUSE_PUNCTUATION = "，、；。！？,;.!?:：\n|/&+"
+CLAUSE_PUNCTUATION = "，、；。！？,;.!?:：\n|/&+،؛؟।॥"
 ENUMERATION_SEPARATORS: frozenset[str] = frozenset(
     ["、", "和", "与", "以及", "及", "或者", "或", "跟", "同", "and", "or", "nor", "/", "&", "+"]
 )
@@ -189,7 +198,8 @@ ENUMERATION_SEPARATORS: frozenset[str] = frozenset(
 
 _TAG_RE = re.compile(r"<[^>]{0,500}>")
 _SCRIPT_BLOCK_RE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
-_EN_WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['][A-Za-z]+)*(?:[-_.][A-Za-z0-9]+)*")
+_LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
+_EN_WORD_RE = re.compile(rf"[{_LATIN}0-9]+(?:['][{_LATIN}]+)*(?:[-_.][{_LATIN}0-9]+)*")
 _WS_RE = re.compile(r"\s+")
 
 
@@ -205,20 +215,38 @@ def _is_han(ch: str) -> bool:
 
 
 def _is_latin(ch: str) -> bool:
-    return (ch.isascii() and ch.isalnum()) or ("\u00c0" <= ch <= "\u024f")
+    return (ch.isascii() and ch.isalnum()) or (
+        ("\u00c0" <= ch <= "\u024f" and ch not in "\u00d7\u00f7") or "\u1e00" <= ch <= "\u1eff")
 
 
-def char_script(ch: str) -> Literal["zh", "en", "punct", "space", "other"]:
-    """The script class of one character: Han (``zh``), Latin/digit (``en``), punctuation, space, other."""
+_JOINERS = "\u200c\u200d"
+"""Zero-width (non-)joiners: part of words in Persian, Devanagari … (and of emoji sequences)."""
+
+
+def _is_selector(ch: str) -> bool:
+    """Variation selectors (emoji / text presentation): marks, but never part of a word."""
+    return "\ufe00" <= ch <= "\ufe0f" or "\U000e0100" <= ch <= "\U000e01ef"
+
+
+def char_script(ch: str) -> Literal["zh", "en", "word", "punct", "space", "other"]:
+    """The script class of one character: Han (``zh``), Latin/digit (``en``), a letter, combining mark,
+    joiner or digit of another script (``word``), punctuation, space, other (emoji, symbols)."""
     if ch.isspace():
         return "space"
     if _is_han(ch):
         return "zh"
     if _is_latin(ch) or ch in "'-_":
         return "en"
-    if unicodedata.category(ch).startswith("P") or ch in "|/&+<>=~^`$#@*%":
+    category = unicodedata.category(ch)
+    if category.startswith("P") or ch in "|/&+<>=~^`$#@*%":
         return "punct"
+    if (category[0] == "L" or category in ("Mn", "Mc", "Nd") or ch in _JOINERS) and not _is_selector(ch):
+        return "word"
     return "other"
+
+
+def _has_letter(text: str) -> bool:
+    return any(unicodedata.category(ch)[0] == "L" for ch in text)
 
 
 # --- normalisation ------------------------------------------------------------------------------
@@ -247,10 +275,11 @@ def strip_markup(text: str) -> tuple[str, bool]:
 
 
 def normalise(text: str) -> str:
-    """NFKC, straight quotes, traditional→simplified Chinese, no control characters, single spaces."""
+    """NFKC, straight quotes, traditional→simplified Chinese, no control characters or lone surrogates (what
+    undecodable bytes become in a command line), single spaces."""
     text = unicodedata.normalize("NFKC", str(text))
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
-    text = "".join(ch if ch in "\n\t" or unicodedata.category(ch) != "Cc" else " " for ch in text)
+    text = "".join(ch if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs") else " " for ch in text)
     text = to_simplified(text)
     return _WS_RE.sub(" ", text).strip()
 
@@ -265,19 +294,20 @@ class Segment:
     text: str
     start: int
     end: int
-    lang: Literal["zh", "en", "other"]
+    lang: Literal["zh", "en", "word", "other"]
 
 
 def script_segments(text: str) -> list[Segment]:
-    """Split ``text`` into runs of Chinese (``zh``), Latin (``en``) and other (emoji, symbols) characters."""
+    """Split ``text`` into runs of Chinese (``zh``), Latin (``en``), other scripts' letters (``word``) and
+    other characters (emoji, symbols)."""
     segments: list[Segment] = []
-    cur_lang: Literal["zh", "en", "other"] | None = None
+    cur_lang: Literal["zh", "en", "word", "other"] | None = None
     start = 0
     for i, ch in enumerate(text):
         script = char_script(ch)
         if script in ("space", "punct"):
             continue
-        lang: Literal["zh", "en", "other"] = script if script in ("zh", "en") else "other"  # type: ignore[assignment]
+        lang: Literal["zh", "en", "word", "other"] = script  # type: ignore[assignment]  # space / punct skipped
         if lang != cur_lang:
             if cur_lang is not None:
                 segments.append(Segment(text[start:i].strip(), start, i, cur_lang))
@@ -288,15 +318,21 @@ def script_segments(text: str) -> list[Segment]:
 
 
 def detect_language(text: str) -> Language:
-    """``zh``, ``en`` or ``mixed`` by script segments (see :data:`MIXED_MIN_SHARE`); ``unknown``: no words."""
+    """``zh``, ``en`` or ``mixed`` by script segments (see :data:`MIXED_MIN_SHARE`); ``other``: mostly words
+    of another script (Arabic, Cyrillic, Hangul …); ``unknown``: no words."""
     zh_units = 0.0
     en_units = 0.0
+    other_units = 0.0
     for seg in script_segments(text):
         if seg.lang == "zh":
             zh_units += sum(1 for ch in seg.text if _is_han(ch)) / 2.0
         elif seg.lang == "en":
             en_units += len(_EN_WORD_RE.findall(seg.text))
+        elif seg.lang == "word":
+            other_units += sum(1 for w in seg.text.split() if _has_letter(w))
     total = zh_units + en_units
+    if other_units > total:
+        return "other"
     if total == 0:
         return "unknown"
     if zh_units and en_units and min(zh_units, en_units) / total >= MIXED_MIN_SHARE:
@@ -376,7 +412,8 @@ class Token:
 
 
 def tokenize(text: str) -> list[Token]:
-    """Tokens of ``text``: jieba words for Chinese runs, regex words for Latin runs, single punctuation marks.
+    """Tokens of ``text``: jieba words for Chinese runs, regex words for Latin runs, runs of letters and marks
+    for other scripts (``word``; digits alone: ``num``), single punctuation marks.
 
     Spaces are dropped; emoji and other symbols become single ``other`` tokens.
     """
@@ -406,6 +443,12 @@ def tokenize(text: str) -> list[Token]:
                 word = match.group(0)
                 kind: TokenKind = "num" if word.replace(".", "").isdigit() else "en"
                 tokens.append(Token(word, match.start(), match.end(), kind))
+        elif script == "word":
+            while j < n and char_script(text[j]) == "word":
+                j += 1
+            run = text[i:j]
+            run_kind: TokenKind = "word" if _has_letter(run) else "num" if any(c.isdigit() for c in run) else "other"
+            tokens.append(Token(run, i, j, run_kind))
         else:
             tokens.append(Token(text[i], i, j, "other"))
         i = j
@@ -424,7 +467,7 @@ def content_words(text: str, *, keep_generic: bool = False) -> list[str]:
     """
     out: list[str] = []
     for tok in tokenize(normalise(text)):
-        if tok.kind not in ("zh", "en"):
+        if tok.kind not in WORD_KINDS:
             continue
         word = tok.lower
         if is_stop_word(word) or (tok.kind == "en" and len(word) < 2):

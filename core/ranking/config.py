@@ -2,15 +2,28 @@
 
 Both are immutable and hashable (cache keys), compare by value (presets) and serialise to JSON. The
 channels and their default weights come from :mod:`core.ranking.registry`.
+
+:func:`check_weights` is the one validation of weights a person gives: the CLI's ``--weights``, the Tuning
+page's sliders and presets (:mod:`core.ranking.presets`, whose schema uses the same :data:`MAX_WEIGHT`) all
+go through it, so the same weights are accepted or refused everywhere, with the same reason.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.common.errors import ConfigError
 from core.ranking.registry import CHANNELS, DEFAULT_WEIGHTS
+
+MAX_WEIGHT = 10.0
+"""The largest weight a channel may be given (presets, the CLI's ``--weights``, the sliders)."""
+
+WEIGHT_PROBLEMS: tuple[str, ...] = ("unknown_channel", "not_a_number", "not_finite", "negative", "too_large",
+                                    "all_zero")
+"""The codes of :class:`WeightsError` (the UI words each one in ``ui/i18n``: ``tuning.weights_error.<code>``)."""
 
 
 class FusionWeights(Mapping[str, float]):
@@ -79,6 +92,59 @@ class FusionWeights(Mapping[str, float]):
         if unknown:
             raise ValueError(f"unknown channel(s) {sorted(unknown)}; expected some of {list(CHANNELS)}")
         return cls(**{name: float(values.get(name, 0.0)) for name in CHANNELS})
+
+
+class WeightsError(ConfigError):
+    """Weights refused by :func:`check_weights`: ``code`` (one of :data:`WEIGHT_PROBLEMS`), the ``channel``
+    at fault (None for ``all_zero``) and its ``value`` as short text; ``str()`` is an English sentence."""
+
+    def __init__(self, message: str, code: str, channel: str | None = None, value: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.channel = channel
+        self.value = value
+
+
+def _short(value: object, limit: int = 24) -> str:
+    """A bounded text of a user-given value (a 4,300-digit integer is not echoed whole)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**18:
+        return f"an integer of about {int(abs(value).bit_length() * math.log10(2)) + 1:,} digits"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def check_weights(values: Mapping[str, object], *, what: str = "weights") -> FusionWeights:
+    """The one check of user-given weights: known channels, each a finite number in [0, MAX_WEIGHT], not
+    all zero; channels not given get 0. Returns the :class:`FusionWeights`, else raises :class:`WeightsError`
+    whose message starts with ``what`` (e.g. ``"--weights"``)."""
+    unknown = sorted(str(k) for k in values if k not in CHANNELS)
+    if unknown:
+        names = ", ".join(_short(k) for k in unknown[:3]) + (" ..." if len(unknown) > 3 else "")
+        raise WeightsError(f"{what}: unknown channel {names}; use some of {', '.join(CHANNELS)}",
+                           "unknown_channel", unknown[0], _short(unknown[0]))
+    out: dict[str, float] = {}
+    for name, value in values.items():
+        shown = _short(value)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise WeightsError(f"{what}: the weight of {name!r} must be a number, got {shown}",
+                               "not_a_number", name, shown)
+        if isinstance(value, int) and abs(value) > MAX_WEIGHT:  # compared exactly: float() of a huge int overflows
+            code = "negative" if value < 0 else "too_large"
+            raise WeightsError(f"{what}: the weight of {name!r} is {shown}; it must be between 0 and {MAX_WEIGHT:g}",
+                               code, name, shown)
+        number = float(value)
+        if not math.isfinite(number):
+            raise WeightsError(f"{what}: the weight of {name!r} is {shown}; it must be a finite number",
+                               "not_finite", name, shown)
+        if number < 0 or number > MAX_WEIGHT:
+            code = "negative" if number < 0 else "too_large"
+            raise WeightsError(f"{what}: the weight of {name!r} is {shown}; it must be between 0 and {MAX_WEIGHT:g}",
+                               code, name, shown)
+        out[str(name)] = number
+    if not any(w > 0 for w in out.values()):
+        raise WeightsError(f"{what}: every channel weight is 0, so there is nothing to rank by; "
+                           "give at least one channel a weight above 0", "all_zero")
+    return FusionWeights.from_dict(out)
 
 
 def _weights_from_items(items: tuple[tuple[str, float], ...]) -> FusionWeights:

@@ -16,7 +16,12 @@ mf             ``similar_users``           (latent factors name no single reason
 popularity     ``popular[_window]``        how many people interacted with it (in the window)
 recency        ``fresh_year/_seen``        its year, or when it was first seen
 graph          ``attributes_*``            the item's attributes carrying most PageRank mass
+(avoided)      ``outside_avoided``         what the typed text rules out and the item is not
 =============  ==========================  =====================================================
+
+``outside_avoided`` (channel ``"avoided"``) leads the reasons when the typed text only says what to avoid
+("no horror, no comedy"): there is nothing to search towards, the list is what the other channels rank
+highest among the items left, and each item says so instead of claiming to match the interests.
 
 The sentences live in the zh/en catalogue (``ui/i18n``: ``explain.<code>``), never here. No language
 model, no randomness: the same inputs always give the same reasons.
@@ -24,7 +29,7 @@ model, no randomness: the same inputs always give the same reasons.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,9 +63,12 @@ def explain(
     channels: Mapping[str, Channel],
     max_reasons: int = 2,
     min_share: float = 0.15,
+    outside: Sequence[str] = (),
 ) -> list[Explanation]:
-    """One :class:`Explanation` per item of ``result``, in rank order."""
+    """One :class:`Explanation` per item of ``result``, in rank order; with ``outside`` (the avoided tags
+    that ruled items out, when nothing is searched towards) each starts with an ``outside_avoided`` reason."""
     out: list[Explanation] = []
+    lead = (Reason("avoided", "outside_avoided", {"avoided": [str(x) for x in outside]}),) if outside else ()
     lift = result.lift
     for row, item in enumerate(result.items.tolist()):
         up = np.asarray(lift[row], dtype=np.float64)
@@ -80,5 +88,5 @@ def explain(
             reason = Reason(name, evidence.code, dict(evidence.args))
             if all(r.code != reason.code or r.args != reason.args for r in reasons):
                 reasons.append(reason)
-        out.append(Explanation(int(item), tuple(reasons)))
+        out.append(Explanation(int(item), lead + tuple(reasons)))
     return out

@@ -8,9 +8,13 @@ query is a batch of one. For each query (row) of a :class:`~core.ranking.scoring
    batch per method, so a weight change only redoes step 2;
 2. **combine**: weighted sum with :class:`~core.ranking.config.FusionWeights`, or weighted reciprocal
    rank fusion ``sum_c w_c / (k + rank_c)`` (ranks: competition ranking, 1 = best);
-3. **exclude** items already seen and items outside the optional :class:`ItemFilter` (category, year
-   range); a ``-inf`` channel score excludes the item when that channel is on. A query for which no
-   channel with a positive weight applies gets an empty list;
+3. **exclude** items already seen, items outside the optional :class:`ItemFilter` (category, year
+   range) and the items a query avoids (``avoid``: what its typed text rules out, "no horror", see
+   :meth:`core.ranking.ranker.Ranker.avoided_items`; left out whatever ``exclude_seen`` says); a ``-inf``
+   channel score excludes the item when that channel is on. A query for which no channel with a positive
+   weight applies gets an empty list. Fused scores are finite by construction (normalised components
+   times finite weights); a sum that overflows raises :class:`~core.common.errors.ConfigError` rather than
+   ranking every item as tied (which would list them in item order);
 4. **top-k** with :func:`core.common.selection.top_k` (ties by item index, ascending);
 5. optional **MMR** diversity re-rank over item vectors with ``lambda`` (1.0 = plain ranking).
 
@@ -31,7 +35,7 @@ from scipy import sparse, stats
 from core.common.errors import ConfigError
 from core.common.selection import mmr, top_k, top_k_rows
 from core.data.dataset import Dataset
-from core.ranking.config import FusionConfig, FusionWeights
+from core.ranking.config import MAX_WEIGHT, FusionConfig, FusionWeights
 from core.ranking.registry import CHANNELS
 from core.ranking.scoring import ScoreBatch
 
@@ -222,15 +226,23 @@ def _allowed_mask(allowed: np.ndarray | None, n_items: int) -> np.ndarray | None
 
 
 def eligibility(
-    batch: ScoreBatch, config: FusionConfig, w: np.ndarray, seen: Seen = None, allowed: np.ndarray | None = None
+    batch: ScoreBatch,
+    config: FusionConfig,
+    w: np.ndarray,
+    seen: Seen = None,
+    allowed: np.ndarray | None = None,
+    avoid: Seen = None,
 ) -> np.ndarray:
-    """(n_queries, n_items) bool: not seen (if excluded), allowed, not ``-inf`` in an active channel, and
-    at least one channel with a positive weight scored the query."""
+    """(n_queries, n_items) bool: not seen (if excluded), allowed, not avoided, not ``-inf`` in an active
+    channel, and at least one channel with a positive weight scored the query."""
     q, n = batch.n_queries, batch.n_items
     ok = np.ones((q, n), dtype=bool)
     seen_mask = seen_matrix(seen, q, n) if config.exclude_seen else None
     if seen_mask is not None:
         ok &= ~seen_mask
+    avoid_mask = seen_matrix(avoid, q, n)
+    if avoid_mask is not None:
+        ok &= ~avoid_mask
     allowed_mask = _allowed_mask(allowed, n)
     if allowed_mask is not None:
         ok &= allowed_mask[None, :]
@@ -256,15 +268,27 @@ def _blocked(batch: ScoreBatch, j: int) -> np.ndarray | None:
 
 
 def fused_scores(
-    batch: ScoreBatch, config: FusionConfig, seen: Seen = None, allowed: np.ndarray | None = None
+    batch: ScoreBatch,
+    config: FusionConfig,
+    seen: Seen = None,
+    allowed: np.ndarray | None = None,
+    avoid: Seen = None,
 ) -> np.ndarray:
-    """(n_queries, n_items) fused scores under ``config``; ineligible items are ``-inf``."""
+    """(n_queries, n_items) fused scores under ``config``; ineligible items are ``-inf``.
+
+    Raises :class:`ConfigError` when an eligible item's fused score is not finite (weights so large that
+    the sum overflows): a list of tied ``inf`` scores would silently be item-index order."""
     _check_config(config)
     w = weight_vector(batch.names, config.weights)
     if not batch.names:
         return np.full((batch.n_queries, batch.n_items), -np.inf)
-    final = np.einsum("cqi,c->qi", components(batch, config), w)
-    final[~eligibility(batch, config, w, seen, allowed)] = -np.inf
+    with np.errstate(over="ignore", invalid="ignore"):
+        final = np.einsum("cqi,c->qi", components(batch, config), w)
+    ok = eligibility(batch, config, w, seen, allowed, avoid)
+    if not np.isfinite(final).all() and not np.isfinite(final[ok]).all():
+        raise ConfigError(f"the fused scores are not finite numbers (the largest weight is {float(w.max()):g}): "
+                          f"the weights are too large to rank by; use weights of at most {MAX_WEIGHT:g}")
+    final[~ok] = -np.inf
     return np.asarray(final, dtype=np.float64)
 
 
@@ -320,9 +344,10 @@ def rank_batch(
     allowed: np.ndarray | None = None,
     item_vectors: np.ndarray | None = None,
     mmr_pool: int | None = None,
+    avoid: Seen = None,
 ) -> np.ndarray:
     """(n_queries, k) top-k item positions per query, ``-1`` padded (the lists only: evaluation)."""
-    final = fused_scores(batch, config, seen, allowed)
+    final = fused_scores(batch, config, seen, allowed, avoid)
     items, _ = _lists(final, config, k, item_vectors, mmr_pool)
     out = np.full((batch.n_queries, k), -1, dtype=np.int64)
     for r, row in enumerate(items):
@@ -383,16 +408,18 @@ def fuse_batch(
     item_vectors: np.ndarray | None = None,
     mmr_pool: int | None = None,
     with_baseline: bool = True,
+    avoid: Seen = None,
 ) -> list[FusionResult]:
     """Fuse every query of ``batch`` into a top-``k`` list with its per-channel breakdown.
 
     ``seen``: items already seen per query (excluded when ``config.exclude_seen``); ``allowed``: bool
-    mask or indices from :meth:`ItemFilter.mask`; ``item_vectors``: needed only for MMR;
+    mask or indices from :meth:`ItemFilter.mask`; ``avoid``: items each query rules out (always
+    excluded, in any form ``seen`` takes); ``item_vectors``: needed only for MMR;
     ``mmr_pool``: how many relevance-ranked candidates MMR chooses from (default ``max(5k, 50)``);
     ``with_baseline=False`` skips the per-channel medians behind :attr:`FusionResult.baseline`.
     """
     config = config or FusionConfig()
-    final = fused_scores(batch, config, seen, allowed)
+    final = fused_scores(batch, config, seen, allowed, avoid)
     items, rel_ranks = _lists(final, config, k, item_vectors, mmr_pool)
     w = weight_vector(batch.names, config.weights)
     comp = components(batch, config) if batch.names else np.zeros((0, batch.n_queries, batch.n_items))
@@ -452,6 +479,7 @@ def what_if(
     row: int = 0,
     seen: Seen = None,
     allowed: np.ndarray | None = None,
+    avoid: Seen = None,
 ) -> np.ndarray:
     """(len(result), n_channels) int64: each listed item's relevance rank if that channel's weight were 0.
 
@@ -476,7 +504,7 @@ def what_if(
         w_j = w.copy()
         w_j[j] = 0.0
         alt = base - comp[j] * w[j] if w[j] != 0 else base.copy()
-        ok = eligibility(one, config, w_j, seen, allowed)[0]
+        ok = eligibility(one, config, w_j, seen, allowed, avoid)[0]
         np.putmask(alt, ~ok, -np.inf)
         vals = alt[items]
         # only scores >= the lowest listed item's can rank above any listed item: sort just those

@@ -34,7 +34,7 @@ from jsonschema.exceptions import ValidationError
 from core.common.config import data_dir
 from core.common.errors import ConfigError
 from core.common.files import read_bounded
-from core.ranking.config import FusionConfig, FusionWeights
+from core.ranking.config import MAX_WEIGHT, FusionConfig, FusionWeights, check_weights
 from core.ranking.registry import CHANNELS
 
 MAX_BYTES = 64 * 1024
@@ -43,7 +43,6 @@ MAX_NAME_LENGTH = 100
 """Longest preset name, in characters."""
 MAX_DEPTH = 8
 """Deepest nesting of objects / arrays accepted before schema validation (a valid preset has 2)."""
-MAX_WEIGHT = 10.0
 FORMAT = "interestlens-preset"
 VERSION = 1
 NORMALISATIONS: tuple[str, ...] = ("minmax", "zscore", "rank")
@@ -262,6 +261,7 @@ def _validate(doc: Any, source: str, validator: Draft202012Validator) -> None:
         extra = len(errors) - 1
         more = f" (and {extra} more problem{'s' if extra > 1 else ''})" if extra else ""
         raise ConfigError(f"{source}: {_describe(errors[0])}{more}")
+    check_weights(doc["weights"], what=f"{source}: $.weights")  # the shared check: also refuses all zeros
 
 
 def _to_config(doc: dict[str, Any]) -> FusionConfig:

@@ -3,6 +3,13 @@
 Every view gets its lists here: the pages and the CLI through :class:`core.engine.Engine` (a batch of
 one query, cached so a slider move only re-weights), offline evaluation and tuning with many users at
 once (:meth:`Ranker.rank_many`: one scoring pass for every configuration).
+
+What the typed text rules out is left out of every list (:meth:`Ranker.avoided_items`): the titles it
+avoids ("not Titanic") and every item of an attribute it avoids ("no horror": the catalogue's items of
+that genre, tag or person, :meth:`core.interests.recognise.CatalogueIndex.items_for`), unless the same text
+also wants that title or attribute (a contradiction the profile reports; nothing is silently dropped).
+Weights given to :meth:`Ranker.recommend` / :meth:`Ranker.fused_scores` pass
+:func:`core.ranking.config.check_weights` (the check the CLI, the sliders and presets share).
 """
 
 from __future__ import annotations
@@ -21,11 +28,12 @@ from threadpoolctl import ThreadpoolController
 
 from core.common.progress import ProgressFn, report
 from core.data.dataset import Dataset
-from core.ranking.base import Channel, named_items
-from core.ranking.config import FusionConfig
+from core.interests.recognise import CatalogueIndex, catalogue_index
+from core.ranking.base import Channel, named_items, tag_kind
+from core.ranking.config import FusionConfig, check_weights
 from core.ranking.explain import Explanation, explain
 from core.ranking.fusion import FusionResult, ItemFilter, fuse_batch, fused_scores, rank_batch, what_if
-from core.ranking.query import Query
+from core.ranking.query import Query, negative_tags, positive_tags
 from core.ranking.scoring import ScoreBatch, score_queries
 
 SCORING_BATCH_BYTES = 48 * 2**20
@@ -67,7 +75,9 @@ class Ranker:
 
     ``channels`` come from :func:`core.ranking.registry.build_channels`; ``item_vectors`` are needed only
     for the MMR diversity re-rank. Single-query scores are kept in an LRU cache (``cache_size``), so
-    re-weighting the same query only redoes the weighted sum.
+    re-weighting the same query only redoes the weighted sum. ``catalogue`` (the dataset's
+    :class:`~core.interests.recognise.CatalogueIndex`) resolves avoided attributes to their items; it is
+    built on first need when not given.
     """
 
     def __init__(
@@ -76,10 +86,12 @@ class Ranker:
         channels: Mapping[str, Channel],
         item_vectors: np.ndarray | None = None,
         cache_size: int = 64,
+        catalogue: CatalogueIndex | None = None,
     ) -> None:
         self.dataset = dataset
         self.channels = dict(channels)
         self.item_vectors = item_vectors
+        self._catalogue = catalogue
         self._cache: OrderedDict[tuple[Any, ...], ScoreBatch] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
@@ -112,20 +124,73 @@ class Ranker:
 
     def seen(self, queries: Sequence[Query]) -> sparse.csr_matrix:
         """(n_queries, n_items) sparse matrix of :meth:`known_items` per query."""
-        parts = [self.known_items(q) for q in queries]
+        return self._rows([self.known_items(q) for q in queries])
+
+    def known_items(self, query: Query) -> np.ndarray:
+        """Items a list for ``query`` leaves out when the config excludes seen items: the user's history and
+        the items the typed text names as wanted ("like Heat": seen). Avoided ones: :meth:`avoided_items`."""
+        seen = self.seen_items(query.user_id)
+        named = named_items(self.dataset, query, 1)[0]
+        if not named.size:
+            return seen
+        return np.unique(np.concatenate([seen, named]))
+
+    @property
+    def catalogue(self) -> CatalogueIndex:
+        """The dataset's titles and attributes (:func:`core.interests.recognise.catalogue_index`, cached)."""
+        if self._catalogue is None:
+            self._catalogue = catalogue_index(self.dataset)
+        return self._catalogue
+
+    def avoided_items(self, query: Query) -> np.ndarray:
+        """Sorted item positions the query's typed text rules out, left out of its lists whatever the config:
+        the titles it avoids and the items of the attributes it avoids (genre, tag, person …). A title or
+        attribute the text also wants is not ruled out (the profile reports the contradiction); a key the
+        catalogue does not know rules out nothing."""
+        return self.ruled_out(query)[0]
+
+    def ruled_out(self, query: Query) -> tuple[np.ndarray, list[str]]:
+        """:meth:`avoided_items` and the texts of the tags that ruled them out, in the order written."""
+        none = np.zeros(0, dtype=np.int64)
+        if query.profile is None:
+            return none, []
+        avoided = [t for t in negative_tags(query.profile) if tag_kind(t) in ("item", "attribute")
+                   and getattr(t, "key", None) is not None]
+        if not avoided:
+            return none, []
+        wanted = {str(getattr(t, "key", None)) for t in positive_tags(query.profile)
+                  if tag_kind(t) in ("item", "attribute")}
+        parts: list[np.ndarray] = []
+        texts: list[str] = []
+        for tag in avoided:
+            key = str(getattr(tag, "key", None))
+            if key in wanted:
+                continue
+            if tag_kind(tag) == "item":
+                idx = self.dataset.item_index.get(key)
+                found = none if idx is None else np.array([int(idx)], dtype=np.int64)
+            else:
+                try:
+                    found = np.asarray(self.catalogue.items_for(key), dtype=np.int64)
+                except KeyError:
+                    found = none
+            if found.size:
+                parts.append(found)
+                if str(tag.text) not in texts:
+                    texts.append(str(tag.text))
+        written = str(getattr(query.profile, "text", "")).casefold()
+        texts.sort(key=lambda x: (written.find(x.casefold()) % (len(written) + 1)))  # in the order written
+        return (np.unique(np.concatenate(parts)) if parts else none), texts
+
+    def avoided(self, queries: Sequence[Query]) -> sparse.csr_matrix:
+        """(n_queries, n_items) sparse matrix of :meth:`avoided_items` per query (fusion's ``avoid``)."""
+        return self._rows([self.avoided_items(q) for q in queries])
+
+    def _rows(self, parts: list[np.ndarray]) -> sparse.csr_matrix:
         indptr = np.cumsum([0] + [len(p) for p in parts])
         indices = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
         data = np.ones(len(indices), dtype=bool)
-        return sparse.csr_matrix((data, indices, indptr), shape=(len(queries), self.dataset.n_items))
-
-    def known_items(self, query: Query) -> np.ndarray:
-        """Items a list for ``query`` leaves out (when the config excludes seen items): the user's history
-        and every item the typed text names, wanted ("like Heat": seen) or avoided ("not Titanic")."""
-        seen = self.seen_items(query.user_id)
-        named = [named_items(self.dataset, query, polarity)[0] for polarity in (1, -1)]
-        if not any(n.size for n in named):
-            return seen
-        return np.unique(np.concatenate([seen, *named]))
+        return sparse.csr_matrix((data, indices, indptr), shape=(len(parts), self.dataset.n_items))
 
     def seen_items(self, user_id: str | None) -> np.ndarray:
         """Item indices the user already interacted with (empty for None / unknown users)."""
@@ -157,9 +222,10 @@ class Ranker:
             chunk = queries[start : start + step]
             batch = score_queries(self.channels, chunk, n_items=self.dataset.n_items)
             seen = self.seen(chunk)
+            avoid = self.avoided(chunk)
             for name, config in configs.items():
                 out[name][start : start + len(chunk)] = rank_batch(
-                    batch, config, k, seen=seen, item_vectors=self.item_vectors)
+                    batch, config, k, seen=seen, item_vectors=self.item_vectors, avoid=avoid)
             report(progress, min(1.0, (start + len(chunk)) / max(1, len(queries))),
                    f"scored queries {start + len(chunk)}/{len(queries)}")
         return out
@@ -172,15 +238,20 @@ class Ranker:
         item_filter: ItemFilter | None = None,
         with_reasons: bool = True,
     ) -> Recommendation:
-        """One query's fused top-k list with what-if ranks and reasons."""
+        """One query's fused top-k list with what-if ranks and reasons; weights that
+        :func:`~core.ranking.config.check_weights` refuses (all zero, above the cap) raise its WeightsError."""
         config = config or FusionConfig()
+        check_weights(config.weights)
         batch = self.score([query])
         seen = self.known_items(query)
+        avoid, avoided_texts = self.ruled_out(query)
         allowed = self.allowed(item_filter)
         vectors = self.item_vectors if config.mmr_lambda < 1.0 else None
-        result = fuse_batch(batch, config, k=k, seen=seen, allowed=allowed, item_vectors=vectors)[0]
-        ranks = what_if(batch, result, seen=seen, allowed=allowed)
-        reasons = explain(result, query, self.channels) if with_reasons else []
+        result = fuse_batch(batch, config, k=k, seen=seen, allowed=allowed, item_vectors=vectors, avoid=avoid)[0]
+        ranks = what_if(batch, result, seen=seen, allowed=allowed, avoid=avoid)
+        # nothing to search towards: say that each item is one outside what the text avoids
+        outside = [] if query.profile is None or positive_tags(query.profile) else avoided_texts
+        reasons = explain(result, query, self.channels, outside=outside) if with_reasons else []
         return Recommendation(result, ranks, reasons, batch)
 
     def fused_scores(
@@ -189,7 +260,8 @@ class Ranker:
         """The fused score of every item for one query (the ranking before top-k and MMR); NaN for items
         that are not eligible (seen, filtered out, excluded by a channel)."""
         config = config or FusionConfig()
+        check_weights(config.weights)
         batch = self.score([query])
         allowed = self.allowed(item_filter)
-        scores = fused_scores(batch, config, self.known_items(query), allowed)[0]
+        scores = fused_scores(batch, config, self.known_items(query), allowed, self.avoided_items(query))[0]
         return np.where(np.isfinite(scores), scores, np.nan)

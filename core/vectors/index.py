@@ -7,6 +7,12 @@ query's answer. Vectors are normalised on the way in, so inner product = cosine.
 direction: a zero row (e.g. a user without a profile) is never returned as a neighbour, and a zero
 query gets only padding.
 
+Saved indexes are verified, not trusted: ``save`` records the file's blake2b checksum, size,
+parameters and library versions in a ``.meta.json`` sidecar; ``load`` checks them before hnswlib (or
+numpy) reads a byte, because hnswlib's loader trusts its input and a graph with damaged bytes of the
+right size segfaults on the first query. :func:`build_item_index` deletes a file that fails, rebuilds it
+and reports a :class:`~core.common.integrity.CacheNotice`.
+
 HNSW parameters (``core.common.config.IndexParams``; the reasoning follows hnswlib's ALGO_PARAMS.md, the
 measured figures come from ``python -m bench.bench_ann``, see ``bench/results/bench_ann.md``):
 
@@ -34,11 +40,15 @@ from typing import Any, Literal, Protocol, Self, runtime_checkable
 
 import numpy as np
 
-from core.common.artefacts import atomic_write, atomic_write_json, atomic_write_npy, fingerprint
+from core.common.artefacts import atomic_write_json, atomic_write_recorded, fingerprint, tidy_folder
 from core.common.config import IndexParams
+from core.common.integrity import CacheCheckFailed, CacheNotice, discard, unchanged, verify_file
+from core.common.locks import exclusive, lock_path
 
 IndexKind = Literal["hnsw", "exact"]
 _FORMAT_VERSION = 1
+HNSW_CHECKED_LIBRARIES = ("hnswlib",)
+"""A saved graph is only loaded by the hnswlib version that wrote it (its loader trusts the bytes)."""
 
 
 @runtime_checkable
@@ -141,13 +151,6 @@ def recall_at_k(approx_ids: np.ndarray, exact_ids: np.ndarray) -> float:
     return hits / total if total else 1.0
 
 
-def _check_size(path: Path, meta: dict[str, Any] | None) -> None:
-    """Raise ``ValueError`` when ``path`` is not exactly as long as its metadata says (truncated or replaced)."""
-    expected = (meta or {}).get("bytes")
-    if expected is not None and path.stat().st_size != int(expected):
-        raise ValueError(f"index file {path} is damaged: {path.stat().st_size} bytes, expected {expected}")
-
-
 # --- exact ---------------------------------------------------------------------------------------
 
 
@@ -216,29 +219,40 @@ class ExactIndex:
         return ids, sims
 
     def save(self, path: Path) -> None:
-        """Write the vectors as ``.npy`` plus a metadata sidecar, atomically."""
+        """Write the vectors as ``.npy`` plus a metadata sidecar (with the file's checksum), atomically."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         with contextlib.suppress(FileNotFoundError):
             meta_path(path).unlink()  # a reader never pairs new data with old metadata
-        atomic_write_npy(path, self._vectors)
+        vectors = self._vectors
+
+        def _write(tmp: Path) -> None:
+            with open(tmp, "wb") as handle:
+                np.save(handle, vectors, allow_pickle=False)
+
+        record = atomic_write_recorded(path, _write)
         atomic_write_json(meta_path(path), {"kind": "exact", "dim": self.dim, "count": len(self),
                                             "version": _FORMAT_VERSION, "fingerprint": self.fingerprint,
-                                            "bytes": path.stat().st_size})
+                                            **record})
 
     @classmethod
     def load(cls, path: Path) -> Self:
-        """Load an index written by :meth:`save`; a truncated or mismatched file raises ``ValueError``."""
+        """Load an index written by :meth:`save`; its bytes are checked against the recorded checksum
+        first (:class:`~core.common.integrity.CacheCheckFailed`, a ``ValueError``, when they differ)."""
         path = Path(path)
         meta = read_meta(path)
-        _check_size(path, meta)
+        if meta is None or meta.get("kind") != "exact":
+            raise FileNotFoundError(f"no exact-index metadata next to {path}")
+        before = verify_file(path, meta)
         arr = np.load(path, allow_pickle=False)
-        if arr.ndim != 2 or (meta is not None and int(meta.get("count", len(arr))) != len(arr)):
-            raise ValueError(f"index file {path} does not match its metadata")
+        if not unchanged(before, path):
+            raise CacheCheckFailed(path, "corrupt", "the file changed while it was being read")
+        if arr.ndim != 2 or int(meta.get("count", len(arr))) != len(arr):
+            raise CacheCheckFailed(path, "corrupt", "the array does not match its metadata")
         index = cls(int(arr.shape[1]))
         index._vectors = np.ascontiguousarray(arr, dtype=np.float32)
         index._zero = _zero_rows(index._vectors)
-        index.fingerprint = str((meta or {}).get("fingerprint", ""))
+        index.fingerprint = str(meta.get("fingerprint", ""))
         return index
 
 
@@ -375,38 +389,46 @@ class HnswIndex:
         return got_ids, got_sims
 
     def save(self, path: Path) -> None:
-        """Write the hnswlib graph and a metadata sidecar, each atomically (graph first)."""
+        """Write the hnswlib graph, then a metadata sidecar with the graph's checksum, parameters and
+        library versions, each atomically (graph first)."""
         if self._index is None:
             self._index = self._new_index(1)
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         with contextlib.suppress(FileNotFoundError):
             meta_path(path).unlink()  # a reader never pairs a new graph with old metadata
-        atomic_write(path, lambda tmp: self._index.save_index(str(tmp)))
+        raw = self._index
+        record = atomic_write_recorded(path, lambda tmp: raw.save_index(str(tmp)))
         meta = {"kind": "hnsw", "dim": self.dim, "count": self._count, "space": self.space,
                 "M": self.params.M, "ef_construction": self.params.ef_construction, "ef": self.params.ef,
                 "seed": self.params.seed, "version": _FORMAT_VERSION, "zero_ids": sorted(self._zero),
-                "fingerprint": self.fingerprint, "bytes": path.stat().st_size}
+                "fingerprint": self.fingerprint, **record}
         atomic_write_json(meta_path(path), meta)
 
     @classmethod
     def load(cls, path: Path, threads: int = 1) -> Self:
-        """Load an index written by :meth:`save` (parameters come from its metadata sidecar); a file that is
-        truncated or does not match its metadata raises ``ValueError``."""
+        """Load an index written by :meth:`save` (parameters come from its metadata sidecar).
+
+        The file's size, blake2b checksum and hnswlib version are checked against the metadata *before*
+        hnswlib reads a byte (its loader trusts the file: a damaged graph segfaults on the first query);
+        any mismatch raises :class:`~core.common.integrity.CacheCheckFailed` (a ``ValueError``).
+        """
         import hnswlib
 
         path = Path(path)
         meta = read_meta(path)
         if meta is None or meta.get("kind") != "hnsw":
             raise FileNotFoundError(f"no HNSW metadata next to {path}")
-        _check_size(path, meta)
+        before = verify_file(path, meta, HNSW_CHECKED_LIBRARIES)
         params = IndexParams(M=int(meta["M"]), ef_construction=int(meta["ef_construction"]),
                              ef=int(meta["ef"]), seed=int(meta["seed"]))
         obj = cls(int(meta["dim"]), params, space=meta["space"], threads=threads)
         raw = hnswlib.Index(space=obj.space, dim=obj.dim)
         raw.load_index(str(path), max_elements=max(1, int(meta["count"])))
+        if not unchanged(before, path):
+            raise CacheCheckFailed(path, "corrupt", "the file changed while it was being read")
         if raw.get_current_count() != int(meta["count"]):
-            raise ValueError(f"index file {path} does not match its metadata")
+            raise CacheCheckFailed(path, "corrupt", "the graph does not match its metadata")
         raw.set_ef(params.ef)
         obj._index = raw
         obj._count = int(meta["count"])
@@ -439,36 +461,68 @@ def build_item_index(
     params: IndexParams | None = None,
     cache_path: Path | None = None,
     threads: int = 1,
+    notices: list[CacheNotice] | None = None,
 ) -> NeighbourIndex:
     """Build an index over ``vectors`` or load it from ``cache_path`` when its fingerprint matches.
 
     The fingerprint covers the vectors' bytes, the index kind and the HNSW parameters, so any change
-    rebuilds; a missing, stale or unreadable cache file is rebuilt and rewritten atomically.
+    rebuilds. A cached file is verified before it is loaded (size, checksum, hnswlib version); a file
+    that fails is deleted, rebuilt and rewritten atomically, and a
+    :class:`~core.common.integrity.CacheNotice` saying so is appended to ``notices`` (and logged).
+    Processes building the same file take turns (:func:`core.common.locks.exclusive`): the first builds,
+    the others load its result.
     """
     params = params or IndexParams()
     arr = normalise_rows(vectors)
     if kind not in ("hnsw", "exact"):
         raise ValueError(f"unknown index kind {kind!r}; use 'hnsw' or 'exact'")
     key = fingerprint(arr, kind, params, _FORMAT_VERSION, length=40)
-    if cache_path is not None:
-        cache_path = Path(cache_path)
-        meta = read_meta(cache_path)
-        if meta is not None and meta.get("fingerprint") == key and cache_path.exists():
-            try:
-                loaded: NeighbourIndex = (
-                    HnswIndex.load(cache_path, threads=threads)
-                    if kind == "hnsw"
-                    else ExactIndex.load(cache_path)
-                )
-                if len(loaded) == len(arr):
-                    return loaded
-            except (OSError, ValueError, RuntimeError, KeyError):
-                pass
-    index: ExactIndex | HnswIndex = (
-        HnswIndex(arr.shape[1], params, threads=threads) if kind == "hnsw" else ExactIndex(arr.shape[1])
-    )
-    index.build(arr)
-    if cache_path is not None:
+    if cache_path is None:
+        return make_index(kind, arr.shape[1], params, threads).build(arr)
+    cache_path = Path(cache_path)
+    cache_path.parent.mkdir(parents=True, exist_ok=True)
+    tidy_folder(cache_path.parent)
+    with exclusive(lock_path(cache_path)):
+        loaded = _load_cached(cache_path, kind, key, len(arr), threads, notices)
+        if loaded is not None:
+            return loaded
+        index: ExactIndex | HnswIndex = (
+            HnswIndex(arr.shape[1], params, threads=threads) if kind == "hnsw" else ExactIndex(arr.shape[1])
+        )
+        index.build(arr)
         index.fingerprint = key
         index.save(cache_path)
-    return index
+        return index
+
+
+def _load_cached(
+    path: Path, kind: IndexKind, key: str, count: int, threads: int, notices: list[CacheNotice] | None
+) -> NeighbourIndex | None:
+    """The verified cached index at ``path`` when it holds exactly these vectors, else None (a damaged
+    file is deleted first, with a notice)."""
+    sidecar = meta_path(path)
+    meta = read_meta(path)
+    if meta is None:
+        if sidecar.exists():  # metadata that cannot be parsed: the entry cannot be verified
+            failure = CacheCheckFailed(sidecar, "corrupt", "its metadata cannot be read")
+            _note(discard("index", failure, path), notices)
+        return None  # absent, or a graph whose save was interrupted: rebuilt and overwritten
+    if meta.get("fingerprint") != key or meta.get("kind") != kind or not path.exists():
+        return None  # built from other vectors or parameters: an ordinary stale entry
+    try:
+        loaded: NeighbourIndex = HnswIndex.load(path, threads=threads) if kind == "hnsw" else ExactIndex.load(path)
+    except CacheCheckFailed as failed:
+        _note(discard("index", failed, sidecar), notices)
+        return None
+    except (OSError, ValueError, RuntimeError, KeyError, TypeError) as exc:
+        _note(discard("index", CacheCheckFailed(path, "corrupt", f"unreadable: {exc}"), sidecar), notices)
+        return None
+    if len(loaded) != count:
+        _note(discard("index", CacheCheckFailed(path, "corrupt", "wrong number of vectors"), sidecar), notices)
+        return None
+    return loaded
+
+
+def _note(notice: CacheNotice, notices: list[CacheNotice] | None) -> None:
+    if notices is not None:
+        notices.append(notice)

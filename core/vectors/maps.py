@@ -3,7 +3,11 @@
 Items and users are fitted jointly (one space: a user vector is a mean of item vectors) by a
 :class:`~core.vectors.projection.Projector`, the trustworthiness is measured on a sample, and the
 coordinates are cached with :class:`~core.common.artefacts.ArtefactCache` (kind ``maps``) keyed by
-dataset fingerprint, model id, parameters and a checksum of the vectors. With the engine's item and
+dataset fingerprint, model id, parameters and a checksum of the vectors. The ``.json`` metadata beside
+the ``.npy`` coordinates records the file's blake2b checksum, size and library versions; a cached map
+is verified before it is read and one that fails (damaged bytes, no checksum, another umap-learn) is
+deleted, refitted and reported in :attr:`ProjectionMap.notices`. Processes fitting the same map take
+turns (:func:`core.common.locks.exclusive`): the second one loads the first one's result. With the engine's item and
 user indexes at hand, the UMAP neighbour graph is merged from them (:func:`joint_knn_graph`) instead
 of building a new hnswlib index.
 """
@@ -19,9 +23,11 @@ from typing import Any
 
 import numpy as np
 
-from core.common.artefacts import ArtefactCache, atomic_write_json, atomic_write_npy
+from core.common.artefacts import ArtefactCache, atomic_write_json, atomic_write_recorded, tidy_folder
 from core.common.artefacts import fingerprint as artefact_fingerprint
 from core.common.config import IndexParams
+from core.common.integrity import CacheCheckFailed, CacheNotice, discard, unchanged, verify_file
+from core.common.locks import exclusive, lock_path
 from core.common.progress import ProgressFn, report, scaled
 from core.vectors.projection import (
     TRUST_NEIGHBOURS,
@@ -38,6 +44,8 @@ from core.vectors.projection import (
 
 CACHE_VERSION = 2
 """Version of the cached map format (part of the cache key)."""
+MAP_CHECKED_LIBRARIES = ("umap-learn",)
+"""A cached map is refitted when another umap-learn version is installed (it would lay points out differently)."""
 
 
 @dataclass
@@ -54,6 +62,8 @@ class ProjectionMap:
     seconds: float
     timings: dict[str, float] = field(default_factory=dict)
     projector: Projector | None = None
+    notices: list[CacheNotice] = field(default_factory=list)
+    """Cached files that failed verification and were replaced while building this map."""
 
     @property
     def item_coords(self) -> np.ndarray:
@@ -89,23 +99,59 @@ def map_path(
 
 
 def save_cached(path: Path, coords: np.ndarray, meta: dict[str, Any]) -> None:
-    """Write the coordinates then the ``.json`` metadata, each atomically (the JSON marks a complete entry)."""
+    """Write the coordinates, then the ``.json`` metadata with their checksum, size and library versions,
+    each atomically (the JSON marks a complete entry)."""
     js = path.with_suffix(".json")
     js.unlink(missing_ok=True)  # a reader never pairs new coordinates with old metadata
-    atomic_write_npy(path, np.asarray(coords, np.float32))
-    atomic_write_json(js, meta)
+    array = np.asarray(coords, np.float32)
+
+    def _write(tmp: Path) -> None:
+        with open(tmp, "wb") as handle:
+            np.save(handle, array, allow_pickle=False)
+
+    record = atomic_write_recorded(path, _write)
+    atomic_write_json(js, {**meta, **record})
 
 
-def load_cached(path: Path) -> tuple[np.ndarray, dict[str, Any]] | None:
-    """The coordinates and metadata stored at ``path``, or None when absent, partial or corrupt."""
+def load_cached(path: Path, notices: list[CacheNotice] | None = None) -> tuple[np.ndarray, dict[str, Any]] | None:
+    """The verified coordinates and metadata stored at ``path``, or None when absent or incomplete.
+
+    An entry that fails verification (unreadable metadata, checksum or size mismatch, no checksum,
+    another umap-learn version, wrong shape) is deleted and a notice appended to ``notices``.
+    """
+    js = path.with_suffix(".json")
+    if not js.exists():
+        return None  # absent, or coordinates whose save was interrupted: refitted and overwritten
     try:
-        meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-        coords = np.load(path, allow_pickle=False)
-    except (OSError, ValueError):
+        meta = json.loads(js.read_text(encoding="utf-8"))
+        if not isinstance(meta, dict):
+            raise ValueError("not a JSON object")
+    except FileNotFoundError:
         return None
-    if not isinstance(meta, dict) or coords.ndim != 2 or coords.shape != (int(meta.get("n_rows", -1)), 2):
+    except (OSError, ValueError) as exc:
+        _note(discard("map", CacheCheckFailed(js, "corrupt", f"its metadata cannot be read ({exc})"), path), notices)
+        return None
+    if not path.exists():
+        return None
+    try:
+        before = verify_file(path, meta, MAP_CHECKED_LIBRARIES)
+        coords = np.load(path, allow_pickle=False)
+        if not unchanged(before, path):
+            raise CacheCheckFailed(path, "corrupt", "the file changed while it was being read")
+        if coords.ndim != 2 or coords.shape != (int(meta.get("n_rows", -1)), 2):
+            raise CacheCheckFailed(path, "corrupt", "the coordinates do not match their metadata")
+    except CacheCheckFailed as failure:
+        _note(discard("map", failure, js), notices)
+        return None
+    except (OSError, ValueError, TypeError) as exc:
+        _note(discard("map", CacheCheckFailed(path, "corrupt", f"unreadable: {exc}"), js), notices)
         return None
     return coords.astype(np.float32, copy=False), meta
+
+
+def _note(notice: CacheNotice, notices: list[CacheNotice] | None) -> None:
+    if notices is not None:
+        notices.append(notice)
 
 
 def joint_knn_graph(
@@ -196,29 +242,67 @@ def build_map(
     checksum = artefact_fingerprint(np.ascontiguousarray(stacked, dtype=np.float32))
     path = map_path(ArtefactCache(cache_root), fingerprint, model_id, params, checksum)
     key = path.stem
-    if use_cache:
+    n_items = len(items)
+    notices: list[CacheNotice] = []
+
+    def _finish(coords: np.ndarray, trust: float, from_cache: bool, timings: dict[str, float],
+                projector: Projector) -> ProjectionMap:
+        return ProjectionMap(coords=coords, n_items=n_items, user_idx=user_idx, trustworthiness=trust,
+                             params=params, key=key, from_cache=from_cache, seconds=clock() - started,
+                             timings=timings, projector=projector, notices=notices)
+
+    def _fit() -> ProjectionMap:
+        projector, trust, timings = _fit_map(stacked, n_items, user_idx, params, progress, index_params,
+                                             item_index, user_index, clock)
+        if use_cache:
+            meta = {"key": key, "fingerprint": fingerprint, "model_id": model_id, "params": params.as_dict(),
+                    "checksum": checksum, "n_rows": len(stacked), "n_items": n_items, "n_users": len(user_idx),
+                    "trustworthiness": trust, "trust_neighbours": TRUST_NEIGHBOURS,
+                    "trust_sample": min(TRUST_SAMPLE, len(stacked)), "timings": timings,
+                    "version": CACHE_VERSION}
+            save_cached(path, projector.embedding_, meta)
+        report(progress, 1.0, "map ready")
+        return _finish(projector.embedding_, trust, False, timings, projector)
+
+    if not use_cache:
+        return _fit()
+    tidy_folder(path.parent)
+    with exclusive(lock_path(path)):  # one process fits a map; the others wait and load it
         report(progress, 0.0, "looking for a cached map")
-        hit = load_cached(path)
+        hit = load_cached(path, notices)
         if hit is not None:
             coords, meta = hit
-            projector = Projector.from_embedding(stacked, coords, params)
             report(progress, 1.0, "map loaded from cache")
-            return ProjectionMap(coords=coords, n_items=len(items), user_idx=user_idx,
-                                 trustworthiness=float(meta["trustworthiness"]), params=params, key=key,
-                                 from_cache=True, seconds=clock() - started,
-                                 timings={k: float(v) for k, v in meta.get("timings", {}).items()},
-                                 projector=projector)
+            return _finish(coords, float(meta["trustworthiness"]), True,
+                           {k: float(v) for k, v in meta.get("timings", {}).items()},
+                           Projector.from_embedding(stacked, coords, params))
+        return _fit()
+
+
+def _fit_map(
+    stacked: np.ndarray,
+    n_items: int,
+    user_idx: np.ndarray,
+    params: ProjectionParams,
+    progress: ProgressFn | None,
+    index_params: IndexParams | None,
+    item_index: QueryIndex | None,
+    user_index: QueryIndex | None,
+    clock: Callable[[], float],
+) -> tuple[Projector, float, dict[str, float]]:
+    """Fit the projector on the stacked vectors and measure trustworthiness: (projector, trust, timings)."""
     reuse = params.knn == "hnsw" and item_index is not None and (user_index is not None or not len(user_idx))
     fit_params = params
     if params.knn == "hnsw" and not reuse and len(stacked) > FRESH_GRAPH_LIMIT:
         fit_params = replace(params, knn="umap")  # a fresh hnswlib build only pays off on small maps
     projector = Projector.from_params(fit_params, index_params)
     graph: tuple[np.ndarray, np.ndarray] | None = None
+    graph_seconds = 0.0
     if reuse and item_index is not None:
         report(progress, 0.0, "neighbour graph (reusing the hnswlib indexes)")
         t_graph = clock()
         k = min(int(params.n_neighbors), len(stacked) - 1)
-        graph = joint_knn_graph(stacked, len(items), user_idx, item_index, user_index, k)
+        graph = joint_knn_graph(stacked, n_items, user_idx, item_index, user_index, k)
         graph_seconds = clock() - t_graph
     projector.fit(stacked, scaled(progress, 0.0, 0.9), knn_graph=graph)
     if graph is not None:
@@ -230,13 +314,4 @@ def build_map(
         if len(stacked) > 2 * TRUST_NEIGHBOURS + 1 else float("nan")
     timings = dict(projector.timings_)
     timings["trustworthiness"] = clock() - t0
-    meta = {"key": key, "fingerprint": fingerprint, "model_id": model_id, "params": params.as_dict(),
-            "checksum": checksum, "n_rows": len(stacked), "n_items": len(items), "n_users": len(user_idx),
-            "trustworthiness": trust, "trust_neighbours": TRUST_NEIGHBOURS,
-            "trust_sample": min(TRUST_SAMPLE, len(stacked)), "timings": timings, "version": CACHE_VERSION}
-    if use_cache:
-        save_cached(path, projector.embedding_, meta)
-    report(progress, 1.0, "map ready")
-    return ProjectionMap(coords=projector.embedding_, n_items=len(items), user_idx=user_idx,
-                         trustworthiness=trust, params=params, key=key, from_cache=False,
-                         seconds=clock() - started, timings=timings, projector=projector)
+    return projector, trust, timings

@@ -12,18 +12,27 @@
   the database lock for up to :data:`BUSY_TIMEOUT_S` instead of failing); readers never block in WAL
   mode.
 - **Versioned schema.** Opening applies :func:`core.workspace.schema.migrate` in one transaction.
+- **Never silently replaced.** A new database is built under a temp name and linked into place only
+  if none exists, so no process ever sees a half-created (zero-length) file. An existing file that is
+  empty or not an SQLite database is refused with a :class:`WorkspaceError` naming it, and per-call
+  connections open with ``mode=rw``: a database deleted while the app runs is reported, not recreated
+  empty. Either way the user's file is left as it is, for them to restore or move away.
+- **No litter.** Opening removes temp files that killed writers left under ``datasets/``
+  (:func:`core.common.artefacts.tidy_folder`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Self
 
+from core.common.artefacts import temp_path, tidy_folder
 from core.common.config import workspace_dir
 from core.workspace.records import WorkspaceError
 from core.workspace.schema import DB_NAME, migrate
@@ -32,6 +41,29 @@ log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_S = 30.0
 """How long a writer waits for the database lock before failing."""
+SQLITE_HEADER = b"SQLite format 3\x00"
+"""The first 16 bytes of every SQLite 3 database file."""
+
+
+def check_database_file(path: Path) -> None:
+    """Raise :class:`WorkspaceError` naming ``path`` when it exists but cannot be a workspace database:
+    empty (zero bytes), shorter than an SQLite header, or not starting with one. A missing file passes."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(100)
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise WorkspaceError(f"workspace database {path} cannot be read: {exc.strerror or exc}") from None
+    advice = ("Restore it from a backup, or move it away to start a new, empty workspace in this folder; "
+              "InterestLens does not replace it.")
+    if size == 0:
+        raise WorkspaceError(f"workspace database {path} is empty (0 bytes): it was truncated or "
+                             f"overwritten, so its datasets, presets and runs cannot be read. {advice}")
+    if not head.startswith(SQLITE_HEADER):
+        raise WorkspaceError(f"workspace database {path} cannot be used: it is not an SQLite database "
+                             f"({size:,} bytes without the SQLite header). {advice}")
 
 
 class Database:
@@ -47,6 +79,11 @@ class Database:
         except OSError as exc:
             reason = exc.strerror or str(exc)
             raise WorkspaceError(f"cannot create the workspace folder {self.root}: {reason}") from None
+        tidy_folder(self.root)
+        tidy_folder(self.datasets_dir, recursive=True)
+        check_database_file(self.db_path)
+        if not self.db_path.exists():
+            self._create()
         with self._connection() as conn:
             try:
                 mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
@@ -59,7 +96,7 @@ class Database:
         # An idle connection held open for the object's lifetime. Without it every per-call connection
         # would be the last one to close, and SQLite checkpoints and truncates the WAL (with fsync) on
         # last close: ~25 ms per write instead of ~1 ms. It never runs queries after this read.
-        self._keeper: sqlite3.Connection | None = sqlite3.connect(self.db_path, check_same_thread=False)
+        self._keeper: sqlite3.Connection | None = sqlite3.connect(self._uri, uri=True, check_same_thread=False)
         self._keeper.execute("SELECT COUNT(*) FROM settings").fetchone()
 
     def __repr__(self) -> str:
@@ -83,13 +120,49 @@ class Database:
 
     # connections ------------------------------------------------------------------------------
 
+    @property
+    def _uri(self) -> str:
+        """The database as a read-write URI that never creates the file."""
+        return f"{self.db_path.as_uri()}?mode=rw"
+
+    def _create(self) -> None:
+        """Build a new, migrated database under a temp name and link it into place unless another
+        process created one first (then theirs is used); readers never see a half-created file."""
+        tmp = temp_path(self.db_path)
+        try:
+            conn = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("BEGIN IMMEDIATE")
+                migrate(conn)
+                conn.execute("COMMIT")
+            finally:
+                conn.close()
+            try:
+                os.link(tmp, self.db_path)
+            except FileExistsError:
+                pass  # another process won the race: use its database
+            except OSError:  # no hard links on this filesystem
+                if not self.db_path.exists():
+                    os.replace(tmp, self.db_path)
+        except (sqlite3.Error, OSError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise WorkspaceError(f"cannot create the workspace database {self.db_path}: {reason}") from None
+        finally:
+            for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
+                leftover.unlink(missing_ok=True)
+
     def _database_error(self, exc: sqlite3.Error) -> WorkspaceError:
+        if not self.db_path.exists():
+            return WorkspaceError(f"workspace database {self.db_path} is missing: it was moved or deleted "
+                                  "while InterestLens was running. Restore it, or restart to begin a new, "
+                                  "empty workspace.")
         return WorkspaceError(f"workspace database {self.db_path} cannot be used: {exc}")
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
         try:
-            conn = sqlite3.connect(self.db_path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            conn = sqlite3.connect(self._uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         except sqlite3.Error as exc:
             raise self._database_error(exc) from None
         try:

@@ -111,3 +111,33 @@ def test_cli_ingest_pseudonymises_from_an_environment_key(
     assert main(["ingest", str(inter), "--pseudonymise-env", "IL_TEST_KEY"]) == 0
     out = capsys.readouterr().out
     assert "alice" not in out and json.loads(out)["users"] == 1
+
+
+def test_cli_ingest_refuses_a_parquet_bomb_and_max_rows_raises_the_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.cli.commands import main
+    from tests.fixtures.hostile_files import parquet_bomb
+
+    bomb = parquet_bomb(tmp_path / "bomb.parquet", rows=3000)
+    monkeypatch.setenv("INTERESTLENS_MAX_ROWS", "1000")
+    assert main(["ingest", str(bomb)]) == 2
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["code"] == "too_many_rows"
+    assert "bomb.parquet: 3,000 rows; the limit is 1,000 rows" in captured.err and "--max-rows" in captured.err
+    assert main(["ingest", str(bomb), "--max-rows", "3000"]) == 0
+    assert json.loads(capsys.readouterr().out)["rows_total"] == 3000
+
+
+def test_cli_ingest_date_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from core.cli.commands import main
+
+    inter = tmp_path / "d.csv"
+    inter.write_bytes(b"user,item,date\n1,a,04/03/2021\n2,b,05/03/2021\n")
+    assert main(["ingest", str(inter), "--date-format", "dmy"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [n["code"] for n in out["notices"]] == ["dates_explicit"]
+    assert main(["ingest", str(inter)]) == 0
+    assert [n["code"] for n in json.loads(capsys.readouterr().out)["notices"]] == ["dates_ambiguous"]
+    assert main(["ingest", str(inter), "--date-format", "european"]) == 2
+    assert "unknown date format 'european'" in capsys.readouterr().err

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
+import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,8 +24,12 @@ from core.common.artefacts import (
     atomic_write_json,
     atomic_write_npy,
     atomic_write_npz,
+    clean_stale_temps,
     fingerprint,
+    is_orphan_temp,
     safe_name,
+    temp_path,
+    tidy_folder,
 )
 from core.common.config import IndexParams
 from core.data.dataset import Dataset
@@ -162,6 +170,57 @@ def test_temp_file_is_hidden_in_the_target_folder(tmp_path: Path) -> None:
 
     atomic_write(tmp_path / "x.bin", write)
     assert seen[0].parent == tmp_path and seen[0].name.startswith(".x.bin.tmp-")
+
+
+def _dead_pid() -> int:
+    """The PID of a process that has exited (and been reaped)."""
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait(timeout=30)
+    return proc.pid
+
+
+def test_orphan_temp_files_of_dead_or_older_processes_are_cleaned(tmp_path: Path) -> None:
+    dead = tmp_path / f".shard-1.npz.tmp-{_dead_pid()}-140000"
+    dead.write_bytes(b"half a shard")
+    reused = tmp_path / f".items.hnsw.tmp-{os.getpid()}-1"  # our PID, but written before we started
+    reused.write_bytes(b"old")
+    long_ago = time.time() - 10 * 365 * 86400
+    os.utime(reused, (long_ago, long_ago))
+    live = temp_path(tmp_path / "map.npy")  # this process is writing it right now
+    live.write_bytes(b"in progress")
+    unrelated = tmp_path / ".notes.tmp"
+    unrelated.write_text("not ours")
+    wal = tmp_path / f"{dead.name}-wal"  # SQLite's side file of a database created under a temp name
+    wal.write_bytes(b"wal")
+    assert is_orphan_temp(dead) and is_orphan_temp(reused) and is_orphan_temp(wal)
+    assert not is_orphan_temp(live) and not is_orphan_temp(unrelated)
+    assert sorted(clean_stale_temps(tmp_path)) == sorted([dead, reused, wal])
+    assert live.exists() and unrelated.exists() and not dead.exists() and not reused.exists()
+
+
+def test_tidy_folder_runs_once_per_folder_and_reaches_sub_folders(tmp_path: Path) -> None:
+    nested = tmp_path / "datasets" / "abc"
+    nested.mkdir(parents=True)
+    orphan = nested / f".interactions.parquet.tmp-{_dead_pid()}-7"
+    orphan.write_bytes(b"x")
+    stale_lock = nested / ".interactions.parquet.lock"
+    stale_lock.write_text("")
+    assert tidy_folder(tmp_path / "datasets") == []  # not recursive: the sub-folder is untouched
+    assert orphan.exists()
+    assert sorted(tidy_folder(tmp_path / "datasets", recursive=True)) == sorted([orphan, stale_lock])
+    again = nested / f".items.parquet.tmp-{_dead_pid()}-7"
+    again.write_bytes(b"x")
+    assert tidy_folder(tmp_path / "datasets", recursive=True) == []  # once per process ...
+    assert tidy_folder(tmp_path / "datasets", recursive=True, again=True) == [again]  # ... unless asked
+
+
+def test_the_artefact_cache_tidies_a_folder_when_it_is_first_used(tmp_path: Path) -> None:
+    folder = tmp_path / "index" / "fp"
+    folder.mkdir(parents=True)
+    orphan = folder / f".m-0123.hnsw.tmp-{_dead_pid()}-1"
+    orphan.write_bytes(b"x")
+    ArtefactCache(tmp_path).path("index", "fp", "m", None, ".hnsw")
+    assert not orphan.exists()
 
 
 # --- the artefact cache ---------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from core.data.cells import item_people, item_tags, parse_numbers
+from core.data.cells import item_people, item_tags, parse_numbers, parse_timestamps, read_timestamps
 from core.data.loaders import load_interactions, load_items
 
 
@@ -23,13 +23,12 @@ from core.data.loaders import load_interactions, load_items
         ("2000年7月30日", 964915200.0),
         ("20000730", 964915200.0),
         ("2000/07/30", 964915200.0),
-        ("", float("nan")),
     ],
 )
 def test_timestamp_parsing(value: str, expected: float) -> None:
     rep = load_interactions(f"u,i,time\n1,2,{value}\n".encode(), name="t.csv")
     got = rep.frame["timestamp"].iloc[0]
-    assert got == pytest.approx(expected, nan_ok=True)  # an empty cell is NaN, and only then
+    assert got == pytest.approx(expected)  # (an empty cell rejects its row: tests/data/test_validation.py)
 
 
 def test_whitespace_around_cells_is_trimmed() -> None:
@@ -82,3 +81,17 @@ def test_item_tags_merge_genres_first_then_new_tags() -> None:
     only_tags, no_genre = item_tags(None, pa.array(["a b", "c"], pa.large_string()), 2, tags_seq=True)
     assert only_tags.tolist() == [("a", "b"), ("c",)] and no_genre is None
     assert item_tags(None, None, 2)[0].tolist() == [(), ()]
+
+
+def test_read_timestamps_masks_and_notices() -> None:
+    cells = pa.array(["964982703", "", "NaN", "yesterday", "13/01/2021", "01/13/2021", "14/01/2021"], pa.large_string())
+    parsed = read_timestamps(cells, column="t", lines=lambda: np.arange(2, 9))
+    assert parsed.missing.tolist() == [False, True, True, False, False, False, False]
+    assert parsed.nan_token.tolist() == [False, False, True, False, False, False, False]
+    assert parsed.unparseable.tolist() == [False, False, False, True, False, False, False]
+    assert parsed.misordered.tolist() == [False, False, False, False, False, True, False]
+    assert parsed.order == "dmy" and [n.code for n in parsed.notices] == ["dates_conflict"]
+    assert parsed.seconds[0] == 964982703.0 and np.isnan(parsed.seconds[1:4]).all() and np.isnan(parsed.seconds[5])
+    seconds, bad = parse_timestamps(cells)  # the short form: every present-but-unusable cell together
+    assert bad.tolist() == [False, False, False, True, False, True, False]
+    assert seconds[4] == parsed.seconds[4]

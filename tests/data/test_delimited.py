@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
 from core.common.errors import DataError
+from core.data import delimited
 from core.data.dataset import INTERACTION_COLUMNS
-from core.data.delimited import sniff_delimiter
+from core.data.delimited import read_delimited, sniff_delimiter
 from core.data.loaders import load_interactions, load_items
+from core.data.read_options import ReadOptions
+from core.data.report import IngestError
 from tests.data.test_report import FIXTURES, codes, csv_bytes
 
 
@@ -136,3 +141,55 @@ def test_sniffer_prefers_the_extension_default_when_it_splits_as_well() -> None:
     assert sniff_delimiter(lines, ".tsv") == "\t"
     assert sniff_delimiter(["a::b::c", "1::2::3"], ".dat") == "::"
     assert sniff_delimiter(["just one column", "x"], ".csv") == ","
+
+
+# --- the budget while decoding (issue 16) -----------------------------------------------------------
+
+
+def _rows(n: int) -> bytes:
+    return b"user,item,rating\n" + b"".join(b"u%d,i%d,%d\n" % (i % 97, i, 1 + i % 5) for i in range(n))
+
+
+def test_more_lines_than_the_row_limit_are_streamed_and_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    def whole_file(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the whole file was parsed at once")
+
+    monkeypatch.setattr(delimited.pacsv, "read_csv", whole_file)
+    monkeypatch.setattr(delimited, "_STREAM_BLOCK", 4096)  # many small blocks: stops at the first one over
+    with pytest.raises(IngestError, match=r"r\.csv: more than 1,000 rows; the limit is 1,000 rows") as info:
+        read_delimited(_rows(5000), "r.csv", "utf-8", ".csv", ReadOptions(max_rows=1000))
+    assert info.value.code == "too_many_rows"
+
+
+def test_records_not_lines_are_counted() -> None:
+    data = b"user,item,note\n" + b"".join(b'u%d,i%d,"two\nlines"\n' % (i, i) for i in range(900))
+    raw = read_delimited(data, "q.csv", "utf-8", ".csv", ReadOptions(max_rows=1000))  # 1,801 lines, 900 records
+    assert raw.n_rows == 900 and raw.line_numbers()[:3].tolist() == [2, 4, 6]
+    with pytest.raises(IngestError, match="more than 899 rows"):
+        read_delimited(data, "q.csv", "utf-8", ".csv", ReadOptions(max_rows=899))
+
+
+def test_the_byte_budget_is_checked_while_streaming() -> None:
+    data = b"user,item,note\n" + b"".join(b"u%d,i%d,%s\n" % (i, i, b"x" * 500) for i in range(4000))  # 2 MB
+    with pytest.raises(IngestError, match=r"its cells decode to more than 1 MB") as info:
+        read_delimited(data, "w.csv", "utf-8", ".csv", ReadOptions(max_table_mb=1))
+    assert info.value.code == "table_too_large"
+    assert read_delimited(data, "w.csv", "utf-8", ".csv", ReadOptions(max_table_mb=3)).n_rows == 4000
+
+
+def test_the_csv_module_path_keeps_the_budget_and_builds_arrow_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(delimited, "_CHUNK_ROWS", 100)
+    data = _rows(450) + b"bad,row,with,too,many\n"
+    raw = read_delimited(data, "p.csv", "utf-8", ".csv", ReadOptions())
+    assert raw.n_rows == 450 and raw.rows_total == 451 and raw.frame["item"].iloc[449] == "i449"
+    assert raw.line_numbers()[-1] == 451 and [(p.row, p.code) for p in raw.parse_problems] == [(452, "bad_field_count")]
+    with pytest.raises(IngestError, match="more than 300 rows"):
+        read_delimited(data, "p.csv", "utf-8", ".csv", ReadOptions(max_rows=300))
+
+
+def test_a_file_within_the_budget_takes_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_streaming(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("streamed a file that fits")
+
+    monkeypatch.setattr(delimited.pacsv, "open_csv", no_streaming)
+    assert read_delimited(_rows(3000), "f.csv", "utf-8", ".csv", ReadOptions(max_rows=3000)).n_rows == 3000

@@ -11,9 +11,11 @@ import pytest
 
 from core.common.errors import DataError
 from core.data.loaders import load_interactions, load_items
+from core.data.read_options import ReadOptions
 from core.data.readers import read_table, source_label
 from core.data.report import IngestError
 from tests.data.test_report import FIXTURES, NOW, codes
+from tests.fixtures.hostile_files import junk_csv, nul_cell_csv, oversized_cell_csv
 
 # --- formats --------------------------------------------------------------------------------------
 
@@ -56,7 +58,7 @@ def test_json_lines_with_a_broken_line() -> None:
     assert rep.mapping == {"user": "user", "item": "item", "timestamp": "ts", "event": "event"}
     assert rep.frame["event"].tolist() == ["click", "buy"]
     assert rep.frame["timestamp"].tolist() == [1704103200.0, 1704103200.0]
-    assert codes(rep) == [(3, "", "bad_json"), (4, "item", "missing_id")]
+    assert codes(rep) == [(3, "", "bad_json"), (4, "item", "missing_id"), (4, "ts", "timestamp_missing")]
     assert rep.rows_total == 4 and rep.rows_rejected == 2
 
 
@@ -179,3 +181,99 @@ def test_parser_errors_are_wrapped(tmp_path: Path) -> None:
     path.write_bytes(b"PAR1 this is not parquet PAR1")
     with pytest.raises(DataError, match=r"bad\.parquet"):
         read_table(path)
+
+
+# --- a bad cell costs its row, not the file (issue 16) -----------------------------------------------
+
+
+def test_a_nul_byte_in_one_cell_rejects_that_row_and_the_good_rows_load(tmp_path: Path) -> None:
+    path = nul_cell_csv(tmp_path / "nul.csv", rows=300, nul_rows=(3, 50))
+    rep = load_interactions(path)
+    assert rep.rows_total == 300 and rep.rows_loaded == 298 and rep.rows_rejected == 2
+    assert codes(rep) == [(5, "item", "nul_byte"), (52, "item", "nul_byte")]
+    assert rep.problems[0].reason == "cell contains a NUL byte (binary data)"
+    assert rep.problems[0].value == "u3,i\u2400i3,4,1600000003"  # the NUL shown as ␀
+    assert rep.rejected["line"].tolist() == [5, 52] and rep.rejected["item"].tolist() == ["i\u2400i3", "i\u2400i0"]
+    assert "\x00" not in rep.frame["item_id"].str.cat()
+
+
+def test_a_nul_byte_in_a_non_utf8_file_costs_its_row_only() -> None:
+    text = "用户,物品,评分\n" + "".join(f"张{i},电影{i},4\n" for i in range(40)) + "李,电\x00影,3\n"
+    rep = load_interactions(text.encode("gbk"), name="gbk.csv")
+    assert rep.encoding == "gbk" and rep.rows_loaded == 40 and codes(rep) == [(42, "物品", "nul_byte")]
+
+
+@pytest.mark.parametrize("data", [b"u,i\n" + b"\x00\x01\x02\x03" * 400, b"u,i\n1,2\n" + bytes(range(32)) * 50])
+def test_a_file_that_is_mostly_control_bytes_is_still_refused_as_binary(data: bytes) -> None:
+    with pytest.raises(DataError) as info:
+        read_table(data, name="b.csv")
+    assert info.value.code == "binary_file"  # type: ignore[attr-defined]
+
+
+def _line_of(path: Path, prefix: str) -> int:
+    text = path.read_text(encoding="utf-8")
+    return text[: text.index("\n" + prefix)].count("\n") + 2
+
+
+@pytest.mark.parametrize("ragged", [True, False])  # through the csv module / through pyarrow
+def test_an_oversized_quoted_cell_rejects_its_row_with_its_line(tmp_path: Path, ragged: bool) -> None:
+    path = oversized_cell_csv(tmp_path / "big.csv", rows=100, cell_bytes=200_000, big_row=5,
+                              ragged_row=20 if ragged else -1)
+    rep = load_interactions(path)
+    expected = [(7, "comment", "cell_too_large")]
+    if ragged:
+        expected.append((_line_of(path, "u7,i20,"), "", "bad_field_count"))
+    assert codes(rep) == expected
+    assert rep.rows_loaded == 100 - len(expected)
+    assert rep.problems[0].reason == "cell is 200,000 bytes, over the limit of 131,072 bytes"
+    assert rep.rejected["comment"].iloc[0].endswith("… (200,000 bytes)")  # cut in the rejected row
+    lines = dict(zip(rep.frame["item_id"], rep.frame.index, strict=True))
+    assert "i5" not in lines and "i6" in lines
+
+
+def test_the_cell_limit_is_a_setting(tmp_path: Path) -> None:
+    rep = load_interactions(
+        read_table(b"u,i,note\n1,a,short\n2,b,a bit too long\n", name="n.csv", options=ReadOptions(max_cell_bytes=10))
+    )
+    assert codes(rep) == [(3, "note", "cell_too_large")] and rep.rows_loaded == 1
+
+
+def test_junk_lines_cost_their_rows_and_every_good_row_loads(tmp_path: Path) -> None:
+    path, good = junk_csv(tmp_path / "junk.csv", size=300_000, good_every=50)
+    rep = load_interactions(path)
+    assert good > 50 and rep.rows_loaded == good
+    assert rep.rows_loaded + rep.rows_rejected == rep.rows_total
+
+
+# --- the budget while decoding ---------------------------------------------------------------------
+
+
+def test_a_text_file_too_large_for_the_budget_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "huge.csv"
+    path.write_bytes(b"u,i\n" + b"1,2\n" * 600_000)  # 2.4 MB
+    with pytest.raises(IngestError, match=r"huge\.csv: the file is 2 MB, too large .* 1 MB") as info:
+        read_table(path, options=ReadOptions(max_table_mb=1))
+    assert info.value.code == "table_too_large"
+
+
+def test_uploads_follow_the_deployment_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTERESTLENS_MAX_ROWS", "5")
+    with pytest.raises(IngestError, match="limit is 5 rows"):
+        read_table(b"u,i\n" + b"1,2\n" * 6, name="upload.csv")
+    assert read_table(b"u,i\n" + b"1,2\n" * 5, name="upload.csv").n_rows == 5
+
+
+def test_frames_are_held_to_the_row_limit() -> None:
+    with pytest.raises(IngestError, match=r"<frame>: 3 rows; the limit is 2"):
+        read_table(pd.DataFrame({"u": [1, 2, 3]}), options=ReadOptions(max_rows=2))
+
+
+def test_the_date_format_setting_travels_with_the_table() -> None:
+    assert read_table(b"u,i\n1,2\n", name="d.csv", options=ReadOptions(date_format="dmy")).date_format == "dmy"
+
+
+def test_many_nul_cells_in_valid_utf8_cost_their_rows_only() -> None:
+    rows = "".join(f"u{i},{'i' + chr(0) if i % 2 else 'i'}{i},4\n" for i in range(200))  # ~4% NUL bytes
+    rep = load_interactions(("u,i,r\n" + rows).encode(), name="many.csv")
+    assert rep.rows_loaded == 100 and rep.rows_rejected == 100
+    assert {p.code for p in rep.problems} == {"nul_byte"} and rep.problems[0].row == 3

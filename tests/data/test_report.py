@@ -86,5 +86,5 @@ def test_nothing_loaded_error_names_the_file_the_top_codes_and_the_first_problem
 
 def test_every_reason_template_formats() -> None:
     for code, template in REASONS.items():
-        text = template.format(role="user", ref=2, found=1, expected=3)
+        text = template.format(role="user", ref=2, found=1, expected=3, size=200_000, limit=131_072, order="dmy")
         assert text and "{" not in text, code

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import tracemalloc
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from core.common.errors import DataError
 from core.data.loaders import load_interactions
-from core.data.validation import duplicates
+from core.data.readers import read_table
+from core.data.report import REASONS
+from core.data.validation import Checks, build_report, duplicates
 from tests.data.test_report import FIXTURES, NOW, codes
 
 
@@ -96,12 +101,17 @@ def test_future_is_now_plus_one_day() -> None:
 
 
 def test_exact_duplicates_point_to_the_first_row() -> None:
-    data = b"u,i,r,t\n1,2,4,100000\n1,2,5,100000\n1,2,4,100001\n3,4,1,\n3,4,2,\n1,2,4,100000\n"
+    data = b"u,i,r,t\n1,2,4,100000\n1,2,5,100000\n1,2,4,100001\n3,4,1,7e5\n3,4,2,7e5\n1,2,4,100000\n"
     rep = load_interactions(data, name="d.csv")
     assert rep.frame["rating"].tolist() == [4.0, 4.0, 1.0]
     assert codes(rep) == [(3, "u", "duplicate"), (6, "u", "duplicate"), (7, "u", "duplicate")]
     assert [p.ref_row for p in rep.problems] == [2, 5, 2]
     assert rep.problems[0].reason == "duplicate of line 2 (same user, item and timestamp)"
+
+
+def test_without_a_timestamp_column_a_repeated_user_and_item_is_a_duplicate() -> None:
+    rep = load_interactions(b"u,i,r\n3,4,1\n3,4,2\n", name="d.csv")
+    assert codes(rep) == [(3, "u", "duplicate")] and rep.problems[0].ref_row == 2
 
 
 def test_duplicates_are_judged_on_cleaned_values_and_bad_rows_do_not_count() -> None:
@@ -178,3 +188,107 @@ def test_counts_add_up_on_every_fixture() -> None:
             continue
         assert rep.rows_loaded + rep.rows_rejected == rep.rows_total, path.name
         assert sorted(rep.rejected["line"].tolist()) == sorted({p.row for p in rep.problems}), path.name
+
+
+# --- missing timestamps are treated like missing ratings --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "cell,code",
+    [("", "missing"), ("NULL", "missing"), ("N/A", "missing"), (" ", "missing"),
+     ("NaN", "nan"), ("nan", "nan"), ("-nan", "nan"), ("+NaN", "nan")],
+)  # fmt: skip
+def test_a_missing_timestamp_is_rejected_like_a_missing_rating(cell: str, code: str) -> None:
+    times = load_interactions(f"u,i,r,t\n1,2,3,100000\n1,3,4,{cell}\n".encode(), name="t.csv")
+    ratings = load_interactions(f"u,i,r,t\n1,2,3,100000\n1,3,{cell},100000\n".encode(), name="r.csv")
+    assert codes(times) == [(3, "t", f"timestamp_{code}")] and times.rows_loaded == 1
+    assert codes(ratings) == [(3, "r", f"rating_{code}")] and ratings.rows_loaded == 1
+    assert times.rejected["reason"].tolist() == [REASONS[f"timestamp_{code}"]]
+
+
+def test_missing_timestamps_among_dates_are_reported_with_line_and_column() -> None:
+    rep = load_interactions(b"u,i,time\n1,a,2024-01-02\n1,b,\n2,c,NaN\n2,d,2024-03-04 10:00\n3,e,soon\n", name="d.csv")
+    assert codes(rep) == [
+        (3, "time", "timestamp_missing"),
+        (4, "time", "timestamp_nan"),
+        (6, "time", "timestamp_unparseable"),
+    ]
+    assert rep.frame["item_id"].tolist() == ["a", "d"] and not rep.frame["timestamp"].isna().any()
+
+
+def test_without_a_timestamp_column_rows_have_no_time_and_are_kept() -> None:
+    rep = load_interactions(b"u,i,r\n1,a,4\n2,b,5\n", name="n.csv")
+    assert rep.rows_loaded == 2 and rep.frame["timestamp"].isna().all() and not rep.problems
+
+
+# --- the reject list is bounded in memory; every rejected row is on disk ----------------------------
+
+
+def _junk(n: int) -> bytes:
+    """``n`` lines cycling through a bad rating, a wrong field count, a good row and a missing item."""
+    kinds = ("{i},i{i},x{i}", "{i},i{i},3,extra", "{i},i{i},4", "{i},,5", "=cmd{i},i{i},-{i}")
+    lines = ["user,item,rating"] + [kinds[i % len(kinds)].format(i=i) for i in range(n)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_the_reject_list_is_capped_and_every_rejected_row_is_written_to_a_file(tmp_workspace: Path) -> None:
+    data = _junk(3000)
+    capped = load_interactions(data, name="junk.csv", max_kept=100)
+    full = load_interactions(data, name="junk.csv", max_kept=1_000_000)  # everything kept in memory
+    assert full.rejected_file is None and not full.truncated
+    assert capped.truncated and capped.rows_rejected == full.rows_rejected == 2400 and capped.rows_loaded == 600
+    assert capped.problem_counts() == full.problem_counts() == {
+        "rating_not_numeric": 600, "bad_field_count": 600, "missing_id": 600, "rating_negative": 600,
+    }  # fmt: skip
+    assert capped.problems_total == 2400 and capped.tally() == full.tally()
+    assert capped.problems == full.problems[:100] and len(capped.problems) == 100
+    pd.testing.assert_frame_equal(capped.rejected, full.rejected.head(100))
+    assert capped.rejected_file is not None and capped.rejected_file.parent == tmp_workspace / "rejected"
+    # the file holds every rejected row, byte for byte what the uncapped report's CSV holds
+    assert capped.rejected_file.read_bytes() == full.rejected_csv() == capped.rejected_csv()
+    back = pd.read_csv(capped.rejected_file, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert len(back) == 2400 and back["line"].astype(int).is_monotonic_increasing
+    assert back["user"].tolist()[3] == "'=cmd4"  # formulas escaped in the file too
+    summary = capped.summary()
+    assert summary["problems_total"] == 2400 and len(summary["problems"]) == 100
+    assert summary["rejected_file"] == str(capped.rejected_file)
+
+
+def test_a_named_rejected_file_is_written_even_when_everything_fits(tmp_path: Path) -> None:
+    path = tmp_path / "out" / "rejected.csv"
+    path.parent.mkdir()
+    rep = load_interactions(b"u,i,r\n1,2,x\n1,3,4\n", name="s.csv", rejected_path=path)
+    assert rep.rejected_file == path and path.read_bytes() == rep.rejected_csv()
+    ok = load_interactions(b"u,i,r\n1,3,4\n", name="ok.csv", rejected_path=tmp_path / "none.csv")
+    assert (tmp_path / "none.csv").read_bytes().decode("utf-8-sig") == "u,i,r,line,reason\n"
+    assert ok.rows_rejected == 0
+
+
+def test_a_file_with_columns_named_line_and_reason_keeps_them() -> None:
+    rep = load_interactions(b"u,i,r,line,reason\n1,2,x,L,R\n", name="c.csv", mapping={"rating": "r"})
+    assert list(rep.rejected.columns) == ["u", "i", "r", "line", "reason", "_line", "_reason"]
+    assert rep.rejected.iloc[0].tolist() == ["1", "2", "x", "L", "R", 2, "rating is not a number"]
+
+
+def _peak_report_bytes(n: int) -> int:
+    """Peak Python allocations while the report of ``n`` rejected rows is built (and its file written)."""
+    raw = read_table(("user,item,rating\n" + "".join(f"u{i},i{i},x{i}\n" for i in range(n))).encode(), name="j.csv")
+    checks = Checks(raw.n_rows)
+    checks.add(np.ones(n, dtype=bool), "rating", "rating_not_numeric")
+    tracemalloc.start()
+    try:
+        rep = build_report(raw, "interactions", checks, pd.DataFrame(), {"rating": "rating"}, max_kept=1000)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(rep.problems) == 1000 and len(rep.rejected) == 1000 and rep.rows_rejected == n
+    assert rep.rejected_file is not None and rep.rejected_file.stat().st_size > n * 20
+    return peak
+
+
+def test_memory_of_the_reject_list_does_not_grow_with_the_rejected_rows(tmp_workspace: Path) -> None:
+    """Python objects built while the report of 40k vs 160k rejected rows is made: the peak grows by the
+    per-row masks and positions (tens of bytes a row), not by a problem or a row object per rejected row
+    (hundreds of bytes each); the rows themselves go to the file a chunk at a time."""
+    small, large = _peak_report_bytes(40_000), _peak_report_bytes(160_000)
+    assert large - small < 120_000 * 100

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.interests.candidates import analyse_clauses, gist_text
+from core.interests.candidates import analyse_clauses, extract_candidates, gist_text
 from core.interests.text import normalise, split_clauses
 
 
@@ -51,3 +51,26 @@ def test_negation_scope(text: str, expected: list[tuple[int, str]]) -> None:
 def test_gist_keeps_what_follows_a_closed_negation() -> None:
     clean = normalise("I don't like horror I like comedy")
     assert gist_text(clean, analyse_clauses(clean, split_clauses(clean))) == "I like comedy"
+
+
+def _candidates(text: str, terms: tuple[str, ...] = ()) -> list[tuple[str, int, str]]:
+    clean = normalise(text)
+    return [(c.text, c.polarity, c.source)
+            for c in extract_candidates(clean, analyse_clauses(clean, split_clauses(clean)), terms)]
+
+
+def test_the_same_text_wanted_and_avoided_stays_twice() -> None:
+    """'gore, no gore' used to keep only the later polarity: the positive was silently dropped."""
+    assert _candidates("I like gore, no gore") == [("gore", 1, "clause"), ("gore", -1, "clause")]
+    assert _candidates("gore and splatter, gore") == [("gore", 1, "clause"), ("splatter", 1, "clause")]
+
+
+def test_a_catalogue_term_does_not_repeat_its_clause_with_another_polarity() -> None:
+    """'family comedies without horror': the term 'horror' sits in a clause that also wants something; its
+    clause core (avoided) decides, no spurious wanted copy makes a contradiction."""
+    found = _candidates("family comedies without horror", terms=("horror",))
+    assert [c for c in found if c[0] == "horror"] == [("horror", -1, "clause")]
+
+
+def test_other_script_clauses_are_candidates() -> None:
+    assert _candidates("أفلام الرعب، الكوميديا") == [("أفلام الرعب", 1, "clause"), ("الكوميديا", 1, "clause")]

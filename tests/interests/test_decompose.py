@@ -359,3 +359,80 @@ def test_cli_interests_prints_the_profile(capsys: pytest.CaptureFixture[str], mo
     assert all({"text", "weight", "polarity", "grounding", "source", "kind"} <= set(t) for t in payload["tags"])
     assert main(["interests", "   "]) == 2
     assert "error:" in capsys.readouterr().err
+
+
+# --- issue 16: only avoidances, contradictions, other scripts ---------------------------------------------
+
+
+def test_only_avoided_genres_are_three_negative_attributes_and_say_so(
+    use_encoder: Encoder, vectors: np.ndarray, ml_catalogue: CatalogueIndex
+) -> None:
+    profile = it.decompose("no horror, no comedy, no drama", use_encoder, vectors, catalogue=ml_catalogue)
+    assert _kinds(profile) == {"horror": ("attribute", "tags:Horror", -1), "comedy": ("attribute", "tags:Comedy", -1),
+                               "drama": ("attribute", "tags:Drama", -1)}
+    assert profile.notices == ("only_negative",)
+    assert sorted(profile.avoided_texts()) == ["comedy", "drama", "horror"]
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("I like horror, no horror", "Horror"),
+    ("我喜欢恐怖片，不要恐怖片", "Horror"),
+    ("I love Titanic but not Titanic", "Titanic (1997)"),
+])
+def test_a_contradiction_keeps_both_tags_and_is_a_notice(
+    use_encoder: Encoder, vectors: np.ndarray, ml_catalogue: CatalogueIndex, text: str, label: str
+) -> None:
+    profile = it.decompose(text, use_encoder, vectors, catalogue=ml_catalogue)
+    assert "contradiction" in profile.notices and "only_negative" not in profile.notices
+    [found] = profile.contradictions()
+    assert found.label == label and found.wanted and found.avoided
+    named = [t for t in profile.tags if t.key == found.key]
+    assert sorted(t.polarity for t in named) == [-1, 1]  # neither side silently dropped
+
+
+def test_a_contradiction_in_free_text_keeps_both_tags(use_encoder: Encoder, vectors: np.ndarray) -> None:
+    profile = it.decompose("I like gore, no gore", use_encoder, vectors)  # no catalogue: free-text tags
+    assert sorted((t.text, t.polarity) for t in _decomposed(profile)) == [("gore", -1), ("gore", 1)]
+    assert "contradiction" in profile.notices
+    assert [(c.label, c.kind) for c in profile.contradictions()] == [("gore", "text")]
+    assert not it.decompose("I like gore and splatter", use_encoder, vectors).contradictions()
+
+
+OTHER_SCRIPTS = {
+    "arabic": "أحب أفلام الرعب",
+    "hebrew": "אני אוהב סרטי אימה",
+    "cyrillic": "Люблю фильмы ужасов",
+    "greek": "Μου αρέσουν οι ταινίες τρόμου",
+    "thai": "ชอบหนังสยองขวัญ",
+    "devanagari": "मुझे डरावनी फिल्में पसंद हैं",
+    "korean": "공포 영화를 좋아해요",
+    "kana": "ホラーがすき",
+}
+
+
+@pytest.mark.parametrize("script", sorted(OTHER_SCRIPTS))
+def test_other_scripts_are_accepted_and_embedded(
+    use_encoder: Encoder, vectors: np.ndarray, script: str
+) -> None:
+    text = OTHER_SCRIPTS[script]
+    profile = it.decompose(text, use_encoder, vectors)
+    assert profile.language == "other"
+    assert profile.positive() and all(t.vector is not None for t in profile.tags)
+    assert all(np.isfinite(t.vector).all() and abs(float(np.linalg.norm(t.vector)) - 1) < 1e-3  # type: ignore[arg-type]
+               for t in profile.tags)
+    assert "".join(t.text for t in _decomposed(profile)).replace(" ", "") in text.replace(" ", "")
+
+
+def test_arabic_horror_reaches_horror_films(
+    use_encoder: Encoder, vectors: np.ndarray, genres: list[frozenset[str]]
+) -> None:
+    """Arabic is among the encoder's languages: 'I love horror films' finds horror films."""
+    profile = it.decompose(OTHER_SCRIPTS["arabic"], use_encoder, vectors)
+    top = _top_genres(score_items(profile, vectors, "single"), genres)  # type: ignore[arg-type]
+    assert sum(1 for g in top if "Horror" in g) >= 12
+
+
+@pytest.mark.parametrize("text", ["🚀👽🎃", "❤️✨ 1️⃣", "👨\u200d👩\u200d👧", "١٢٣ ٤٥٦", "★ → ☆"])
+def test_symbol_only_text_keeps_its_message(use_encoder: Encoder, vectors: np.ndarray, text: str) -> None:
+    with pytest.raises(InterestLensError, match="only symbols, numbers or emoji"):
+        it.decompose(text, use_encoder, vectors)

@@ -98,6 +98,23 @@ def test_only_negative_notice_follows_the_edits() -> None:
         ed.set_polarity(profile, "a", 0)
 
 
+def test_contradiction_notice_follows_the_edits() -> None:
+    profile = _profile(("gore", 0.6, 1), ("Gore", 0.4, 1), ("comedy", 0.5, -1))
+    assert "contradiction" not in profile.notices
+    both = ed.set_polarity(profile, "Gore", -1)
+    assert "contradiction" in both.notices and "only_negative" not in both.notices
+    assert [(c.label, c.wanted, c.avoided) for c in both.contradictions()] == [("gore", ("gore",), ("Gore",))]
+    resolved = ed.remove_tag(both, "Gore")
+    assert "contradiction" not in resolved.notices
+
+
+def test_a_tag_in_another_script_can_be_typed_by_hand(use_encoder: Encoder, vectors: np.ndarray) -> None:
+    tag = ed.make_tag("أفلام الرعب", use_encoder, vectors)
+    assert tag.text == "أفلام الرعب" and tag.vector is not None
+    with pytest.raises(InterestLensError, match="at least one word"):
+        ed.make_tag("🎃 ١٢٣", use_encoder, vectors)
+
+
 # --- kinds and matches ----------------------------------------------------------------------------
 
 

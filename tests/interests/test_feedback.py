@@ -239,3 +239,36 @@ def test_replaying_feedback_is_applying_it_step_by_step() -> None:
     assert [(t.text, t.weight, t.polarity) for t in replayed.tags] == [
         (t.text, t.weight, t.polarity) for t in by_hand.tags]
     assert fb.replay(profile, [], items) is profile
+
+
+def test_a_dislike_with_the_item_id_names_the_item_as_avoided() -> None:
+    profile = _profile()
+    out = fb.apply_feedback(profile, E[0], "dislike", item_label="Titanic (1997)", item_key="1721")
+    assert _w(out)[("a", 1)] < 0.6  # the matching tag still moves
+    named = [t for t in out.tags if t.kind == "item"]
+    assert [(t.key, t.label, t.polarity, t.source) for t in named] == [("1721", "Titanic (1997)", -1, "feedback")]
+    _assert_normalised(out)
+    again = fb.apply_feedback(out, E[0], "dislike", item_label="Titanic (1997)", item_key="1721")
+    assert [t.key for t in again.tags if t.kind == "item"] == ["1721"]  # not added twice
+    # replay passes the catalogue's ids through; without them nothing is named
+    items = np.eye(DIM, dtype=np.float32)
+    ids = [f"id{i}" for i in range(DIM)]
+    replayed = fb.replay(profile, [(0, "dislike", "zero")], items, item_ids=ids)
+    assert [t.key for t in replayed.tags if t.kind == "item"] == ["id0"]
+    assert not [t for t in fb.replay(profile, [(0, "dislike", "zero")], items).tags if t.kind == "item"]
+
+
+def test_a_disliked_item_leaves_the_list() -> None:
+    """Through the one ranking path: the named, avoided item is among the items every list rules out."""
+    from core.ranking.query import Query
+    from core.ranking.ranker import Ranker
+    from tests.ranking.test_channels import make_world
+
+    world = make_world()
+    profile = world.profile("Sci-Fi", "Comedy", gist=True)
+    ranker = Ranker(world.dataset, {}, world.item_vectors)
+    top = 5
+    disliked = fb.apply_feedback(profile, world.item_vectors[top], "dislike", item_label="five",
+                                 item_key=str(world.dataset.item_ids[top]))
+    assert top not in ranker.avoided_items(Query(profile=profile))
+    assert top in ranker.avoided_items(Query(profile=disliked))

@@ -7,7 +7,13 @@ import json
 import numpy as np
 import pytest
 
-from core.interests.profile import NOTICE_MESSAGES, InterestProfile, InterestTag
+from core.interests.profile import (
+    DERIVED_NOTICES,
+    NOTICE_MESSAGES,
+    InterestProfile,
+    InterestTag,
+    refresh_notices,
+)
 
 
 def test_composed_vector_is_the_normalised_signed_sum(base: InterestProfile) -> None:
@@ -45,3 +51,55 @@ def test_notices_carry_their_english_message() -> None:
     assert payload["tags"][0] == {"text": "太空", "weight": 1.0, "polarity": 1, "source": "clause",
                                   "grounding": None, "grounded": True, "kind": "text", "relevance": 0.1235,
                                   "medoid_item": "i1", "n_items": 2}
+
+
+# --- notices that follow from the tags (issue 16) --------------------------------------------------------
+
+
+def _attr(text: str, polarity: int, key: str = "tags:Horror", weight: float = 0.5) -> InterestTag:
+    return InterestTag(text, weight, polarity, kind="attribute", key=key, label=key.split(":", 1)[1])
+
+
+def test_contradictions_name_the_tag_and_both_polarities() -> None:
+    tags = [_attr("horror", 1), InterestTag("I like horror", 0.3, 1, kind="gist"), _attr("恐怖片", -1),
+            InterestTag("Gore", 0.2, 1), InterestTag("gore ", 0.2, -1), _attr("comedy", -1, "tags:Comedy")]
+    found = InterestProfile("t", tags).contradictions()
+    assert [(c.label, c.kind, c.key, c.wanted, c.avoided) for c in found] == [
+        ("Horror", "attribute", "tags:Horror", ("horror",), ("恐怖片",)),
+        ("Gore", "text", None, ("Gore",), ("gore ",)),
+    ]
+    assert found[0].as_dict() == {"label": "Horror", "kind": "attribute", "key": "tags:Horror",
+                                  "wanted": ["horror"], "avoided": ["恐怖片"]}
+
+
+def test_no_contradiction_without_both_polarities_or_with_a_weightless_tag() -> None:
+    assert InterestProfile("t", [_attr("horror", 1), _attr("comedy", -1, "tags:Comedy")]).contradictions() == []
+    off = _attr("horror", -1, weight=0.0)
+    assert InterestProfile("t", [_attr("horror", 1), off]).contradictions() == []
+    gist = InterestTag("horror", 0.3, 1, kind="gist")  # the gist is the whole text, not a named thing
+    assert InterestProfile("t", [gist, InterestTag("horror", 0.5, -1)]).contradictions() == []
+    same_text_other_match = [_attr("horror", 1), InterestTag("horror", 0.5, -1)]  # matched vs free text
+    assert InterestProfile("t", same_text_other_match).contradictions() == []
+
+
+def test_refresh_notices_keeps_the_others_and_recomputes_the_derived_ones() -> None:
+    both = [_attr("horror", 1), _attr("horror", -1)]
+    assert refresh_notices(("truncated", "only_negative"), both) == ("truncated", "contradiction")
+    assert refresh_notices(("contradiction",), [_attr("horror", -1)]) == ("only_negative",)
+    assert refresh_notices(("ungrounded", "contradiction", "only_negative"), []) == ("ungrounded",)
+    assert set(DERIVED_NOTICES) <= set(NOTICE_MESSAGES)
+
+
+def test_notice_details_say_which_tags() -> None:
+    only = InterestProfile("no horror, no comedy", [_attr("horror", -1), _attr("comedy", -1, "tags:Comedy")],
+                           notices=("only_negative",))
+    detail = only.as_dict()["notices"][0]
+    assert detail["code"] == "only_negative" and detail["avoided"] == ["horror", "comedy"]
+    assert "outside horror, comedy" in detail["message"] and "nothing to search towards" in detail["message"]
+    both = InterestProfile("I like horror, no horror", [_attr("horror", 1), _attr("horror", -1)],
+                           notices=("contradiction",))
+    detail = both.as_dict()["notices"][0]
+    assert detail["contradictions"] == [{"label": "Horror", "kind": "attribute", "key": "tags:Horror",
+                                         "wanted": ["horror"], "avoided": ["horror"]}]
+    assert "Both wanted and avoided: 'Horror'" in detail["message"]
+    json.dumps(both.as_dict(), ensure_ascii=False)

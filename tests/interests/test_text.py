@@ -132,4 +132,79 @@ def test_tokenize_and_split_never_crash(text: str) -> None:
     assert all(a.start <= b.start for a, b in itertools.pairwise(toks))
     for clause in tx.split_clauses(norm, toks):
         assert clause.text == norm[clause.start : clause.end] and clause.text.strip()
-    assert tx.detect_language(norm) in ("zh", "en", "mixed", "unknown")
+    assert tx.detect_language(norm) in ("zh", "en", "mixed", "other", "unknown")
+
+
+# --- other scripts (issue 16: Arabic and Hebrew were refused as "only symbols") ------------------------
+
+SCRIPTS = {
+    "arabic": ("أحب أفلام الرعب", ["أحب", "أفلام", "الرعب"]),
+    "hebrew": ("אני אוהב סרטי אימה", ["אני", "אוהב", "סרטי", "אימה"]),
+    "cyrillic": ("Люблю фильмы ужасов", ["Люблю", "фильмы", "ужасов"]),
+    "greek": ("Μου αρέσουν οι ταινίες τρόμου", ["Μου", "αρέσουν", "οι", "ταινίες", "τρόμου"]),
+    "thai": ("ชอบหนังสยองขวัญ", ["ชอบหนังสยองขวัญ"]),  # written without spaces: one run
+    "devanagari": ("मुझे डरावनी फिल्में पसंद हैं", ["मुझे", "डरावनी", "फिल्में", "पसंद", "हैं"]),  # vowel signs kept
+    "korean": ("공포 영화를 좋아해요", ["공포", "영화를", "좋아해요"]),
+    "kana": ("ホラーがすき", ["ホラーがすき"]),
+    "persian_zwnj": ("فیلم‌های ترسناک", ["فیلم‌های", "ترسناک"]),  # the joiner stays inside the word
+}
+
+
+@pytest.mark.parametrize("script", sorted(SCRIPTS))
+def test_other_scripts_are_words(script: str) -> None:
+    text, words = SCRIPTS[script]
+    norm = tx.normalise(text)
+    toks = tx.tokenize(norm)
+    assert [t.text for t in toks] == words
+    assert {t.kind for t in toks} == {"word"}
+    assert all(norm[t.start : t.end] == t.text for t in toks)
+    assert tx.detect_language(norm) == "other"
+    assert [s.lang for s in tx.script_segments(norm)] == ["word"]
+
+
+def test_japanese_mixes_kana_words_and_han_tokens() -> None:
+    toks = tx.tokenize(tx.normalise("ホラー映画が好き"))
+    assert [(t.text, t.kind) for t in toks][:2] == [("ホラー", "word"), ("映画", "zh")]
+    assert {t.kind for t in toks} == {"word", "zh"}
+
+
+@pytest.mark.parametrize("text", ["🚀👽 !!!", "❤️ ✨", "1️⃣ 2️⃣", "👨\u200d👩\u200d👧", "١٢٣ ٤٥", "\ufe0f\u200d", "★☆ → ←"])
+def test_symbols_emoji_digits_and_selectors_are_not_words(text: str) -> None:
+    toks = tx.tokenize(tx.normalise(text))
+    assert toks and not [t for t in toks if t.kind in tx.WORD_KINDS]
+    assert tx.detect_language(tx.normalise(text)) in ("unknown", "en")  # an ASCII digit counts as Latin
+
+
+def test_other_script_digits_alone_are_numbers() -> None:
+    assert [(t.text, t.kind) for t in tx.tokenize("١٢٣ фильм")] == [("١٢٣", "num"), ("фильм", "word")]
+
+
+def test_accented_latin_words_stay_whole() -> None:
+    toks = tx.tokenize(tx.normalise("Amélie et phim kinh dị, señor"))
+    assert [(t.text, t.kind) for t in toks if t.kind == "en"] == [
+        ("Amélie", "en"), ("et", "en"), ("phim", "en"), ("kinh", "en"), ("dị", "en"), ("señor", "en")]
+    assert tx.char_script("×") == "other" and tx.char_script("é") == "en"  # × sits among Latin letters
+
+
+def test_mixed_scripts_detect_the_dominant_one() -> None:
+    assert tx.detect_language("Люблю фильмы ужасов and sci-fi") == "other"
+    assert tx.detect_language("cozy mysteries and space operas, фильмы") == "en"
+    assert tx.detect_language("我喜欢科幻电影 фильм") == "zh"
+
+
+def test_arabic_and_devanagari_punctuation_split_clauses() -> None:
+    clauses = tx.split_clauses(tx.normalise("أفلام الرعب، أفلام الخيال العلمي؛ الكوميديا"))
+    assert [c.text for c in clauses] == ["أفلام الرعب", "أفلام الخيال العلمي", "الكوميديا"]
+    assert len(tx.split_clauses("डरावनी फिल्में। कॉमेडी")) == 2
+
+
+def test_normalise_drops_lone_surrogates() -> None:
+    """What undecodable bytes of a command line become (surrogateescape) never reaches jieba or the encoder."""
+    norm = tx.normalise("horror \udcff comedy 恐怖\udc80片")
+    assert norm == "horror comedy 恐怖 片"
+    norm.encode("utf-8")  # would raise UnicodeEncodeError with a surrogate left
+    assert [t.text for t in tx.tokenize(norm)][:2] == ["horror", "comedy"]
+
+
+def test_content_words_keep_other_scripts() -> None:
+    assert tx.content_words("Фильмы ужасов, The Matrix") == ["фильмы", "ужасов", "matrix"]

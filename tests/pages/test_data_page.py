@@ -14,6 +14,8 @@ from core.data.loaders import load_dataset, load_interactions
 from core.data.report import IngestError, NothingLoadedError, Problem
 from core.workspace.store import default_workspace
 from ui import data_views as dv
+from ui import state
+from ui.safe import md_escape
 
 ROOT = Path(__file__).parents[2]
 APP = str(ROOT / "app.py")
@@ -85,9 +87,11 @@ def test_upload_validate_load_and_select() -> None:
     assert any("Current dataset" in s.value and "中文交互" in s.value for s in at.subheader)
     assert len(at.get("download_button")) == 1
     frames = [df.value for df in at.dataframe]
-    problems = next(f for f in frames if "Reason" in f.columns and "Line" in f.columns)
-    assert problems["Line"].tolist() == [3, 5]
-    assert problems["Reason"].tolist() == ["Rating is not a number", "User id is missing"]
+    problems = next(f for f in frames if "Reason" in f.columns and "Value" in f.columns)
+    assert problems["Line"].tolist() == [3, 5, 5]
+    assert problems["Reason"].tolist() == ["Rating is not a number", "User id is missing", "Timestamp is empty"]
+    rejected = next(f for f in frames if "Reason" in f.columns and "评分" in f.columns)  # the rejected rows
+    assert rejected["Line"].tolist() == [3, 5] and rejected["评分"].tolist() == ["abc", "3"]
 
 
 def test_unreadable_upload_shows_a_translated_error() -> None:
@@ -95,7 +99,7 @@ def test_unreadable_upload_shows_a_translated_error() -> None:
     at.file_uploader(key="data_inter_file").set_value(("空.csv", b"", "text/csv"))
     at.run()
     assert not at.exception
-    assert any("空.csv 是空文件" in e.value for e in at.error)
+    assert any(f"{md_escape('空.csv')} 是空文件" in e.value for e in at.error)
 
 
 def test_all_rows_rejected_shows_the_report() -> None:
@@ -105,7 +109,7 @@ def test_all_rows_rejected_shows_the_report() -> None:
     at.button(key="data_load").click()
     at.run()
     assert not at.exception
-    assert any("All 1 rows of bad.csv were rejected" in e.value for e in at.error)
+    assert any(f"All 1 rows of {md_escape('bad.csv')} were rejected" in e.value for e in at.error)
     assert at.session_state["dataset_key"] == "demo:movielens"
 
 
@@ -149,15 +153,17 @@ def test_problems_and_counts_tables() -> None:
     table = dv.problems_table(rep.problems, "en")
     assert list(table.columns) == ["Line", "Column", "Value", "Reason"]
     assert table["Line"].tolist() == [2, 3, 4]
-    counts = dv.counts_table(rep.problems, "en")
+    counts = dv.counts_table(rep.tally(), "en")
     assert counts.iloc[0].tolist() == ["Rating is not a number", 2]
+    assert dv.counts_table(rep.problems, "en").equals(counts)  # a list of problems counts the same way
     assert len(dv.problems_table(rep.problems, "en", limit=1)) == 1
 
 
 def test_report_view_and_translated_rejected_rows() -> None:
     _, inter, _ = load_dataset(b"u,i,r\n1,2,3\n1,3,x\n", name="up.csv")
     view = dv.report_view(inter)
-    assert view["rows_rejected"] == 1 and view["rejected_csv"].startswith(b"\xef\xbb\xbf")
+    assert view["rows_rejected"] == 1 and view["rejected_file"] is None  # one row: kept in memory, no file
+    assert dv.rejected_csv(view, "en").startswith(b"\xef\xbb\xbf")
     assert dv.rejected_csv(view, "en") == inter.rejected_csv()
     zh = dv.rejected_csv(view, "zh").decode("utf-8-sig")
     assert zh.splitlines() == ["u,i,r,line,reason", "1,3,x,3,评分不是数字"]
@@ -197,3 +203,61 @@ def test_chart_labels_are_escaped() -> None:
     figs = dv.stats_figures(ds, "en")
     assert figs["categories"].data[0].y[0] == "&lt;b&gt;x&lt;/b&gt;"
     assert "<img" not in figs["tags"].data[0].y[0]
+
+
+# --- issue 16: privacy on the page, bounded reject lists ----------------------------------------------
+
+BOB = "bob.k9zq@example.com"
+
+
+def _page_text(at: AppTest) -> str:
+    """Everything the page shows as text: Markdown, captions, messages, metrics and every table cell."""
+    parts = [str(e.value) for kind in ("markdown", "caption", "error", "warning", "success", "info", "subheader")
+             for e in at.get(kind)]  # fmt: skip
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    parts += [df.value.to_csv(index=False) + " ".join(map(str, df.value.columns)) for df in at.dataframe]
+    return "\n".join(parts)
+
+
+def test_pseudonymised_upload_shows_no_raw_id_anywhere() -> None:
+    at = _data_page("en")
+    data = (f"user,item,rating,timestamp\nalice,1,4,1600000000\n{BOB},2,4,1600000000,extra\n{BOB},3,x,1600000000\n"
+            f"{BOB},4,4,\nalice,5,4,1600000001\n").encode()  # fmt: skip
+    at.file_uploader(key="data_inter_file").set_value(("private.csv", data, "text/csv"))
+    at.run()
+    assert BOB in _page_text(at)  # the preview shows the file as uploaded until pseudonymisation is on
+    at.checkbox(key="data_pseudonymise").check()
+    at.run()
+    assert "k9zq" not in _page_text(at) and "••••" in _page_text(at)  # no key yet: the preview masks the ids
+    at.text_input(key="data_pseudonymise_key").input("s3cret")
+    at.run()
+    at.button(key="data_load").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = _page_text(at)
+    assert "k9zq" not in text and "example.com" not in text
+    assert "Timestamp is empty" in text and "hidden: may contain a raw user id" in text  # the rows were reported
+    (button,) = at.get("download_button")
+    assert button.proto.label == "Download all 3 rejected rows (CSV)"
+
+
+def test_a_junk_upload_shows_the_first_rows_of_many_and_offers_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTERESTLENS_MAX_PROBLEMS", "5")
+    at = _data_page("en")
+    rows = "".join(f"u{i},i{i},{'x' if i % 2 else '4'}\n" for i in range(40))
+    at.file_uploader(key="data_inter_file").set_value(("junk.csv", f"user,item,rating\n{rows}".encode(), "text/csv"))
+    at.run()
+    at.button(key="data_load").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    captions = [c.value for c in at.caption]
+    assert "Showing the first 5 of 20 rejected rows; the download has all of them." in captions
+    assert "Showing the first 5 of 20; download the rejected rows for all of them." in captions
+    frames = [df.value for df in at.dataframe]
+    problems = next(f for f in frames if "Value" in f.columns)
+    assert problems["Line"].tolist() == [3, 5, 7, 9, 11]
+    counts = next(f for f in frames if "Count" in f.columns)
+    assert counts["Count"].tolist() == [20]  # exact, not the 5 shown
+    view = at.session_state[state.LOAD_KEY].reports[0]
+    assert len(view["problems"]) == 5 and len(view["rejected"]) == 5  # what the session keeps
+    assert Path(view["rejected_file"]).read_bytes().decode("utf-8-sig").count("\n") == 21  # header + all 20

@@ -165,6 +165,18 @@ def test_no_lift_gives_no_reason(world: World, channels: dict[str, Channel]) -> 
     assert [e.reasons for e in exps] == [(), ()]
 
 
+def test_outside_leads_every_explanation(world: World, channels: dict[str, Channel]) -> None:
+    """With nothing to search towards, each item first says it is outside what the text avoids."""
+    n = world.dataset.n_items
+    result = fuse({"popularity": np.arange(n, dtype=float)},
+                  FusionConfig(weights=FusionWeights.from_dict({"popularity": 1.0})), k=3)
+    plain = explain(result, Query(), channels)
+    outside = explain(result, Query(), channels, outside=["horror", "drama"])
+    lead = Reason("avoided", "outside_avoided", {"avoided": ["horror", "drama"]})
+    assert [e.reasons for e in outside] == [(lead, *e.reasons) for e in plain]
+    assert [e.item_idx for e in outside] == result.items.tolist()
+
+
 def test_titles_stay_plain_text() -> None:
     world = make_world(seed=3, n_items=60, n_users=20, n_cold=0)
     items = world.dataset.items.copy()

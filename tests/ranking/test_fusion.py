@@ -217,6 +217,42 @@ def test_bad_input() -> None:
         fuse(many, FusionConfig())  # fuse takes one query: fuse_batch takes many
 
 
+def test_avoided_items_are_excluded_whatever_exclude_seen_says() -> None:
+    """``avoid`` (what a typed text rules out) leaves items out even when seen items are kept, in every form
+    ``seen`` takes, in fused scores, lists, batches and what-if ranks."""
+    config = FusionConfig(weights=FusionWeights.from_dict({"semantic": 1.0, "mf": 1.0}))
+    plain = fuse(SCORES, config, k=5)
+    avoid = plain.items[:2]
+    for form in (avoid, np.isin(np.arange(5), avoid), [avoid]):
+        for keep_seen in (True, False):
+            result = fuse(SCORES, replace(config, exclude_seen=keep_seen), k=5, avoid=form)
+            assert result.items.tolist() == plain.items[2:].tolist()
+            assert result.n_eligible == 3
+    scores = fused_scores(ScoreBatch.from_arrays(SCORES), config, avoid=avoid)[0]
+    assert np.isneginf(scores[avoid]).all() and np.isfinite(np.delete(scores, avoid)).all()
+    batch = ScoreBatch.from_arrays(SCORES)
+    assert rank_batch(batch, config, 5, avoid=avoid)[0].tolist() == [*plain.items[2:].tolist(), -1, -1]
+    result = fuse(batch, config, k=3, avoid=avoid)
+    ranks = what_if(batch, result, avoid=avoid)
+    assert ranks.min() >= 1 and ranks.max() <= 3  # avoided items never rank above a listed one
+
+
+def test_overflowing_weights_raise_instead_of_ranking_by_item_index() -> None:
+    """1e308 on every channel made every fused score inf: the list came out in item-id order, silently."""
+    config = FusionConfig(weights=FusionWeights(**{c: 1e308 for c in CHANNELS}))
+    with pytest.raises(ConfigError, match="not finite"):
+        fuse(SCORES, config, k=5)
+    with pytest.raises(ConfigError, match="at most 10"):
+        rank_batch(ScoreBatch.from_arrays(SCORES), config, 5)
+    # finite but huge weights whose sum stays finite still rank by the scores, not by index
+    huge = fuse(SCORES, FusionConfig(weights=FusionWeights.from_dict({"mf": 1e300})), k=5)
+    assert huge.items.tolist() == np.argsort(-SCORES["mf"], kind="stable").tolist()
+    # an overflow only among excluded items is no problem: they are never ranked
+    only_excluded = ScoreBatch.from_arrays({"mf": np.array([1.0, 2.0, 3.0]), "semantic": np.array([0.0, 0.5, 1.0])})
+    w = FusionWeights.from_dict({"mf": 1e308, "semantic": 1e308})
+    assert fuse(only_excluded, FusionConfig(weights=w), k=3, avoid=np.array([2])).items.tolist() == [1, 0]
+
+
 def test_no_active_channel_gives_an_empty_list() -> None:
     # the only channel with a positive weight did not score the query: nothing to rank by
     batch = ScoreBatch.from_arrays({"popularity": np.arange(5.0)}, {"mf": "no_user"})

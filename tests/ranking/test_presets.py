@@ -188,6 +188,25 @@ def test_serialising_an_invalid_config_raises(config: FusionConfig) -> None:
         preset_to_json("bad", config)
 
 
+@pytest.mark.parametrize("weights", ['{}', '{"mf": 0}', '{"mf": 0, "semantic": 0.0, "graph": 0}'])
+def test_all_zero_weights_are_refused_like_everywhere_else(weights: str) -> None:
+    """Presets share the CLI's and the sliders' check (core.ranking.config.check_weights)."""
+    with pytest.raises(ConfigError, match=r"^team\.json: \$\.weights: every channel weight is 0"):
+        preset_from_json('{"name": "p", "weights": ' + weights + "}", source="team.json")
+    with pytest.raises(ConfigError, match="every channel weight is 0"):
+        config_from_json('{"weights": ' + weights + "}")
+    with pytest.raises(ConfigError, match="every channel weight is 0"):
+        preset_to_json("zero", FusionConfig(weights=FusionWeights.from_dict({})))
+
+
+def test_presets_cap_is_the_shared_cap() -> None:
+    from core.ranking import presets
+    from core.ranking.config import MAX_WEIGHT
+
+    assert presets.MAX_WEIGHT == MAX_WEIGHT
+    assert PRESET_SCHEMA["properties"]["weights"]["properties"]["mf"]["maximum"] == MAX_WEIGHT
+
+
 @pytest.mark.parametrize("name", ["", " ", "tab\there", "x" * (MAX_NAME_LENGTH + 1)])
 def test_serialising_an_invalid_name_raises(name: str) -> None:
     with pytest.raises(ConfigError, match=r"\$\.name"):
@@ -198,7 +217,7 @@ def test_serialising_an_invalid_name_raises(name: str) -> None:
 
 weights_st = st.fixed_dictionaries(
     {}, optional={c: st.floats(min_value=0, max_value=10, allow_nan=False) for c in CHANNELS}
-)
+).filter(lambda w: any(v > 0 for v in w.values()))  # all-zero weights are refused (tested below)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

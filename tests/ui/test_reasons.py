@@ -14,7 +14,7 @@ from core.ranking.query import Query
 from core.ranking.ranker import Ranker
 from core.ranking.registry import build_channels
 from tests.ranking.test_channels import PARAMS, make_world
-from ui.reasons import explanation_text, reason_text, records
+from ui.reasons import explanation_text, name_list, reason_text, records
 
 
 def sentence(channel: str, code: str, lang: str, **args: Any) -> str:
@@ -40,6 +40,10 @@ def sentence(channel: str, code: str, lang: str, **args: Any) -> str:
      "Shares “Horror” and “1990s” with your interests.", "与你的兴趣同属「Horror」「1990s」。"),
     ("graph", "attributes_history", {"attributes": ["Sci-Fi"]},
      "Shares “Sci-Fi” with what you like.", "与你喜欢的内容同属「Sci-Fi」。"),
+    ("avoided", "outside_avoided", {"avoided": ["horror", "comedy", "drama"]},
+     "Outside what you avoid (“horror”, “comedy” and “drama”).", "不属于你要避开的「horror」、「comedy」、「drama」。"),
+    ("avoided", "outside_avoided", {"avoided": ["恐怖片"]},
+     "Outside what you avoid (“恐怖片”).", "不属于你要避开的「恐怖片」。"),
 ])
 def test_each_code_in_both_languages(channel: str, code: str, args: dict[str, Any], en: str, zh: str) -> None:
     assert sentence(channel, code, "en", **args) == en
@@ -51,6 +55,23 @@ def test_two_reasons_are_joined() -> None:
                            Reason("popularity", "popular", {"count": 7})))
     assert explanation_text(expl, "en") == "Matches your interest “space”; popular: 7 people interacted with it."
     assert explanation_text(expl, "zh") == "符合你的兴趣「space」；热门：7 位用户与它互动过。"
+
+
+def test_outside_avoided_leads_and_is_not_a_match_claim() -> None:
+    """'no horror, no comedy' ranks by the other channels: the sentence says so, never "matches your interests"."""
+    expl = Explanation(4, (Reason("avoided", "outside_avoided", {"avoided": ["horror", "comedy"]}),
+                           Reason("popularity", "popular", {"count": 329})))
+    en = explanation_text(expl, "en")
+    assert en == "Outside what you avoid (“horror” and “comedy”); popular: 329 people interacted with it."
+    assert "match" not in en.lower() and "combined signals" not in en
+    assert explanation_text(expl, "zh") == "不属于你要避开的「horror」、「comedy」；热门：329 位用户与它互动过。"
+
+
+def test_name_lists() -> None:
+    assert name_list([], "en") == "" and name_list(["a"], "en") == "“a”"
+    assert name_list(["a", "b"], "en") == "“a” and “b”"
+    assert name_list([str(i) for i in range(9)], "en", limit=3) == "“0”, “1”, “2” and 6 more"
+    assert name_list([str(i) for i in range(9)], "zh", limit=2) == "「0」、「1」等 9 项"
 
 
 def test_no_reason_gives_the_generic_sentence() -> None:

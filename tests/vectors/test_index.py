@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import threading
 import time
 from pathlib import Path
 
@@ -9,6 +13,7 @@ import numpy as np
 import pytest
 
 from core.common.config import IndexParams
+from core.common.integrity import CacheCheckFailed, CacheNotice
 from core.data.dataset import Dataset
 from core.vectors.documents import item_documents
 from core.vectors.encoders import Encoder
@@ -25,6 +30,7 @@ from core.vectors.index import (
 from core.vectors.vector_cache import VectorCache, embed_texts
 
 DIM = 32
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def clustered(n: int, dim: int = DIM, clusters: int = 20, spread: float = 0.35, seed: int = 0) -> np.ndarray:
@@ -289,3 +295,164 @@ def test_hnsw_recall_on_real_movielens_use_vectors(movielens_item_vectors: np.nd
     hnsw.query(queries[:50], k=10)
     assert (time.perf_counter() - started) / 50 < 0.01  # well under 10 ms per query even on a busy box
 
+
+
+# --- cached indexes are verified, not trusted (issue 16) -------------------------------------------
+
+_CORRUPT_AND_QUERY = r"""
+import json, sys
+from pathlib import Path
+import numpy as np
+sys.path.insert(0, sys.argv[2])
+from core.common.integrity import CacheCheckFailed
+from core.vectors.index import HnswIndex, build_item_index
+
+path = Path(sys.argv[1])
+vectors = np.random.default_rng(0).normal(size=(2000, 32)).astype(np.float32)
+build_item_index(vectors, cache_path=path)
+size = path.stat().st_size
+chunk = min(1 << 20, size // 2)  # the probe overwrote 1 MB in the middle; this graph is ~0.5 MB
+with open(path, "r+b") as handle:
+    handle.seek(size // 2 - chunk // 2)
+    handle.write(np.random.default_rng(1).bytes(chunk))
+assert path.stat().st_size == size
+out = {}
+try:
+    HnswIndex.load(path)
+    out["direct_load"] = "loaded"
+except CacheCheckFailed as exc:
+    out["direct_load"] = exc.code
+notices = []
+index = build_item_index(vectors, cache_path=path, notices=notices)
+ids, _ = index.query(vectors, 10)  # before the fix: segfault (exit 139) right here
+out["self_hits"] = float((ids[:, 0] == np.arange(len(vectors))).mean())
+out["notices"] = [n.as_dict() for n in notices]
+again = []
+build_item_index(vectors, cache_path=path, notices=again)
+out["then_loaded_clean"] = not again
+print(json.dumps(out))
+"""
+
+
+def test_a_same_size_corrupted_hnsw_file_is_rebuilt_not_segfaulted_on(tmp_path: Path) -> None:
+    """The issue's reproduction, in a subprocess so that a regression cannot kill pytest."""
+    path = tmp_path / "items.hnsw"
+    proc = subprocess.run([sys.executable, "-c", _CORRUPT_AND_QUERY, str(path), str(ROOT)],
+                          capture_output=True, timeout=300)
+    assert proc.returncode == 0, f"exit {proc.returncode} (139/-11 = segfault): {proc.stderr.decode()[-2000:]}"
+    out = json.loads(proc.stdout.decode().strip().splitlines()[-1])
+    assert out["direct_load"] == "corrupt"  # HnswIndex.load refuses before hnswlib reads the bytes
+    assert [n["code"] for n in out["notices"]] == ["corrupt"]
+    assert out["notices"][0]["kind"] == "index" and "checksum" in out["notices"][0]["detail"]
+    assert out["self_hits"] >= 0.99 and out["then_loaded_clean"]
+    assert b"rebuilt" in proc.stderr  # the notice is logged as well
+
+
+def _flip_middle(path: Path, n: int = 4096) -> None:
+    data = bytearray(path.read_bytes())
+    mid = len(data) // 2 - n // 2
+    data[mid : mid + n] = bytes(b ^ 0x5A for b in data[mid : mid + n])
+    path.write_bytes(bytes(data))
+
+
+def test_saved_indexes_record_checksum_parameters_and_versions(tmp_path: Path) -> None:
+    import hnswlib  # noqa: F401  (installed: its version is recorded)
+
+    from core.common.integrity import file_checksum, library_versions
+
+    x = clustered(300, seed=12)
+    for kind_name, path in (("hnsw", tmp_path / "i.hnsw"), ("exact", tmp_path / "i.exact")):
+        build_item_index(x, kind_name, IndexParams(M=8), cache_path=path)  # type: ignore[arg-type]
+        meta = read_meta(path)
+        assert meta is not None
+        assert meta["blake2b"] == file_checksum(path) and meta["bytes"] == path.stat().st_size
+        assert meta["built_with"] == library_versions() and meta["kind"] == kind_name
+    hnsw_meta = read_meta(tmp_path / "i.hnsw") or {}
+    assert (hnsw_meta["M"], hnsw_meta["ef_construction"], hnsw_meta["dim"]) == (8, 200, DIM)
+
+
+def test_a_corrupted_exact_index_is_rebuilt_with_a_notice(tmp_path: Path) -> None:
+    x = clustered(400, seed=13)
+    path = tmp_path / "items.exact"
+    build_item_index(x, "exact", cache_path=path)
+    size = path.stat().st_size
+    _flip_middle(path)
+    assert path.stat().st_size == size
+    with pytest.raises(CacheCheckFailed):
+        ExactIndex.load(path)
+    notices: list[CacheNotice] = []
+    index = build_item_index(x, "exact", cache_path=path, notices=notices)
+    assert [n.code for n in notices] == ["corrupt"] and notices[0].path == str(path)
+    assert index.query(x[:5], 1)[0][:, 0].tolist() == [0, 1, 2, 3, 4]
+    assert ExactIndex.load(path).fingerprint  # the rewritten file verifies
+
+
+def test_other_hnswlib_version_missing_checksum_or_bad_sidecar_rebuild(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    x = clustered(300, seed=14)
+    path = tmp_path / "items.hnsw"
+
+    def rewrite_meta(change: dict[str, object], drop: str | None = None) -> None:
+        meta = read_meta(path) or {}
+        meta.update(change)
+        if drop:
+            meta.pop(drop)
+        meta_path(path).write_text(json.dumps(meta))
+
+    def rebuild_codes() -> list[str]:
+        notices: list[CacheNotice] = []
+        index = build_item_index(x, "hnsw", cache_path=path, notices=notices)
+        assert index.query(x[:3], 1)[0][:, 0].tolist() == [0, 1, 2]
+        return [n.code for n in notices]
+
+    build_item_index(x, "hnsw", cache_path=path)
+    rewrite_meta({"built_with": {"hnswlib": "0.0.1", "numpy": "1.0", "umap-learn": "0.1"}})
+    assert rebuild_codes() == ["versions"]
+    rewrite_meta({}, drop="blake2b")  # as written before checksums existed
+    assert rebuild_codes() == ["unverified"]
+    meta_path(path).write_text("{not json")
+    assert rebuild_codes() == ["corrupt"]
+    assert rebuild_codes() == []  # and now it is trusted again
+
+    def refuse_hnswlib(*args: object, **kwargs: object) -> None:
+        raise AssertionError("hnswlib must not read an unverified file")
+
+    import hnswlib
+
+    _flip_middle(path)
+    monkeypatch.setattr(hnswlib.Index, "load_index", refuse_hnswlib)
+    notices: list[CacheNotice] = []
+    build_item_index(x, "hnsw", cache_path=path, notices=notices)
+    assert [n.code for n in notices] == ["corrupt"]
+
+
+def test_concurrent_builders_of_the_same_index_build_it_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    x = clustered(800, seed=15)
+    path = tmp_path / "shared.hnsw"
+    builds: list[int] = []
+    original = HnswIndex.build
+
+    def counting_build(self: HnswIndex, vectors: np.ndarray) -> HnswIndex:
+        builds.append(1)
+        time.sleep(0.3)  # a slow build: the others arrive while it runs
+        return original(self, vectors)
+
+    monkeypatch.setattr(HnswIndex, "build", counting_build)
+    results: list[NeighbourIndex] = []
+    barrier = threading.Barrier(4)
+
+    def run() -> None:
+        barrier.wait()
+        results.append(build_item_index(x, "hnsw", cache_path=path))
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=120)
+    assert len(results) == 4 and len(builds) == 1
+    assert all(len(r) == 800 for r in results)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shared.hnsw", "shared.hnsw.meta.json"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -10,8 +12,10 @@ import pandas as pd
 import pytest
 
 from core.common.artefacts import ArtefactCache, fingerprint
-from core.vectors.maps import build_map, joint_knn_graph, load_cached, map_path
-from core.vectors.projection import ProjectionParams
+from core.common.integrity import CacheNotice, file_checksum, library_versions
+from core.vectors import maps
+from core.vectors.maps import build_map, joint_knn_graph, load_cached, map_path, save_cached
+from core.vectors.projection import ProjectionParams, Projector
 
 
 @pytest.mark.slow
@@ -119,3 +123,119 @@ def test_joint_graph_from_two_indexes_matches_exact_search() -> None:
         joint_knn_graph(stacked, 400, user_idx, HnswIndex(32).build(items), None, 12)
     with pytest.raises(ValueError, match="item index holds"):
         joint_knn_graph(stacked, 401, user_idx, HnswIndex(32).build(items), None, 12)
+
+
+# --- cached maps are verified, not trusted (issue 16) ---------------------------------------------
+
+
+class _FakeFit:
+    """Stands in for the UMAP fit (deterministic coordinates, counted calls) so these tests stay fast."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, stacked: np.ndarray, *args: object) -> tuple[Projector, float, dict[str, float]]:
+        self.calls += 1
+        time.sleep(0.2)  # long enough for concurrent callers to arrive while it runs
+        coords = np.asarray(stacked[:, :2] * 10, np.float32)
+        return Projector.from_embedding(stacked, coords, ProjectionParams()), 0.9, {"umap": 0.2}
+
+
+def _vectors() -> np.ndarray:
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(300, 16)).astype(np.float32)
+    unit: np.ndarray = x / np.linalg.norm(x, axis=1, keepdims=True)
+    return unit
+
+
+def _flip_middle(path: Path, n: int = 64) -> None:
+    data = bytearray(path.read_bytes())
+    mid = len(data) // 2 - n // 2
+    data[mid : mid + n] = bytes(b ^ 0x3C for b in data[mid : mid + n])
+    path.write_bytes(bytes(data))
+
+
+def test_a_damaged_cached_map_is_refitted_with_a_notice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fit = _FakeFit()
+    monkeypatch.setattr(maps, "_fit_map", fit)
+    x = _vectors()
+
+    def build() -> maps.ProjectionMap:
+        return build_map(x, fingerprint="fp", model_id="m", cache_root=tmp_path)
+
+    first = build()
+    assert not first.from_cache and first.notices == [] and fit.calls == 1
+    path = next((tmp_path / "maps" / "fp").glob("*.npy"))
+    meta = json.loads(path.with_suffix(".json").read_text())
+    assert meta["blake2b"] == file_checksum(path) and meta["bytes"] == path.stat().st_size
+    assert meta["built_with"] == library_versions() and meta["params"] == ProjectionParams().as_dict()
+    assert build().from_cache and fit.calls == 1
+
+    size = path.stat().st_size
+    _flip_middle(path)
+    assert path.stat().st_size == size
+    second = build()
+    assert not second.from_cache and fit.calls == 2
+    assert [(n.kind, n.code) for n in second.notices] == [("map", "corrupt")]
+    np.testing.assert_array_equal(second.coords, first.coords)
+    third = build()
+    assert third.from_cache and third.notices == []
+
+
+def test_other_umap_version_missing_checksum_or_bad_metadata_refit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(maps, "_fit_map", _FakeFit())
+    x = _vectors()
+    build_map(x, fingerprint="fp", model_id="m", cache_root=tmp_path)
+    path = next((tmp_path / "maps" / "fp").glob("*.npy"))
+    js = path.with_suffix(".json")
+
+    def codes_after(
+        change: dict[str, object] | None = None, drop: str | None = None, raw: str | None = None
+    ) -> list[str]:
+        meta = json.loads(js.read_text())
+        meta.update(change or {})
+        if drop:
+            meta.pop(drop)
+        js.write_text(raw if raw is not None else json.dumps(meta))
+        result = build_map(x, fingerprint="fp", model_id="m", cache_root=tmp_path)
+        assert not result.from_cache
+        return [n.code for n in result.notices]
+
+    assert codes_after({"built_with": {**library_versions(), "umap-learn": "0.4.0"}}) == ["versions"]
+    assert codes_after(drop="blake2b") == ["unverified"]
+    assert codes_after(raw="[1, 2") == ["corrupt"]
+    assert build_map(x, fingerprint="fp", model_id="m", cache_root=tmp_path).from_cache
+
+
+def test_load_cached_deletes_a_bad_entry(tmp_path: Path) -> None:
+    path = tmp_path / "m.npy"
+    save_cached(path, np.ones((10, 2), np.float32), {"n_rows": 10, "trustworthiness": 1.0})
+    assert load_cached(path) is not None
+    save_cached(path, np.ones((10, 2), np.float32), {"n_rows": 11, "trustworthiness": 1.0})  # wrong shape
+    notices: list[CacheNotice] = []
+    assert load_cached(path, notices) is None
+    assert [n.code for n in notices] == ["corrupt"] and not path.exists() and not path.with_suffix(".json").exists()
+    assert load_cached(path, notices) is None and len(notices) == 1  # absent: nothing to report
+
+
+def test_concurrent_requests_for_the_same_map_fit_it_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fit = _FakeFit()
+    monkeypatch.setattr(maps, "_fit_map", fit)
+    x = _vectors()
+    results: list[maps.ProjectionMap] = []
+    barrier = threading.Barrier(3)
+
+    def run() -> None:
+        barrier.wait()
+        results.append(build_map(x, fingerprint="fp", model_id="m", cache_root=tmp_path))
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=60)
+    assert fit.calls == 1 and len(results) == 3
+    assert sorted(r.from_cache for r in results) == [False, True, True]
+    assert sorted(p.suffix for p in (tmp_path / "maps" / "fp").iterdir()) == [".json", ".npy"]

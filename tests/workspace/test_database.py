@@ -138,3 +138,100 @@ def test_killing_a_writer_mid_stream_leaves_a_consistent_database(tmp_path: Path
     ws.record_run("after restart", "fp", {}, {})
     assert ws.list_runs("fp", limit=1)[0].name == "after restart"
 
+
+
+# --- an empty or foreign database file is reported, never replaced (issue 16) ---------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"", "is empty \\(0 bytes\\)"), (b"hello", "not an SQLite database"),
+     (b"SQLite format 2\x00" + b"\x00" * 200, "not an SQLite database")],
+)
+def test_an_empty_or_foreign_database_file_is_refused_and_left_alone(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    root = tmp_path / "ws"
+    root.mkdir()
+    db = root / DB_NAME
+    db.write_bytes(content)
+    with pytest.raises(WorkspaceError, match=message) as info:
+        Workspace(root)
+    assert str(db) in str(info.value) and "backup" in str(info.value)
+    assert db.read_bytes() == content  # not silently turned into an empty workspace
+    assert not (root / f"{DB_NAME}-wal").exists()
+
+
+def test_a_database_deleted_while_running_is_reported_not_recreated(tmp_path: Path) -> None:
+    ws = Workspace(tmp_path / "ws")
+    ws.set_setting("language", "en")
+    ws.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{ws.db_path}{suffix}").unlink(missing_ok=True)
+    with pytest.raises(WorkspaceError, match="is missing") as info:
+        ws.get_setting("language")
+    assert str(ws.db_path) in str(info.value)
+    assert not ws.db_path.exists()
+    fresh = Workspace(tmp_path / "ws")  # a deliberate new start creates a new, empty one
+    assert fresh.get_setting("language") is None
+
+
+_OPENER = """
+import sys, time
+from pathlib import Path
+from core.workspace.store import Workspace
+go = Path(sys.argv[2])
+print("ready", flush=True)
+while not go.exists():
+    time.sleep(0.002)
+Workspace(sys.argv[1]).set_setting(f"p{sys.argv[3]}", 1)
+"""
+
+
+def test_concurrent_first_opens_never_see_a_half_created_database(tmp_path: Path) -> None:
+    root = tmp_path / "fresh"
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(8)
+
+    def open_it() -> None:
+        try:
+            barrier.wait()
+            Workspace(root).schema_version()
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(8)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=60)
+    assert not errors, errors
+
+    root2, go = tmp_path / "fresh2", tmp_path / "go"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    procs = [subprocess.Popen([sys.executable, "-c", _OPENER, str(root2), str(go), str(i)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT) for i in range(4)]
+    for proc in procs:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == b"ready"
+    go.touch()
+    for proc in procs:
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err.decode()[-1500:]
+    ws = Workspace(root2)
+    assert {ws.get_setting(f"p{i}") for i in range(4)} == {1}
+    assert sorted(p.name for p in root2.iterdir() if p.name.startswith(".")) == []  # no temp database left
+
+
+def test_opening_removes_temp_files_killed_writers_left(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])  # a writer that is gone
+    dead.wait(timeout=30)
+    orphan = root / "datasets" / "abc123" / f".interactions.parquet.tmp-{dead.pid}-1"
+    orphan.parent.mkdir(parents=True)
+    orphan.write_bytes(b"half a parquet file")
+    half_db = root / f".{DB_NAME}.tmp-{dead.pid}-1"
+    half_db.write_bytes(b"")
+    kept = root / "datasets" / "abc123" / "interactions.parquet"
+    kept.write_bytes(b"a finished file")
+    Workspace(root)  # the first open of this folder in this process (a restart) tidies it
+    assert not orphan.exists() and not half_db.exists() and kept.exists()
