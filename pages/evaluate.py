@@ -27,7 +27,7 @@ from core.data.splits import SPLIT_KINDS
 from core.evaluation.baselines import BASELINES
 from core.evaluation.metrics import ACCURACY_METRICS, ALL_METRICS, BEYOND_METRICS
 from core.evaluation.options import benchmark_options
-from core.evaluation.protocol import EvaluationReport, evaluate_dataset, runs_table
+from core.evaluation.protocol import EvaluationReport, evaluate_dataset, run_checkpoint, runs_table
 from core.ranking.registry import CHANNELS
 from ui import evaluate_views as ev
 from ui.evaluate_panels import draw_sweep, draw_tuning, draw_typed
@@ -102,7 +102,7 @@ def _run(dataset: Dataset) -> None:
 
     started = time.perf_counter()
     try:
-        result = evaluate_dataset(dataset, opts, progress=progress)
+        result = evaluate_dataset(dataset, opts, progress=progress, checkpoint=run_checkpoint(dataset, opts))
     except InterestLensError as exc:
         bar.empty()
         st.error(t("evaluate.failed", reason=md_escape(exc)))

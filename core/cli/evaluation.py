@@ -57,12 +57,16 @@ def _eval_options(args: argparse.Namespace, dataset: Any) -> Any:
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     """Evaluate baselines, single channels and fusion (default + tuned) on one split; print the table."""
     from core.common.progress import cli_progress
-    from core.evaluation.protocol import evaluate_dataset
+    from core.evaluation.protocol import evaluate_dataset, run_checkpoint
 
     dataset = _eval_dataset(args)
     options = _eval_options(args, dataset)
     progress = None if args.quiet else cli_progress("evaluate")
-    report = evaluate_dataset(dataset, options, progress=progress)
+    checkpoint = None if getattr(args, "no_resume", False) else run_checkpoint(dataset, options)
+    if checkpoint is not None and checkpoint.n_saved() and not args.quiet:
+        sys.stderr.write(f"resuming an interrupted run: {checkpoint.n_saved()} finished stage(s) kept in "
+                         f"{checkpoint.folder}\n")
+    report = evaluate_dataset(dataset, options, progress=progress, checkpoint=checkpoint)
     if args.json:
         emit_json(report.to_dict(), args.out)
     elif args.csv:
@@ -134,6 +138,8 @@ def add_evaluate(sub: Any) -> None:
     _add_eval_arguments(p)
     p.add_argument("--baselines", default="all", help="comma-separated baselines (default all)")
     p.add_argument("--no-tune", action="store_true", help="skip tuning (no fused_tuned row)")
+    p.add_argument("--no-resume", action="store_true",
+                   help="start afresh instead of resuming an interrupted run of the same data and settings")
     p.add_argument("--tune-baselines", action="store_true", help="also tune item-kNN, ALS, BPR on validation")
     p.add_argument("--baseline-trials", type=int_in(1, 10_000), default=8, help="Optuna trials per tuned baseline")
     p.add_argument("--no-typed", action="store_true", help="skip the typed-interest comparison")

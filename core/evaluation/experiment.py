@@ -24,12 +24,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.common.artefacts import fingerprint
 from core.common.errors import InterestLensError
 from core.common.progress import ProgressFn, report
 from core.data.dataset import Dataset
 from core.data.splits import Split
 from core.evaluation import metrics as M
 from core.evaluation.baselines import Recommender, baseline_params, make_baseline
+from core.evaluation.checkpoint import Checkpoint
 from core.evaluation.statistics import Comparison, Interval, bootstrap_ci, format_p, paired_comparison
 from core.evaluation.suite import ChannelSuite, SuiteRecommender
 from core.ranking.config import FusionConfig
@@ -213,12 +215,15 @@ def run_experiment(
     seed: int = 0,
     compare_metric: str = "ndcg",
     progress: ProgressFn | None = None,
+    checkpoint: Checkpoint | None = None,
 ) -> ExperimentResult:
     """Fit and score every configuration on ``split``; compare fused/tuned ones to the best baseline.
 
     ``item_vectors`` (aligned with the dataset's items) enable intra-list diversity. A configuration
     that raises :class:`~core.common.errors.InterestLensError` while fitting (e.g. a content channel on a
-    dataset without item text) is skipped and listed in ``extra["skipped"]`` with the reason.
+    dataset without item text) is skipped and listed in ``extra["skipped"]`` with the reason. With a
+    ``checkpoint`` each configuration's lists are kept as soon as they are ranked, and lists kept by an
+    interrupted run with the same configuration are reused (``extra["resumed"]`` names them).
     """
     if k < 1:
         raise ValueError("k must be at least 1")
@@ -228,26 +233,38 @@ def run_experiment(
     results: list[ConfigResult] = []
     skipped: dict[str, str] = {}
     n = max(1, len(configs))
+    resumed: list[str] = []
     for i, spec in enumerate(configs):
-        report(progress, i / n, f"{spec.name}: fit")
-        t0 = time.perf_counter()
-        try:
-            model = spec.factory(split.train).fit(split.train)
-        except InterestLensError as exc:
-            skipped[spec.name] = str(exc)
-            continue
-        t1 = time.perf_counter()
-        report(progress, (i + 0.5) / n, f"{spec.name}: recommend")
-        recs = model.recommend(users, k, exclude_seen=True)
-        t2 = time.perf_counter()
+        key = f"lists:{spec.name}:{fingerprint(spec.params, k, users)}"
+        saved = checkpoint.load_lists(key, (len(users), k)) if checkpoint is not None else None
+        if saved is not None:
+            recs, fit_s, rec_s = saved
+            resumed.append(spec.name)
+            report(progress, (i + 0.5) / n, f"{spec.name}: resumed from the interrupted run")
+        else:
+            report(progress, i / n, f"{spec.name}: fit")
+            t0 = time.perf_counter()
+            try:
+                model = spec.factory(split.train).fit(split.train)
+            except InterestLensError as exc:
+                skipped[spec.name] = str(exc)
+                continue
+            t1 = time.perf_counter()
+            report(progress, (i + 0.5) / n, f"{spec.name}: recommend")
+            recs = model.recommend(users, k, exclude_seen=True)
+            fit_s, rec_s = t1 - t0, time.perf_counter() - t1
+            if checkpoint is not None:
+                checkpoint.save_lists(key, recs, fit_s, rec_s)
         per_user, aggregate, intervals = evaluate_lists(
             recs, split, users, k=k, metrics=metrics, item_vectors=item_vectors, n_boot=n_boot, seed=seed
         )
         results.append(ConfigResult(spec.name, spec.group, recs, per_user, aggregate, intervals,
-                                    t1 - t0, t2 - t1, dict(spec.params)))
+                                    fit_s, rec_s, dict(spec.params)))
     comparisons = compare_to_best_baseline(results, compare_metric, n_boot=n_boot, seed=seed)
     report(progress, 1.0, "done")
     extra: dict[str, Any] = {"skipped": skipped} if skipped else {}
+    if resumed:
+        extra["resumed"] = resumed
     return ExperimentResult(k, metrics, users, results, comparisons, dict(split.stats),
                             time.perf_counter() - started, extra)
 

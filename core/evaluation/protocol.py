@@ -26,6 +26,7 @@ from core.data.dataset import Dataset
 from core.data.splits import Split, SplitParams, split_dataset, tuning_splits
 from core.evaluation import metrics as M
 from core.evaluation.baselines import TUNABLE_BASELINES
+from core.evaluation.checkpoint import Checkpoint
 from core.evaluation.experiment import ConfigSpec, ExperimentResult, baseline_spec, run_experiment, suite_spec
 from core.evaluation.options import EvalOptions, item_vectors_for, prepare_encoder
 from core.evaluation.suite import ChannelSuite
@@ -35,7 +36,10 @@ from core.evaluation.tuning import (
     tune_baseline,
     tune_channel_params,
     tune_fusion_on_validation,
+    tuning_from_dict,
+    tuning_to_dict,
     tuning_users,
+    validation_suite,
     with_weight,
 )
 from core.evaluation.typed import typed_interest_evaluation, typed_markdown
@@ -126,12 +130,18 @@ def tune_dataset(
     return result, validation
 
 
+def run_checkpoint(dataset: Dataset, options: EvalOptions) -> Checkpoint:
+    """The checkpoint of evaluating ``dataset`` with ``options`` (the same dataset and options resume it)."""
+    return Checkpoint.for_run("evaluation", dataset.fingerprint, options)
+
+
 def evaluate_dataset(
     dataset: Dataset,
     options: EvalOptions | None = None,
     *,
     encoder: Encoder | None = None,
     progress: ProgressFn | None = None,
+    checkpoint: Checkpoint | None = None,
 ) -> EvaluationReport:
     """Split ``dataset``, tune on validation, and evaluate baselines, channels and fusion on the test split.
 
@@ -140,6 +150,10 @@ def evaluate_dataset(
     content channels and the mean-vector baseline drop out with a reason); optional baseline tuning
     and fusion tuning on validation users only; one experiment on the test split with every
     configuration; the typed-interest comparison for users who wrote free-text tags.
+
+    With a ``checkpoint`` (:func:`run_checkpoint`) every baseline's and the fusion's tuning result and every
+    configuration's lists are kept as they finish, an interrupted run with the same dataset and options
+    resumes from them, and the checkpoint is removed when the run completes.
     """
     opts = options or EvalOptions()
     params = opts.split or SplitParams()
@@ -175,11 +189,18 @@ def evaluate_dataset(
             todo = [b for b in opts.baselines if b in TUNABLE_BASELINES]
             for i, name in enumerate(todo):
                 sub = scaled(progress, 0.15 + 0.15 * i / len(todo), 0.15 + 0.15 * (i + 1) / len(todo))
+                saved = checkpoint.load_json(f"baseline_tuning:{name}") if checkpoint is not None else None
+                if isinstance(saved, dict):
+                    report(sub, 1.0, f"baseline {name}: tuning resumed from the interrupted run")
+                    baseline_params[name] = saved
+                    continue
                 report(sub, 0.0, f"tuning baseline {name}")
                 baseline_params[name] = tune_baseline(
                     name, validation, k=opts.k, n_trials=opts.baseline_trials, seed=opts.seed,
                     users=val_users, progress=sub,
                 )
+                if checkpoint is not None:
+                    checkpoint.save_json(f"baseline_tuning:{name}", baseline_params[name])
         if opts.tune_channels:
             channel_params, channel_tuning = tune_channel_params(
                 validation, val_users, base=channel_params,
@@ -187,11 +208,19 @@ def evaluate_dataset(
                 n_trials=opts.channel_trials, seed=opts.seed, progress=scaled(progress, 0.3, 0.4),
             )
         if opts.tune and opts.fused:
-            report(progress, 0.4, "tuning fusion weights on the validation split")
-            tuning, val_suite = tune_fusion_on_validation(
-                validation, val_users, options=opts, encoder=encoder, channel_params=channel_params,
-                progress=scaled(progress, 0.4, 0.6),
-            )
+            saved = checkpoint.load_json("fusion_tuning") if checkpoint is not None else None
+            if isinstance(saved, dict) and (tuning := tuning_from_dict(saved)) is not None:
+                report(progress, 0.4, "fusion tuning resumed from the interrupted run")
+                val_suite = validation_suite(validation, options=opts, encoder=encoder,
+                                             channel_params=channel_params, progress=scaled(progress, 0.4, 0.6))
+            else:
+                report(progress, 0.4, "tuning fusion weights on the validation split")
+                tuning, val_suite = tune_fusion_on_validation(
+                    validation, val_users, options=opts, encoder=encoder, channel_params=channel_params,
+                    progress=scaled(progress, 0.4, 0.6),
+                )
+                if checkpoint is not None and tuning is not None:
+                    checkpoint.save_json("fusion_tuning", tuning_to_dict(tuning))
 
     report(progress, 0.6, "fitting channels on the test split's training data")
     specs: list[ConfigSpec] = []
@@ -227,7 +256,7 @@ def evaluate_dataset(
                 spec.factory(split.train)
     experiment = run_experiment(
         split, specs, k=opts.k, metrics=opts.metrics, item_vectors=item_vectors, n_boot=opts.n_boot,
-        seed=opts.seed, progress=scaled(progress, 0.65, 0.92),
+        seed=opts.seed, progress=scaled(progress, 0.65, 0.92), checkpoint=checkpoint,
     )
     if skipped:
         experiment.extra.setdefault("skipped", {}).update(skipped)
@@ -244,6 +273,8 @@ def evaluate_dataset(
             validation=validation, progress=scaled(progress, 0.92, 1.0),
         )
     report(progress, 1.0, "evaluation done")
+    if checkpoint is not None:
+        checkpoint.clear()
     return EvaluationReport(
         experiment=experiment, options=opts, dataset=dataset.name, tuning=tuning,
         baseline_tuning=baseline_params, channel_tuning=channel_tuning, typed=typed, dropped_channels=dropped,

@@ -20,6 +20,7 @@ evaluate their defaults. TPE then runs its own seeded start-up trials and model-
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -41,6 +42,7 @@ from core.evaluation.suite import ChannelSuite
 from core.ranking.base import Channel, ChannelContext
 from core.ranking.config import FusionConfig, FusionWeights
 from core.ranking.fusion import NORMALISATIONS
+from core.ranking.presets import config_from_json, config_to_dict
 from core.ranking.query import Query
 from core.ranking.registry import CHANNELS, ChannelParams, make_channels
 from core.vectors.encoders import Encoder
@@ -82,6 +84,28 @@ class TuningResult:
 
 def _finite(value: float) -> float | None:
     return round(float(value), 6) if math.isfinite(value) else None
+
+
+def tuning_to_dict(result: TuningResult) -> dict[str, Any]:
+    """Everything in a :class:`TuningResult`, JSON-ready (for checkpoints; :func:`tuning_from_dict` reads it)."""
+    trials = result.trials.astype(object).where(result.trials.notna(), None)
+    return {"config": config_to_dict(result.best_config), "best_value": _finite(result.best_value),
+            "base_value": _finite(result.base_value), "metric": result.metric, "seconds": result.seconds,
+            "seed": result.seed, "context": result.context, "trials": trials.to_dict("records")}
+
+
+def tuning_from_dict(doc: dict[str, Any]) -> TuningResult | None:
+    """The :class:`TuningResult` of :func:`tuning_to_dict`'s document, or None when it does not validate."""
+    try:
+        config = config_from_json(json.dumps(doc["config"]), source="checkpoint")
+        return TuningResult(
+            best_config=config, best_value=float(doc["best_value"] if doc["best_value"] is not None else "nan"),
+            base_value=float(doc["base_value"] if doc["base_value"] is not None else "nan"),
+            metric=str(doc["metric"]), trials=pd.DataFrame(list(doc["trials"])), seconds=float(doc["seconds"]),
+            seed=int(doc["seed"]), context=dict(doc.get("context") or {}),
+        )
+    except (KeyError, TypeError, ValueError, ConfigError):
+        return None
 
 
 def config_from_params(params: dict[str, Any], base: FusionConfig, channels: Sequence[str]) -> FusionConfig:
@@ -186,6 +210,25 @@ def tuning_users(validation: Split, options: EvalOptions) -> np.ndarray:
     return validation.subsample(options.tune_users, seed=options.seed).users
 
 
+def validation_suite(
+    validation: Split,
+    *,
+    options: EvalOptions | None = None,
+    encoder: Encoder | None = None,
+    channel_params: ChannelParams | None = None,
+    progress: ProgressFn | None = None,
+) -> ChannelSuite:
+    """The channels fitted on ``validation.train`` (item vectors from its own item documents when an encoder
+    is given): what fusion tuning scores, and what the typed-interest choice and the weight sweep reuse."""
+    opts = options or EvalOptions()
+    report(progress, 0.0, "fitting channels on the validation split's training data")
+    vectors = item_vectors_for(validation.train, encoder)
+    params = channel_params or ChannelParams(random_state=opts.seed)
+    suite = ChannelSuite(validation.train, vectors, params=params, encoder=encoder)
+    suite.fit(progress)
+    return suite
+
+
 def tune_fusion_on_validation(
     validation: Split,
     users: np.ndarray | None = None,
@@ -204,11 +247,8 @@ def tune_fusion_on_validation(
     opts = options or EvalOptions()
     base_config = opts.fusion or FusionConfig()
     chosen = tuning_users(validation, opts) if users is None else users
-    report(progress, 0.0, "fitting channels on the validation split's training data")
-    vectors = item_vectors_for(validation.train, encoder)
-    params = channel_params or ChannelParams(random_state=opts.seed)
-    suite = ChannelSuite(validation.train, vectors, params=params, encoder=encoder)
-    suite.fit(scaled(progress, 0.0, 0.1))
+    suite = validation_suite(validation, options=opts, encoder=encoder, channel_params=channel_params,
+                             progress=scaled(progress, 0.0, 0.1))
     share = suite.applicable(chosen)
     applicable = [c for c, v in share.items() if v > 0]
     tunable = [c for c in opts.channels if c in applicable]
