@@ -114,7 +114,11 @@ def test_deep_link_on_fresh_server(browser: Any, tmp_path: Path) -> None:
     try:
         page = context.new_page()
         open_app(page, url, "data", lang="en")
-        assert sidebar_picker(page).count() == 1, "the sidebar (language, dataset picker) is missing"
+        try:  # the shell's rerun may still be on its way when the first run reports done: wait for state
+            sidebar_picker(page).wait_for(timeout=60_000)
+        except Exception as exc:
+            raise AssertionError("the sidebar (language, dataset picker) is missing") from exc
+        assert sidebar_picker(page).count() == 1
         assert t("nav.data", "en") in page.locator('[data-testid="stSidebarNav"]').inner_text()
     finally:
         with contextlib.suppress(Exception):
