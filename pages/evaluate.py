@@ -30,7 +30,9 @@ from core.evaluation.options import benchmark_options
 from core.evaluation.protocol import EvaluationReport, evaluate_dataset, run_checkpoint, runs_table
 from core.ranking.registry import CHANNELS
 from ui import evaluate_views as ev
+from ui.evaluate_labels import runs_display
 from ui.evaluate_panels import draw_sweep, draw_tuning, draw_typed
+from ui.evaluate_progress import EvalProgress
 from ui.i18n import current_lang, fmt_date, t
 from ui.resources import get_dataset, workspace
 from ui.safe import md_escape
@@ -40,8 +42,8 @@ from ui.typed_eval_panel import draw_typed_cases_tab
 ensure_app_shell()
 
 
-def _metric_label(metric: str) -> str:
-    return t(f"evaluate.metric.{metric}")
+def _metric_label(metric: str, lang: str) -> str:
+    return t(f"evaluate.metric.{metric}", lang)
 
 
 def _load_benchmark_settings() -> None:
@@ -78,11 +80,11 @@ def _draw_form() -> bool:
                            format_func=lambda b: t(f"evaluate.baseline.{b}", lang))
             st.multiselect(t("evaluate.channels"), CHANNELS, format_func=lambda c: t(f"tuning.channel.{c}", lang),
                            key="eval_channels", help=t("evaluate.channels_help"))
-            st.checkbox(t("evaluate.fused"), key="eval_fused")
+            st.checkbox(t("evaluate.fused"), key="eval_fused", help=t("evaluate.fused_help"))
             st.checkbox(t("evaluate.tune"), key="eval_tune", help=t("evaluate.tune_help"))
             st.number_input(t("evaluate.trials"), 1, 1000, step=5, key="eval_trials")
-            st.checkbox(t("evaluate.tune_baselines"), key="eval_tune_baselines")
-            st.checkbox(t("evaluate.tune_channels"), key="eval_tune_channels")
+            st.checkbox(t("evaluate.tune_baselines"), key="eval_tune_baselines", help=t("evaluate.tune_baselines_help"))
+            st.checkbox(t("evaluate.tune_channels"), key="eval_tune_channels", help=t("evaluate.tune_channels_help"))
             st.checkbox(t("evaluate.typed"), key="eval_typed", help=t("evaluate.typed_help"))
         return st.form_submit_button(t("evaluate.run"), type="primary")
 
@@ -95,10 +97,11 @@ def _run(dataset: Dataset) -> None:
     except InterestLensError as exc:
         st.error(t("evaluate.bad_settings", reason=md_escape(exc)))
         return
-    bar = st.progress(0.0, text=t("evaluate.running", pct=0))
+    bar = st.progress(0.0, text=t("evaluate.progress.start"))
+    narrator = EvalProgress.for_options(opts, t)
 
-    def progress(fraction: float, _message: str) -> None:
-        bar.progress(min(1.0, fraction), text=t("evaluate.running", pct=int(100 * fraction)))
+    def progress(fraction: float, message: str) -> None:
+        bar.progress(min(1.0, fraction), text=narrator.text(fraction, message))
 
     started = time.perf_counter()
     try:
@@ -124,7 +127,7 @@ def _run(dataset: Dataset) -> None:
         st.warning(t("evaluate.not_saved", reason=md_escape(exc)))
 
 
-def _draw_results(result: EvaluationReport) -> None:
+def _draw_results(result: EvaluationReport, dataset: Dataset) -> None:
     exp = result.experiment
     stats = exp.split_stats
     st.subheader(t("evaluate.results"))
@@ -133,33 +136,36 @@ def _draw_results(result: EvaluationReport) -> None:
                  relevant=stats.get("n_relevant", 0), seconds=f"{result.seconds:.0f}"))
     wanted = st.session_state.get("eval_metrics", exp.metrics)
     metrics = [m for m in exp.metrics if m in wanted] or list(exp.metrics)
-    st.dataframe(ev.style_best(ev.display_table(result, metrics, t)), width="stretch", key="eval_table")
+    st.dataframe(ev.results_table(result, metrics, t), width="stretch", key="eval_table")
     st.caption(t("evaluate.table_note"))
-    for name, reason in {**exp.extra.get("skipped", {}), **result.dropped_channels}.items():
+    for name, reason in ev.not_evaluated(result, t):
         st.caption(t("evaluate.dropped", name=md_escape(name), reason=md_escape(reason)))
     if exp.comparisons:
         st.markdown(f"**{t('evaluate.significance')}**")
         st.dataframe(ev.significance_frame(result, t), width="stretch", hide_index=True)
         for verdict in ev.verdicts(result, t):
             st.caption(verdict)
+    lang = current_lang()  # format functions may run outside the script run (AppTest)
     c1, c2 = st.columns(2)
     chosen = c1.selectbox(t("evaluate.chart_metric"), [m for m in metrics if m in ACCURACY_METRICS] or ["ndcg"],
-                          format_func=_metric_label, key="eval_chart_metric")
-    c1.plotly_chart(ev.metric_chart(result, chosen, t), key="eval_chart_bar")
+                          format_func=lambda m: _metric_label(m, lang), key="eval_chart_metric")
     x_metric = c2.selectbox(t("evaluate.chart_x"), [m for m in metrics if m in BEYOND_METRICS] or ["coverage"],
-                            format_func=_metric_label, key="eval_chart_x")
-    c2.plotly_chart(ev.tradeoff_chart(result, x_metric, chosen, t), key="eval_chart_tradeoff")
+                            format_func=lambda m: _metric_label(m, lang), key="eval_chart_x")
+    st.plotly_chart(ev.metric_chart(result, chosen, t), key="eval_chart_bar")
+    st.plotly_chart(ev.tradeoff_chart(result, x_metric, chosen, t), key="eval_chart_tradeoff")
+    st.caption(t("evaluate.chart.legend_hint"))
     draw_sweep(result)
     draw_tuning(result)
-    draw_typed(result)
+    draw_typed(result, dataset.user_tags is not None and len(dataset.user_tags) > 0)
     c1, c2, c3 = st.columns(3)
+    exports_help = t("evaluate.exports_help")
     c1.download_button(t("evaluate.export_csv"), result.table().to_csv().encode("utf-8-sig"),
-                       file_name="evaluation.csv", mime="text/csv", key="eval_dl_csv")
+                       file_name="evaluation.csv", mime="text/csv", key="eval_dl_csv", help=exports_help)
     c2.download_button(t("evaluate.export_md"), result.to_markdown().encode("utf-8"),
-                       file_name="evaluation.md", mime="text/markdown", key="eval_dl_md")
+                       file_name="evaluation.md", mime="text/markdown", key="eval_dl_md", help=exports_help)
     c3.download_button(t("evaluate.export_json"), json.dumps(result.to_dict(), ensure_ascii=False, indent=2,
                                                              default=str).encode("utf-8"),
-                       file_name="evaluation.json", mime="application/json", key="eval_dl_json")
+                       file_name="evaluation.json", mime="application/json", key="eval_dl_json", help=exports_help)
 
 
 def _draw_runs(dataset: Dataset) -> None:
@@ -173,12 +179,13 @@ def _draw_runs(dataset: Dataset) -> None:
     if not chosen:
         return
     table = runs_table([r for r in runs if r[0] in chosen])
-    st.dataframe(table, hide_index=True, width="stretch", key="eval_runs_table")
+    st.dataframe(runs_display(table, t), hide_index=True, width="stretch", key="eval_runs_table")
     ndcg = [c for c in table.columns if str(c).startswith("ndcg@")]
     if ndcg:
         st.plotly_chart(ev.runs_chart(table, chosen, ndcg[0], t), key="eval_chart_runs")
     st.download_button(t("evaluate.export_runs"), table.to_csv(index=False).encode("utf-8-sig"),
-                       file_name="evaluation_runs.csv", mime="text/csv", key="eval_dl_runs")
+                       file_name="evaluation_runs.csv", mime="text/csv", key="eval_dl_runs",
+                       help=t("evaluate.exports_help"))
 
 
 def main() -> None:
@@ -195,7 +202,7 @@ def main() -> None:
             _run(ds)
         report = st.session_state.get("eval_report")
         if isinstance(report, EvaluationReport) and st.session_state.get("eval_report_fp") == ds.fingerprint:
-            _draw_results(report)
+            _draw_results(report, ds)
         else:
             st.info(t("evaluate.nothing_yet"))
         _draw_runs(ds)

@@ -263,6 +263,16 @@ REVIEWED_SINK_VALUES: dict[tuple[str, str], str] = {
     ("pages/evaluate.py", "stats.get('n_skipped_cold', 0)"): "split statistics: ints",
     ("pages/evaluate.py", "stats.get('n_skipped_no_relevant', 0)"): "split statistics: ints",
     ("pages/evaluate.py", "stats.get('n_users_with_held_out', 0)"): "split statistics: ints",
+    ("pages/evaluate.py", "narrator.text(fraction, message)"):
+        "ui.evaluate_progress: catalogue stage names, numbers and configuration labels from code ids",
+    ("ui/evaluate_panels.py", "narrator.text(fraction, message)"):
+        "ui.evaluate_progress: catalogue stage names, numbers and configuration labels from code ids",
+    ("ui/evaluate_panels.py", "ev.tuning_summary(tuning, t)"):
+        "catalogue text with numbers, a metric label and a validated normalisation name",
+    ("ui/evaluate_panels.py", "ev.typed_empty_text(typed, n_users=len(result.experiment.users), "
+                              "max_users=result.options.max_users, has_tags=has_tags, translate=t)"):
+        "catalogue text with counts",
+    ("ui/evaluate_panels.py", "ev.typed_only_text(typed, result.experiment.k, t)"): "catalogue text with numbers",
     ("pages/interests.py", "example"): "a button label from the constant EXAMPLES",
     ("pages/interests.py", "rec_row['rank']"): "int rank",
     ("pages/interests.py", "work.n_feedback"): "int",
@@ -271,9 +281,6 @@ REVIEWED_SINK_VALUES: dict[tuple[str, str], str] = {
     ("pages/map.py", "params.n_neighbors"): "int from a slider",
     ("pages/map.py", "sample.strata"): "int",
     ("ui/evaluate_panels.py", "label"): "loop over two t(...) labels",
-    ("ui/evaluate_panels.py", "tuning.best_config.normalisation"): "one of minmax / zscore / rank (validated)",
-    ("ui/evaluate_panels.py", "tuning.metric"): "a metric name from core's fixed list",
-    ("ui/evaluate_panels.py", "tuning.n_trials"): "int",
     ("ui/evaluate_panels.py", "typed['n_users']"): "int",
     ("ui/resources.py", "label('…')"): "progress_bar's label: md_escape by default, or a reviewed stage_text",
     ("ui/resources.py", "label(message)"): "progress_bar's label: md_escape by default, or a reviewed stage_text",

@@ -12,6 +12,7 @@ from core.common.errors import InterestLensError
 from core.evaluation.protocol import EvaluationReport, weight_sweep
 from core.ranking.registry import CHANNELS
 from ui import evaluate_views as ev
+from ui.evaluate_progress import EvalProgress
 from ui.i18n import current_lang, t
 from ui.safe import md_escape
 
@@ -29,9 +30,10 @@ def draw_sweep(result: EvaluationReport) -> None:
                            key="eval_sweep_channel", format_func=lambda c: t(f"tuning.channel.{c}", lang))
     if c2.button(t("evaluate.sweep_run"), key="eval_sweep_run"):
         bar = st.progress(0.0, text=t("evaluate.sweep_running"))
+        narrator = EvalProgress(t, stage="sweep")
 
-        def progress(fraction: float, _message: str) -> None:
-            bar.progress(min(1.0, fraction))
+        def progress(fraction: float, message: str) -> None:
+            bar.progress(min(1.0, fraction), text=narrator.text(fraction, message))
 
         try:
             sweep = weight_sweep(result, channel, progress=progress)
@@ -55,29 +57,28 @@ def draw_tuning(result: EvaluationReport) -> None:
     with st.expander(t("evaluate.tuning"), expanded=False):
         tuning = result.tuning
         if tuning is not None:
-            st.write(t("evaluate.tuning_summary", trials=tuning.n_trials, base=f"{tuning.base_value:.4f}",
-                       best=f"{tuning.best_value:.4f}", norm=tuning.best_config.normalisation, metric=tuning.metric))
+            st.write(ev.tuning_summary(tuning, t))
             st.dataframe(ev.tuned_weights_frame(tuning, t), hide_index=True, width="stretch")
             if len(tuning.trials):
                 st.plotly_chart(ev.trials_chart(tuning, t), key="eval_chart_trials")
-        for label, part in ((t("evaluate.baseline_tuning"), result.baseline_tuning),
-                            (t("evaluate.channel_tuning"), result.channel_tuning)):
+        for label, part, kind in ((t("evaluate.baseline_tuning"), result.baseline_tuning, "baseline"),
+                                  (t("evaluate.channel_tuning"), result.channel_tuning, "channel")):
             if part:
                 st.markdown(f"**{label}**")
-                st.dataframe(ev.component_tuning_frame(part, t), hide_index=True, width="stretch")
+                st.dataframe(ev.component_tuning_frame(part, t, kind), hide_index=True, width="stretch")
 
 
-def draw_typed(result: EvaluationReport) -> None:
-    """Typed interests vs history on the same users."""
+def draw_typed(result: EvaluationReport, has_tags: bool) -> None:
+    """Typed interests vs history on the same users; why there is nothing to compare when no test user
+    wrote usable tags (``has_tags``: whether the dataset carries user tags at all)."""
     typed = result.typed
     if typed is None:
         return
     st.markdown(f"**{t('evaluate.typed_section')}**")
     if not typed.get("rows"):
-        st.info(t("evaluate.typed_none"))
+        st.info(ev.typed_empty_text(typed, n_users=len(result.experiment.users), max_users=result.options.max_users,
+                                    has_tags=has_tags, translate=t))
         return
     st.caption(t("evaluate.typed_caption", n=typed["n_users"]))
     st.dataframe(ev.typed_frame(typed, t), hide_index=True, width="stretch")
-    only = typed.get("typed_only", {})
-    st.caption(t("evaluate.typed_only", ndcg=f"{only.get('ndcg', float('nan')):.4f}",
-                 recall=f"{only.get('recall', float('nan')):.4f}"))
+    st.caption(ev.typed_only_text(typed, result.experiment.k, t))

@@ -25,12 +25,27 @@ from core.evaluation.metrics import ALL_METRICS, HIGHER_IS_BETTER
 from core.evaluation.options import EvalOptions, benchmark_options
 from core.evaluation.protocol import EvaluationReport
 from core.evaluation.tuning import TuningResult
+from core.ranking.fusion import NORMALISATIONS
 from core.ranking.registry import CHANNELS
+from ui.evaluate_labels import (
+    channel_label,
+    column_label,
+    config_label,
+    group_label,
+    metric_label,
+    param_text,
+    reason_text,
+)
 from ui.resources import workspace
+from ui.safe import plot_text
 
 Translate = Callable[..., str]
 GROUPS = ("baseline", "channel", "fused", "tuned")
 GROUP_COLOURS = {"baseline": "#9E9E9E", "channel": "#4C78A8", "fused": "#F58518", "tuned": "#E45756"}
+SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross", "x", "star", "pentagon", "hexagon")
+"""Marker shape of the n-th configuration of a group in the trade-off chart (colour = group)."""
+SMALL_TYPED_SAMPLE = 30
+"""Below this many users with tags the typed-interest figures get a "noisy" warning."""
 BENCH_FILE = project_root() / "bench" / "results" / "bench_evaluate.json"
 FORM_DEFAULTS: dict[str, Any] = {
     "eval_split": "random", "eval_ratio": 0.2, "eval_n_last": 5, "eval_threshold": "auto", "eval_k": 10,
@@ -94,35 +109,49 @@ def options_record(opts: EvalOptions) -> dict[str, Any]:
 
 
 def display_table(result: EvaluationReport, metrics: Sequence[str], translate: Translate) -> pd.DataFrame:
-    """One row per configuration: its group (translated) and the chosen ``metric@k`` columns."""
+    """One row per configuration (its name as index) with its group and the chosen metric columns, every
+    name and header in the UI language (the ids stay in the exports)."""
     table = result.table(with_ci=False)
     k = result.experiment.k
     cols = [f"{m}@{k}" for m in metrics if f"{m}@{k}" in table.columns]
     frame = table[["group", *cols]].copy()
-    frame["group"] = [translate(f"evaluate.group.{g}") for g in frame["group"]]
-    return frame
+    frame["group"] = [group_label(str(g), translate) for g in frame["group"]]
+    frame.index = pd.Index([config_label(str(n), translate) for n in frame.index],
+                           name=translate("evaluate.col.configuration"))
+    return frame.rename(columns={c: column_label(str(c), translate) for c in frame.columns})
 
 
-def style_best(frame: pd.DataFrame) -> Styler:
-    """Bold + tint the best value of every ``metric@k`` column (direction-aware), 4 decimals."""
+def metric_directions(metrics: Sequence[str], k: int, translate: Translate) -> dict[str, bool]:
+    """The displayed header of every ``metric@k`` column -> True when higher is better."""
+    return {metric_label(f"{m}@{k}", translate): HIGHER_IS_BETTER.get(m, True) for m in metrics}
+
+
+def style_best(frame: pd.DataFrame, higher: Mapping[str, bool]) -> Styler:
+    """Bold + tint the best value of every metric column named in ``higher`` (direction-aware), 4 decimals."""
 
     def mark(col: pd.Series) -> list[str]:
-        metric = str(col.name).split("@")[0]
         values = pd.to_numeric(col, errors="coerce")
         if values.notna().sum() == 0:
             return [""] * len(col)
-        best = values.max() if HIGHER_IS_BETTER.get(metric, True) else values.min()
+        best = values.max() if higher.get(str(col.name), True) else values.min()
         style = "font-weight: bold; background-color: rgba(245,133,24,0.25)"
         return [style if v == best else "" for v in values]
 
-    metric_cols: list[Any] = [c for c in frame.columns if "@" in str(c)]
+    metric_cols: list[Any] = [c for c in frame.columns if str(c) in higher]
     return frame.style.apply(mark, subset=metric_cols).format("{:.4f}", subset=metric_cols, na_rep="—")
+
+
+def results_table(result: EvaluationReport, metrics: Sequence[str], translate: Translate) -> Styler:
+    """The results table as shown: :func:`display_table` with the best value of each column marked."""
+    frame = display_table(result, metrics, translate)
+    return style_best(frame, metric_directions(metrics, result.experiment.k, translate))
 
 
 def significance_frame(result: EvaluationReport, translate: Translate) -> pd.DataFrame:
     """The paired comparisons: difference, relative change, its interval and both tests' p-values."""
     return pd.DataFrame([{
-        translate("evaluate.sig.candidate"): c.candidate, translate("evaluate.sig.reference"): c.reference,
+        translate("evaluate.sig.candidate"): config_label(c.candidate, translate),
+        translate("evaluate.sig.reference"): config_label(c.reference, translate),
         translate("evaluate.sig.delta"): c.difference, translate("evaluate.sig.relative"): f"{c.relative:+.1%}",
         translate("evaluate.sig.ci"): f"[{c.diff_low:+.4f}, {c.diff_high:+.4f}]",
         translate("evaluate.sig.wilcoxon"): c.wilcoxon_p, translate("evaluate.sig.ttest"): c.ttest_p,
@@ -135,10 +164,29 @@ def verdicts(result: EvaluationReport, translate: Translate) -> list[str]:
     out = []
     for c in result.experiment.comparisons:
         significant = math.isfinite(c.wilcoxon_p) and c.wilcoxon_p < 0.05 and c.difference > 0
-        out.append(translate("evaluate.sig_yes" if significant else "evaluate.sig_no", candidate=c.candidate,
-                             reference=c.reference, rel=f"{c.relative:+.1%}",
+        out.append(translate("evaluate.sig_yes" if significant else "evaluate.sig_no",
+                             candidate=config_label(c.candidate, translate),
+                             reference=config_label(c.reference, translate), rel=f"{c.relative:+.1%}",
                              p=f"{c.wilcoxon_p:.3g}" if math.isfinite(c.wilcoxon_p) else "—"))
     return out
+
+
+def not_evaluated(result: EvaluationReport, translate: Translate) -> list[tuple[str, str]]:
+    """(configuration, reason) of every configuration the run skipped or whose channel (one of those chosen
+    to be evaluated alone) applied to none of the test users."""
+    out = [(config_label(name, translate), reason_text(reason, translate))
+           for name, reason in result.experiment.extra.get("skipped", {}).items()]
+    out += [(config_label(f"channel:{name}", translate), reason_text(reason, translate))
+            for name, reason in result.dropped_channels.items() if name in result.options.channels]
+    return out
+
+
+def tuning_summary(tuning: TuningResult, translate: Translate) -> str:
+    """"40 trials: validation NDCG@10 0.3100 (default) → 0.3300; normalisation Min-max."."""
+    norm = tuning.best_config.normalisation
+    return translate("evaluate.tuning_summary", trials=tuning.n_trials, base=f"{tuning.base_value:.4f}",
+                     best=f"{tuning.best_value:.4f}", metric=metric_label(tuning.metric, translate),
+                     norm=translate(f"tuning.norm.{norm}") if norm in NORMALISATIONS else norm)
 
 
 def tuned_weights_frame(tuning: TuningResult, translate: Translate) -> pd.DataFrame:
@@ -148,12 +196,16 @@ def tuned_weights_frame(tuning: TuningResult, translate: Translate) -> pd.DataFr
                          translate("evaluate.col.weight"): [weights[c] for c in CHANNELS]})
 
 
-def component_tuning_frame(part: Mapping[str, Mapping[str, Any]], translate: Translate) -> pd.DataFrame:
-    """Baseline or channel tuning: default and tuned validation NDCG and the chosen parameters."""
+def component_tuning_frame(part: Mapping[str, Mapping[str, Any]], translate: Translate,
+                           kind: str = "baseline") -> pd.DataFrame:
+    """Baseline (``kind`` "baseline") or channel ("channel") tuning: default and tuned validation NDCG and
+    the chosen parameters."""
+    label = config_label if kind == "baseline" else channel_label
     return pd.DataFrame([{
-        translate("evaluate.col.name"): name, translate("evaluate.col.default"): v["default_validation_ndcg"],
+        translate("evaluate.col.name"): label(name, translate),
+        translate("evaluate.col.default"): v["default_validation_ndcg"],
         translate("evaluate.col.tuned"): v["validation_ndcg"],
-        translate("evaluate.col.params"): json.dumps(v["params"]),
+        translate("evaluate.col.params"): param_text(v["params"], translate),
     } for name, v in part.items()])
 
 
@@ -168,7 +220,8 @@ def _typed_weight(row: Mapping[str, Any], translate: Translate) -> str:
 def typed_frame(typed: Mapping[str, Any], translate: Translate) -> pd.DataFrame:
     """The typed-interest comparison: per configuration, NDCG / recall from history vs typed interests."""
     return pd.DataFrame([{
-        translate("evaluate.col.name"): row["name"], translate("evaluate.typed.ndcg_history"): row["ndcg_history"],
+        translate("evaluate.col.configuration"): config_label(str(row["name"]), translate),
+        translate("evaluate.typed.ndcg_history"): row["ndcg_history"],
         translate("evaluate.typed.ndcg_typed"): row["ndcg_typed"],
         translate("evaluate.typed.ndcg_tuned"): row.get("ndcg_typed_tuned"),
         translate("evaluate.typed.weight"): _typed_weight(row, translate),
@@ -178,11 +231,39 @@ def typed_frame(typed: Mapping[str, Any], translate: Translate) -> pd.DataFrame:
     } for row in typed["rows"]])
 
 
+def typed_empty_text(typed: Mapping[str, Any], *, n_users: int, max_users: int | None, has_tags: bool,
+                     translate: Translate) -> str:
+    """Why a run has no typed-interest comparison: the dataset has no user tags, no test user of this run
+    wrote any (and the run was limited to ``max_users``), or their tags held no usable words."""
+    if not has_tags:
+        return translate("evaluate.typed_no_dataset_tags")
+    with_tags = int(typed.get("n_users_with_tags", 0))
+    if with_tags > 0:
+        return translate("evaluate.typed_unusable", n=with_tags)
+    text = translate("evaluate.typed_no_tags", users=n_users)
+    return f"{text} {translate('evaluate.typed_sampled', max=max_users)}" if max_users else text
+
+
+def typed_only_text(typed: Mapping[str, Any], k: int, translate: Translate) -> str:
+    """Typed interests alone (semantic channel only): the figures, or why they are 0 (none of the users'
+    held-out items in their top k), with a warning when few users carry the figures."""
+    only = typed.get("typed_only", {})
+    ndcg, recall = float(only.get("ndcg", float("nan"))), float(only.get("recall", float("nan")))
+    n = int(typed.get("n_users", 0))
+    if ndcg == 0.0 and recall == 0.0:
+        text = translate("evaluate.typed_only_zero", n=n, k=k)
+    else:
+        text = translate("evaluate.typed_only", ndcg=f"{ndcg:.4f}", recall=f"{recall:.4f}")
+    return f"{text} {translate('evaluate.typed_small', n=n)}" if 0 < n < SMALL_TYPED_SAMPLE else text
+
+
 # --- figures --------------------------------------------------------------------------------------
 
 
 def metric_chart(result: EvaluationReport, metric: str, translate: Translate) -> go.Figure:
-    """Bar per configuration with its 95% bootstrap interval (accuracy metrics)."""
+    """One horizontal bar per configuration (readable names) with its 95% bootstrap interval."""
+    k = result.experiment.k
+    label = metric_label(f"{metric}@{k}", translate)
     fig = go.Figure()
     for res in result.experiment.results:
         mean = res.aggregate.get(metric, float("nan"))
@@ -190,32 +271,38 @@ def metric_chart(result: EvaluationReport, metric: str, translate: Translate) ->
         error = None
         if iv is not None and math.isfinite(iv.low):
             error = {"type": "data", "symmetric": False, "array": [iv.high - mean], "arrayminus": [mean - iv.low]}
-        fig.add_trace(go.Bar(x=[res.name], y=[mean], name=translate(f"evaluate.group.{res.group}"), error_y=error,
-                             marker_color=GROUP_COLOURS.get(res.group, "#888"), legendgroup=res.group,
-                             showlegend=False))
-    k = result.experiment.k
-    label = translate(f"evaluate.metric.{metric}")
-    fig.update_layout(title=translate("evaluate.chart.metric", metric=f"{label}@{k}"), yaxis_title=f"{metric}@{k}",
-                      height=420, margin={"t": 50, "b": 10})
+        name = config_label(res.name, translate)
+        fig.add_trace(go.Bar(y=[name], x=[mean], orientation="h", name=group_label(res.group, translate),
+                             error_x=error, marker_color=GROUP_COLOURS.get(res.group, "#888"),
+                             legendgroup=res.group, showlegend=False,
+                             hovertemplate=f"{plot_text(name)}<br>{plot_text(label)}: %{{x:.4f}}<extra></extra>"))
+    fig.update_layout(title=translate("evaluate.chart.metric", metric=label), xaxis_title=label,
+                      yaxis={"autorange": "reversed", "automargin": True},
+                      height=max(320, 60 + 28 * len(result.experiment.results)), margin={"t": 50, "b": 10})
     return fig
 
 
 def tradeoff_chart(result: EvaluationReport, x_metric: str, y_metric: str, translate: Translate) -> go.Figure:
-    """Accuracy against a beyond-accuracy metric, one point per configuration."""
+    """Accuracy against a beyond-accuracy metric: one point per configuration, named in the legend (grouped,
+    one marker shape per configuration within its group) and on hover, so no label overlaps another."""
+    k = result.experiment.k
+    x_label, y_label = metric_label(f"{x_metric}@{k}", translate), metric_label(f"{y_metric}@{k}", translate)
     fig = go.Figure()
     for group in GROUPS:
         rows = [r for r in result.experiment.results if r.group == group]
-        if rows:
+        for i, r in enumerate(rows):
+            name = config_label(r.name, translate)
             fig.add_trace(go.Scatter(
-                x=[r.aggregate.get(x_metric, float("nan")) for r in rows],
-                y=[r.aggregate.get(y_metric, float("nan")) for r in rows], mode="markers+text",
-                text=[r.name for r in rows], textposition="top center", name=translate(f"evaluate.group.{group}"),
-                marker={"size": 12, "color": GROUP_COLOURS[group]},
+                x=[r.aggregate.get(x_metric, float("nan"))], y=[r.aggregate.get(y_metric, float("nan"))],
+                mode="markers", name=plot_text(name), legendgroup=group,
+                legendgrouptitle_text=group_label(group, translate) if i == 0 else None,
+                marker={"size": 13, "color": GROUP_COLOURS[group], "symbol": SYMBOLS[i % len(SYMBOLS)],
+                        "line": {"width": 1, "color": "white"}},
+                hovertemplate=(f"<b>{plot_text(name)}</b><br>{plot_text(x_label)}: %{{x:.4f}}<br>"
+                               f"{plot_text(y_label)}: %{{y:.4f}}<extra></extra>"),
             ))
-    k = result.experiment.k
-    fig.update_layout(title=translate("evaluate.chart.tradeoff"),
-                      xaxis_title=f"{translate(f'evaluate.metric.{x_metric}')}@{k}",
-                      yaxis_title=f"{translate(f'evaluate.metric.{y_metric}')}@{k}", height=420, margin={"t": 50})
+    fig.update_layout(title=translate("evaluate.chart.tradeoff"), xaxis_title=x_label, yaxis_title=y_label,
+                      height=480, margin={"t": 50}, legend={"groupclick": "toggleitem"})
     return fig
 
 
@@ -223,12 +310,12 @@ def sweep_chart(sweep: pd.DataFrame, channel: str, k: int, current: float | None
     """NDCG and recall against one channel's weight, with the tuned weight marked."""
     fig = go.Figure()
     for col, colour in ((f"ndcg@{k}", "#E45756"), (f"recall@{k}", "#4C78A8")):
-        fig.add_trace(go.Scatter(x=sweep["weight"], y=sweep[col], mode="lines+markers", name=col,
-                                 line={"color": colour}))
+        fig.add_trace(go.Scatter(x=sweep["weight"], y=sweep[col], mode="lines+markers",
+                                 name=metric_label(col, translate), line={"color": colour}))
     if current is not None:
         fig.add_vline(x=current, line_dash="dash", line_color="#888",
                       annotation_text=translate("evaluate.sweep_current"))
-    fig.update_layout(title=translate("evaluate.chart.sweep", channel=translate(f"tuning.channel.{channel}")),
+    fig.update_layout(title=translate("evaluate.chart.sweep", channel=channel_label(channel, translate)),
                       xaxis_title=translate("evaluate.sweep_weight"), yaxis_title=translate("evaluate.sweep_value"),
                       height=380, margin={"t": 50})
     return fig
@@ -243,18 +330,19 @@ def trials_chart(tuning: TuningResult, translate: Translate) -> go.Figure:
     fig.add_trace(go.Scatter(x=trials["trial"], y=trials["value"].cummax(), mode="lines",
                              name=translate("evaluate.trial_best")))
     fig.update_layout(title=translate("evaluate.chart.trials"), xaxis_title=translate("evaluate.trial"),
-                      yaxis_title=tuning.metric, height=320, margin={"t": 50})
+                      yaxis_title=metric_label(tuning.metric, translate), height=320, margin={"t": 50})
     return fig
 
 
 def runs_chart(table: pd.DataFrame, chosen: Sequence[str], metric: str, translate: Translate) -> go.Figure:
-    """Grouped bars of one metric, one group per configuration, one bar per stored run."""
+    """Grouped bars of one metric (a ``runs_table`` column), one group per configuration, one bar per run."""
     fig = go.Figure()
     for label in chosen:
         part = table[table["run"] == label]
-        fig.add_trace(go.Bar(x=part["name"], y=part[metric], name=label))
-    fig.update_layout(barmode="group", title=translate("evaluate.chart.runs", metric=metric), height=400,
-                      margin={"t": 50}, legend={"orientation": "h"})
+        fig.add_trace(go.Bar(x=[config_label(str(n), translate) for n in part["name"]], y=part[metric],
+                             name=plot_text(label)))
+    fig.update_layout(barmode="group", title=translate("evaluate.chart.runs", metric=metric_label(metric, translate)),
+                      height=400, margin={"t": 50}, legend={"orientation": "h"})
     return fig
 
 

@@ -381,6 +381,37 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                       "「变化」列：与上一次权重相比的名次变化。",
                       "“without …” columns: the item's rank if that channel's weight were 0. "
                       "“Move”: rank change since the previous weights."),
+    "tuning.col.reason_help": ("这件物品为什么在列表里；完整的说明见下方“单个物品详情”。",
+                               "Why the item is in the list; the full text is in “One item in detail” below."),
+    "tuning.col.without_help": ("把这个通道的权重设为 0 时这件物品的名次。",
+                                "The item's rank if this channel's weight were 0."),
+    "tuning.detail.title": ("单个物品详情", "One item in detail"),
+    "tuning.detail.pick": ("物品", "Item"),
+    "tuning.detail.channel": ("通道", "Channel"),
+    "tuning.detail.weight": ("权重", "Weight"),
+    "tuning.detail.contribution": ("贡献", "Contribution"),
+    "tuning.detail.without": ("去掉该通道后的名次", "Rank without it"),
+    "tuning.mix.none": ("没有选择用户：列表只按输入的兴趣排序，与「兴趣」页（不选用户时）相同。",
+                        "No user picked: the list ranks the typed interests alone, as the Interests page does "
+                        "without a user."),
+    "tuning.mix.title": ("这份列表混合了用户 {user} 的历史和输入的兴趣：",
+                         "This list mixes user {user}'s history with the typed interests:"),
+    "tuning.mix.tags": ("兴趣标签：想要的权重中，历史兴趣占 {history}%，输入的兴趣占 {typed}%"
+                        "（用“历史兴趣占比”滑块调整）；"
+                        "输入中“不想要”的标签始终有效。",
+                        "Interest tags: history interests carry {history}% of the wanted weight, the typed "
+                        "interests {typed}% (the history share slider sets this); avoided tags always apply."),
+    "tuning.mix.history_only": ("没有输入兴趣：列表只来自这个用户的历史。",
+                                "No typed interests: the list comes from this user's history alone."),
+    "tuning.mix.channels": ("直接读取用户历史的通道（{channels}）占列表中各物品分数的 {share}%。",
+                            "Channels that read the user's history ({channels}) make up {share}% of the listed "
+                            "items' scores."),
+    "tuning.mix.seen": ("用户看过的 {n} 件物品不会出现在列表中。",
+                        "The {n} items the user has already seen are left out."),
+    "tuning.mix.why": ("所以这份列表和只按输入兴趣排序的列表（「兴趣」页不选用户时）不同；"
+                       "选“不选用户”即可只看输入的兴趣。",
+                       "That is why this list differs from the typed interests alone (the Interests page without "
+                       "a user); pick “no user” to see those alone."),
     "tuning.timing": ("融合 {n} 个物品用时 {ms} 毫秒", "Fused {n} items in {ms} ms"),
     "tuning.no_results": ("没有可推荐的物品。", "No item can be recommended."),
     "tuning.weights_error.all_zero": (
@@ -426,10 +457,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "table in bench/results",
     ),
     "evaluate.bench_run_name": ("基准设置", "benchmark settings"),
-    "evaluate.bench_run": (
-        "基准结果（bench/results/bench_evaluate.json）",
-        "Benchmark (bench/results/bench_evaluate.json)",
-    ),
+    "evaluate.bench_run": ("已记录的基准结果（MovieLens）", "Recorded benchmark (MovieLens)"),
     "evaluate.split_section": ("数据划分", "Split"),
     "evaluate.measure_section": ("度量", "Measure"),
     "evaluate.config_section": ("配置与基线", "Configurations and baselines"),
@@ -462,33 +490,37 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "evaluate.baselines": ("基线", "Baselines"),
     "evaluate.channels": ("单独评估的通道", "Channels evaluated alone"),
     "evaluate.channels_help": ("这些通道也会参与权重调优", "These channels are also the ones tuned"),
-    "evaluate.fused": ("评估融合（默认权重）", "Evaluate fusion (default weights)"),
-    "evaluate.tune": (
-        "在验证集上自动调优融合权重（Optuna）",
-        "Auto-tune fusion weights on a validation split (Optuna)",
+    "evaluate.fused": ("融合（默认权重）", "Fusion, default weights"),
+    "evaluate.fused_help": (
+        "用默认权重把所有通道的分数融合成一个排序，与基线和单个通道对比",
+        "All channels' scores fused into one ranking with the default weights, compared with the baselines "
+        "and the single channels",
     ),
+    "evaluate.tune": ("调优融合权重", "Tune fusion weights"),
     "evaluate.tune_help": (
-        "验证集从训练部分切出，调优后的权重只在测试集上评估一次",
-        "The validation split is carved out of the training part; tuned weights are scored once, on the "
-        "test split",
+        "用 Optuna 在验证集上自动寻找融合权重；验证集从训练部分切出，调优后的权重只在测试集上评估一次",
+        "Optuna searches the fusion weights on a validation split carved out of the training part; the tuned "
+        "weights are scored once, on the test split",
     ),
     "evaluate.trials": ("调优试验次数", "Tuning trials"),
-    "evaluate.tune_baselines": (
-        "同时调优基线超参数（公平对比）",
-        "Also tune the baselines' hyper-parameters (fair)",
+    "evaluate.tune_baselines": ("也调优基线", "Tune baselines too"),
+    "evaluate.tune_baselines_help": (
+        "在同一验证集上调优各基线的超参数，让对比更公平（更慢）",
+        "Tune the baselines' hyper-parameters on the same validation split, for a fair comparison (slower)",
     ),
-    "evaluate.tune_channels": (
-        "同时调优矩阵分解 / 物品近邻通道的超参数",
-        "Also tune the mf / item-kNN channels' hyper-parameters",
+    "evaluate.tune_channels": ("也调优通道参数", "Tune channel settings too"),
+    "evaluate.tune_channels_help": (
+        "在验证集上调优矩阵分解和物品近邻两个通道的超参数（更慢）",
+        "Tune the hyper-parameters of the matrix-factorisation and item-neighbour channels on the validation "
+        "split (slower)",
     ),
-    "evaluate.typed": ("评估输入兴趣（用户自己写的标签）", "Evaluate typed interests (users' own tags)"),
+    "evaluate.typed": ("评估输入兴趣", "Evaluate typed interests"),
     "evaluate.typed_help": (
         "写过自由文本标签的用户：把这些标签当作输入的兴趣，比较只用历史与历史+兴趣",
         "Users who wrote free-text tags: use them as typed interests and compare history only with "
         "history + typed",
     ),
     "evaluate.run": ("运行评估", "Run evaluation"),
-    "evaluate.running": ("正在评估… {pct}%", "Evaluating… {pct}%"),
     "evaluate.done": ("完成，用时 {seconds} 秒", "Done in {seconds} s"),
     "evaluate.bad_settings": ("设置无法使用：{reason}", "These settings cannot be used: {reason}"),
     "evaluate.failed": ("评估失败：{reason}", "Evaluation failed: {reason}"),
@@ -510,15 +542,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{cold} cold users); {relevant} relevant items; {seconds} s.",
     ),
     "evaluate.table_note": (
-        "每列最好的值已高亮（gini 和平均流行度越低越好）；置信区间见下方图表和导出文件。",
-        "The best value of every column is highlighted (lower is better for gini and average "
-        "popularity); intervals are in the chart below and the exports.",
+        "每列最好的值已高亮（曝光基尼系数和平均推荐热度越低越好）；置信区间见下方图表和导出文件。",
+        "The best value of every column is highlighted (lower is better for the Gini of exposure and "
+        "average popularity); intervals are in the chart below and the exports.",
     ),
     "evaluate.dropped": ("未评估 {name}：{reason}", "Not evaluated: {name}: {reason}"),
-    "evaluate.group.baseline": ("基线", "baseline"),
-    "evaluate.group.channel": ("单通道", "single channel"),
-    "evaluate.group.fused": ("融合（默认）", "fusion (default)"),
-    "evaluate.group.tuned": ("融合（调优）", "fusion (tuned)"),
+    "evaluate.group.baseline": ("基线", "Baseline"),
+    "evaluate.group.channel": ("单通道", "Single channel"),
+    "evaluate.group.fused": ("融合（默认）", "Fusion (default)"),
+    "evaluate.group.tuned": ("融合（调优）", "Fusion (tuned)"),
     "evaluate.baseline.most_popular": ("最热门", "Most popular"),
     "evaluate.baseline.item_knn_cf": ("物品 kNN（implicit）", "Item kNN (implicit)"),
     "evaluate.baseline.als": ("ALS 矩阵分解（implicit）", "ALS (implicit)"),
@@ -599,9 +631,33 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "evaluate.baseline_tuning": ("基线超参数调优", "Baseline hyper-parameter tuning"),
     "evaluate.channel_tuning": ("通道超参数调优", "Channel hyper-parameter tuning"),
     "evaluate.typed_section": ("输入兴趣带来多少提升", "What typed interests add"),
-    "evaluate.typed_none": (
-        "测试用户中没有人写过可用的自由文本标签。",
-        "No test user wrote usable free-text tags.",
+    "evaluate.typed_no_dataset_tags": (
+        "这个数据集没有用户自己写的标签，所以无法衡量输入兴趣（MovieLens 演示数据有）。",
+        "This dataset has no tags written by its users, so typed interests cannot be measured here (the "
+        "MovieLens demo has them).",
+    ),
+    "evaluate.typed_no_tags": (
+        "这次评估的 {users} 个测试用户都没有在训练数据里写过标签，所以无法衡量输入兴趣。",
+        "None of the {users} test users of this run wrote tags in the training data, so typed interests "
+        "cannot be measured here.",
+    ),
+    "evaluate.typed_sampled": (
+        "本次只评估了 {max} 个用户：把「最多评估用户数」设为 0 可纳入全部用户。",
+        "This run evaluated only {max} users: set “Users to evaluate at most” to 0 to include everyone.",
+    ),
+    "evaluate.typed_unusable": (
+        "{n} 个测试用户写过标签，但其中没有能分解成兴趣的词。",
+        "{n} test users wrote tags, but none of them holds words that can be decomposed into interests.",
+    ),
+    "evaluate.typed_only_zero": (
+        "只用输入兴趣（仅语义通道）时，{n} 个用户的留出物品没有一个进入前 {k} 名，所以 NDCG 和召回都是 0："
+        "他们写的标签单独不足以找回之后看的物品。",
+        "Typed interests alone (semantic channel only) put none of the {n} users' held-out items in their "
+        "top {k}, so NDCG and recall are 0: their tags alone do not find what they went on to watch.",
+    ),
+    "evaluate.typed_small": (
+        "只有 {n} 个写过标签的用户，数字波动很大。",
+        "Only {n} users with tags: the figures are noisy.",
     ),
     "evaluate.typed_caption": (
         "{n} 个写过标签的测试用户；语义通道权重用配置自带的值，或在验证集用户上选出。",
@@ -628,6 +684,70 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "evaluate.no_runs": ("这个数据集还没有保存的运行。", "No stored runs for this dataset yet."),
     "evaluate.compare": ("选择要比较的运行", "Runs to compare"),
     "evaluate.export_runs": ("导出对比 CSV", "Export the comparison as CSV"),
+    "evaluate.exports_help": (
+        "导出文件保留程序内部的名称（如 fused_tuned、ndcg@10），便于脚本处理",
+        "Exports keep the internal names (such as fused_tuned, ndcg@10) so scripts can read them",
+    ),
+    # --- evaluate page: names shown for the core's ids (ui/evaluate_labels.py) -----------------------
+    "evaluate.config.channel": ("仅{channel}", "{channel} alone"),
+    "evaluate.config.fused_default": ("融合（默认权重）", "Fusion, default weights"),
+    "evaluate.config.fused_tuned": ("融合（调优权重）", "Fusion, tuned weights"),
+    "evaluate.col.configuration": ("配置", "Configuration"),
+    "evaluate.col.group": ("类别", "Group"),
+    "evaluate.col.run": ("运行", "Run"),
+    "evaluate.col.fit_s": ("训练用时（秒）", "Fit time (s)"),
+    "evaluate.col.recommend_s": ("推荐用时（秒）", "Recommend time (s)"),
+    "evaluate.param.neighbours": ("近邻数", "Neighbours"),
+    "evaluate.param.factors": ("隐因子数", "Factors"),
+    "evaluate.param.regularization": ("正则化", "Regularisation"),
+    "evaluate.param.alpha": ("置信度 α", "Confidence α"),
+    "evaluate.param.learning_rate": ("学习率", "Learning rate"),
+    "evaluate.param.iterations": ("迭代次数", "Iterations"),
+    "evaluate.param.mf_factors": ("隐因子数", "Factors"),
+    "evaluate.param.mf_regularization": ("正则化", "Regularisation"),
+    "evaluate.param.mf_alpha": ("置信度 α", "Confidence α"),
+    "evaluate.param.knn_neighbours": ("近邻数", "Neighbours"),
+    "evaluate.param.knn_use_rating": ("使用评分", "Use ratings"),
+    "evaluate.yes": ("是", "yes"),
+    "evaluate.no": ("否", "no"),
+    "evaluate.reason.needs_vectors": ("需要物品向量（没有物品文本或语言模型）",
+                                      "it needs item vectors (no item text or no language model)"),
+    "evaluate.chart.legend_hint": ("点击图例可隐藏或显示某个配置；悬停在点上可看数值。",
+                                   "Click a legend entry to hide or show a configuration; hover a point for "
+                                   "its values."),
+    # --- evaluate page: progress of a run (ui/evaluate_progress.py) ------------------------------------
+    "evaluate.progress.start": ("正在准备评估…", "Preparing the evaluation…"),
+    "evaluate.progress.line": ("{text} · {pct}%", "{text} · {pct}%"),
+    "evaluate.progress.step": ("第 {i}/{n} 步：{stage}", "Step {i} of {n}: {stage}"),
+    "evaluate.progress.finishing": ("正在汇总结果…", "Putting the results together…"),
+    "evaluate.progress.stage.split": ("划分训练集与测试集", "Splitting into training and test data"),
+    "evaluate.progress.stage.embed": ("计算物品向量", "Embedding the items"),
+    "evaluate.progress.stage.tune_baselines": ("调优基线", "Tuning the baselines"),
+    "evaluate.progress.stage.tune_channels": ("调优通道参数", "Tuning the channel settings"),
+    "evaluate.progress.stage.tune_fusion": ("在验证集上调优融合权重", "Tuning the fusion weights on validation users"),
+    "evaluate.progress.stage.fit": ("在训练数据上训练各通道", "Fitting the channels on the training data"),
+    "evaluate.progress.stage.configs": ("评估各配置", "Scoring the configurations"),
+    "evaluate.progress.stage.typed": ("评估输入兴趣", "Evaluating typed interests"),
+    "evaluate.progress.stage.sweep": ("扫描权重", "Sweeping the weight"),
+    "evaluate.progress.stage.done": ("完成", "Done"),
+    "evaluate.progress.detail.encoder": ("载入语言模型", "loading the language model"),
+    "evaluate.progress.detail.cache": ("读取向量缓存", "reading the vector cache"),
+    "evaluate.progress.detail.texts": ("已编码 {i}/{n} 条文本", "{i} of {n} texts encoded"),
+    "evaluate.progress.detail.fit_validation": ("在验证数据上训练各通道", "fitting the channels on validation data"),
+    "evaluate.progress.detail.fit_channel": ("训练「{channel}」", "fitting “{channel}”"),
+    "evaluate.progress.detail.item_neighbours": ("计算物品近邻", "finding item neighbours"),
+    "evaluate.progress.detail.learned_epoch": ("学习文本→物品映射：第 {i}/{n} 轮",
+                                               "learning the text → items map: epoch {i} of {n}"),
+    "evaluate.progress.detail.learned": ("学习文本→物品映射", "learning the text → items map"),
+    "evaluate.progress.detail.scored": ("已为 {i}/{n} 个用户打分", "{i} of {n} users scored"),
+    "evaluate.progress.detail.trial_best": ("第 {i}/{n} 次试验，目前最好 {metric} {value}",
+                                            "trial {i} of {n}, best {metric} so far {value}"),
+    "evaluate.progress.detail.trial_of": ("{name}：第 {i}/{n} 次试验", "{name}: trial {i} of {n}"),
+    "evaluate.progress.detail.typed_users": ("分解用户写的标签 {i}/{n}", "decomposing users' tags: {i} of {n}"),
+    "evaluate.progress.detail.resumed": ("沿用上次中断时的结果", "reusing what the interrupted run finished"),
+    "evaluate.progress.detail.resumed_of": ("{name}（沿用上次中断时的结果）",
+                                            "{name} (reusing what the interrupted run finished)"),
+    "evaluate.progress.detail.config": ("第 {i}/{n} 个配置：{name}", "configuration {i} of {n}: {name}"),
     # --- evaluate page: typed-interest cases tab (issue 15; ui/typed_eval_panel.py) ------------------
     "evaluate.tab.history": ("用户历史", "Users' histories"),
     "evaluate.tab.typed": ("输入的兴趣", "Typed interests"),
@@ -1005,11 +1125,35 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "interests.tags": ("兴趣标签", "Interest tags"),
     "interests.col.text": ("标签", "Tag"),
     "interests.col.weight": ("权重", "Weight"),
-    "interests.col.weight_help": ("想要的标签权重之和为 1，不想要的之和为 0.5；修改一个后其余按比例调整。",
-                                  "Wanted tags sum to 1, avoided ones to 0.5; change one and the others of its "
-                                  "kind share the rest."),
+    "interests.col.weight_help": ("你给这个标签的数字（0 或更大）。只有同方向标签之间的比例起作用（见“占比”）；"
+                                  "改一个不会改动其他标签的数字。不接受负数：要避开一个标签，请把“方向”设为 −1。",
+                                  "Your number for this tag (0 or more). Only the ratios between tags of the same "
+                                  "polarity count (see Share); changing one leaves the others' numbers as they are. "
+                                  "Negative numbers are refused: to avoid a tag, set its Polarity to −1."),
+    "interests.col.share": ("占比", "Share"),
+    "interests.col.share_help": ("这个标签在同方向（想要 / 不想要）标签的权重之和中所占的比例；"
+                                 "排序用的就是它，图中显示的也是它。",
+                                 "This tag's part of the total weight of its polarity (wanted or avoided); the "
+                                 "ranking uses it, and the chart shows it."),
     "interests.col.polarity": ("方向", "Polarity"),
-    "interests.col.polarity_help": ("+1 = 想要，-1 = 不想要", "+1 = want, -1 = avoid"),
+    "interests.col.polarity_help": ("+1 = 想要，−1 = 不想要（要避开一个标签就在这里改，而不是把权重改成负数）",
+                                    "+1 = want, −1 = avoid (to avoid a tag, change it here, not by a negative "
+                                    "weight)"),
+    "interests.polarity.want": ("+1 想要", "+1 want"),
+    "interests.polarity.avoid": ("−1 不想要", "−1 avoid"),
+    "interests.group.want": ("想要的", "wanted"),
+    "interests.group.avoid": ("不想要的", "avoided"),
+    "interests.weight_refused.negative": (
+        "没有应用“{tag}”的权重 {value}：权重不能为负数。要避开这个标签，请把它的“方向”设为 −1（不想要）。",
+        "Weight {value} for “{tag}” was not applied: weights are 0 or more. To avoid this tag, set its Polarity "
+        "to −1 (avoid)."),
+    "interests.weight_refused.not_finite": ("没有应用“{tag}”的权重 {value}：权重必须是有限的数字。",
+                                            "Weight {value} for “{tag}” was not applied: a weight must be a finite "
+                                            "number."),
+    "interests.weight_refused.all_zero": ("没有应用修改：{group}标签的权重全都是 0。"
+                                          "请至少给一个大于 0 的权重，或者删除这些行。",
+                                          "The edit was not applied: every {group} tag has weight 0. Give at least "
+                                          "one a weight above 0, or delete the rows."),
     "interests.col.grounded": ("目录中有依据", "Grounded"),
     "interests.col.grounded_help": ("目录里有足够相近的物品；未勾选表示该标签在目录中找不到对应内容。",
                                     "Close enough items exist in the catalogue; unticked means nothing in the "
@@ -1051,13 +1195,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                 "Not this title / not this person: treat the tag as plain text."),
     "interests.fix.missed": ("没有为“{text}”找到可匹配的{kind}，请在表格下方选择。",
                              "No {kind} found for “{text}”; pick one below the table."),
-    "interests.table_help": ("可直接修改标签文字、类型、权重和方向，或增删行；修改会立即生效。",
+    "interests.table_help": ("可直接修改标签文字、类型、权重和方向，或增删行；修改会立即生效。权重是你输入的数字，"
+                             "不会被改写；“占比”是它在同方向标签中所占的比例。",
                              "Edit a tag's text, kind, weight or polarity, or add and delete rows; changes apply "
-                             "at once."),
+                             "at once. Weights stay the numbers you typed; Share is each one's part of its "
+                             "polarity's total."),
     "interests.edit_error": ("无法应用修改：{error}", "Could not apply the edit: {error}"),
     "interests.reset": ("恢复为分解结果", "Back to the decomposed tags"),
-    "interests.chart_title": ("标签权重（右：想要，左：不想要）", "Tag weights (right: want, left: avoid)"),
-    "interests.chart_axis": ("权重", "Weight"),
+    "interests.chart_title": ("各标签的占比（右：想要，左：不想要）", "Each tag's share (right: want, left: avoid)"),
+    "interests.chart_axis": ("占比（%）", "Share (%)"),
     "interests.ungrounded_mark": ("⚠ 无依据", "⚠ ungrounded"),
     "interests.ungrounded_tags": ("这些标签在目录中找不到对应内容（已保留但标为无依据）：{tags}",
                                   "These tags match nothing in the catalogue (kept, flagged as ungrounded): {tags}"),

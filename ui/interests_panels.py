@@ -2,8 +2,11 @@
 weight chart and the control that corrects a match, and the user picker with the user's history interests.
 Helpers that only compute are in :mod:`ui.interests_views`.
 
-Every edit goes through :mod:`core.interests.editing` (``apply_table``, ``set_weight``, ``set_match``) into the
-working profile (``state.update_work``), so the list below is ranked again by ``Engine.recommend``.
+Every edit goes through :mod:`core.interests.editing` (``apply_table``, ``set_match``) into the working profile
+(``state.update_work``), so the list below is ranked again by ``Engine.recommend``. The table's weights are the
+analyst's own numbers (kept as ``InterestsWork.raw``): an edit changes the edited number only, and the Share
+column and the chart show what each tag weighs in its polarity. A negative weight is refused with a message
+that points to Polarity (as :func:`ui.interests_views.weight_refusal` words it), and the table goes back to its numbers.
 
 The notices above the table name what they are about (:func:`notice_messages`): with only things to avoid,
 what the list is instead ("popular items outside horror, comedy, drama": the avoided genres, tags, people
@@ -19,7 +22,7 @@ import streamlit as st
 
 from core.common.errors import InterestLensError
 from core.engine import Engine
-from core.interests.editing import apply_table, set_match, set_weight
+from core.interests.editing import TagWeightError, apply_table, set_match, table_weights
 from core.interests.profile import TAG_KINDS, InterestProfile
 from core.ranking.config import FusionConfig
 from core.ranking.query import Query
@@ -37,7 +40,6 @@ from ui.interests_views import (
     notice_text,
     profile_frame,
     signature,
-    single_weight_edit,
     tag_columns,
     tag_option,
     weight_chart,
@@ -50,6 +52,8 @@ from ui.widgets import user_picker
 
 MISSED_KEY = "interests_fix_missed"
 """Session key of the kinds the last table edit asked for but found nothing of: (table version, [(text, kind)])."""
+REFUSED_KEY = "interests_weight_refused"
+"""Session key of the last refused table edit: (table version it is shown with, the TagWeightError)."""
 PICKED_KEY = "interests_fix_last"
 """Session key of the tag position last picked in the correction control (kept across table versions)."""
 
@@ -108,24 +112,27 @@ def _reset_edits() -> None:
     st.session_state.pop("interests_feedback_msg", None)
 
 
-def _apply_rows(
-    engine: Engine, work: state.InterestsWork, frame_rows: list[dict[str, Any]], rows: list[dict[str, Any]]
-) -> None:
-    """Apply an edited tag table to the working profile (kind changes get the best match of their kind)."""
+def _apply_rows(engine: Engine, work: state.InterestsWork, rows: list[dict[str, Any]]) -> None:
+    """Apply an edited tag table to the working profile (kind changes get the best match of their kind); the
+    typed weights are kept as they are. Refused weights redraw the table as it was, with the reason."""
     profile = work.profile
     if profile is None:
         return
     try:
-        wanted = with_match_keys(fill_missing_weights(rows, profile), profile, engine.catalogue)
+        wanted = with_match_keys(fill_missing_weights(rows), profile, engine.catalogue)
         updated = apply_table(profile, wanted, engine.encoder, engine.item_vectors, catalogue=engine.catalogue)
-        pinned = single_weight_edit(frame_rows, rows)
-        if pinned is not None and len(updated.tags) == len(rows):
-            updated = set_weight(updated, pinned[0], pinned[1])
+        raw = tuple(table_weights(wanted))
+    except TagWeightError as exc:
+        st.session_state[REFUSED_KEY] = (work.version + 1, exc)
+        state.update_work(work, profile, raw=work.raw)  # a new table key: the grid drops the refused edit
+        st.rerun()
+        return
     except InterestLensError as exc:
         st.error(t("interests.edit_error", error=md_escape(exc)))
         return
+    st.session_state.pop(REFUSED_KEY, None)
     st.session_state[MISSED_KEY] = (work.version + 1, missed_kinds(rows, updated))  # shown with the new table
-    state.update_work(work, updated)
+    state.update_work(work, updated, raw=raw)
     st.rerun()
 
 
@@ -138,15 +145,21 @@ def tag_section(engine: Engine, work: state.InterestsWork) -> None:
         return
     _notices(engine, profile)
     lang = current_lang()  # format functions may be called outside the script run (AppTest)
-    frame = profile_frame(profile, lambda key, **fmt: t(key, lang, **fmt), engine.catalogue)
+    frame = profile_frame(profile, lambda key, **fmt: t(key, lang, **fmt), engine.catalogue, raw=work.raw)
     table, chart = st.columns([3, 2], gap="large")
     with table:
         edited = st.data_editor(frame, key=f"interests_table_{work.version}", num_rows="dynamic", hide_index=True,
-                                width="stretch", disabled=["match", "grounded", "grounding", "source"],
+                                width="stretch", disabled=["share", "match", "grounded", "grounding", "source"],
                                 column_config=tag_columns(lambda key, **fmt: t(key, lang, **fmt)))
         rows, before = editor_rows(edited), editor_rows(frame)
         if signature(rows) != signature(before):
-            _apply_rows(engine, work, before, rows)
+            _apply_rows(engine, work, rows)
+        refused = st.session_state.get(REFUSED_KEY)
+        if refused and refused[0] == work.version and isinstance(refused[1], TagWeightError):
+            error = refused[1]
+            group = t("interests.group.avoid" if error.polarity < 0 else "interests.group.want")
+            st.error(t(f"interests.weight_refused.{error.code}", tag=md_escape(error.text), value=f"{error.value:g}",
+                       group=group))
         missed = st.session_state.get(MISSED_KEY)
         for text, kind in missed[1] if missed and missed[0] == work.version else []:
             st.info(t("interests.fix.missed", text=md_escape(text), kind=kind_label(kind, t)))
@@ -179,7 +192,7 @@ def _set_match(engine: Engine, version: int, pos: int, kind_key: str, match_key:
     except InterestLensError as exc:
         st.session_state["interests_fix_error"] = str(exc)
         return
-    state.update_work(work, updated)
+    state.update_work(work, updated, raw=work.raw)  # a new match keeps every tag's place and typed weight
 
 
 def match_section(engine: Engine, work: state.InterestsWork, profile: InterestProfile) -> None:

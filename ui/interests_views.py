@@ -19,11 +19,12 @@ import streamlit as st
 
 from core.data.dataset import Dataset
 from core.interests.aliases import fold
+from core.interests.editing import TagWeightError, shares
 from core.interests.profile import MAX_CHARS, NOTICE_MESSAGES, TAG_KINDS, InterestProfile, InterestTag
 from core.interests.recognise import Attribute, CatalogueIndex
 from core.ranking.config import FusionConfig
 from core.ranking.registry import CHANNELS
-from ui.safe import plot_text
+from ui.safe import md_escape, plot_text
 
 EXAMPLES: tuple[str, ...] = (
     "我喜欢科幻电影和轻松的喜剧，不要恐怖片",
@@ -35,8 +36,10 @@ EXAMPLES: tuple[str, ...] = (
 
 POSITIVE_COLOUR = "#4C78A8"
 NEGATIVE_COLOUR = "#E45756"
-TABLE_COLUMNS = ("text", "weight", "polarity", "kind", "match", "grounded", "grounding", "source")
-"""Weight stays the second column (the browser test edits it there)."""
+TABLE_COLUMNS = ("text", "weight", "share", "polarity", "kind", "match", "grounded", "grounding", "source")
+"""Weight stays the second column (the browser test edits it there); the share (read-only) beside it."""
+SHARE_DECIMALS = 1
+"""Decimals of a share in percent, in the table and the chart alike."""
 FACETS: tuple[str, ...] = ("tag", "category", "user_tag", "person")
 """Attribute facets with a catalogue label (``interests.facet.<facet>``); another facet is a column name."""
 PLAIN_FACETS = frozenset({"tag", "category"})
@@ -107,18 +110,39 @@ def tag_option(tag: InterestTag, catalogue: CatalogueIndex | None, translate: Tr
     return f"{sign}{text} → {matched}" if matched else f"{sign}{text} ({kind_label(tag.kind, translate)})"
 
 
+def share_percents(profile: InterestProfile) -> list[float]:
+    """Each tag's share of its polarity group in percent, rounded as the table and the chart both show it."""
+    return [round(100.0 * s, SHARE_DECIMALS) for s in shares(profile)]
+
+
+def share_label(percent: float, polarity: int) -> str:
+    """A share as the chart writes it: ``+55.0%`` (wanted) / ``−40.0%`` (avoided), the table's rounding."""
+    return f"{'−' if polarity < 0 else '+'}{abs(percent):.{SHARE_DECIMALS}f}%"
+
+
+def shown_weights(profile: InterestProfile, raw: Sequence[float] | None) -> list[float]:
+    """The weights the table shows: the analyst's typed numbers (``raw``, one per tag) when they fit the profile,
+    else each tag's share (0..1) — a fresh decomposition's weights, summing to 1 per polarity."""
+    if raw is not None and len(raw) == len(profile.tags):
+        return [round(float(w), 4) for w in raw]
+    return [round(s, 4) for s in shares(profile)]
+
+
 def profile_frame(
-    profile: InterestProfile | None, translate: Translate, catalogue: CatalogueIndex | None = None
+    profile: InterestProfile | None, translate: Translate, catalogue: CatalogueIndex | None = None,
+    raw: Sequence[float] | None = None,
 ) -> pd.DataFrame:
-    """One row per tag: text, weight, polarity (+1 / -1), kind (a :data:`TAG_KINDS` value), match
-    (:func:`match_text`), grounded, grounding (NaN: unmeasured), source."""
+    """One row per tag: text, weight (:func:`shown_weights`), share (% of its polarity, :func:`share_percents`),
+    polarity (+1 / -1), kind (a :data:`TAG_KINDS` value), match (:func:`match_text`), grounded, grounding
+    (NaN: unmeasured), source."""
     tags = profile.tags if profile is not None else []
     return pd.DataFrame(
         {
             "text": [str(tag.text) for tag in tags],
             "kind": [str(tag.kind) for tag in tags],
             "match": [match_text(tag, catalogue, translate) for tag in tags],
-            "weight": [round(float(tag.weight), 4) for tag in tags],
+            "weight": shown_weights(profile, raw) if profile is not None else [],
+            "share": share_percents(profile) if profile is not None else [],
             "polarity": [1 if tag.polarity > 0 else -1 for tag in tags],
             "grounded": [bool(tag.grounded) for tag in tags],
             "grounding": [None if math.isnan(tag.grounding) else round(float(tag.grounding), 3) for tag in tags],
@@ -169,27 +193,6 @@ def signature(rows: Sequence[dict[str, Any]]) -> tuple[tuple[str, float | None, 
          r.get("kind"))
         for r in rows
     )
-
-
-def single_weight_edit(
-    before: Sequence[dict[str, Any]], after: Sequence[dict[str, Any]]
-) -> tuple[int, float] | None:
-    """(position, new weight) when the only edit is one row's weight, else None.
-
-    The page then pins that weight (``core.interests.editing.set_weight``: the tag keeps it, the others of its
-    polarity share the rest) instead of re-normalising every weight proportionally.
-    """
-    if len(before) != len(after):
-        return None
-    changed: list[tuple[int, float]] = []
-    for i, (old, new) in enumerate(zip(before, after, strict=True)):
-        if (old["text"], old["polarity"], old.get("kind")) != (new["text"], new["polarity"], new.get("kind")):
-            return None
-        if new["weight"] is None:
-            return None
-        if old["weight"] is None or round(float(old["weight"]), 4) != round(float(new["weight"]), 4):
-            changed.append((i, float(new["weight"])))
-    return changed[0] if len(changed) == 1 else None
 
 
 def with_match_keys(
@@ -302,20 +305,30 @@ def attribute_choices(catalogue: CatalogueIndex, tag: InterestTag) -> list[str]:
     return _unique([*current, *attribute_suggestions(catalogue, tag.text), *ordered])
 
 
-def fill_missing_weights(rows: Sequence[dict[str, Any]], profile: InterestProfile | None) -> list[dict[str, Any]]:
-    """Rows where a missing weight (a row just added) becomes the mean weight of its polarity group."""
+def fill_missing_weights(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows where a missing weight (a row just added) becomes the mean of the typed weights of its polarity
+    (1.0 when it is the first of its polarity)."""
     out: list[dict[str, Any]] = []
-    tags = profile.tags if profile is not None else []
     for row in rows:
         if row["weight"] is None:
-            same = [float(t.weight) for t in tags if t.polarity == row["polarity"]]
+            same = [float(r["weight"]) for r in rows if r["polarity"] == row["polarity"] and r["weight"] is not None
+                    and math.isfinite(float(r["weight"])) and float(r["weight"]) >= 0]
             row = {**row, "weight": float(np.mean(same)) if same else 1.0}
         out.append(row)
     return out
 
 
+def weight_refusal(error: TagWeightError, translate: Translate) -> str:
+    """Why a table edit's weights were not applied, in the UI language (the tag text escaped for Markdown); the
+    page draws the same sentence (``ui.interests_panels.tag_section``)."""
+    group = translate("interests.group.avoid" if error.polarity < 0 else "interests.group.want")
+    return translate(f"interests.weight_refused.{error.code}", tag=md_escape(error.text),
+                     value=f"{error.value:g}", group=group)
+
+
 def weight_chart(profile: InterestProfile, title: str, axis: str, ungrounded_mark: str) -> go.Figure:
-    """Horizontal bars of tag weights: wanted tags to the right, avoided ones to the left in another colour.
+    """Horizontal bars of each tag's share of its polarity (:func:`share_percents`, the table's numbers): wanted
+    tags to the right, avoided ones to the left in another colour.
 
     Ungrounded tags get ``ungrounded_mark`` after their label and a hatched bar.
     """
@@ -327,13 +340,14 @@ def weight_chart(profile: InterestProfile, title: str, axis: str, ungrounded_mar
         seen[label] = seen.get(label, 0) + 1
         if seen[label] > 1:
             labels[i] = f"{label} ({seen[label]})"
-    values = [float(tag.weight) * (1 if tag.polarity > 0 else -1) for tag in tags]
+    percents = share_percents(profile)
+    values = [p * (1 if tag.polarity > 0 else -1) for p, tag in zip(percents, tags, strict=True)]
     colours = [POSITIVE_COLOUR if tag.polarity > 0 else NEGATIVE_COLOUR for tag in tags]
     patterns = ["" if tag.grounded else "/" for tag in tags]
     fig = go.Figure(go.Bar(
         x=values, y=labels, orientation="h", marker={"color": colours, "pattern": {"shape": patterns}},
-        text=[f"{v:+.2f}" for v in values], textposition="auto",
-        hovertemplate="%{y}<br>%{x:.3f}<extra></extra>",
+        text=[share_label(p, tag.polarity) for p, tag in zip(percents, tags, strict=True)], textposition="auto",
+        hovertemplate="%{y}<br>%{text}<extra></extra>",
     ))
     fig.update_layout(
         title=title, xaxis_title=axis, height=120 + 32 * max(1, len(tags)),
@@ -404,9 +418,14 @@ def tag_columns(translate: Translate) -> dict[str, Any]:
                                     format_func=lambda kind: kind_label(str(kind), translate),
                                     help=translate("interests.col.kind_help")),
         "match": col.TextColumn(translate("interests.col.match"), help=translate("interests.col.match_help")),
-        "weight": col.NumberColumn(translate("interests.col.weight"), min_value=0.0, max_value=1.0, step=0.01,
-                                   format="%.3f", help=translate("interests.col.weight_help")),
+        # no min_value: the grid would drop a typed "-" silently; a negative weight is refused with a message
+        "weight": col.NumberColumn(translate("interests.col.weight"), step=0.01, format="%.3f",
+                                   help=translate("interests.col.weight_help")),
+        "share": col.NumberColumn(translate("interests.col.share"), format=f"%.{SHARE_DECIMALS}f%%",
+                                  help=translate("interests.col.share_help")),
         "polarity": col.SelectboxColumn(translate("interests.col.polarity"), options=[1, -1],
+                                        format_func=lambda p: translate("interests.polarity.avoid" if int(p) < 0
+                                                                        else "interests.polarity.want"),
                                         help=translate("interests.col.polarity_help")),
         "grounded": col.CheckboxColumn(translate("interests.col.grounded"),
                                        help=translate("interests.col.grounded_help")),

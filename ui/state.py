@@ -94,6 +94,10 @@ class InterestsWork:
     version: int = 0
     n_feedback: int = 0
     """How many of the session's feedback events ``base`` replays."""
+    raw: tuple[float, ...] | None = None
+    """The weights the analyst typed in the tag table, one per tag of ``profile`` (None: none typed since the
+    profile last changed otherwise; the table then shows each tag's share). ``profile``'s weights are these
+    re-normalised per polarity, so an edit never rewrites the other numbers."""
 
 
 @dataclass(frozen=True)
@@ -177,10 +181,12 @@ def update_work(
     *,
     base: InterestProfile | None = None,
     n_feedback: int | None = None,
+    raw: tuple[float, ...] | None = None,
 ) -> None:
-    """Store ``work`` with a new current profile (and, if given, a new base and feedback count)."""
+    """Store ``work`` with a new current profile (and, if given, a new base, feedback count and the typed table
+    weights of ``profile``; without ``raw`` the table shows the new profile's shares)."""
     set_work(replace(work, profile=profile, version=work.version + 1, base=work.base if base is None else base,
-                     n_feedback=work.n_feedback if n_feedback is None else n_feedback))
+                     n_feedback=work.n_feedback if n_feedback is None else n_feedback, raw=raw))
 
 
 def feedback_session(create: bool = False) -> str | None:

@@ -8,6 +8,11 @@ The sliders' weights pass the same check as presets and the CLI's ``--weights``
 (:func:`core.ranking.config.check_weights`): weights it refuses (all zero …) are not ranked with and not
 shared with the other pages; :func:`weights_problem` says why, :func:`refused_panel` shows it beside the
 controls.
+
+The settings live in the URL too (:func:`sync_url`, ``?tw=semantic:1,gist:1&tk=30``…, see
+:func:`ui.tuning_views.config_params`), so a reload of the page (a new browser session) puts the sliders back
+where they were; each visitor's URL is their own (the workspace keeps nothing per visitor). Values in the URL
+pass the same weight check; unusable ones are ignored (:func:`widget_config` then starts from the shared state).
 """
 
 from __future__ import annotations
@@ -22,8 +27,11 @@ from ui import state
 from ui.i18n import current_lang, t
 from ui.resources import workspace
 from ui.safe import md_escape
+from ui.tuning_views import DEFAULT_K, PARAMS, config_from_params, config_params
 
 SLIDER_MAX = 2.0
+K_KEPT = "tuning_k_kept"
+"""Session key of the list length, kept while another page shows (Streamlit drops the widget's own key)."""
 
 
 def weight_key(name: str) -> str:
@@ -42,15 +50,32 @@ def apply_config(config: FusionConfig) -> None:
 
 
 def widget_config() -> FusionConfig:
-    """The configuration the widgets hold (put back from the shared state when Streamlit dropped them)."""
+    """The configuration the widgets hold; when Streamlit dropped them (a new session, a page switch) they are
+    put back from the URL's settings if it has usable ones, else from the shared state."""
     s = st.session_state
     if "tuning_norm" not in s:
-        apply_config(state.get_fusion().config)
+        from_url, k = config_from_params(st.query_params.to_dict())
+        apply_config(from_url or state.get_fusion().config)
+        if "tuning_k" not in s:
+            s["tuning_k"] = k or int(s.get(K_KEPT, DEFAULT_K))
     return FusionConfig(
         weights=FusionWeights(**{name: float(s.get(weight_key(name), 0.0)) for name in CHANNELS}),
         normalisation=str(s.get("tuning_norm", "minmax")), method="rrf" if s.get("tuning_rrf") else "weighted",
         rrf_k=int(s.get("tuning_rrf_k", 60)), mmr_lambda=float(s.get("tuning_mmr", 1.0)),
     )
+
+
+def sync_url(config: FusionConfig, k: int) -> None:
+    """Write the settings into the URL's query parameters (only those that changed; other parameters stay)."""
+    st.session_state[K_KEPT] = int(k)
+    wanted = config_params(config, k)
+    params = st.query_params
+    for key in PARAMS:
+        if key in wanted:
+            if params.get(key) != wanted[key]:
+                params[key] = wanted[key]
+        elif key in params:
+            del params[key]
 
 
 def weights_problem(config: FusionConfig, lang: str | None = None) -> str | None:
@@ -158,6 +183,6 @@ def controls_panel(dropped: dict[str, str], fingerprint: str) -> None:
     if st.session_state.get("tuning_rrf"):
         st.number_input(t("tuning.rrf_k"), min_value=1, max_value=1000, step=1, key="tuning_rrf_k")
     st.slider(t("tuning.mmr"), 0.0, 1.0, step=0.05, key="tuning_mmr")
-    st.slider(t("tuning.k"), 5, 50, value=20, step=5, key="tuning_k")
+    st.slider(t("tuning.k"), 5, 50, step=5, key="tuning_k")
     st.button(t("tuning.reset"), key="tuning_reset", on_click=apply_config, args=(FusionConfig(),))
     presets_panel(fingerprint)

@@ -24,6 +24,7 @@ from core.common.csv_safe import csv_bytes
 from core.data.dataset import Dataset
 from core.evaluation.cases import CaseSet, title_resolver
 from core.evaluation.typed_cases import ABLATION, BASELINE, BASELINES, FUSED, KINDS, TypedCasesReport
+from ui.evaluate_labels import metric_label
 from ui.safe import plot_text
 
 Translate = Callable[..., str]
@@ -64,13 +65,6 @@ def method_label(name: str, translate: Translate) -> str:
     if only is not None and only["kind"] in KINDS:
         return translate("evaluate.cases.method.only", kind=translate(f"evaluate.cases.kind.{only['kind']}"))
     return name
-
-
-def metric_label(metric: str, translate: Translate) -> str:
-    """``recall@10`` -> ``召回率@10`` / ``Recall@10``; ``mrr`` -> ``MRR``."""
-    base, _, k = metric.partition("@")
-    label = translate(f"evaluate.metric.{base}")
-    return f"{label}@{k}" if k else label
 
 
 def group_label(group: str, translate: Translate) -> str:

@@ -79,7 +79,8 @@ def typed_profiles(
             profiles[u] = decompose(texts[u], encoder, item_vectors, max_tags=max_tags, catalogue_terms=terms)
         except InterestLensError:
             continue  # tags without any usable words (symbols only): no typed interests
-        report(progress, (i + 1) / max(1, len(candidates)), "decomposing typed interests")
+        report(progress, (i + 1) / max(1, len(candidates)),
+               f"decomposing typed interests {i + 1}/{len(candidates)}")
     return profiles, texts, len(candidates)
 
 

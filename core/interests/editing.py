@@ -11,6 +11,12 @@ follow the edits: weight and polarity changes keep a tag's match; :func:`set_mat
 a tag typed by hand (:func:`make_tag`, :func:`add_tag`) or whose text is edited in a table
 (:func:`apply_table`) is matched against the catalogue (when one is given) and loses its old match
 unless the new text names the same thing.
+
+An edited table's weights are the analyst's own numbers: only their ratios within a polarity group count
+(:func:`shares`), so editing one leaves the others as typed. :func:`apply_table` refuses a negative or
+infinite weight and a group whose weights are all 0 (:class:`TagWeightError`, with a code the UI translates):
+avoiding a tag is its polarity, never a sign on its weight. :func:`table_weights` gives the typed weights of
+the tags :func:`apply_table` keeps, in its order.
 """
 
 from __future__ import annotations
@@ -28,6 +34,33 @@ from core.interests.decompose import GROUNDING_THRESHOLD, grounding_scores
 from core.interests.profile import TAG_KINDS, InterestProfile, InterestTag, TextEncoder, refresh_notices
 from core.interests.recognise import CatalogueIndex
 from core.interests.text import WORD_KINDS, normalise, strip_markup, tokenize
+
+
+class TagWeightError(InterestLensError):
+    """A tag table weight that cannot be applied: ``code`` is ``negative``, ``not_finite`` or ``all_zero``;
+    ``text`` the tag (for ``all_zero``, the polarity group's first tag), ``value`` the weight."""
+
+    def __init__(self, code: str, text: str, value: float, polarity: int = 1) -> None:
+        messages = {
+            "negative": f"Tag '{text}' has a negative weight ({value:g}); weights are 0 or more "
+                        "(set its polarity to -1 to avoid it).",
+            "not_finite": f"Tag '{text}' has a weight that is not a finite number ({value}).",
+            "all_zero": "Every " + ("wanted" if polarity > 0 else "avoided") + " tag has weight 0; "
+                        "give one a weight above 0 (or delete the rows).",
+        }
+        super().__init__(messages[code])
+        self.code, self.text, self.value, self.polarity = code, text, value, polarity
+
+
+def shares(profile: InterestProfile) -> list[float]:
+    """Each tag's share (0..1) of its polarity group's total weight (equal shares when the total is 0)."""
+    totals: dict[int, float] = {}
+    counts: dict[int, int] = {}
+    for tag in profile.tags:
+        totals[tag.polarity] = totals.get(tag.polarity, 0.0) + max(0.0, float(tag.weight))
+        counts[tag.polarity] = counts.get(tag.polarity, 0) + 1
+    return [max(0.0, float(tag.weight)) / totals[tag.polarity] if totals[tag.polarity] > 0
+            else 1.0 / counts[tag.polarity] for tag in profile.tags]
 
 
 def renormalise(profile: InterestProfile, fixed: int | None = None) -> InterestProfile:
@@ -205,6 +238,57 @@ def add_tag(
     return _with_tags(profile, tags, fixed=len(tags) - 1 if weight is not None else None)
 
 
+def _row_weight(row: dict[str, Any]) -> float:
+    """A row's weight: unreadable or missing counts as 0; negative or infinite raises :class:`TagWeightError`."""
+    raw = row.get("weight")
+    try:
+        weight = float(raw if raw is not None else 0.0)
+    except (TypeError, ValueError):
+        return 0.0
+    if math.isnan(weight):
+        return 0.0
+    text = str(row.get("text") or "").strip()
+    if not math.isfinite(weight):
+        raise TagWeightError("not_finite", text, weight)
+    if weight < 0:
+        raise TagWeightError("negative", text, weight)
+    return weight
+
+
+def _row_polarity(row: dict[str, Any]) -> int:
+    try:
+        return 1 if int(float(row.get("polarity") or 1)) >= 0 else -1
+    except (TypeError, ValueError):
+        return 1
+
+
+def _kept_rows(rows: Sequence[dict[str, Any]]) -> list[tuple[dict[str, Any], str, float, int]]:
+    """(row, text, weight, polarity) of the rows :func:`apply_table` turns into tags, in order: blank texts and
+    repeated (text, polarity) pairs are skipped; weights are checked (:func:`_row_weight`), and each polarity
+    group needs one weight above 0."""
+    kept: list[tuple[dict[str, Any], str, float, int]] = []
+    seen: set[tuple[str, int]] = set()
+    for row in rows:
+        text = str(row.get("text") or "").strip()
+        if not text:
+            continue
+        weight, polarity = _row_weight(row), _row_polarity(row)
+        if (text, polarity) in seen:
+            continue
+        seen.add((text, polarity))
+        kept.append((row, text, weight, polarity))
+    for polarity in (1, -1):
+        group = [(text, weight) for _, text, weight, p in kept if p == polarity]
+        if group and not any(weight > 0 for _, weight in group):
+            raise TagWeightError("all_zero", group[0][0], 0.0, polarity)
+    return kept
+
+
+def table_weights(rows: Sequence[dict[str, Any]]) -> list[float]:
+    """The typed weights of the tags :func:`apply_table` makes of ``rows``, in the order of its tags."""
+    return [weight for _, _, weight, _ in _kept_rows(rows)]
+
+
 def apply_table(
     profile: InterestProfile,
     rows: Sequence[dict[str, Any]],
@@ -218,29 +302,14 @@ def apply_table(
     A row whose text is an existing tag's reuses that tag (vector, kind, match) unless its ``kind`` /
     ``key`` cells differ: then it is rebuilt with them (``kind`` ``"text"`` drops the match). A row with a
     new text (edited or added) is a new tag (source ``"edited"``) matched by its text alone (a stale
-    ``kind`` / ``key`` copied from the edited row is ignored). Missing tags are removed; invalid weights
-    become 0; weights are re-normalised.
+    ``kind`` / ``key`` copied from the edited row is ignored). Missing tags are removed. The weights are the
+    analyst's: each group is re-normalised in their proportions (an unreadable weight counts as 0; a
+    negative or infinite one, or a group of zeros, raises :class:`TagWeightError`).
     """
     known = {t.text: t for t in profile.tags}
     old_keys = {t.key for t in profile.tags if t.key is not None}
     tags: list[InterestTag] = []
-    seen: set[tuple[str, int]] = set()
-    for row in rows:
-        text = str(row.get("text") or "").strip()
-        if not text:
-            continue
-        try:
-            weight = float(row.get("weight") or 0.0)
-        except (TypeError, ValueError):
-            weight = 0.0
-        weight = weight if math.isfinite(weight) and weight > 0 else 0.0
-        try:
-            polarity = 1 if int(float(row.get("polarity") or 1)) >= 0 else -1
-        except (TypeError, ValueError):
-            polarity = 1
-        if (text, polarity) in seen:
-            continue
-        seen.add((text, polarity))
+    for row, text, weight, polarity in _kept_rows(rows):
         kind = _cell(row, "kind")
         key = _cell(row, "key")
         if text in known:

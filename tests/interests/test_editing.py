@@ -177,3 +177,50 @@ def test_set_match_changes_or_drops_a_match(
     assert (tag.kind, tag.key, tag.label) == ("item", "2571", "Matrix, The (1999)")
     flipped = ed.set_polarity(profile, "A Clockwork Orange", -1)  # weight / polarity edits keep the match
     assert next(t for t in flipped.tags if t.text == "A Clockwork Orange").key == "1206"
+
+
+def test_edited_table_keeps_the_typed_numbers_as_ratios() -> None:
+    # setting one weight to 0.9 once forced another from 0.59 to 0.10: typed numbers are ratios now
+    profile = _profile(("a", 0.59, 1), ("b", 0.41, 1), ("x", 0.5, -1))
+    rows = [{"text": "a", "weight": 0.59, "polarity": 1}, {"text": "b", "weight": 0.9, "polarity": 1},
+            {"text": "x", "weight": 0.5, "polarity": -1}]
+    edited = ed.apply_table(profile, rows, None, None)  # type: ignore[arg-type]  # known texts need no encoder
+    assert [t.weight for t in edited.tags] == pytest.approx([0.59 / 1.49, 0.9 / 1.49, 0.5])
+    assert ed.shares(edited) == pytest.approx([0.59 / 1.49, 0.9 / 1.49, 1.0])
+    assert ed.table_weights(rows) == [0.59, 0.9, 0.5], "the numbers the table keeps showing"
+    # a polarity change leaves every other tag's number alone; only the shares follow
+    flipped_rows = [{**rows[0], "polarity": -1}, rows[1], rows[2]]
+    flipped = ed.apply_table(profile, flipped_rows, None, None)  # type: ignore[arg-type]
+    assert ed.table_weights(flipped_rows) == [0.59, 0.9, 0.5]
+    assert [(t.text, t.polarity) for t in flipped.tags] == [("a", -1), ("b", 1), ("x", -1)]
+    assert ed.shares(flipped) == pytest.approx([0.59 / 1.09, 1.0, 0.5 / 1.09])
+    # skipped rows (blank, repeated) have no typed weight either
+    assert ed.table_weights([{"text": " ", "weight": 1}, *rows, rows[0]]) == [0.59, 0.9, 0.5]
+
+
+@pytest.mark.parametrize(("weight", "code"), [(-0.5, "negative"), (float("inf"), "not_finite")])
+def test_a_negative_or_infinite_table_weight_is_refused(weight: float, code: str) -> None:
+    profile = _profile(("a", 0.5, 1), ("b", 0.5, 1))
+    rows = [{"text": "a", "weight": weight, "polarity": 1}, {"text": "b", "weight": 0.5, "polarity": 1}]
+    with pytest.raises(ed.TagWeightError) as caught:
+        ed.apply_table(profile, rows, None, None)  # type: ignore[arg-type]
+    assert caught.value.code == code and caught.value.text == "a" and caught.value.polarity == 1
+    assert isinstance(caught.value, InterestLensError)
+    if code == "negative":
+        assert "polarity" in str(caught.value)
+
+
+def test_a_group_of_zero_weights_is_refused_not_spread_evenly() -> None:
+    profile = _profile(("a", 0.5, 1), ("x", 0.3, -1), ("y", 0.2, -1))
+    rows = [{"text": "a", "weight": 1.0, "polarity": 1}, {"text": "x", "weight": 0, "polarity": -1},
+            {"text": "y", "weight": 0.0, "polarity": -1}]
+    with pytest.raises(ed.TagWeightError) as caught:
+        ed.apply_table(profile, rows, None, None)  # type: ignore[arg-type]
+    assert (caught.value.code, caught.value.polarity, caught.value.text) == ("all_zero", -1, "x")
+    one_zero = ed.apply_table(profile, [rows[0], rows[1], {**rows[2], "weight": 0.2}], None, None)  # type: ignore[arg-type]
+    assert ed.shares(one_zero) == pytest.approx([1.0, 0.0, 1.0]), "a zero weight alone is kept: the tag counts 0"
+
+
+def test_shares_of_an_all_zero_group_are_equal() -> None:
+    profile = InterestProfile("t", [InterestTag("a", 0.0, 1), InterestTag("b", 0.0, 1), InterestTag("c", 0.2, -1)])
+    assert ed.shares(profile) == pytest.approx([0.5, 0.5, 1.0])

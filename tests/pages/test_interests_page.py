@@ -18,6 +18,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.data.dataset import Dataset
+from core.interests.editing import shares as _shares
 from core.interests.profile import InterestProfile, InterestTag
 from core.workspace.store import default_workspace
 from ui import state
@@ -157,9 +158,13 @@ def test_recognised_titles_and_people_are_shown_and_can_be_corrected(movielens: 
     texts = list(at.data_editor[0].value["text"])
     at.session_state[_table_key(at)] = {"edited_rows": {texts.index("Kubrick"): {"weight": 0.5}},
                                         "added_rows": [], "deleted_rows": []}
+    weights = list(at.data_editor[0].value["weight"])
     at.run()
     assert not at.exception, _errors(at)
-    assert _named(at, "Kubrick").weight == pytest.approx(0.5, abs=1e-6)
+    shown = list(at.data_editor[0].value["weight"])
+    assert shown[texts.index("Kubrick")] == pytest.approx(0.5), "the typed number stays in the table"
+    assert [w for i, w in enumerate(shown) if i != texts.index("Kubrick")] == \
+        [w for i, w in enumerate(weights) if i != texts.index("Kubrick")], "the other numbers are left alone"
     assert (_named(at, "A Clockwork Orange").kind, _named(at, "A Clockwork Orange").key) == ("item", CLOCKWORK)
     assert (_named(at, "Kubrick").kind, _named(at, "Kubrick").key) == ("attribute", "user_tags:Stanley Kubrick")
 
@@ -233,16 +238,47 @@ def test_editing_a_weight_changes_the_profile() -> None:
     at = _page()
     before = _profile(at)
     first = before.tags[0]
+    table = at.data_editor[0].value
+    assert list(table["weight"]) == pytest.approx([round(w, 4) for w in _shares(before)])
     key = _table_key(at)
     at.session_state[key] = {"edited_rows": {0: {"weight": 0.9}}, "added_rows": [], "deleted_rows": []}
     at.run()
     assert not at.exception, _errors(at)
     after = _profile(at)
     assert after is not before
+    shown = at.data_editor[0].value
+    assert shown["weight"].iat[0] == pytest.approx(0.9), "the typed weight is kept"
+    assert list(shown["weight"].iloc[1:]) == list(table["weight"].iloc[1:]), "no other number is rescaled"
+    same = [i for i, tag in enumerate(after.tags) if tag.polarity == first.polarity]
+    typed = sum(float(shown["weight"].iat[i]) for i in same)
     edited = next(tag for tag in after.tags if tag.text == first.text and tag.polarity == first.polarity)
-    assert edited.weight == pytest.approx(0.9, abs=1e-6)
+    assert edited.weight == pytest.approx(0.9 / typed * (1.0 if first.polarity > 0 else after.negative_scale),
+                                          abs=1e-3), "the ranking uses the typed numbers' ratios"
     assert sum(tag.weight for tag in after.positive()) == pytest.approx(1.0)
+    assert list(shown["share"]) == [round(100 * s, 1) for s in _shares(after)], "Share beside each number"
     assert _table_key(at) != key, "the table is redrawn from the new profile"
+
+    # a negative weight is refused with a message that points to Polarity; nothing changes
+    key = _table_key(at)
+    at.session_state[key] = {"edited_rows": {1: {"weight": -0.5}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception, _errors(at)
+    assert [(tag.text, tag.polarity, tag.weight) for tag in _profile(at).tags] == \
+        [(tag.text, tag.polarity, tag.weight) for tag in after.tags]
+    assert any(e.value.startswith(t("interests.weight_refused.negative", "zh", tag="\x00", value="").split("\x00")[0])
+               for e in at.error), "the refusal says why and what to use instead"
+    assert list(at.data_editor[0].value["weight"]) == list(shown["weight"]), "the table is back to its numbers"
+    assert all(p in (1, -1) for p in at.data_editor[0].value["polarity"])
+
+    # a polarity change leaves the other tags' numbers as they are
+    numbers = list(at.data_editor[0].value["weight"])
+    key = _table_key(at)
+    at.session_state[key] = {"edited_rows": {1: {"polarity": -1}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception, _errors(at)
+    assert list(at.data_editor[0].value["weight"]) == numbers
+    assert _profile(at).tags[1].polarity == -1
+    assert not at.error, "the refusal message went with the refused edit"
 
     # switching a tag's polarity and adding a new tag through the table
     key = _table_key(at)

@@ -41,9 +41,14 @@ def page(tmp_workspace: Path) -> AppTest:
 @pytest.mark.slow
 def test_slider_reorders_the_list(page: AppTest, bilingual: Dataset) -> None:
     at = page
+    assert at.session_state["tuning_user"] is None, "no user until the analyst picks one"
+    assert any(i.value == t("tuning.need_query", "zh") for i in at.info)
+    at.selectbox(key="tuning_user").set_value(str(bilingual.user_ids[0])).run()
+    assert not at.exception, _errors(at)
     before = _titles(at)
     assert len(before) == 20
-    assert at.session_state["tuning_user"] is not None
+    assert any(i.value.startswith(t("tuning.mix.title", "zh", user="\x00").split("\x00")[0]) for i in at.info), \
+        "a picked user's history is explained"
     chart = at.get("plotly_chart")
     assert chart, "the contribution chart is drawn"
 
@@ -78,13 +83,14 @@ def test_slider_reorders_the_list(page: AppTest, bilingual: Dataset) -> None:
 @pytest.mark.slow
 def test_cold_start_interests_and_presets(page: AppTest) -> None:
     at = page
-    at.selectbox(key="tuning_user").set_value(None).run()  # no user
+    assert at.session_state["tuning_user"] is None  # no user
     assert any(i.value == t("tuning.need_query", "zh") for i in at.info)
     at.text_input(key="tuning_interests").input("科幻电影和太空冒险").run()
     assert not at.exception, _errors(at)
     assert len(_titles(at)) == 20
     captions = [c.value for c in at.caption]
     assert any(t("tuning.reason.no_user", "zh") in c for c in captions), "dropped channels say why"
+    assert t("tuning.mix.none", "zh") in captions, "without a user the page says the list is the typed interests'"
     assert at.slider(key="tuning_w_mf").disabled and not at.slider(key="tuning_w_semantic").disabled
 
     at.slider(key="tuning_w_graph").set_value(1.5).run()
@@ -121,3 +127,51 @@ def test_typed_interests_survive_a_page_switch(page: AppTest) -> None:
     back.run()
     assert not back.exception, _errors(back)
     assert back.text_input(key="tuning_interests").value == "科幻电影"
+
+
+@pytest.mark.slow
+def test_a_picked_user_is_mixed_as_the_page_says_and_settings_survive_a_reload(
+    page: AppTest, bilingual: Dataset
+) -> None:
+    at = page
+    at.text_input(key="tuning_interests").input("科幻电影和轻松的喜剧").run()
+    at.selectbox(key="tuning_user").set_value(str(bilingual.user_ids[0])).run()
+    assert not at.exception, _errors(at)
+    ranked = at.session_state[state.RANKED_KEY]
+    profile = ranked.query.profile
+    history = sum(tag.weight for tag in profile.positive() if tag.source == "history")
+    assert history == pytest.approx(0.5, abs=1e-6), "typed interests are mixed with the history interests"
+    info = next(i.value for i in at.info if i.value.startswith(t("tuning.mix.title", "zh", user="\x00")[:4]))
+    assert t("tuning.mix.tags", "zh", history="50", typed="50") in info
+    at.slider(key="tuning_alpha").set_value(0.2).run()
+    assert not at.exception, _errors(at)
+    profile = at.session_state[state.RANKED_KEY].query.profile
+    assert sum(tag.weight for tag in profile.positive() if tag.source == "history") == pytest.approx(0.2, abs=1e-6)
+    assert at.session_state[state.INTERESTS_KEY].alpha == pytest.approx(0.2), "the Interests page mixes the same"
+    assert any(t("tuning.mix.tags", "zh", history="20", typed="80") in i.value for i in at.info)
+
+    # the table spans the page with a what-if column per weighted channel, and one item can be read in full
+    frame = at.dataframe[0].value
+    weights = at.session_state[state.FUSION_KEY].config.weights.as_dict()
+    withouts = [c for c in frame.columns if c.startswith("去掉")]
+    assert len(withouts) == sum(1 for w in weights.values() if w > 0)
+    at.selectbox(key="tuning_detail").set_value(1).run()
+    assert not at.exception, _errors(at)
+    assert len(at.dataframe) == 2, "the detail table of the picked item"
+
+    # slider positions go into the URL; a reload (new session, same URL) puts them back
+    at.slider(key="tuning_w_popularity").set_value(1.5)
+    at.slider(key="tuning_k").set_value(30).run()
+    assert not at.exception, _errors(at)
+    params = {key: at.query_params[key] for key in at.query_params}
+    assert "popularity:1.5" in str(params["tw"]) and str(params["tk"]) in ("30", "['30']")
+    reloaded = AppTest.from_file(PAGE, default_timeout=600)
+    reloaded.session_state["dataset_key"] = "demo:bilingual"
+    reloaded.session_state["tuning_interests_kept"] = "科幻电影和轻松的喜剧"
+    for key, value in params.items():
+        reloaded.query_params[key] = value
+    reloaded.run()
+    assert not reloaded.exception, _errors(reloaded)
+    assert reloaded.slider(key="tuning_w_popularity").value == pytest.approx(1.5)
+    assert reloaded.slider(key="tuning_k").value == 30
+    assert reloaded.session_state["tuning_user"] is None, "the user is not kept in the URL"

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from core.data.dataset import Dataset
-from core.interests.editing import apply_table
+from core.interests.editing import TagWeightError, apply_table
 from core.interests.profile import TAG_KINDS, InterestProfile, InterestTag
 from core.interests.recognise import CatalogueIndex, catalogue_index
 from core.vectors.encoders import Encoder
@@ -187,14 +187,14 @@ def test_table_rows_round_trip_and_detect_edits() -> None:
     edited.loc[0, "weight"] = 0.9
     assert iv.signature(iv.editor_rows(edited)) != iv.signature(rows)
     added = pd.concat([frame, pd.DataFrame([{"text": " new ", "weight": None, "polarity": None}])])
-    new_rows = iv.fill_missing_weights(iv.editor_rows(added), profile)
-    assert new_rows[-1] == {"text": "new", "weight": pytest.approx(0.5), "polarity": 1, "kind": None}
-    assert iv.single_weight_edit(rows, iv.editor_rows(edited)) == (0, pytest.approx(0.9))
-    assert iv.single_weight_edit(rows, new_rows) is None
+    new_rows = iv.fill_missing_weights(iv.editor_rows(added))
+    assert new_rows[-1] == {"text": "new", "weight": pytest.approx(0.5), "polarity": 1, "kind": None}, \
+        "a new row gets the mean of the typed weights of its polarity (0.6, 0.4)"
+    lone = pd.DataFrame([{"text": "x", "weight": None, "polarity": -1}])
+    assert iv.fill_missing_weights(iv.editor_rows(lone))[0]["weight"] == 1.0
     rekinded = edited.copy()
     rekinded.loc[1, "kind"] = "item"
     assert iv.signature(iv.editor_rows(rekinded)) != iv.signature(iv.editor_rows(edited))
-    assert iv.single_weight_edit(rows, iv.editor_rows(rekinded)) is None, "a kind change is not a weight edit"
     junk = frame.copy()
     junk.loc[0, "kind"] = "nonsense"
     assert iv.editor_rows(junk)[0]["kind"] is None
@@ -208,8 +208,41 @@ def test_weight_chart_escapes_labels_and_colours_negatives() -> None:
     fig = iv.weight_chart(profile, "title", "axis", "!")
     bar = fig.data[0]
     assert list(bar.y) == ["&lt;b&gt;a&lt;/b&gt;", "b !", "c"]
-    assert list(bar.x) == [0.6, 0.4, -0.5]
+    assert list(bar.x) == [60.0, 40.0, -100.0], "each tag's share of its polarity, avoided ones to the left"
+    assert list(bar.text) == ["+60.0%", "+40.0%", "−100.0%"]
     assert bar.marker.color[2] == iv.NEGATIVE_COLOUR != bar.marker.color[0]
+
+
+def test_table_and_chart_show_the_same_rounded_shares() -> None:
+    # 0.5549 / 0.4451 once showed as 0.555 in the table and +0.56 in the chart
+    profile = InterestProfile(text="x", tags=[_tag("a", 0.5549), _tag("b", 0.4451), _tag("c", 0.2, -1),
+                                              _tag("d", 0.3, -1)])
+    frame = iv.profile_frame(profile, _en)
+    bar = iv.weight_chart(profile, "t", "a", "!").data[0]
+    assert list(frame["share"]) == [55.5, 44.5, 40.0, 60.0]
+    assert [abs(x) for x in bar.x] == list(frame["share"])
+    assert list(bar.text) == [iv.share_label(p, pol) for p, pol in zip(frame["share"], frame["polarity"],
+                                                                      strict=True)]
+    assert list(bar.text) == ["+55.5%", "+44.5%", "−40.0%", "−60.0%"]
+    share = iv.tag_columns(_en)["share"]
+    assert share["type_config"]["format"] == "%.1f%%", "the table's share format has the chart's decimals"
+
+
+def test_the_table_keeps_typed_weights_and_refuses_negatives_with_a_message() -> None:
+    profile = InterestProfile(text="x", tags=[_tag("a", 0.75), _tag("b", 0.25), _tag("c", 0.5, -1)])
+    assert list(iv.profile_frame(profile, _en)["weight"]) == [0.75, 0.25, 1.0], "shares (per polarity) by default"
+    typed = iv.profile_frame(profile, _en, raw=(3.0, 1.0, 0.4))
+    assert list(typed["weight"]) == [3.0, 1.0, 0.4] and list(typed["share"]) == [75.0, 25.0, 100.0]
+    assert list(iv.profile_frame(profile, _en, raw=(1.0,))["weight"]) == [0.75, 0.25, 1.0], "stale raw ignored"
+    weight = iv.tag_columns(_en)["weight"]
+    assert weight["type_config"].get("min_value") is None, "the grid must not drop a typed minus sign"
+    message = iv.weight_refusal(TagWeightError("negative", "*horror*", -0.5), _en)
+    assert "-0.5" in message and "Polarity" in message and "\\*horror\\*" in message
+    assert "方向" in iv.weight_refusal(TagWeightError("negative", "x", -1.0), _zh)
+    zero = iv.weight_refusal(TagWeightError("all_zero", "c", 0.0, -1), _en)
+    assert "avoided" in zero and "0" in zero
+    polarity = iv.tag_columns(_en)["polarity"]
+    assert [o["label"] for o in polarity["type_config"]["options"]] == ["+1 want", "−1 avoid"]
 
 
 def test_weights_text_names_the_weights_in_use() -> None:

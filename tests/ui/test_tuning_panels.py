@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.data.dataset import Dataset
 from core.ranking.config import WEIGHT_PROBLEMS, FusionConfig, FusionWeights
 from core.ranking.registry import CHANNELS
 from ui import state
@@ -39,11 +40,14 @@ def _errors(at: AppTest) -> str:
 
 
 @pytest.fixture
-def page(tmp_workspace: Path) -> AppTest:
+def page(tmp_workspace: Path, bilingual: Dataset) -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=600)
     at.session_state["dataset_key"] = "demo:bilingual"
     at.session_state["lang"] = "en"
     at.run()
+    assert not at.exception, _errors(at)
+    assert at.session_state["tuning_user"] is None and not at.dataframe, "no user is preselected"
+    at.selectbox(key="tuning_user").set_value(str(bilingual.user_ids[0])).run()
     assert not at.exception, _errors(at)
     return at
 
