@@ -80,8 +80,9 @@ def _detail_panel(rec: Recommendation, records: list[dict[str, object]], config:
 
 
 @st.fragment
-def tuning_panel(engine: Engine, query: Query, profile: InterestProfile | None, typed: bool) -> None:
-    """Sliders + the fused list; reruns alone when a control inside it changes."""
+def tuning_panel(engine: Engine, query: Query | None, profile: InterestProfile | None, typed: bool) -> None:
+    """Sliders + the fused list; reruns alone when a control inside it changes. Without a query the sliders and
+    presets are drawn all the same (weights can be set and presets loaded before anything is ranked)."""
     dataset = engine.dataset
     config = widget_config()
     problem = weights_problem(config)
@@ -92,6 +93,13 @@ def tuning_panel(engine: Engine, query: Query, profile: InterestProfile | None, 
     sync_url(config, k)
     fusion = dataclasses.replace(state.get_fusion(), config=config)
     state.set_fusion(fusion)
+    if query is None:
+        controls, output = st.columns([1, 2.6], gap="large")
+        with controls:
+            controls_panel({}, dataset.fingerprint)
+        with output:
+            st.info(t("tuning.need_query"))
+        return
     started = time.perf_counter()
     rec = recommend(engine, query, fusion, k)
     elapsed_ms = (time.perf_counter() - started) * 1e3
@@ -189,9 +197,6 @@ def main() -> None:
         user = user_picker(dataset, "tuning_user", "tuning")  # no user until the analyst picks one
     with right:
         query, profile, typed = _query(engine, user)
-    if query is None:
-        st.info(t("tuning.need_query"))
-        return
     tuning_panel(engine, query, profile, typed)
 
 

@@ -32,8 +32,8 @@ PRESET = "e2e restart preset"
 
 
 def _open_presets(page: Any) -> None:
-    nav(page, "tuning")
-    page.wait_for_selector('.st-key-tuning_chart:not([data-stale="true"]) .main-svg')
+    nav(page, "tuning")  # no user and no interests: the sliders and presets are drawn without a list
+    keyed(page, "tuning_k").wait_for()
     page.get_by_text(t("tuning.presets", "en"), exact=True).click()
     keyed(page, "tuning_preset_name").wait_for()
 

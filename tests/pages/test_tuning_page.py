@@ -85,6 +85,8 @@ def test_cold_start_interests_and_presets(page: AppTest) -> None:
     at = page
     assert at.session_state["tuning_user"] is None  # no user
     assert any(i.value == t("tuning.need_query", "zh") for i in at.info)
+    assert at.slider(key="tuning_w_popularity") is not None, "the sliders are drawn before anything is ranked"
+    assert at.button(key="tuning_save") is not None and not at.get("plotly_chart"), "presets, no list yet"
     at.text_input(key="tuning_interests").input("科幻电影和太空冒险").run()
     assert not at.exception, _errors(at)
     assert len(_titles(at)) == 20
