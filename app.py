@@ -6,6 +6,7 @@ import streamlit as st
 
 from ui.auth import require_access
 from ui.i18n import t
+from ui.resources import warm_up_default
 from ui.sidebar import render_sidebar
 
 st.set_page_config(page_title="InterestLens", page_icon="🔎", layout="wide")
@@ -24,4 +25,7 @@ PAGES = [
     st.Page("pages/evaluate.py", title=t("nav.evaluate"), icon="📊"),
 ]
 
-st.navigation(PAGES).run()
+try:
+    st.navigation(PAGES).run()
+finally:  # once per server process, after the first page is drawn: the demo's engine and map, in the background
+    warm_up_default()

@@ -28,6 +28,12 @@ case "${1:-}" in
   app)
     setup requirements.txt
     shift
+    # Warm-up, first run only (a stamp in the workspace cache skips it afterwards): the demo's item vectors,
+    # indexes, channels and map go into the artefact cache the app reads, so the first page opens ready.
+    # A failure is one line; the app then prepares the demo in the background when it starts.
+    if ! "$VENV/bin/python" -m core prepare --data demo:movielens --map; then
+      echo "==> warm-up did not finish; the dashboard prepares the demo itself when it starts" >&2
+    fi
     # Listen on this machine only unless an address is given (--server.address, STREAMLIT_SERVER_ADDRESS or
     # .streamlit/config.toml). Sharing on a network needs access control: see the README, "Deployment".
     address=$(sed -n 's/^[[:space:]]*address[[:space:]]*=[[:space:]]*"\([^"]*\)".*/\1/p' .streamlit/config.toml 2>/dev/null | head -n 1)

@@ -13,8 +13,13 @@
 and answers questions: :meth:`decompose` typed text into interests, :meth:`recommend` (the one
 ranking path, :class:`core.ranking.ranker.Ranker`: channel scores cached per query, so moving a fusion
 slider only re-weights arrays; fusion, what-if ranks and reasons), :meth:`neighbours` (nearest items
-of any vectors). Call :meth:`prepare`
-with a progress callback to build everything up front with visible progress.
+of any vectors), :meth:`projection_map` (the joint item + user map). Call :meth:`prepare` with a
+progress callback to build everything up front in the named :data:`STAGES`, with visible progress.
+
+Channels in :data:`DEFERRED_CHANNELS` (they train a model and carry no weight by default) are fitted on
+first use: when a configuration gives one a weight (:meth:`recommend` / :meth:`fused_scores` fit it first;
+until then it reports ``on_first_use`` and is left out of the scores) or when :meth:`prepare` is asked for
+them (``deferred=True``, the set-up's ``python -m core prepare``).
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import threading
 from collections.abc import Collection
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 
@@ -37,17 +42,40 @@ from core.interests.history import combine, history_interests
 from core.interests.profile import InterestProfile, InterestTag
 from core.interests.recognise import CatalogueIndex, catalogue_index
 from core.interests.text import add_user_terms, catalogue_terms
-from core.ranking.base import Channel, ChannelContext
+from core.ranking.base import Channel, ChannelContext, ChannelNotApplicable, Evidence
 from core.ranking.config import FusionConfig
 from core.ranking.fusion import ItemFilter
 from core.ranking.query import Query
 from core.ranking.ranker import Ranker, Recommendation
-from core.ranking.registry import ChannelParams, build_channels
+from core.ranking.registry import ChannelParams, channel_type, make_channels
 from core.vectors.documents import default_template, item_documents
 from core.vectors.encoders import DEFAULT_MODEL, Encoder, load_encoder
 from core.vectors.index import NeighbourIndex, build_item_index
+from core.vectors.maps import ProjectionMap, build_map
+from core.vectors.projection import ProjectionParams
 from core.vectors.users import user_vectors
 from core.vectors.vector_cache import EmbedResult, VectorCache, embed_texts
+
+STAGES: dict[str, str] = {
+    "model": "loading the text model",
+    "embed": "embedding items",
+    "index": "building the item index",
+    "users": "user profiles",
+    "catalogue": "title and attribute index",
+    "channels": "fitting the channels",
+    "deferred": "training the optional channels",
+    "map": "laying out the map",
+}
+"""The named stages of getting an engine ready, id -> the progress message that opens it (the set-up CLI
+prints them, the pages translate them: ``ui/i18n`` ``warmup.stage.<id>``)."""
+
+DEFERRED_CHANNELS: frozenset[str] = frozenset({"learned"})
+"""Channels fitted on first use (see the module docstring): they train a model (tens of seconds on
+MovieLens) and their default fusion weight is 0."""
+
+_SPANS: tuple[tuple[str, float], ...] = (("model", 0.08), ("embed", 0.6), ("index", 0.68), ("users", 0.7),
+                                         ("catalogue", 0.75), ("channels", 1.0))
+"""Each core stage's end on the [0, 1] progress of :meth:`Engine.prepare` (without deferred channels)."""
 
 
 class Engine:
@@ -71,6 +99,7 @@ class Engine:
         self.channel_params = channel_params or ChannelParams()
         self.user_half_life_days = user_half_life_days
         self._lock = threading.RLock()
+        self._deferred_lock = threading.Lock()
         self._score_cache_size = score_cache_size
         self._history: dict[str, list[InterestTag]] = {}
         self._progress: ProgressFn | None = None
@@ -156,18 +185,72 @@ class Engine:
                                     notices=self.cache_notices)
 
     @cached_property
-    def channels(self) -> dict[str, Channel]:
-        """Every scoring channel fitted on the dataset, by name."""
+    def _context(self) -> ChannelContext:
+        """What the channels learn from (shared by the first fit and the deferred ones)."""
         with self._lock:
-            ctx = ChannelContext(
+            return ChannelContext(
                 dataset=self.dataset,
                 item_vectors=self.item_vectors,
                 user_vectors=self.user_vectors,
                 has_vector=self.has_user_vector,
                 encoder=self.encoder,
                 item_index=self.item_index,
+                random_state=self.channel_params.random_state,
+                num_threads=self.channel_params.num_threads,
             )
-            return dict(build_channels(ctx, self.channel_params, self._progress))
+
+    @cached_property
+    def channels(self) -> dict[str, Channel]:
+        """Every scoring channel by name; all fitted except the :data:`DEFERRED_CHANNELS` not used yet."""
+        with self._lock:
+            ctx = self._context
+            channels = make_channels(self.channel_params)
+            eager = [name for name in channels if name not in DEFERRED_CHANNELS]
+            for i, name in enumerate(eager):
+                report(self._progress, i / len(eager), f"fitting {name}")
+                channels[name].fit(ctx)
+            for name in DEFERRED_CHANNELS & set(channels):
+                channels[name] = cast(Channel, _OnFirstUse(channels[name]))
+            report(self._progress, 1.0, "channels ready")
+            return channels
+
+    def pending_channels(self) -> list[str]:
+        """Deferred channels not fitted yet (an empty list once every channel is fitted)."""
+        with self._lock:
+            return [name for name, channel in self.channels.items() if isinstance(channel, _OnFirstUse)]
+
+    def fit_deferred(self, names: Collection[str] | None = None, progress: ProgressFn | None = None) -> list[str]:
+        """Fit the deferred channels in ``names`` (default: all) that are not fitted yet; returns those
+        fitted now. Concurrent callers take turns: the second waits and finds the work done."""
+        _ = self.channels
+        wanted = [n for n in self.pending_channels() if names is None or n in names]
+        if not wanted:
+            return []
+        done: list[str] = []
+        with self._deferred_lock:
+            for i, name in enumerate(n for n in self.pending_channels() if n in wanted):
+                report(progress, i / len(wanted), f"fitting {name}")
+                channel = channel_type(name)(self.channel_params.get(name))
+                sub = scaled(progress, i / len(wanted), (i + 1) / len(wanted))
+                if _takes_progress(channel.fit):
+                    channel.fit(self._context, sub)  # type: ignore[call-arg]
+                else:
+                    channel.fit(self._context)
+                with self._lock:
+                    self.channels[name] = channel  # a fresh object swapped in whole: readers never see half a fit
+                    if "ranker" in self.__dict__:
+                        self.ranker.channels[name] = channel
+                        self.ranker.clear_cache()  # cached score batches lack this channel
+                done.append(name)
+        report(progress, 1.0, "channels ready")
+        return done
+
+    def _fit_used(self, config: FusionConfig | None) -> None:
+        """Fit the deferred channels ``config`` gives a weight (the default configuration gives none)."""
+        weights = (config or FusionConfig()).weights
+        used = [n for n in self.pending_channels() if float(weights.get(n, 0.0)) > 0]
+        if used:
+            self.fit_deferred(used)
 
     @cached_property
     def ranker(self) -> Ranker:
@@ -186,30 +269,59 @@ class Engine:
         """True when the item vectors and index (and, with ``channels``, the fitted channels) are built."""
         return "channels" in self.__dict__ if channels else "item_index" in self.__dict__
 
-    def prepare(self, progress: ProgressFn | None = None, channels: bool = True) -> Engine:
-        """Build vectors, the item index, user vectors and (optionally) channels now, reporting progress.
+    def prepare(self, progress: ProgressFn | None = None, channels: bool = True, deferred: bool = False) -> Engine:
+        """Build the text model, vectors, the item index, user vectors, the catalogue index and (optionally)
+        the channels now, reporting each of :data:`STAGES` as it starts; ``deferred`` also fits the
+        :data:`DEFERRED_CHANNELS`. Another thread calling meanwhile waits for this one and finds the work done.
 
         ``last_embed`` then tells how many item documents came from the vector cache and how many were
         encoded (only on the call that embedded them).
         """
+        last = 1.0 if channels else dict(_SPANS)["catalogue"]  # where the stages built here end on _SPANS
+        end = 0.9 if channels and deferred else 1.0  # ... and where they end on the caller's progress
+        spans = {stage: (0.0 if i == 0 else _SPANS[i - 1][1], stop) for i, (stage, stop) in enumerate(_SPANS)}
+
+        def stage(name: str) -> None:
+            start, stop = (edge / last * end for edge in spans[name])
+            report(progress, start, STAGES[name])
+            self._progress = scaled(progress, start, stop)
+
         with self._lock:
             try:
-                self._progress = scaled(progress, 0.0, 0.6)
-                report(progress, 0.0, "embedding items")
+                stage("model")
+                _ = self.encoder
+                stage("embed")
                 _ = self.item_vectors
-                report(progress, 0.6, "building the item index")
+                stage("index")
                 _ = self.item_index
-                report(progress, 0.7, "user profiles")
+                stage("users")
                 _ = self.user_vectors
-                report(progress, 0.73, "title and attribute index")
+                stage("catalogue")
                 _ = self.catalogue
                 if channels:
-                    self._progress = scaled(progress, 0.75, 1.0)
+                    stage("channels")
                     _ = self.channels
-                report(progress, 1.0, "ready")
             finally:
                 self._progress = None
+        if channels and deferred:
+            report(progress, end, STAGES["deferred"])
+            self.fit_deferred(progress=scaled(progress, end, 1.0))
+        report(progress, 1.0, "ready")
         return self
+
+    def projection_map(
+        self, params: ProjectionParams | None = None, progress: ProgressFn | None = None
+    ) -> ProjectionMap:
+        """The joint item + user map (:func:`core.vectors.maps.build_map`: from the artefact cache when it
+        is there, else fitted on the engine's hnswlib indexes and cached)."""
+        if not self.ready(channels=False):
+            self.prepare(scaled(progress, 0.0, 0.05), channels=False)
+        report(progress, 0.05, STAGES["map"])
+        result = build_map(self.item_vectors, self.user_vectors, self.has_user_vector,
+                           fingerprint=self.dataset.fingerprint, model_id=self.model, params=params,
+                           progress=scaled(progress, 0.05, 1.0), item_index=self.item_index,
+                           user_index=self.user_index)
+        return result  # damaged cache files it rebuilt are in result.notices
 
     # --- questions ---------------------------------------------------------------------------------
 
@@ -235,12 +347,14 @@ class Engine:
         explain: bool = True,
     ) -> Recommendation:
         """The fused top-k list of one query with what-if ranks and reasons (:meth:`Ranker.recommend`)."""
+        self._fit_used(config)
         return self.ranker.recommend(query, config, k, item_filter, with_reasons=explain)
 
     def fused_scores(
         self, query: Query, config: FusionConfig | None = None, item_filter: ItemFilter | None = None
     ) -> np.ndarray:
         """Every item's fused score for ``query`` (NaN where not eligible): the Map's colour by score."""
+        self._fit_used(config)
         return self.ranker.fused_scores(query, config, item_filter)
 
     def history_interests(self, user_id: str) -> list[InterestTag]:
@@ -285,3 +399,38 @@ class Engine:
         Users without a profile vector are never returned."""
         index = self.item_index if of == "items" else self.user_index
         return index.query(np.asarray(vectors, dtype=np.float32), k, exclude)
+
+
+class _OnFirstUse:
+    """Stands in for a deferred channel until it is fitted: scores nothing, says why (``on_first_use``)."""
+
+    def __init__(self, channel: Channel) -> None:
+        self.channel = channel
+        self.name = channel.name
+        self.default_weight = channel.default_weight
+
+    def fit(self, ctx: ChannelContext) -> _OnFirstUse:
+        """Nothing to learn (:meth:`Engine.fit_deferred` fits the real channel)."""
+        return self
+
+    def why_not(self, query: Query) -> str | None:
+        """Always ``on_first_use``."""
+        return "on_first_use"
+
+    def score(self, queries: list[Query]) -> np.ndarray:
+        """Never scores (the scorer asks :meth:`why_not` first)."""
+        raise ChannelNotApplicable(self.name, "on_first_use")
+
+    def explain(self, query: Query, item: int) -> Evidence | None:
+        """Nothing to explain."""
+        return None
+
+
+def _takes_progress(fit: Any) -> bool:
+    """True when a channel's ``fit`` accepts a progress callback as its second argument."""
+    import inspect
+
+    try:
+        return len(inspect.signature(fit).parameters) >= 2
+    except (TypeError, ValueError):
+        return False

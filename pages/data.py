@@ -29,6 +29,7 @@ from ui.resources import get_dataset, register_dataset
 from ui.safe import md_escape
 from ui.shell import ensure_app_shell
 from ui.upload_panel import file_key, file_summary, mapping_widgets, raw_table, show_report
+from ui.widgets import dataset_label
 
 ensure_app_shell()
 
@@ -170,7 +171,7 @@ def _figures(fingerprint: str, lang: str, _dataset: Dataset) -> dict[str, go.Fig
 def _stats_section() -> None:
     with st.spinner(t("app.loading_dataset")):
         ds = get_dataset()
-    st.subheader(t("data.stats_header", name=md_escape(ds.name)))
+    st.subheader(t("data.stats_header", name=md_escape(dataset_label(ds))))
     stats = ds.stats()
     cols = st.columns(5)
     cols[0].metric(t("data.stats.interactions"), fmt_number(stats["interactions"]))

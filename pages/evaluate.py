@@ -38,6 +38,7 @@ from ui.resources import get_dataset, workspace
 from ui.safe import md_escape
 from ui.shell import ensure_app_shell
 from ui.typed_eval_panel import draw_typed_cases_tab
+from ui.widgets import dataset_label
 
 ensure_app_shell()
 
@@ -61,7 +62,7 @@ def _draw_form() -> bool:
         with c1:
             st.markdown(f"**{t('evaluate.split_section')}**")
             st.selectbox(t("evaluate.split"), SPLIT_KINDS, format_func=lambda k: t(f"evaluate.split.{k}", lang),
-                         key="eval_split", help=t("evaluate.split_help"))
+                         key="eval_split", help=t("evaluate.split_help"), placeholder=t("app.choose_one"))
             st.slider(t("evaluate.ratio"), 0.05, 0.5, step=0.05, key="eval_ratio")
             st.number_input(t("evaluate.n_last"), 1, 100, step=1, key="eval_n_last")
             st.text_input(t("evaluate.threshold"), key="eval_threshold", help=t("evaluate.threshold_help"))
@@ -70,16 +71,16 @@ def _draw_form() -> bool:
             st.markdown(f"**{t('evaluate.measure_section')}**")
             st.number_input(t("evaluate.k"), 1, 100, step=1, key="eval_k")
             st.multiselect(t("evaluate.metrics"), ALL_METRICS, format_func=lambda m: t(f"evaluate.metric.{m}", lang),
-                           key="eval_metrics")
+                           key="eval_metrics", placeholder=t("app.choose_many"))
             st.number_input(t("evaluate.max_users"), 0, 1_000_000, step=50, key="eval_max_users",
                             help=t("evaluate.max_users_help"))
             st.text_input(t("evaluate.run_name"), key="eval_name", placeholder=t("evaluate.run_name_hint"))
         with c3:
             st.markdown(f"**{t('evaluate.config_section')}**")
             st.multiselect(t("evaluate.baselines"), BASELINES, key="eval_baselines",
-                           format_func=lambda b: t(f"evaluate.baseline.{b}", lang))
+                           format_func=lambda b: t(f"evaluate.baseline.{b}", lang), placeholder=t("app.choose_many"))
             st.multiselect(t("evaluate.channels"), CHANNELS, format_func=lambda c: t(f"tuning.channel.{c}", lang),
-                           key="eval_channels", help=t("evaluate.channels_help"))
+                           key="eval_channels", help=t("evaluate.channels_help"), placeholder=t("app.choose_many"))
             st.checkbox(t("evaluate.fused"), key="eval_fused", help=t("evaluate.fused_help"))
             st.checkbox(t("evaluate.tune"), key="eval_tune", help=t("evaluate.tune_help"))
             st.number_input(t("evaluate.trials"), 1, 1000, step=5, key="eval_trials")
@@ -148,9 +149,11 @@ def _draw_results(result: EvaluationReport, dataset: Dataset) -> None:
     lang = current_lang()  # format functions may run outside the script run (AppTest)
     c1, c2 = st.columns(2)
     chosen = c1.selectbox(t("evaluate.chart_metric"), [m for m in metrics if m in ACCURACY_METRICS] or ["ndcg"],
-                          format_func=lambda m: _metric_label(m, lang), key="eval_chart_metric")
+                          format_func=lambda m: _metric_label(m, lang), key="eval_chart_metric",
+                          placeholder=t("app.choose_one"))
     x_metric = c2.selectbox(t("evaluate.chart_x"), [m for m in metrics if m in BEYOND_METRICS] or ["coverage"],
-                            format_func=lambda m: _metric_label(m, lang), key="eval_chart_x")
+                            format_func=lambda m: _metric_label(m, lang), key="eval_chart_x",
+                            placeholder=t("app.choose_one"))
     st.plotly_chart(ev.metric_chart(result, chosen, t), key="eval_chart_bar")
     st.plotly_chart(ev.tradeoff_chart(result, x_metric, chosen, t), key="eval_chart_tradeoff")
     st.caption(t("evaluate.chart.legend_hint"))
@@ -175,7 +178,8 @@ def _draw_runs(dataset: Dataset) -> None:
         st.info(t("evaluate.no_runs"))
         return
     labels = [label for label, _ in runs]
-    chosen = st.multiselect(t("evaluate.compare"), labels, default=labels[:2], key="eval_compare")
+    chosen = st.multiselect(t("evaluate.compare"), labels, default=labels[:2], key="eval_compare",
+                            placeholder=t("app.choose_many"))
     if not chosen:
         return
     table = runs_table([r for r in runs if r[0] in chosen])
@@ -194,7 +198,7 @@ def main() -> None:
         st.session_state.setdefault(key, value)
     st.header(t("evaluate.header"))
     ds = get_dataset()
-    st.caption(t("evaluate.dataset", name=md_escape(ds.name), users=ds.n_users, items=ds.n_items))
+    st.caption(t("evaluate.dataset", name=md_escape(dataset_label(ds)), users=ds.n_users, items=ds.n_items))
     history_tab, typed_tab = st.tabs([t("evaluate.tab.history"), t("evaluate.tab.typed")])
     with history_tab:
         st.caption(t("evaluate.intro"))

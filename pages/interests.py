@@ -3,8 +3,11 @@
 The engine decomposes the text (``Engine.decompose``); the tags are edited in a table
 (``core.interests.editing``); the list is ``Engine.recommend`` for the profile with the shared fusion state
 (:mod:`ui.ranking`): the Tuning page's weights, cold unless a user is selected (then mixed with the user's
-history interests). 👍 / 👎 move the tag weights (``core.interests.feedback``) and are kept in the workspace
-(:mod:`ui.feedback`), so a reload replays them.
+history interests). 👍 adds the item to the typed profile as a liked item (it then drives the collaborative
+channels like a watched film and, being seen, leaves the list), 👎 as an avoided one (left out, its neighbours
+pushed down); the matching tags' weights move too (``core.interests.feedback``). The message after each says
+what changed between the list shown and the new one (``ui.interests_panels.feedback_notice``). Events are
+kept in the workspace (:mod:`ui.feedback`), so a reload replays them.
 
 State (:mod:`ui.state`): ``InterestsState`` (text, knobs, composition, typed profile), the user in
 ``FusionState``, the working profile in ``InterestsWork``, the shown list in ``RankedList``.
@@ -22,7 +25,7 @@ from core.interests.feedback import Event, replay
 from core.interests.profile import InterestProfile
 from ui import feedback, state
 from ui.i18n import current_lang, t
-from ui.interests_panels import history_section, tag_section
+from ui.interests_panels import FEEDBACK_KEY, FeedbackDone, feedback_notice, history_section, tag_section
 from ui.interests_views import (
     EXAMPLES,
     result_records,
@@ -63,11 +66,12 @@ def _clear_feedback(engine: Engine) -> None:
     if work is not None:
         feedback.clear(engine.dataset, work.key[1])
         state.update_work(work, work.original, base=work.original, n_feedback=0)
-    st.session_state.pop("interests_feedback_msg", None)
+    st.session_state.pop(FEEDBACK_KEY, None)
 
 
 def _feedback(engine: Engine, item: int, event: Event, title: str) -> None:
-    """on_click of 👍 / 👎: move the weights toward / away from the item; keep the event in the workspace."""
+    """on_click of 👍 / 👎: the item joins the profile as liked / avoided and the matching weights move; the
+    event is kept in the workspace, and the list shown now is kept to say what changed."""
     work = state.get_work()
     if work is None or work.profile is None:
         return
@@ -75,7 +79,9 @@ def _feedback(engine: Engine, item: int, event: Event, title: str) -> None:
                      item_ids=engine.dataset.item_ids)
     saved = feedback.record(engine.dataset, work.key[1], item, event, state.get_fusion().user_id)
     state.update_work(work, profile, n_feedback=work.n_feedback + 1)
-    st.session_state["interests_feedback_msg"] = (event, title, saved)
+    shown = state.get_ranked()
+    before = tuple(int(i) for i in shown.items) if shown is not None else ()
+    st.session_state[FEEDBACK_KEY] = FeedbackDone(event, item, title, saved, before)
 
 
 def _decomposed(engine: Engine, wanted: state.InterestsState) -> state.InterestsWork:
@@ -96,7 +102,7 @@ def _decomposed(engine: Engine, wanted: state.InterestsState) -> state.Interests
             if original is not None else None)
     work = state.InterestsWork(key, original, base, base, error, work.version + 1 if work else 0, len(steps))
     state.set_work(work)
-    st.session_state.pop("interests_feedback_msg", None)
+    st.session_state.pop(FEEDBACK_KEY, None)
     return work
 
 
@@ -133,11 +139,7 @@ def _results_section(engine: Engine, wanted: state.InterestsState, work: state.I
     state.set_ranked(state.RankedList(query, rec.result.items, rec.result.score))
     records = result_records(engine.dataset, rec.result.items, rec.result.score)
     reasons = [explanation_text(e, lang) for e in rec.explanations]
-    msg = st.session_state.pop("interests_feedback_msg", None)
-    if msg:
-        st.success(t(f"interests.feedback.{msg[0]}", title=md_escape(msg[1])))
-        if not msg[2]:
-            st.warning(t("interests.feedback_not_saved"))
+    feedback_notice(engine.dataset, rec.result.items.tolist())
     if not records:
         st.info(t("interests.no_results"))
         return

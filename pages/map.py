@@ -4,9 +4,11 @@ The projection comes from ``ui.resources.get_projection_map``; layers, neighbour
 values, the display sample and the tables from :mod:`ui.map_views`; ranked lists from ``Engine.recommend``
 (:mod:`ui.ranking`) with the shared fusion state. This page picks what to show and draws it.
 
-State: reads ``InterestsState`` (typed interests to place), ``FusionState`` (weights) and ``RankedList`` (the
-last list the Interests or Tuning page showed) from :mod:`ui.state`. Its own keys: ``map_pick`` (the clicked
-point's key), ``map_lasso`` (keys of a box/lasso selection) and the widgets (``map_``).
+State: reads ``InterestsState`` (typed interests to place, and to rank: the recommendations layer is the list
+the Interests page's current interests produce, ranked here through the same ``ui.ranking`` path with the same
+k) and ``FusionState`` (weights, filter, shared user) from :mod:`ui.state`; a user picked on the map shows that
+user's list instead, and the legend says whose list it is. Its own keys: ``map_pick`` (the clicked point's key),
+``map_lasso`` (keys of a box/lasso selection) and the widgets (``map_``).
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ import streamlit as st
 
 from core.common.errors import InterestLensError
 from core.engine import Engine
-from core.ranking.query import Query
 from core.vectors.projection import TRUST_NEIGHBOURS, TRUST_SAMPLE, ProjectionParams
 from ui import map_views as mv
 from ui import state
@@ -41,7 +42,7 @@ from ui.shell import ensure_app_shell
 ensure_app_shell()
 
 CHART, TRACE_KEYS = "map_chart", "_map_trace_keys"
-LEGEND = ("items", "users", "other", "category", "tags", "neighbours", "recommended", "selected", "interest",
+LEGEND = ("items", "users", "other", "category", "tags", "neighbours", "selected", "interest",
           "avoid", "composed", "similarity", "rank", "none")
 
 
@@ -58,23 +59,18 @@ def _on_select() -> None:
         st.session_state[PICK] = keys[0]
 
 
-def _shown_list(engine: Engine, view: View, picked_user: str | None) -> tuple[np.ndarray, str]:
-    """The list to draw and whose it is: the picked user's (``Engine.recommend``), else the last list shown."""
-    if not view.show_recs:
-        return np.zeros(0, dtype=np.int64), ""
-    if picked_user is not None:
-        with st.spinner(t("map.recs_computing")):
-            rec = recommend(ensure_ready(engine), Query(user_id=picked_user), state.get_fusion(), view.k,
-                            explain=False)
-        return rec.result.items, t("map.recs_for_user", id=picked_user)
-    ranked = state.get_ranked()
-    if ranked is None or not len(ranked.items):
-        return np.zeros(0, dtype=np.int64), ""
-    user = ranked.query.user_id
-    return ranked.items[: view.k], t("map.recs_for_user", id=user) if user else t("map.recs_for_last")
+def _shown_list(engine: Engine, view: View, source: mv.RecsSource) -> np.ndarray:
+    """The recommendations to draw: ``source``'s top k (k of the Interests page) from ``Engine.recommend``."""
+    if not view.show_recs or source.query is None:
+        return np.zeros(0, dtype=np.int64)
+    with st.spinner(t("map.recs_computing")):
+        rec = recommend(ensure_ready(engine), source.query, state.get_fusion(), int(state.get_interests().k),
+                        explain=False)
+    return np.asarray(rec.result.items, dtype=np.int64)
 
 
-def _colour(engine: Engine, items: Layer, view: View, picked_user: str | None) -> tuple[ColourMode, str, list[int]]:
+def _colour(engine: Engine, items: Layer, view: View, picked_user: str | None, source: mv.RecsSource
+            ) -> tuple[ColourMode, str, list[int]]:
     """Set ``items.colour``; returns (colour mode, colour-bar title, items that must be drawn)."""
     ds = engine.dataset
     if view.colour == "cluster" and picked_user is not None:
@@ -86,11 +82,9 @@ def _colour(engine: Engine, items: Layer, view: View, picked_user: str | None) -
     if view.colour == "popularity":
         items.colour = np.log1p(ds.item_popularity.astype(float))
         return "continuous", t("map.colour.popularity"), []
-    ranked = state.get_ranked()
-    query = Query(user_id=picked_user) if picked_user is not None else ranked.query if ranked is not None else None
-    if view.colour == "score" and query is not None:
+    if view.colour == "score" and source.query is not None:
         with st.spinner(t("map.recs_computing")):
-            items.colour = fused_scores(ensure_ready(engine), query, state.get_fusion())
+            items.colour = fused_scores(ensure_ready(engine), source.query, state.get_fusion())
         return "continuous", t("map.colour.score"), []
     if view.colour == "score":
         st.info(t("map.score_unavailable"))
@@ -134,12 +128,13 @@ def main() -> None:
         overlay.selected = mv.rows_for([pick], items, users, pm)
         nb_keys, nb_sims = mv.neighbours(engine, pm, parsed[0], parsed[1], view.k, view.pool)
         overlay.neighbours, overlay.neighbour_sims = mv.rows_for(nb_keys, items, users, pm), list(nb_sims)
-    shown, who = _shown_list(engine, view, picked_user)
+    source = mv.recs_source(engine, state.get_interests(), state.get_fusion(), picked_user)
+    shown = _shown_list(engine, view, source)
     if len(shown):
         overlay.recommended = mv.rows_for([item_key(i) for i in shown], items, users, pm)
         overlay.recommended_rank = list(range(1, len(shown) + 1))
     overlay.interests = mv.interest_markers(state.get_interests().profile, pm, t("map.composed_label"))
-    colour_mode, colour_title, coloured = _colour(engine, items, view, picked_user)
+    colour_mode, colour_title, coloured = _colour(engine, items, view, picked_user, source)
 
     lasso = list(st.session_state.get(LASSO, []))
     rec_keys = overlay.recommended.keys if overlay.recommended is not None else []
@@ -147,7 +142,7 @@ def main() -> None:
                                coloured)
     fig = map_figure(items.take(sample.item_rows), users.take(sample.user_rows) if len(sample.user_rows) else None,
                      colour_mode=colour_mode, colour_title=colour_title, overlay=overlay,
-                     labels={k: t(f"map.legend.{k}") for k in LEGEND},
+                     labels={**{k: t(f"map.legend.{k}") for k in LEGEND}, "recommended": mv.recs_label(source, t)},
                      background=t("map.cluster_outside") if coloured else None)
     st.session_state[TRACE_KEYS] = trace_keys(fig)
     st.plotly_chart(fig, key=CHART, on_select=_on_select, selection_mode=("points", "box", "lasso"),
@@ -155,8 +150,8 @@ def main() -> None:
     st.caption(t("map.sample_caption", items=fmt_number(len(sample.item_rows)), n_items=fmt_number(ds.n_items),
                  users=fmt_number(len(sample.user_rows)), n_users=fmt_number(len(pm.user_idx)), strata=sample.strata))
     st.caption(t("map.interests_caption") if overlay.interests else t("map.no_interests"))
-    if overlay.recommended is not None and len(overlay.recommended):
-        st.caption(t("map.recs_caption", who=md_escape(who), k=len(overlay.recommended)))
+    if view.show_recs:  # with nothing typed the layer says so (an info box), never a stale list
+        (st.info if source.query is None else st.caption)(mv.recs_caption(source, len(shown), t))
     m1, m2 = st.columns([1, 3])
     trust = pm.trustworthiness
     m1.metric(t("map.trust"), "—" if trust != trust else f"{trust:.3f}", help=t("map.trust_help"))

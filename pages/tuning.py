@@ -72,7 +72,7 @@ def _detail_panel(rec: Recommendation, records: list[dict[str, object]], config:
     titles = [f"{int(r)}. {rec_title}" for r, rec_title in zip(rec.result.rank, (str(x["title"]) for x in records),
                                                                   strict=True)]
     row = st.selectbox(t("tuning.detail.pick"), list(range(len(titles))), key="tuning_detail",
-                       format_func=lambda i: titles[i] if 0 <= i < len(titles) else "")
+                       format_func=lambda i: titles[i] if 0 <= i < len(titles) else "", placeholder=t("app.choose_one"))
     if row is None or not 0 <= int(row) < len(records):
         return
     st.markdown(md_escape(str(records[int(row)]["reason"])))

@@ -46,8 +46,9 @@ def test_cold_profile_recommendation(engine: Engine) -> None:
     rec = engine.recommend(Query(profile=profile), FusionConfig(), k=10)
     result = rec.result
     assert len(result) == 10 and len(set(result.items.tolist())) == 10
-    assert set(result.dropped) == {"history", "mf", "item_knn"}  # no user: the collaborative channels drop out
-    assert result.dropped["mf"] == "no_user"
+    # no user: the collaborative channels drop out; learned (weight 0 by default) is not even fitted
+    assert set(result.dropped) == {"history", "mf", "item_knn", "learned"}
+    assert result.dropped["mf"] == "no_user" and result.dropped["learned"] == "on_first_use"
     assert "semantic" in result.channels
     np.testing.assert_allclose(result.contributions.sum(axis=1), result.score, atol=1e-9)
     assert np.all(np.diff(result.score) <= 1e-12)  # best first
@@ -111,3 +112,90 @@ def test_neighbours_come_from_the_engine_index(engine: Engine) -> None:
     ids, sims = engine.neighbours(engine.item_vectors[[0, 1]], k=5, exclude=[0])
     assert ids.shape == (2, 5) and 0 not in ids[0].tolist()
     assert np.all(np.diff(sims, axis=1) <= 1e-6)
+
+
+# --- channels fitted on first use, preparing in stages ----------------------------------------------
+
+
+def test_deferred_channel_is_fitted_when_a_weight_asks_for_it(bilingual: Dataset) -> None:
+    fresh = Engine(bilingual).prepare()
+    assert fresh.pending_channels() == ["learned"]
+    query = Query(profile=fresh.decompose("space opera and robots"))
+    first = fresh.recommend(query, FusionConfig(), k=10)
+    assert first.result.dropped["learned"] == "on_first_use" and fresh.pending_channels() == ["learned"]
+    weighted = fresh.recommend(query, FusionConfig(weights=FusionWeights(learned=1.0)), k=10)
+    assert fresh.pending_channels() == []
+    assert "learned" in weighted.result.channels and "learned" not in weighted.result.dropped
+    assert weighted.scores is not first.scores  # the cached scores without the channel were dropped
+    assert fresh.ranker.channels["learned"] is fresh.channels["learned"]
+    again = fresh.recommend(query, FusionConfig(), k=10)  # weight 0 again: scored, contributes nothing
+    assert again.result.items.tolist() == first.result.items.tolist()
+
+
+def test_concurrent_callers_fit_a_deferred_channel_once(bilingual: Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from core.ranking.channels.learned import LearnedChannel
+
+    fresh = Engine(bilingual).prepare()
+    calls: list[int] = []
+    gate = threading.Event()
+    original = LearnedChannel.fit
+
+    def slow_fit(self: LearnedChannel, ctx: object, progress: object = None) -> LearnedChannel:
+        calls.append(1)
+        gate.wait(10)
+        return original(self, ctx, progress)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(LearnedChannel, "fit", slow_fit)
+    results: list[list[str]] = []
+    threads = [threading.Thread(target=lambda: results.append(fresh.fit_deferred())) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    gate.set()
+    for thread in threads:
+        thread.join(60)
+    assert len(calls) == 1
+    assert sorted(map(tuple, results)) == [(), (), ("learned",)]
+    assert fresh.pending_channels() == []
+
+
+def test_prepare_reports_the_named_stages_in_order(bilingual: Dataset) -> None:
+    from core.engine import STAGES
+
+    seen: list[tuple[float, str]] = []
+    fresh = Engine(bilingual).prepare(lambda f, m: seen.append((f, m)), deferred=True)
+    assert fresh.ready(channels=True) and fresh.pending_channels() == []
+    stages = [m for _, m in seen if m in STAGES.values()]
+    assert stages == [STAGES[s] for s in ("model", "embed", "index", "users", "catalogue", "channels", "deferred")]
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0 and seen[-1][1] == "ready"
+
+
+def test_learned_reuses_the_mf_channels_factors(engine: Engine, tmp_workspace: object,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the same ALS settings, learned trains its text map on the mf channel's item factors instead of
+    training ALS a second time (fresh workspace: nothing cached)."""
+    from core.ranking.base import ChannelContext
+    from core.ranking.channels.learned import LearnedChannel, LearnedParams
+    from core.ranking.channels.mf import MFChannel
+
+    real_fit = MFChannel.fit
+    ctx = ChannelContext(dataset=engine.dataset, item_vectors=engine.item_vectors)
+    mf = MFChannel().fit(ctx)
+    fits: list[int] = []
+
+    def counted(self: MFChannel, c: ChannelContext) -> MFChannel:
+        fits.append(1)
+        return real_fit(self, c)
+
+    monkeypatch.setattr(MFChannel, "fit", counted)
+    learned = LearnedChannel(LearnedParams(epochs=2, user_tags="off")).fit(ctx)
+    assert fits == [] and learned.map_ is not None and not learned.from_cache_
+    assert mf.item_factors_ is not None
+    assert learned.map_.item_factors.tobytes() == mf.item_factors_.tobytes()
+    other = ChannelContext(dataset=engine.dataset, item_vectors=engine.item_vectors)
+    MFChannel(factors=8).fit(other)  # different settings: their factors are not the ones learned needs
+    assert fits == [1]
+    LearnedChannel(LearnedParams(epochs=3, user_tags="off")).fit(other)  # not in the cache either
+    assert fits == [1, 1]

@@ -101,7 +101,7 @@ def render_embeddings_panel(dataset: Dataset) -> None:
     st.caption(t("emb.intro"))
     keys = [m.key for m in BUNDLED_MODELS]
     labels = [t(f"emb.model.{k}") for k in keys]  # plain options, no format_func: AppTest can replay them
-    choice = st.selectbox(t("emb.model"), labels, index=keys.index(selected_model()))
+    choice = st.selectbox(t("emb.model"), labels, index=keys.index(selected_model()), placeholder=t("app.choose_one"))
     model = keys[labels.index(choice)] if choice in labels else DEFAULT_MODEL
     st.session_state[MODEL_KEY] = model
     info = next(m for m in BUNDLED_MODELS if m.key == model)
@@ -137,7 +137,7 @@ def render_item_neighbours(dataset: Dataset) -> None:
             return
     titles = dataset.items["title"].astype(str).tolist()
     choice = st.selectbox(t("emb.pick_item"), range(dataset.n_items), key="emb_item",
-                          format_func=lambda i: titles[i])
+                          format_func=lambda i: titles[i], placeholder=t("app.choose_one"))
     if choice is None:
         return
     item = int(choice)

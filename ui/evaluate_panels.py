@@ -27,7 +27,8 @@ def draw_sweep(result: EvaluationReport) -> None:
     c1, c2 = st.columns([3, 1])
     lang = current_lang()
     channel = c1.selectbox(t("evaluate.sweep_channel"), [c for c in CHANNELS if c not in result.dropped_channels],
-                           key="eval_sweep_channel", format_func=lambda c: t(f"tuning.channel.{c}", lang))
+                           key="eval_sweep_channel", format_func=lambda c: t(f"tuning.channel.{c}", lang),
+                           placeholder=t("app.choose_one"))
     if c2.button(t("evaluate.sweep_run"), key="eval_sweep_run"):
         bar = st.progress(0.0, text=t("evaluate.sweep_running"))
         narrator = EvalProgress(t, stage="sweep")

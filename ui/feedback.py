@@ -3,7 +3,9 @@ and typed text.
 
 A feedback session is this browser session's id (:func:`ui.state.feedback_session`, mirrored into the URL),
 so a reload of the page reads the same events back and replays them onto the profile decomposed from the
-same text (:func:`core.interests.feedback.replay`); feedback given on another text stays with that text.
+same text (:func:`core.interests.feedback.replay`, with the catalogue's item ids, so each 👍 / 👎 names its item
+again: liked items stay out of the list, disliked ones ruled out); feedback given on another text stays with
+that text.
 When the workspace cannot be written, the events still move the weights for this session; the caller is
 told so.
 """

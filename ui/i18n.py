@@ -7,6 +7,7 @@ page so a newcomer finds a page's strings together.
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from typing import Any
 
@@ -40,10 +41,27 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "app.language": ("语言 / Language", "Language / 语言"),
     "app.dataset": ("数据集", "Dataset"),
     "app.dataset_help": ("选择内置演示数据或已上传的数据集", "Pick a bundled demo or an uploaded dataset"),
+    "app.choose_one": ("请选择", "Choose one"),
+    "app.choose_many": ("请选择（可多选）", "Choose one or more"),
+    "app.user_option": ("用户 {id}（{n} 条交互）", "user {id} ({n} interactions)"),
     "app.loading_dataset": ("正在加载数据集…", "Loading dataset…"),
     "app.preparing": ("正在准备向量、索引和评分通道（首次需要几十秒）…",
                       "Preparing vectors, indexes and scoring channels (first time takes tens of seconds)…"),
     "app.ready": ("准备就绪", "Ready"),
+    "warmup.starting": ("正在开始准备…", "Starting…"),
+    "warmup.step": ("第 {i}/{n} 步：{stage}", "Step {i} of {n}: {stage}"),
+    "warmup.stage.model": ("加载文本模型", "Loading the text model"),
+    "warmup.stage.embed": ("为物品文本生成向量", "Embedding the item texts"),
+    "warmup.stage.index": ("建立物品近邻索引", "Building the item neighbour index"),
+    "warmup.stage.users": ("计算用户画像", "Computing user profiles"),
+    "warmup.stage.catalogue": ("索引标题、类别和人物", "Indexing titles, genres and people"),
+    "warmup.stage.channels": ("训练评分通道", "Fitting the scoring channels"),
+    "warmup.stage.deferred": ("训练可选通道", "Training the optional channels"),
+    "warmup.stage.map": ("计算地图布局", "Laying out the map"),
+    "warmup.detail.texts": ("已完成 {done}/{total} 个物品", "{done} of {total} items done"),
+    "warmup.detail.fitting": ("正在训练：{channel}", "fitting: {channel}"),
+    "warmup.failed": ("准备失败：{error}。刷新页面会重试。",
+                      "Preparation failed: {error}. Reload the page to try again."),
     "nav.home": ("概览", "Overview"),
     "nav.data": ("数据", "Data"),
     "nav.interests": ("兴趣", "Interests"),
@@ -54,14 +72,110 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "demo.bilingual": ("中英双语目录（合成演示）", "Bilingual catalogue (synthetic demo)"),
     # --- home ----------------------------------------------------------------------------------
     "home.header": ("概览", "Overview"),
-    "home.stats": ("数据集统计", "Dataset statistics"),
+    "home.loading": ("正在汇总数据集…", "Summarising the dataset…"),
+    "home.dataset": ("当前数据集：{name}", "Current dataset: {name}"),
     "home.interactions": ("交互数", "Interactions"),
     "home.users": ("用户数", "Users"),
     "home.items": ("物品数", "Items"),
     "home.density": ("稀疏度（密度）", "Density"),
-    "home.what_next": ("从左侧导航开始：上传数据、输入兴趣、调节融合权重、查看地图与评估。",
-                       "Start from the navigation: upload data, type interests, tune fusion weights, "
-                       "explore the map and evaluate."),
+    "home.median_user": ("人均交互（中位数）", "Median per user"),
+    "home.summary": ("{active} 个物品至少有一次交互；时间跨度 {first} 至 {last}。",
+                     "{active} items have at least one interaction; from {first} to {last}."),
+    "home.summary_undated": ("{active} 个物品至少有一次交互；交互没有时间戳。",
+                             "{active} items have at least one interaction; the interactions have no timestamps."),
+    # guided path for a first-time visitor
+    "home.guide.header": ("第一次来？四步看懂推荐是怎么来的",
+                          "New here? Four steps to see how recommendations come about"),
+    "home.guide.step1.title": ("① 输入兴趣", "1 · Type an interest"),
+    "home.guide.step1.body": ("用一句话说出想看什么，比如「科幻和轻松的喜剧，不要恐怖片」。"
+                              "系统会把它拆成带权重的兴趣标签，并给出推荐列表。",
+                              "Say in one sentence what you are after, e.g. “sci-fi and light comedy, no horror”. "
+                              "It is split into weighted interest tags and turned into a ranked list."),
+    "home.guide.step1.link": ("去输入兴趣", "Type an interest"),
+    "home.guide.step2.title": ("② 看懂原因", "2 · See why"),
+    "home.guide.step2.body": ("每条推荐都写明理由：符合哪个兴趣、和你提到的哪部作品相似、哪些口味相近的人喜欢它。"
+                              "用 👍 / 👎 告诉系统对不对，列表会随之改变。",
+                              "Every result says why: which interest it matches, which title you named it resembles, "
+                              "which people with similar taste liked it. Answer with 👍 / 👎 and the list follows."),
+    "home.guide.step2.link": ("查看推荐理由", "See the reasons"),
+    "home.guide.step3.title": ("③ 调节权重", "3 · Tune"),
+    "home.guide.step3.body": ("推荐由多个通道（语义、协同过滤、热门、新近……）融合而成。拖动滑块改变它们的权重，"
+                              "看哪些物品上升、哪些下降。",
+                              "Recommendations blend several channels (meaning, collaborative filtering, popularity, "
+                              "recency…). Move their weights with the sliders and see what rises and what falls."),
+    "home.guide.step3.link": ("去调节权重", "Tune the weights"),
+    "home.guide.step4.title": ("④ 离线评估", "4 · Evaluate"),
+    "home.guide.step4.body": ("在留出的真实交互上比较不同配置的准确率和覆盖度，确认一次调整是不是真的更好。",
+                              "Compare configurations on held-out interactions (accuracy, coverage) to check that a "
+                              "change really is better."),
+    "home.guide.step4.link": ("去离线评估", "Evaluate"),
+    "home.guide.upload": ("换成自己的数据：上传 CSV / Parquet / JSON Lines，中英文表头均可",
+                          "Use your own data: upload CSV / Parquet / JSON Lines, Chinese or English headers"),
+    # the dataset at a glance
+    "home.glance": ("数据一览", "The dataset at a glance"),
+    "home.axis.interactions": ("交互数", "Interactions"),
+    "home.axis.time": ("时间", "Time"),
+    "home.unit.day": ("天", "day"),
+    "home.unit.week": ("周", "week"),
+    "home.unit.month": ("月", "month"),
+    "home.unit.year": ("年", "year"),
+    "home.period.month": ("{year}年{month}月", "{month} {year}"),
+    "home.period.year": ("{year}年", "{year}"),
+    "home.timeline.title": ("每{unit}的交互数", "Interactions per {unit}"),
+    "home.timeline.caption": ("从 {first} 到 {last}；交互最多的{unit}是 {busiest}（{count} 次）。",
+                              "From {first} to {last}; the busiest {unit} was {busiest} ({count} interactions)."),
+    "home.timeline.undated": ("另有 {n} 条交互没有时间，未计入上图。",
+                              "{n} more interactions have no time and are not in the chart."),
+    "home.timeline.none": ("这个数据集的交互没有时间戳，所以画不出随时间的分布。上传时把时间列映射为「时间」即可看到。",
+                           "The interactions of this dataset have no timestamps, so there is no timeline. Map a "
+                           "column to “Timestamp” when uploading to see one."),
+    "home.tail.title": ("热门长尾：按交互数排序的物品", "Popularity long tail: items sorted by interactions"),
+    "home.tail.x": ("物品排名（占目录的比例）", "Item rank (share of the catalogue)"),
+    "home.tail.y": ("每个物品的交互数（对数刻度）", "Interactions per item (log scale)"),
+    "home.tail.y2": ("累计占全部交互", "Cumulative share of interactions"),
+    "home.tail.per_item": ("每个物品的交互数", "Interactions per item"),
+    "home.tail.cumulative": ("累计份额", "Cumulative share"),
+    "home.tail.mark": ("前 {pct}% 的物品：{share}", "top {pct}% of items: {share}"),
+    "home.tail.hover": ("第 {rank} 名 · {count} 次交互 · 累计 {cum}",
+                        "rank {rank} · {count} interactions · {cum} cumulative"),
+    "home.tail.top10": ("前 10% 的物品占交互", "Top 10 % of items hold"),
+    "home.tail.top20": ("前 20% 的物品占交互", "Top 20 % of items hold"),
+    "home.tail.caption": ("一半的交互集中在 {half} 的物品上。", "Half of all interactions go to {half} of the items."),
+    "home.tail.without": ("{without} 个物品没有任何交互。", "{without} items have no interactions at all."),
+    "home.tail.top": ("最热门的物品", "Most popular items"),
+    "home.col.title": ("标题", "Title"),
+    "home.col.interactions": ("交互数", "Interactions"),
+    "home.col.users": ("用户数", "Users"),
+    "home.col.share": ("占比", "Share"),
+    "home.cat.title": ("类别构成（交互最多的 {n} 个）", "Category mix (the {n} with most interactions)"),
+    "home.cat.source": ("统计哪一项物品属性", "Item attribute"),
+    "home.cat.source.category": ("类别", "Category"),
+    "home.cat.source.tags": ("标签 / 类型", "Tags / genres"),
+    "home.cat.items_share": ("占物品的比例", "Share of items"),
+    "home.cat.inter_share": ("占交互的比例", "Share of interactions"),
+    "home.cat.x": ("比例", "Share"),
+    "home.cat.hover": ("{items} 个物品 · {interactions} 次交互", "{items} items · {interactions} interactions"),
+    "home.cat.caption": ("{with_value} / {items} 个物品有这一属性，共 {values} 个不同的值。",
+                         "{with_value} of {items} items have this attribute, with {values} distinct values."),
+    "home.cat.multi": ("一个物品有多个值时在每个值下各计一次，所以比例之和可能超过 100%。",
+                       "An item with several values counts under each, so the shares can add up to more than 100 %."),
+    "home.cat.none": ("物品没有类别或标签，无法统计类别构成。",
+                      "The items have no category or tags, so there is no category mix."),
+    "home.users.title": ("用户活跃度：每个用户的交互数", "User activity: interactions per user"),
+    "home.users.x": ("每个用户的交互数", "Interactions per user"),
+    "home.users.y": ("用户数", "Users"),
+    "home.users.median_mark": ("中位数 {median}", "median {median}"),
+    "home.users.caption": ("中位数 {median} 次，平均 {mean} 次；90% 的用户不超过 {p90} 次，最活跃的用户有 {max} 次。",
+                           "Median {median}, mean {mean}; 90 % of users have at most {p90}, the most active one "
+                           "{max}."),
+    "home.users.single": ("{single} 个用户只有一次交互。", "{single} users have a single interaction."),
+    "home.ratings.title": ("评分分布", "Rating distribution"),
+    "home.ratings.x": ("评分", "Rating"),
+    "home.ratings.caption": ("平均 {mean}，中位数 {median}。", "Mean {mean}, median {median}."),
+    "home.ratings.implicit": ("隐式反馈：每次交互的权重都是 {value}，没有评分分布。",
+                              "Implicit feedback: every interaction weighs {value}, so there is no rating "
+                              "distribution."),
+    "home.events.title": ("行为类型", "Event types"),
     # --- data page (issue 2) -----------------------------------------------------------------
     "data.header": ("数据", "Data"),
     "data.intro": ("上传交互记录（谁在何时与什么物品交互、强度多少）和物品信息，支持中英文表头；"
@@ -294,7 +408,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                      "so the list, the contributions and the reasons update at once."),
     "tuning.user": ("用户", "User"),
     "tuning.no_user": ("（不选用户：只用兴趣）", "(no user: typed interests only)"),
-    "tuning.user_option": ("用户 {id}（{n} 条交互）", "user {id} ({n} interactions)"),
     "tuning.use_page_interests": ("使用「兴趣」页的兴趣", "Use the interests from the Interests page"),
     "tuning.interests_input": ("或在这里输入兴趣（可选）", "Or type interests here (optional)"),
     "tuning.interests_help": ("例如：我喜欢科幻电影，也想看点轻松的喜剧，不要恐怖片",
@@ -330,6 +443,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                          "The whole typed text as one query vs item text vectors (cosine; negated parts removed)"),
     "tuning.dropped": ("{channel} 未参与：{reason}", "{channel} is off: {reason}"),
     "tuning.reason.not_fitted": ("通道尚未训练", "the channel has not been fitted"),
+    "tuning.reason.on_first_use": ("给它一个权重后才训练（首次需要几十秒，之后从缓存读取）",
+                                   "trained once you give it a weight (tens of seconds the first time, then cached)"),
     "tuning.reason.no_item_vectors": ("没有物品向量", "no item vectors"),
     "tuning.reason.no_profile": ("没有输入兴趣", "no typed interests"),
     "tuning.reason.profile_without_vectors": ("兴趣标签没有向量", "the interest tags carry no vectors"),
@@ -883,9 +998,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # --- map page (issue 7) ------------------------------------------------------------------
     "map.header": ("向量地图", "Embedding map"),
     "map.intro": (
-        "物品、用户和你输入的兴趣画在同一张 UMAP 地图上。点击一个点（或在下方查找）会连线显示它在 hnswlib "
-        "索引中的近邻；用框选或套索选中一片区域，即可列出并下载其中的物品。",
-        "Items, users and the interests you typed, on one UMAP map. Click a point (or find it below) to "
+        "物品（彩色圆点）、用户（浅灰色小菱形）和你输入的兴趣（★）画在同一张 UMAP 地图上。点击一个点（或在下方"
+        "查找）会连线显示它在 hnswlib 索引中的近邻；用框选或套索选中一片区域，即可列出并下载其中的物品。",
+        "Items (coloured dots), users (small pale diamonds) and the interests you typed (★), on one UMAP map. "
+        "Click a point (or find it below) to "
         "draw lines to its nearest neighbours in the hnswlib index; box- or lasso-select an area to list "
         "and download its items.",
     ),
@@ -908,6 +1024,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "How tightly points may pack: smaller gives tighter clusters.",
     ),
     "map.colour": ("着色方式", "Colour by"),
+    "map.colour_placeholder": ("选择着色方式…", "Choose a colouring…"),
     "map.colour.category": ("类别 / 类型", "Category / genre"),
     "map.colour.popularity": ("流行度（log）", "Popularity (log)"),
     "map.colour.cluster": ("历史兴趣簇（所选用户）", "History-interest cluster (picked user)"),
@@ -937,17 +1054,37 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "map.pool.users": ("用户", "users"),
     "map.find": ("查找物品或用户", "Find an item or user"),
     "map.find_placeholder": ("输入片名或用户编号…", "Type a title or a user id…"),
-    "map.recs_toggle": ("显示推荐", "Show recommendations"),
+    "map.recs_toggle": ("推荐", "Recommendations"),
+    "map.recs_toggle_help": (
+        "在地图上用紫色方框标出推荐列表（数字为名次）：默认是“兴趣”页当前兴趣得到的列表（同样的 k），点选用户后"
+        "改为该用户的推荐。",
+        "Mark the recommended items on the map as purple squares (numbers are ranks): by default the list the "
+        "Interests page's current interests produce (same k); after you pick a user, that user's list.",
+    ),
     "map.recs_computing": ("正在计算推荐与融合得分…", "Computing recommendations and fused scores…"),
-    "map.recs_for_user": ("用户 {id}", "user {id}"),
-    "map.recs_for_last": ("“权重调优”页的最新结果", "the latest Tuning-page result"),
-    "map.recs_caption": (
-        "紫色方框：{who} 的前 {k} 个推荐（数字为名次）。",
-        "Purple squares: the top {k} recommendations for {who} (numbers are ranks).",
+    "map.recs_caption.typed": (
+        "紫色方框：你在“兴趣”页输入的兴趣得到的前 {k} 个推荐（与“兴趣”页的列表相同，数字为名次）。",
+        "Purple squares: the top {k} recommendations for the interests typed on the Interests page (the same "
+        "list as there; numbers are ranks).",
+    ),
+    "map.recs_caption.typed_user": (
+        "紫色方框：你输入的兴趣与用户 {id} 的历史兴趣合并后得到的前 {k} 个推荐（与“兴趣”页的列表相同，数字为名次）。",
+        "Purple squares: the top {k} recommendations for the typed interests mixed with user {id}'s history "
+        "(the same list as on the Interests page; numbers are ranks).",
+    ),
+    "map.recs_caption.user": (
+        "紫色方框：地图上选中的用户 {id} 的前 {k} 个推荐（数字为名次）。清除选择后恢复为你输入的兴趣的推荐。",
+        "Purple squares: the top {k} recommendations for user {id}, picked on the map (numbers are ranks). "
+        "Clear the selection to see the list for your typed interests again.",
+    ),
+    "map.recs_caption.none": (
+        "还没有输入兴趣，所以地图上没有推荐：在“兴趣”页输入兴趣（或在地图上点选一个用户）后，推荐会以紫色方框显示。",
+        "No interests typed yet, so no recommendations are drawn: type interests on the Interests page (or "
+        "pick a user on the map) and their recommendations appear as purple squares.",
     ),
     "map.score_unavailable": (
-        "先在地图上选择一个用户，或在“权重调优”页生成推荐，才能按融合得分着色。",
-        "Pick a user on the map, or produce recommendations on the Tuning page, to colour by fused score.",
+        "先在“兴趣”页输入兴趣，或在地图上点选一个用户，才能按融合得分着色。",
+        "Type interests on the Interests page, or pick a user on the map, to colour by fused score.",
     ),
     "map.clear": ("清除选择", "Clear selection"),
     "map.user_label": ("用户 {id}", "User {id}"),
@@ -1025,7 +1162,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "map.legend.category": ("类别", "Category"),
     "map.legend.tags": ("标签", "Tags"),
     "map.legend.neighbours": ("近邻", "Neighbours"),
-    "map.legend.recommended": ("推荐", "Recommended"),
+    "map.legend.recommended.typed": ("推荐 · 你的兴趣", "Recommended · your interests"),
+    "map.legend.recommended.typed_user": ("推荐 · 你的兴趣 + 用户 {id}", "Recommended · your interests + user {id}"),
+    "map.legend.recommended.user": ("推荐 · 用户 {id}", "Recommended · user {id}"),
+    "map.legend.recommended.none": ("推荐（未输入兴趣）", "Recommended (no interests typed)"),
     "map.legend.selected": ("已选", "Selected"),
     "map.legend.interest": ("兴趣标签", "Interest tags"),
     "map.legend.avoid": ("不想要", "Avoid"),
@@ -1246,7 +1386,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                             "Pick a user: the items they liked are clustered into a few interests and mixed "
                             "with the typed ones."),
     "interests.no_user": ("（不选用户）", "(no user)"),
-    "interests.user_option": ("{id}（{n} 条交互）", "{id} ({n} interactions)"),
     "interests.no_history": ("该用户没有可用的历史。", "This user has no usable history."),
     "interests.hcol.label": ("历史兴趣", "History interest"),
     "interests.hcol.weight": ("权重", "Weight"),
@@ -1272,15 +1411,34 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "interests.k": ("显示条数", "Results shown"),
     "interests.no_results": ("没有可推荐的物品。", "No items to recommend."),
     "interests.seen_excluded": ("已排除该用户交互过的 {n} 个物品。", "The user's {n} already-seen items are left out."),
-    "interests.like": ("喜欢：加强与之相符的标签", "Like: strengthen the tags it matches"),
-    "interests.dislike": ("不喜欢：减弱与之相符的标签", "Dislike: weaken the tags it matches"),
-    "interests.feedback.like": ("已记录喜欢：{title}，权重已更新并重新排序。",
-                                "Liked {title}: weights updated and the list re-ranked."),
-    "interests.feedback.dislike": ("已记录不喜欢：{title}，权重已更新并重新排序。",
-                                   "Disliked {title}: weights updated and the list re-ranked."),
-    "interests.feedback_help": ("反馈只改变输入兴趣的权重，并随后续反馈逐渐回到最初的分解结果。",
-                                "Feedback moves the typed tags' weights; its effect fades back toward the "
-                                "decomposed tags with later events."),
+    "interests.like": ("喜欢：把它作为喜欢的物品加入兴趣（不再推荐它，推荐更多类似的）",
+                       "Like: add it to your interests as a liked item (it leaves the list; more like it come in)"),
+    "interests.dislike": ("不喜欢：从列表中移除，并把与它相似的物品往后排",
+                          "Dislike: remove it from the list and push items like it down"),
+    "interests.feedback.like": ("已喜欢「{title}」：已作为喜欢的物品加入兴趣",
+                                "Liked “{title}”: added to your interests as a liked item"),
+    "interests.feedback.dislike": ("不喜欢「{title}」：已作为要避开的物品加入兴趣",
+                                   "Disliked “{title}”: added to your interests as an item to avoid"),
+    "interests.feedback.left_like": ("它已离开列表（喜欢过的不再推荐）",
+                                     "it left the list (what you like is not recommended back)"),
+    "interests.feedback.left_dislike": ("它已从列表中移除", "it is removed from the list"),
+    "interests.feedback.still_listed": ("它仍在第 {rank} 位", "it is still listed at #{rank}"),
+    "interests.feedback.entered": ("新进入列表 {n} 个：{names}", "{n} new in the list: {names}"),
+    "interests.feedback.moved_up": ("上移 {n} 个：{names}", "{n} moved up: {names}"),
+    "interests.feedback.moved_down": ("下移 {n} 个：{names}", "{n} moved down: {names}"),
+    "interests.feedback.dropped": ("移出列表 {n} 个：{names}", "{n} dropped out of the list: {names}"),
+    "interests.feedback.rest_unchanged": ("其余物品的位置没有变化", "the other items kept their places"),
+    "interests.feedback.no_change": ("列表没有变化", "the list did not change"),
+    "interests.feedback.sep": ("；", "; "),
+    "interests.feedback.end": ("。", "."),
+    "interests.feedback_help": ("👍 把物品作为喜欢的物品加入兴趣（像看过的一样带动协同推荐，本身不再推荐），"
+                                "👎 把它作为要避开的物品加入；两者也会调整与之相符的标签权重，"
+                                "这部分随后续反馈逐渐回到最初的分解结果。这些物品列在上方的标签表中，可以在那里删除。",
+                                "👍 adds the item to your interests as a liked item (used like a watched one by the "
+                                "collaborative channels, and not recommended back), 👎 as one to avoid; both also move "
+                                "the weights of the tags it matches, which drift back toward the decomposed tags with "
+                                "later events. These items are listed in the tag table above, where you can delete "
+                                "them."),
     "interests.feedback_kept": ("本会话的 {n} 条反馈已存入工作区，刷新页面后会重新应用。",
                                 "{n} feedback events of this session are kept in the workspace and replayed "
                                 "after a reload."),
@@ -1294,15 +1452,25 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 }
 
 
+LANG_ENV = "INTERESTLENS_LANG"
+"""Environment variable naming the deployment's default language (``zh`` or ``en``)."""
+
+
+def default_lang() -> str:
+    """The language a new session opens in without ``?lang=``: ``$INTERESTLENS_LANG`` if valid, else Chinese."""
+    lang = os.environ.get(LANG_ENV, "").strip().lower()
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
 def current_lang() -> str:
-    """The language chosen in the sidebar (session state), defaulting to Chinese."""
+    """The language of this browser session (the sidebar's toggle), else the deployment's default."""
     try:
         import streamlit as st
 
-        lang = st.session_state.get("lang", DEFAULT_LANG)
+        lang = st.session_state.get("lang")
     except Exception:  # outside a Streamlit run (tests of the catalogue itself)
-        lang = DEFAULT_LANG
-    return lang if lang in LANGS else DEFAULT_LANG
+        lang = None
+    return lang if lang in LANGS else default_lang()
 
 
 def t(key: str, lang: str | None = None, **fmt: Any) -> str:

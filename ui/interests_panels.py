@@ -1,5 +1,6 @@
 """Sections of the Interests page drawn with Streamlit: the tag editor (kind and match of each tag) with its
-weight chart and the control that corrects a match, and the user picker with the user's history interests.
+weight chart and the control that corrects a match, the user picker with the user's history interests, and
+the message that says what a 👍 / 👎 changed in the list (:func:`feedback_notice`).
 Helpers that only compute are in :mod:`ui.interests_views`.
 
 Every edit goes through :mod:`core.interests.editing` (``apply_table``, ``set_match``) into the working profile
@@ -16,13 +17,17 @@ pushed down), and each title, attribute or text that is both wanted and avoided.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
 
 from core.common.errors import InterestLensError
+from core.data.dataset import Dataset
 from core.engine import Engine
 from core.interests.editing import TagWeightError, apply_table, set_match, table_weights
+from core.interests.feedback import Event, list_change
 from core.interests.profile import TAG_KINDS, InterestProfile
 from core.ranking.config import FusionConfig
 from core.ranking.query import Query
@@ -32,6 +37,7 @@ from ui.interests_views import (
     attribute_choices,
     attribute_text,
     editor_rows,
+    feedback_message,
     fill_missing_weights,
     history_frame,
     item_choices,
@@ -56,6 +62,35 @@ REFUSED_KEY = "interests_weight_refused"
 """Session key of the last refused table edit: (table version it is shown with, the TagWeightError)."""
 PICKED_KEY = "interests_fix_last"
 """Session key of the tag position last picked in the correction control (kept across table versions)."""
+FEEDBACK_KEY = "interests_feedback_msg"
+"""Session key of the 👍 / 👎 just given (:class:`FeedbackDone`), until the list after it is drawn."""
+
+
+@dataclass(frozen=True)
+class FeedbackDone:
+    """A 👍 / 👎 just given: the event, the item (position) and its title, whether the workspace kept it, and
+    the list shown when it was given (item positions, best first)."""
+
+    event: Event
+    item: int
+    title: str
+    saved: bool
+    before: tuple[int, ...]
+
+
+def feedback_notice(dataset: Dataset, after: Sequence[int]) -> None:
+    """Say what the 👍 / 👎 just given changed, comparing the list it was given on with ``after`` (the list now
+    shown): a success message when the list changed, an information when it did not (never silent); once."""
+    done = st.session_state.pop(FEEDBACK_KEY, None)
+    if not isinstance(done, FeedbackDone):
+        return
+    change = list_change(done.before, after, done.item, done.event)
+    lang = current_lang()
+    message = feedback_message(change, done.title, lambda items: dataset.titles(list(items)),
+                               lambda key, **fmt: t(key, lang, **fmt), lang)
+    (st.info if change.unchanged else st.success)(message)
+    if not done.saved:
+        st.warning(t("interests.feedback_not_saved"))
 
 
 WARNING_NOTICES = ("ungrounded", "only_negative", "truncated", "contradiction")
@@ -109,7 +144,7 @@ def _reset_edits() -> None:
     work = state.get_work()
     if work is not None:
         state.update_work(work, work.base)
-    st.session_state.pop("interests_feedback_msg", None)
+    st.session_state.pop(FEEDBACK_KEY, None)
 
 
 def _apply_rows(engine: Engine, work: state.InterestsWork, rows: list[dict[str, Any]]) -> None:
@@ -213,24 +248,25 @@ def match_section(engine: Engine, work: state.InterestsWork, profile: InterestPr
     last = int(st.session_state.get(PICKED_KEY, 0))
     pos = int(pick.selectbox(t("interests.fix.tag"), list(range(len(tags))), index=min(max(last, 0), len(tags) - 1),
                              key=f"interests_fix_tag_{work.version}",
-                             format_func=lambda i: tag_option(tags[i], catalogue, tr)))
+                             format_func=lambda i: tag_option(tags[i], catalogue, tr), placeholder=t("app.choose_one")))
     st.session_state[PICKED_KEY] = pos
     tag = tags[pos]
     kinds = list(TAG_KINDS)
     kind_key = f"interests_fix_kind_{work.version}_{pos}"
     kind = kind_col.selectbox(t("interests.fix.kind"), kinds, index=kinds.index(tag.kind) if tag.kind in kinds else 2,
-                              key=kind_key, format_func=lambda k: kind_label(k, tr))
+                              key=kind_key, format_func=lambda k: kind_label(k, tr), placeholder=t("app.choose_one"))
     match_key: str | None = None
     key: str | None = None
     if kind == "item":
         match_key = f"interests_fix_item_{work.version}_{pos}"
         titles = catalogue.titles
         key = match_col.selectbox(t("interests.fix.item"), item_choices(catalogue, tag), key=match_key,
-                                  format_func=lambda k: titles[catalogue.position[k]])
+                                  format_func=lambda k: titles[catalogue.position[k]], placeholder=t("app.choose_one"))
     elif kind == "attribute":
         match_key = f"interests_fix_attribute_{work.version}_{pos}"
         key = match_col.selectbox(t("interests.fix.attribute"), attribute_choices(catalogue, tag), key=match_key,
-                                  format_func=lambda k: attribute_text(catalogue.attribute(k), tr))
+                                  format_func=lambda k: attribute_text(catalogue.attribute(k), tr),
+                                  placeholder=t("app.choose_one"))
     else:
         match_col.caption(t("interests.fix.no_match"))
     apply, drop, _ = st.columns([1, 2, 4])

@@ -1,5 +1,5 @@
 """Helpers of the Interests page: the tag table (kind and match of each tag), the choices offered to correct a
-match, the weight chart, result rows and feedback replay.
+match, the weight chart, result rows and the message that says what a 👍 / 👎 changed in the list.
 
 Nothing here draws (so it can be tested directly); the page (``pages/interests.py``) draws.
 """
@@ -20,10 +20,12 @@ import streamlit as st
 from core.data.dataset import Dataset
 from core.interests.aliases import fold
 from core.interests.editing import TagWeightError, shares
+from core.interests.feedback import ListChange
 from core.interests.profile import MAX_CHARS, NOTICE_MESSAGES, TAG_KINDS, InterestProfile, InterestTag
 from core.interests.recognise import Attribute, CatalogueIndex
 from core.ranking.config import FusionConfig
 from core.ranking.registry import CHANNELS
+from ui.reasons import name_list
 from ui.safe import md_escape, plot_text
 
 EXAMPLES: tuple[str, ...] = (
@@ -381,6 +383,36 @@ def result_records(dataset: Dataset, top: np.ndarray, scores: np.ndarray) -> lis
             "score": round(float(score), 4),
         })
     return out
+
+
+FEEDBACK_NAMES = 3
+"""Titles named per part of the feedback message (then how many more)."""
+
+
+def feedback_message(change: ListChange, title: str, titles: Callable[[Sequence[int]], Sequence[str]],
+                     translate: Translate, lang: str) -> str:
+    """What one 👍 / 👎 did, from the lists before and after it (:func:`core.interests.feedback.list_change`):
+    the item added to the interests, whether it left the list, which items entered, dropped out or moved, or
+    that nothing changed. Titles are escaped for Markdown."""
+
+    def names(items: Sequence[int]) -> str:
+        return name_list([md_escape(x) for x in titles(list(items))], lang, limit=FEEDBACK_NAMES)
+
+    parts = [translate(f"interests.feedback.{change.event}", title=md_escape(title))]
+    if change.unchanged:
+        parts.append(translate("interests.feedback.no_change"))
+    else:
+        if change.removed:
+            parts.append(translate(f"interests.feedback.left_{change.event}"))
+        elif change.rank_after is not None:
+            parts.append(translate("interests.feedback.still_listed", rank=change.rank_after))
+        for key, items in (("entered", change.entered), ("moved_up", change.moved_up),
+                           ("moved_down", change.moved_down), ("dropped", change.left)):
+            if items:
+                parts.append(translate(f"interests.feedback.{key}", n=len(items), names=names(items)))
+        if change.others_unchanged:
+            parts.append(translate("interests.feedback.rest_unchanged"))
+    return translate("interests.feedback.sep").join(parts) + translate("interests.feedback.end")
 
 
 def history_rows(dataset: Dataset, tags: Sequence[InterestTag]) -> list[dict[str, Any]]:

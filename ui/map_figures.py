@@ -7,11 +7,15 @@ labels and text. Points carry ``customdata[0]`` = a key (``"i:<item idx>"``, ``"
 click or a lasso selection can be mapped back to items and users (:func:`selected_keys`).
 
 Large layers use ``go.Scattergl`` (WebGL); the few overlay points (interests, neighbours,
-recommendations) use ``go.Scatter`` so they can carry text labels and draw on top.
+recommendations) use ``go.Scatter`` so they can carry text labels and draw on top. Items are the readable
+layer: users are small, pale, translucent diamonds that do not hide the items around them. Typed interests
+are labelled with annotations (white box, coloured border, short arrow) placed by :mod:`ui.map_labels` so
+they stay legible and apart; the legend runs horizontally under the map, clear of the colour bar.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -20,6 +24,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
+from ui.map_labels import FONT_SIZE, PAD, PLOT_SIZE, label_size, pixel_positions, place_labels
 from ui.safe import plot_text
 
 MAX_CATEGORIES = 12
@@ -27,7 +32,19 @@ MAX_CATEGORIES = 12
 MAX_HOVER_CHARS = 90
 PALETTE: tuple[str, ...] = tuple(qualitative.D3) + tuple(qualitative.Set2)
 OTHER_COLOUR = "#bdbdbd"
-USER_COLOUR = "#37474f"
+USER_COLOUR = "#607d8b"
+"""Users: pale blue-grey, small and translucent (``USER_OPACITY``), so the items stay readable."""
+USER_OPACITY = 0.45
+RECOMMENDED_COLOUR = "#6a1b9a"
+LABEL_CHARS = 28
+"""Typed-interest labels are cut to this many characters on the map (the hover shows the whole text)."""
+LABEL_FONT = "Open Sans, Noto Sans CJK SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif"
+INTEREST_STYLES: dict[str, tuple[str, str, int, str]] = {
+    # kind: (marker symbol, marker colour, marker size, label text colour)
+    "positive": ("star", "#f9a825", 20, "#4e342e"),
+    "negative": ("star", "#c62828", 18, "#b71c1c"),
+    "composed": ("star-diamond", "#000000", 24, "#000000"),
+}
 ColourMode = Literal["categorical", "continuous", "none"]
 MarkerKind = Literal["positive", "negative", "composed"]
 
@@ -138,9 +155,9 @@ def map_figure(
     labels: Mapping[str, str] | None = None,
     overlay: Overlay | None = None,
     background: str | None = None,
-    height: int = 680,
+    height: int = 720,
 ) -> go.Figure:
-    """The map: items coloured by ``colour_mode``, users as dark diamonds, then the overlay on top.
+    """The map: items coloured by ``colour_mode``, users as pale small diamonds, then the overlay on top.
 
     In categorical mode, items whose label equals ``background`` are drawn first, small and grey
     (e.g. "not in this user's history" when colouring by history cluster).
@@ -184,16 +201,21 @@ def map_figure(
         fig.add_trace(_points(items, lab.get("items", "items"), lab, size=base_size, color="#1f77b4",
                               opacity=0.7))
     if users is not None and len(users):
-        fig.add_trace(_points(users, lab.get("users", "users"), lab, size=base_size + 2, color=USER_COLOUR,
-                              symbol="diamond", opacity=0.8, line={"width": 0.5, "color": "white"}))
+        fig.add_trace(_points(users, lab.get("users", "users"), lab, size=max(4, base_size - 1),
+                              color=USER_COLOUR, symbol="diamond", opacity=USER_OPACITY))
     if overlay is not None:
         _draw_overlay(fig, overlay, lab)
+        extent = np.concatenate([items.xy, users.xy if users is not None and len(users) else items.xy[:0]])
+        fig.update_layout(annotations=interest_annotations(overlay.interests, extent))
     fig.update_layout(
-        height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10}, hovermode="closest",
+        height=height, margin={"l": 10, "r": 10, "t": 20, "b": 10}, hovermode="closest",
         # "pan", not "lasso": Streamlit turns click-to-select off while a box/lasso tool is active, so a
         # lasso default would make clicking a point do nothing (lasso and box stay in the mode bar)
         dragmode="pan",
-        legend={"itemsizing": "constant", "orientation": "v"}, uirevision="map",
+        # a horizontal legend under the map: the colour bar (continuous colouring) keeps the right edge
+        legend={"itemsizing": "constant", "orientation": "h", "x": 0.0, "xanchor": "left", "y": -0.01,
+                "yanchor": "top", "font": {"size": 12}},
+        uirevision="map", font={"family": LABEL_FONT},
         xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x"},
     )
     return fig
@@ -228,7 +250,8 @@ def _draw_overlay(fig: go.Figure, overlay: Overlay, lab: Mapping[str, str]) -> N
         fig.add_trace(go.Scatter(
             x=rec.xy[:, 0], y=rec.xy[:, 1], mode="markers+text", text=ranks, textposition="top center",
             name=escape(lab.get("recommended", "recommended")), customdata=data,
-            marker={"size": 13, "symbol": "square-open", "color": "#6a1b9a", "line": {"width": 2}},
+            marker={"size": 13, "symbol": "square-open", "color": RECOMMENDED_COLOUR, "line": {"width": 2}},
+            textfont={"size": 11, "color": RECOMMENDED_COLOUR},
             hovertemplate=hover_template(lab, f"<br>{escape(lab.get('rank', 'rank'))}: %{{customdata[4]}}"),
         ))
     if sel is not None and len(sel):
@@ -237,24 +260,50 @@ def _draw_overlay(fig: go.Figure, overlay: Overlay, lab: Mapping[str, str]) -> N
             customdata=_customdata(sel), hovertemplate=hover_template(lab),
             marker={"size": 20, "symbol": "circle-open", "color": "#d50000", "line": {"width": 3}},
         ))
-    styles = (("positive", "star", "#f9a825", 20), ("negative", "star", "#c62828", 18),
-              ("composed", "star-diamond", "#000000", 26))
-    for kind, symbol, colour, size in styles:
+    for kind, (symbol, colour, size, _) in INTEREST_STYLES.items():
         marks = [m for m in overlay.interests if m.kind == kind]
         if not marks:
             continue
         name = lab.get({"positive": "interest", "negative": "avoid", "composed": "composed"}[kind], kind)
-        texts = [escape(m.label, 40) for m in marks]
+        texts = [escape(m.label) for m in marks]
         fig.add_trace(go.Scatter(
-            x=[m.x for m in marks], y=[m.y for m in marks], mode="markers+text", text=texts,
-            textposition="bottom center", name=escape(name),
+            x=[m.x for m in marks], y=[m.y for m in marks], mode="markers", name=escape(name),
             customdata=np.array([[f"t:{kind}:{i}", t, f"{m.weight:.2f}"] for i, (m, t) in
                                  enumerate(zip(marks, texts, strict=True))], dtype=object).reshape(-1, 3),
             hovertemplate=f"<b>%{{customdata[1]}}</b><br>w = %{{customdata[2]}}<extra>{escape(name)}</extra>",
             marker={"size": size, "symbol": symbol, "color": colour,
                     "line": {"width": 1.5, "color": "white"}},
-            textfont={"size": 13, "color": colour},
         ))
+
+
+def interest_annotations(marks: Sequence[InterestMarker], extent: np.ndarray,
+                         plot_size: tuple[float, float] = PLOT_SIZE) -> list[dict[str, Any]]:
+    """One label per typed interest: escaped text in a white box bordered in its star's colour, with a short
+    arrow to the star, placed apart from the other labels (:func:`ui.map_labels.place_labels`).
+
+    ``extent`` holds the coordinates of every drawn point (it sets the pixel scale). The composed interest is
+    placed first, then tags by weight, heaviest first.
+    """
+    if not marks:
+        return []
+    texts = [escape(m.label, LABEL_CHARS) for m in marks]
+    xy = np.array([[m.x, m.y] for m in marks], dtype=np.float64)
+    pts = pixel_positions(xy, np.concatenate([np.asarray(extent, dtype=np.float64).reshape(-1, 2), xy]),
+                          plot_size)
+    order = sorted(range(len(marks)), key=lambda i: (marks[i].kind != "composed", -marks[i].weight, i))
+    spots = place_labels(pts, [label_size(html.unescape(t)) for t in texts], order)
+    notes = []
+    for m, text, spot in zip(marks, texts, spots, strict=True):
+        _, colour, size, ink = INTEREST_STYLES[m.kind]
+        notes.append({
+            "x": m.x, "y": m.y, "xref": "x", "yref": "y", "text": text, "showarrow": True,
+            "ax": round(spot.ax, 1), "ay": round(spot.ay, 1), "axref": "pixel", "ayref": "pixel",
+            "arrowhead": 0, "arrowwidth": 1.2, "arrowcolor": colour, "standoff": size / 2,
+            "bgcolor": "rgba(255,255,255,0.92)", "bordercolor": colour, "borderwidth": 1.5, "borderpad": PAD,
+            "font": {"size": FONT_SIZE, "color": ink, "family": LABEL_FONT}, "captureevents": False,
+            "name": f"interest:{m.kind}",
+        })
+    return notes
 
 
 def selected_keys(

@@ -47,13 +47,14 @@ class View:
 
 
 def controls_panel(ds: Dataset, pm: ProjectionMap, items: Layer, user_ids: list[str]) -> View:
-    """Colour, sample sizes, k, find a point, neighbour pool, recommendations on/off, clear."""
+    """Colour, sample sizes, k, find a point, neighbour pool, recommendations on/off, clear (short labels, the
+    detail in ``help``; the finder's placeholder comes from the catalogue)."""
     n_users_max = len(pm.user_idx)
     c1, c2, c3, c4 = st.columns([1.3, 1, 1, 1])
     # format_func must not read session state (AppTest calls it outside the script run): labels now
     colour_labels = {o: t(f"map.colour.{o}") for o in ("category", "cluster", "popularity", "score")}
     colour = c1.selectbox(t("map.colour"), list(colour_labels), format_func=colour_labels.__getitem__,
-                          key="map_colour")
+                          placeholder=t("map.colour_placeholder"), key="map_colour")
     # the lower bound stays below the item count: a slider whose min equals its max raises (catalogues < 100)
     n_items = c2.slider(t("map.items_shown"), min(100, max(1, ds.n_items // 2)), ds.n_items,
                         min(DEFAULT_ITEMS_SHOWN, ds.n_items), step=max(1, min(100, ds.n_items // 20)),
@@ -74,7 +75,7 @@ def controls_panel(ds: Dataset, pm: ProjectionMap, items: Layer, user_ids: list[
     pool_labels = {p: t(f"map.pool.{p}") for p in ("items", "users")}
     pool = c6.radio(t("map.neighbour_pool"), list(pool_labels), format_func=pool_labels.__getitem__,
                     horizontal=True, key="map_pool", disabled=n_users_max == 0)
-    show_recs = c7.toggle(t("map.recs_toggle"), value=True, key="map_show_recs")
+    show_recs = c7.toggle(t("map.recs_toggle"), value=True, help=t("map.recs_toggle_help"), key="map_show_recs")
     c8.button(t("map.clear"), on_click=_clear, key="map_clear")
     return View(str(colour), int(n_items), int(n_users), int(k), str(pool or "items"), bool(show_recs))
 

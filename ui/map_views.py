@@ -1,7 +1,8 @@
 """What the Map page draws, computed from the engine, the projection map and the dataset (nothing draws here).
 
 Layers of items and users with their hover texts, the neighbours of a picked point (the engine's hnswlib
-indexes), typed interests placed on the map, colour values, the balanced display sample and the tables.
+indexes), typed interests placed on the map, whose recommendations the map draws (:func:`recs_source`), colour
+values, the balanced display sample and the tables.
 The page (``pages/map.py``) picks what to show and draws it with :func:`ui.map_figures.map_figure`.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -17,15 +19,19 @@ import streamlit as st
 from core.data.dataset import Dataset
 from core.engine import Engine
 from core.interests.profile import InterestProfile
+from core.ranking.query import Query
 from core.vectors.documents import aggregate_user_tags
 from core.vectors.maps import ProjectionMap
 from core.vectors.sampling import stratified_sample
 from ui.map_figures import InterestMarker, Layer, MarkerKind, item_key, parse_key, user_key
-from ui.ranking import history_for
+from ui.ranking import history_for, interests_query
+from ui.safe import md_escape
+from ui.state import FusionState, InterestsState
 
 MIN_PER_STRATUM = 10
 MIN_PER_USER_STRATUM = 2
 Translate = Callable[..., str]
+RecsWho = Literal["typed", "typed_user", "user", "none"]
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -157,6 +163,40 @@ def cluster_labels(engine: Engine, user_id: str, outside: str) -> tuple[list[str
         labels[idx] = f"{c}. {tag.text}"
         members += idx
     return [str(x) for x in labels], members
+
+
+@dataclass(frozen=True)
+class RecsSource:
+    """Whose recommendations the map draws: the typed interests, ranked as the Interests page ranks them (with
+    the shared user's history mixed in when a user is set there: ``typed_user``), a user picked on the map
+    (``user``), or nobody (``none``: nothing typed yet, so no stale list is drawn)."""
+
+    who: RecsWho
+    query: Query | None = None
+    user_id: str | None = None
+
+
+def recs_source(engine: Engine, interests: InterestsState, fusion: FusionState, picked_user: str | None
+                ) -> RecsSource:
+    """The query behind the map's recommendations layer (and its colour by fused score)."""
+    if picked_user is not None:
+        return RecsSource("user", Query(user_id=picked_user), picked_user)
+    if interests.profile is None or not interests.profile.tags:
+        return RecsSource("none")
+    query = interests_query(engine, interests, fusion)
+    if query is None:
+        return RecsSource("none")
+    return RecsSource("typed_user", query, fusion.user_id) if fusion.user_id else RecsSource("typed", query)
+
+
+def recs_label(source: RecsSource, translate: Translate) -> str:
+    """The legend entry of the recommendations layer: whose list it is."""
+    return translate(f"map.legend.recommended.{source.who}", id=source.user_id or "")
+
+
+def recs_caption(source: RecsSource, k: int, translate: Translate) -> str:
+    """The sentence under the map that says what the purple squares are (or why there are none)."""
+    return translate(f"map.recs_caption.{source.who}", id=md_escape(source.user_id or ""), k=k)
 
 
 @dataclass(frozen=True)

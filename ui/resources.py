@@ -7,6 +7,7 @@ vectors, the neighbour indexes and the fitted channels, on disk in the artefact 
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -19,11 +20,13 @@ from core.common.progress import ProgressFn
 from core.data.dataset import Dataset
 from core.data.demos import DEMOS, load_demo
 from core.engine import Engine
-from core.vectors.maps import ProjectionMap, build_map
+from core.vectors.encoders import DEFAULT_MODEL
+from core.vectors.maps import ProjectionMap
 from core.vectors.projection import ProjectionParams
 from core.workspace.store import Workspace, default_workspace
 from ui.i18n import fmt_number, t
 from ui.safe import md_escape
+from ui.warmup import WarmupJob, WarmupJobs, wait_for, warmup_enabled
 
 WS_PREFIX = "ws:"
 """Sidebar keys of datasets registered in the workspace store: ``ws:<content key>``."""
@@ -145,13 +148,28 @@ def show_cache_notices(notices: Sequence[CacheNotice]) -> None:
         (st.warning if notice.code == "corrupt" else st.info)(text)
 
 
+@st.cache_resource(show_spinner=False)
+def warmup_jobs() -> WarmupJobs:
+    """The process's background preparation jobs (:mod:`ui.warmup`)."""
+    return WarmupJobs()
+
+
 def ensure_ready(engine: Engine, channels: bool = True) -> Engine:
-    """Build the engine's artefacts with st.status + st.progress the first time; instant afterwards.
+    """Make sure the engine's artefacts are built: instant when they are; otherwise the work runs in a
+    process-wide background job (the one already running, e.g. the server's warm-up, or a new one) and this
+    page shows its named stages with progress until it is done. Leaving the page does not stop the work.
     Cache files found damaged on the way (and rebuilt) are reported once."""
     if not engine.ready(channels=channels):
-        with st.status(t("app.preparing"), expanded=True) as status:
-            engine.prepare(progress_bar(), channels=channels)
-            status.update(label=t("app.ready"), state="complete", expanded=False)
+        jobs = warmup_jobs()
+        job = jobs.running(engine, channels) or jobs.start(engine, channels=channels)
+        wait_for(job, lambda: engine.ready(channels=channels), t("app.preparing"))
+        if not engine.ready(channels=channels):
+            if job.error:
+                st.stop()
+            job = jobs.start(engine, channels=channels)  # the job that ran built less than this page needs
+            wait_for(job, lambda: engine.ready(channels=channels), t("app.preparing"))
+            if not engine.ready(channels=channels):
+                st.stop()
     show_cache_notices(engine.take_cache_notices())
     return engine
 
@@ -167,38 +185,76 @@ class _MapStore:
         self.limit = limit
         self.maps: dict[tuple[str, str, ProjectionParams], ProjectionMap] = {}
 
+    def put(self, engine: Engine, params: ProjectionParams, result: ProjectionMap) -> None:
+        """Keep ``result`` as the map of (engine, params)."""
+        with self.lock:
+            self.maps[(engine.dataset.fingerprint, engine.model, params)] = result
+            while len(self.maps) > self.limit:
+                self.maps.pop(next(iter(self.maps)))
+
+    def get(self, engine: Engine, params: ProjectionParams) -> ProjectionMap | None:
+        """The kept map of (engine, params), if any."""
+        with self.lock:
+            return self.maps.get((engine.dataset.fingerprint, engine.model, params))
+
 
 @st.cache_resource(show_spinner=False)
 def _map_store() -> _MapStore:
-    """Process-wide store of maps (the work runs outside the cache so its progress bar can be drawn)."""
+    """Process-wide store of maps (the work runs in a background job that fills it)."""
     return _MapStore()
 
 
 def get_projection_map(engine: Engine, params: ProjectionParams | None = None) -> ProjectionMap:
     """The joint item + user UMAP map of the engine's vectors, from memory, the disk cache, or fitted now.
 
-    Fitting (cold: ~10-30 s on MovieLens) runs inside ``st.status`` with a progress bar; a map found
-    in the artefact cache (``core.vectors.maps.build_map``) loads in well under a second.
+    Fitting (cold: ~10-30 s on MovieLens) runs in a background job (the server's warm-up fits the default
+    map; a page asking for the same one waits for it) while this page shows its stages and progress; a
+    map found in the artefact cache (``core.vectors.maps.build_map``) loads in well under a second.
     """
     params = params or ProjectionParams()
     store = _map_store()
-    key = (engine.dataset.fingerprint, engine.model, params)
-    hit = store.maps.get(key)
+    hit = store.get(engine, params)
     if hit is not None:
         return hit
-    ensure_ready(engine, channels=False)
-    with st.status(t("map.computing"), expanded=True) as status:
-        _progress = progress_bar()
-        # the engine's hnswlib item and user indexes (cached on disk) give UMAP its neighbour graph
-        result = build_map(engine.item_vectors, engine.user_vectors, engine.has_user_vector,
-                           fingerprint=engine.dataset.fingerprint, model_id=engine.model, params=params,
-                           progress=_progress, item_index=engine.item_index, user_index=engine.user_index)
-        label = t("map.loaded_cache", s=f"{result.seconds:.1f}") if result.from_cache \
-            else t("map.computed", s=f"{result.seconds:.1f}")
-        status.update(label=label, state="complete", expanded=False)
+    jobs = warmup_jobs()
+    job = jobs.running(engine, map_params=params) or jobs.start(engine, channels=False, map_params=params,
+                                                                  on_map=store.put)
+    wait_for(job, lambda: store.get(engine, params) is not None, t("map.computing"), phases=("engine", "map"))
+    result = store.get(engine, params)
+    if result is None:
+        st.stop()
     show_cache_notices(result.notices)
-    with store.lock:
-        store.maps[key] = result
-        while len(store.maps) > store.limit:
-            store.maps.pop(next(iter(store.maps)))
     return result
+
+
+# --- the server's warm-up --------------------------------------------------------------------------
+
+DEFAULT_DEMO = "movielens"
+"""The demo the dashboard opens on (the sidebar's first choice), prepared when the server starts."""
+
+
+def warm_up_default() -> WarmupJob | None:
+    """Start preparing the default demo's engine and map in the background, once per server process (and
+    not at all under AppTest, which runs no server, or with ``INTERESTLENS_WARMUP=0``)."""
+    if not warmup_enabled() or not _served():
+        return None
+    try:
+        return _warm_up_once()
+    except Exception:  # e.g. the demo data is missing: the pages say so when they need it; the app goes on
+        logging.getLogger(__name__).exception("the background warm-up could not start")
+        return None
+
+
+def _served() -> bool:
+    """True inside a real ``streamlit run`` server (AppTest runs scripts under a mock Runtime)."""
+    from streamlit.runtime import Runtime
+
+    return st.runtime.exists() and type(st.runtime.get_instance()) is Runtime
+
+
+@st.cache_resource(show_spinner=False)
+def _warm_up_once() -> WarmupJob | None:
+    engine = get_engine(_demo_dataset(DEFAULT_DEMO), DEFAULT_MODEL)
+    if engine.ready(channels=True) and _map_store().get(engine, ProjectionParams()) is not None:
+        return None
+    return warmup_jobs().start(engine, channels=True, map_params=ProjectionParams(), on_map=_map_store().put)

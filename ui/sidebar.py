@@ -1,45 +1,34 @@
 """The sidebar shared by every page: language toggle and dataset picker.
 
-Both choices survive a reload: they are mirrored into the URL (``?lang=en&dataset=ws:<key>``). The
-language is also stored in the workspace settings (``lang``), so a new session on a restarted server
-opens in the language chosen last. Precedence for a new session: URL, then workspace, then Chinese.
+Both choices belong to one browser session and survive a reload: they are mirrored into the URL
+(``?lang=en&dataset=ws:<key>``). The language is never written to the workspace, so one visitor's toggle
+does not change what the next visitor sees. Precedence for a new session: the URL's ``?lang=``, then the
+deployment's default (:func:`ui.i18n.default_lang`: ``$INTERESTLENS_LANG``), then Chinese.
 """
 
 from __future__ import annotations
 
-import logging
-
 import streamlit as st
 
-from core.common.errors import InterestLensError
-from ui.i18n import DEFAULT_LANG, LANGS, t
-from ui.resources import dataset_choices, workspace
+from ui.i18n import LANGS, default_lang, t
+from ui.resources import dataset_choices
 from ui.safe import md_escape
 
-log = logging.getLogger(__name__)
-
-LANG_SETTING = "lang"
-"""Workspace setting that remembers the last language chosen in the sidebar."""
+LANG_PARAM = "lang"
+"""URL parameter that carries the session's language across reloads and bookmarks."""
 DEFAULT_DATASET = "demo:movielens"
 
 
 def initial_language() -> str:
-    """The language a new session starts in: ``?lang=``, else the workspace setting, else Chinese."""
-    from_url = st.query_params.get("lang")
-    if from_url in LANGS:
-        return str(from_url)
-    try:
-        stored = workspace().get_setting(LANG_SETTING)
-    except (InterestLensError, OSError, ValueError) as exc:
-        log.warning("cannot read the remembered language: %s", exc)
-        stored = None
-    return str(stored) if stored in LANGS else DEFAULT_LANG
+    """The language a new session starts in: ``?lang=``, else the deployment's default (never a visitor's)."""
+    from_url = st.query_params.get(LANG_PARAM)
+    return str(from_url) if from_url in LANGS else default_lang()
 
 
 LABELLED_CHOICES = (
     "dataset_picker", "tuning_user", "tuning_norm", "interests_user", "interests_mode", "map_colour",
     "map_pool", "map_find", "eval_split", "eval_metrics", "eval_baselines", "eval_channels", "eval_chart_metric",
-    "eval_chart_x",
+    "eval_chart_x", "home_category_source", "tuning_bundled_pick", "eval_sweep_channel", "eval_typed_split",
 )
 """Keys of choice widgets whose option labels are translated. The browser keeps a choice as its *label*,
 so after a language switch it would send back the old-language label, which matches no option, and the
@@ -47,8 +36,8 @@ choice would silently fall back to the first option (e.g. the dataset to MovieLe
 back to session state when the language changes makes Streamlit send the relabelled choice."""
 
 
-def _remember_language() -> None:
-    """on_change of the toggle: switch the session, the URL and the workspace setting."""
+def _switch_language() -> None:
+    """on_change of the toggle: switch this session and its URL (nothing shared is written)."""
     lang = st.session_state.get("lang_toggle")
     if lang not in LANGS:
         return
@@ -56,11 +45,7 @@ def _remember_language() -> None:
     for key in LABELLED_CHOICES:
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
-    st.query_params["lang"] = lang
-    try:
-        workspace().set_setting(LANG_SETTING, lang)
-    except (InterestLensError, OSError) as exc:  # read-only workspace: the URL still remembers it
-        log.warning("cannot remember the language: %s", exc)
+    st.query_params[LANG_PARAM] = lang
 
 
 def _language_toggle() -> None:
@@ -69,10 +54,10 @@ def _language_toggle() -> None:
         st.session_state["lang_toggle"] = lang
     st.segmented_control(
         t("app.language"), options=list(LANGS), format_func=lambda x: "中文" if x == "zh" else "English",
-        required=True, key="lang_toggle", on_change=_remember_language,
+        required=True, key="lang_toggle", on_change=_switch_language,
     )
-    if st.query_params.get("lang") != lang:
-        st.query_params["lang"] = lang
+    if st.query_params.get(LANG_PARAM) != lang:
+        st.query_params[LANG_PARAM] = lang
 
 
 def _picked_dataset() -> None:
@@ -92,7 +77,7 @@ def _dataset_picker() -> None:
         st.session_state["dataset_picker"] = current
     picked = st.selectbox(
         t("app.dataset"), options=keys, format_func=lambda k: choices.get(k, k), help=t("app.dataset_help"),
-        key="dataset_picker", on_change=_picked_dataset,
+        key="dataset_picker", on_change=_picked_dataset, placeholder=t("app.choose_one"),
     )
     st.session_state["dataset_key"] = picked
     if picked == DEFAULT_DATASET:

@@ -144,7 +144,8 @@ def presets_panel(fingerprint: str) -> None:
     with st.expander(t("tuning.presets")):
         lang = current_lang()
         st.selectbox(t("tuning.bundled"), BUNDLED, key="tuning_bundled_pick",
-                     format_func=lambda k: t(f"tuning.bundled.{k}", lang), help=t("tuning.bundled_help"))
+                     format_func=lambda k: t(f"tuning.bundled.{k}", lang), help=t("tuning.bundled_help"),
+                     placeholder=t("app.choose_one"))
         st.caption(t(f"tuning.bundled_note.{st.session_state.get('tuning_bundled_pick', BUNDLED[0])}"))
         st.button(t("tuning.apply_bundled"), key="tuning_apply_bundled", on_click=_apply_bundled)
         st.text_input(t("tuning.preset_name"), key="tuning_preset_name", max_chars=100)
@@ -155,7 +156,7 @@ def presets_panel(fingerprint: str) -> None:
             names = []
             st.error(t("tuning.preset_error", error=md_escape(exc)))
         if names:
-            st.selectbox(t("tuning.preset_pick"), names, key="tuning_preset_pick")
+            st.selectbox(t("tuning.preset_pick"), names, key="tuning_preset_pick", placeholder=t("app.choose_one"))
             st.button(t("tuning.load"), key="tuning_load", on_click=_load_preset, args=(fingerprint,))
         else:
             st.caption(t("tuning.no_presets"))
@@ -172,13 +173,13 @@ def controls_panel(dropped: dict[str, str], fingerprint: str) -> None:
         key = weight_key(name)
         top = max(SLIDER_MAX, float(st.session_state.get(key, 0.0)))
         st.slider(t(f"tuning.channel.{name}"), 0.0, top, step=0.05, key=key, help=t(f"tuning.help.{name}"),
-                  disabled=name in dropped)
+                  disabled=name in dropped and dropped[name] != "on_first_use")  # a weight fits it
         if name in dropped:
             st.caption(t("tuning.dropped", channel=t(f"tuning.channel.{name}"),
                          reason=t(f"tuning.reason.{dropped[name]}")))
     lang = current_lang()  # format functions may be called outside the script run (AppTest)
     st.selectbox(t("tuning.normalisation"), ["minmax", "zscore", "rank"], key="tuning_norm",
-                 format_func=lambda m: t(f"tuning.norm.{m}", lang))
+                 format_func=lambda m: t(f"tuning.norm.{m}", lang), placeholder=t("app.choose_one"))
     st.toggle(t("tuning.rrf"), key="tuning_rrf")
     if st.session_state.get("tuning_rrf"):
         st.number_input(t("tuning.rrf_k"), min_value=1, max_value=1000, step=1, key="tuning_rrf_k")

@@ -92,8 +92,10 @@ def _draw_controls(cases: CaseSet) -> bool:
     lang = current_lang()  # format functions may run outside the script run (AppTest)
     c1, c2 = st.columns(2)
     c1.selectbox(t("evaluate.cases.split"), options, key=SPLIT_KEY, help=t("evaluate.cases.split_help"),
-                 format_func=lambda s: tv.split_option_label(s, cases, lambda key, **f: t(key, lang, **f)))
-    c2.multiselect(t("evaluate.cases.k"), list(tv.K_CHOICES), key=K_KEY, help=t("evaluate.cases.k_help"))
+                 format_func=lambda s: tv.split_option_label(s, cases, lambda key, **f: t(key, lang, **f)),
+                 placeholder=t("app.choose_one"))
+    c2.multiselect(t("evaluate.cases.k"), list(tv.K_CHOICES), key=K_KEY, help=t("evaluate.cases.k_help"),
+                   placeholder=t("app.choose_many"))
     st.caption(t("evaluate.cases.weights", weights=weights_text(state.get_fusion().config,
                                                                  lambda c: t(f"tuning.channel.{c}"))))
     return st.button(t("evaluate.cases.run"), type="primary", key=PREFIX + "run")

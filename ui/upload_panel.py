@@ -94,6 +94,7 @@ def mapping_widgets(raw: RawTable, kind: str, file_key: str) -> dict[str, str]:
                     index=guessed_index(options, guess.get(role)),
                     format_func=lambda c: none_label if c == "" else c,
                     key=f"map:{kind}:{role}:{file_key}",
+                    placeholder=t("app.choose_one"),
                 )
                 or ""
             )

@@ -19,6 +19,7 @@ from core.cli.args import parse as parse_argv
 from core.cli.common import add_out_argument, emit_json, emit_text, fail, parse_weights
 from core.cli.evaluation import add_evaluate, add_evaluate_interests, add_tune
 from core.cli.hash_password import add_hash_password
+from core.cli.prepare import add_prepare
 from core.common.errors import InterestLensError
 
 # --- commands (each section owned by one module; add yours below, keep them independent) ---------
@@ -371,6 +372,7 @@ BENCHMARKS: dict[str, str] = {
     "typed": "typed interests on INSPIRED dialogues: fused vs baselines, preset tuned on dev (issue 15)",
     "learned": "learned text -> item channel vs whole-text embedding on users' own tags; training time (issue 15)",
     "hostile": "peak memory and time to refusal on hostile files: Parquet bombs, junk CSV, NUL / huge cells (issue 16)",
+    "first_run": "the real app in Chromium on a fresh workspace: set-up warm-up, first Interests / map (issue 17)",
 }
 """Benchmark name -> what it measures; each is ``bench/bench_<name>.py`` writing ``bench/results/``."""
 
@@ -406,6 +408,7 @@ COMMANDS.append(_add_interests)
 COMMANDS.append(add_evaluate_interests)
 COMMANDS.append(_add_bench)
 COMMANDS.append(add_hash_password)
+COMMANDS.append(add_prepare)
 
 
 def build_parser() -> argparse.ArgumentParser:

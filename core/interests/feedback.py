@@ -1,4 +1,4 @@
-"""Real-time interest updates: like / dislike / click on an item moves the profile's tag weights.
+"""Real-time interest updates: a like / dislike names the item in the profile, and every event moves tag weights.
 
 The update rule (one event on an item with vector ``x``):
 
@@ -19,16 +19,23 @@ The update rule (one event on an item with vector ``x``):
 4. **Bounds and normalisation.** Every weight is floored at ``min_weight`` (feedback alone never
    deletes a tag; the person can), then positive weights are rescaled to sum to 1 and negative ones
    to ``profile.negative_scale``.
-5. **Unmatched items.** When ``a_i = 0`` for every tag, a *like* (not a click) adds the item itself as a
-   new positive tag (``source="feedback"``, its vector the item vector, initial weight ``η`` times the
-   mean positive weight), and a *dislike* adds it as a new negative tag with the same rule, so "more
-   like this" / "less like this" work even for interests the text never mentioned. At most
-   ``max_feedback_tags`` such tags are kept (the weakest one is replaced).
+5. **The item itself joins the profile** (with the item's id, ``item_key``). A *like* adds it as a wanted tag
+   of kind ``"item"`` (``key`` = the id, ``label`` = its title, ``source="feedback"``), the same kind of tag
+   typing "like <title>" produces through recognition: the ranking stage treats it as pseudo-history
+   (item-kNN, the graph walk, MF fold-in and the history vector start from it, like a watched film) and as
+   seen (it leaves the list, :meth:`core.ranking.ranker.Ranker.known_items`). A *dislike* adds it as an
+   avoided tag of kind ``"item"`` (as typing "not <title>" would): the ranking stage leaves it out of every
+   list and pushes its neighbours down in every channel. So 👍 and 👎 always act on the item, even when no
+   tag weight moves. An item already named with that polarity is not added again; feedback of the other
+   polarity on the same item replaces an earlier feedback tag (the person changed their mind; typed tags
+   are never removed). At most ``max_item_tags`` feedback item tags of each polarity are kept (the oldest
+   goes first). Its initial weight is ``η`` times the mean weight of its polarity.
+6. **Unmatched items without an id.** When no ``item_key`` is given and ``a_i = 0`` for every tag, a *like*
+   (not a click) adds the item as a free-text tag (its vector the item vector, same initial weight) and a
+   *dislike* as an avoided one, so "more like this" / "less like this" work even for interests the text
+   never mentioned. At most ``max_feedback_tags`` such tags are kept (the weakest one is replaced).
 
-6. **A dislike names the item as avoided.** With the item's id (``item_key``) a dislike also adds the item
-   as a negative tag of kind ``"item"`` (as typing "not <title>" would): the ranking stage leaves it out of
-   the list and pushes its neighbours down in every channel, so 👎 always changes what is shown, even when
-   the text channels (the gist) do not move with the tag weights.
+Tag weights still move as a consequence (steps 1-4); they are not the only effect.
 
 Consequences (tested): a like never lowers the share of the tag that matches the item best and a
 dislike never raises it; tags the item does not match keep their ratios to each other; weights stay
@@ -46,7 +53,7 @@ import numpy as np
 
 from core.common.errors import InterestLensError
 from core.interests.editing import renormalise
-from core.interests.profile import InterestProfile, InterestTag
+from core.interests.profile import InterestProfile, InterestTag, refresh_notices
 
 Event = Literal["like", "dislike", "click"]
 EVENT_SIGNAL: dict[str, float] = {"like": 1.0, "click": 0.3, "dislike": -1.0}
@@ -65,6 +72,9 @@ class FeedbackParams:
     min_weight: float = 0.01
     add_unmatched: bool = True
     max_feedback_tags: int = 5
+    """Free-text feedback tags kept (step 6)."""
+    max_item_tags: int = 50
+    """Feedback item tags kept per polarity (step 5): liked / disliked items stay seen / avoided until then."""
 
 
 def match_strength(
@@ -125,15 +135,62 @@ def apply_feedback(
     for i, tag in enumerate(tags):
         step = p.learning_rate * signal * strength[i] * (1.0 if tag.polarity > 0 else -1.0)
         tags[i] = replace(tag, weight=float(tag.weight) * math.exp(step))
-    if event == "dislike" and item_key is not None:
-        tags = _add_item_tag(tags, item_vector, -1, item_label, p, profile.negative_scale, key=item_key)
+    if item_key is not None and event != "click":
+        tags = _add_named_item(tags, item_vector, 1 if signal > 0 else -1, item_label, item_key, p,
+                               profile.negative_scale)
     elif not strength.any() and p.add_unmatched and event != "click":
-        polarity = 1 if signal > 0 else -1
-        tags = _add_item_tag(tags, item_vector, polarity, item_label, p, profile.negative_scale)
+        tags = _add_item_tag(tags, item_vector, 1 if signal > 0 else -1, item_label, p, profile.negative_scale)
     updated = replace(profile, tags=tags)
     if original is not None and p.decay > 0:
         updated = _pull(updated, original, p.decay)
-    return _bounded(updated, p.min_weight)
+    bounded = _bounded(updated, p.min_weight)
+    return replace(bounded, notices=refresh_notices(bounded.notices, bounded.tags))
+
+
+def _start_weight(tags: list[InterestTag], polarity: int, p: FeedbackParams, neg_scale: float) -> float:
+    """The weight a tag added by feedback starts with: ``η`` times the mean weight of its polarity."""
+    same = [t.weight for t in tags if t.polarity == polarity]
+    base = float(np.mean(same)) if same else (1.0 if polarity > 0 else neg_scale)
+    return max(p.min_weight, p.learning_rate * base)
+
+
+def _unit(item_vector: np.ndarray) -> np.ndarray:
+    vec = np.asarray(item_vector, dtype=np.float32).ravel()
+    norm = float(np.linalg.norm(vec))
+    return vec / norm if norm > 0 else vec
+
+
+def _add_named_item(
+    tags: list[InterestTag],
+    item_vector: np.ndarray,
+    polarity: int,
+    label: str,
+    key: str,
+    p: FeedbackParams,
+    neg_scale: float,
+) -> list[InterestTag]:
+    """``tags`` with the item named as wanted / avoided (step 5): nothing is added when a tag of that polarity
+    already names it; an earlier feedback tag of the other polarity on it goes; the oldest feedback item tag
+    of the polarity makes room beyond ``max_item_tags``."""
+    if any(t.kind == "item" and t.key == key and t.polarity == polarity for t in tags):
+        return tags
+    tags = [t for t in tags if not (t.source == "feedback" and t.kind == "item" and t.key == key)]
+    tag = InterestTag(
+        text=label or key,
+        weight=_start_weight(tags, polarity, p, neg_scale),
+        polarity=polarity,
+        vector=_unit(item_vector),
+        source="feedback",
+        grounding=1.0,
+        grounded=True,
+        kind="item",
+        key=key,
+        label=label or None,
+    )
+    fed = [i for i, t in enumerate(tags) if t.source == "feedback" and t.kind == "item" and t.polarity == polarity]
+    if len(fed) >= max(1, p.max_item_tags):
+        tags = [t for i, t in enumerate(tags) if i != fed[0]]
+    return [*tags, tag]
 
 
 def _add_item_tag(
@@ -143,30 +200,22 @@ def _add_item_tag(
     label: str,
     p: FeedbackParams,
     neg_scale: float,
-    key: str | None = None,
 ) -> list[InterestTag]:
-    """``tags`` plus the item as a feedback tag (kind ``"item"`` with its ``key`` when given); the weakest
-    feedback tag makes room beyond ``max_feedback_tags``; an item already there is not added twice."""
-    same = [t.weight for t in tags if t.polarity == polarity]
-    base = float(np.mean(same)) if same else (1.0 if polarity > 0 else neg_scale)
-    vec = np.asarray(item_vector, dtype=np.float32).ravel()
-    norm = float(np.linalg.norm(vec))
+    """``tags`` plus an unmatched item as a free-text feedback tag (step 6); the weakest free-text feedback tag
+    makes room beyond ``max_feedback_tags``; a tag of the same text is not added twice."""
     tag = InterestTag(
         text=label or "item",
-        weight=max(p.min_weight, p.learning_rate * base),
+        weight=_start_weight(tags, polarity, p, neg_scale),
         polarity=polarity,
-        vector=vec / norm if norm > 0 else vec,
+        vector=_unit(item_vector),
         source="feedback",
         grounding=1.0,
         grounded=True,
-        kind="item" if key is not None else "text",
-        key=key,
-        label=(label or None) if key is not None else None,
     )
-    if any(t.source == "feedback" and t.polarity == polarity
-           and ((key is not None and t.key == key) or (key is None and t.text == tag.text)) for t in tags):
+    if any(t.source == "feedback" and t.polarity == polarity and t.kind != "item" and t.text == tag.text
+           for t in tags):
         return tags
-    fed = [i for i, t in enumerate(tags) if t.source == "feedback"]
+    fed = [i for i, t in enumerate(tags) if t.source == "feedback" and t.kind != "item"]
     if len(fed) >= p.max_feedback_tags:
         weakest = min(fed, key=lambda i: tags[i].weight)
         tags = [t for i, t in enumerate(tags) if i != weakest]
@@ -225,3 +274,59 @@ def replay(
         current = apply_feedback(current, item_vectors[item], event, original=anchor,
                                  item_vectors=item_vectors, item_label=title, item_key=key)
     return current
+
+
+@dataclass(frozen=True)
+class ListChange:
+    """What one feedback event on ``item`` changed in the shown list (item positions, best first).
+
+    ``rank_before`` / ``rank_after``: the item's 1-based rank in each list (None: not listed). Of the other
+    items, ``entered`` are new in the list and ``left`` dropped out of it; ``moved_up`` / ``moved_down`` are in
+    both lists and rank better / worse *among the items in both*: the item leaving (everyone below it moving
+    up one place) or a new item coming in above is not counted as a move (each in the order of its list)."""
+
+    item: int
+    event: Event
+    rank_before: int | None
+    rank_after: int | None
+    entered: tuple[int, ...]
+    left: tuple[int, ...]
+    moved_up: tuple[int, ...]
+    moved_down: tuple[int, ...]
+
+    @property
+    def removed(self) -> bool:
+        """The item was listed before and is not any more."""
+        return self.rank_before is not None and self.rank_after is None
+
+    @property
+    def others_unchanged(self) -> bool:
+        """Apart from the item itself, the list holds the same items in the same order."""
+        return not (self.entered or self.left or self.moved_up or self.moved_down)
+
+    @property
+    def unchanged(self) -> bool:
+        """Nothing in the list changed, the item included."""
+        return self.others_unchanged and self.rank_before == self.rank_after
+
+
+def list_change(before: Sequence[int], after: Sequence[int], item: int, event: Event) -> ListChange:
+    """The :class:`ListChange` between the list shown before an event on ``item`` and the list after it."""
+    old = [int(i) for i in before]
+    new = [int(i) for i in after]
+    item = int(item)
+    old_set, new_set = set(old) - {item}, set(new) - {item}
+    kept_old = [i for i in old if i in new_set]
+    kept_new = [i for i in new if i in old_set]
+    old_rank = {i: r for r, i in enumerate(kept_old)}
+    new_rank = {i: r for r, i in enumerate(kept_new)}
+    return ListChange(
+        item=item,
+        event=event,
+        rank_before=old.index(item) + 1 if item in old else None,
+        rank_after=new.index(item) + 1 if item in new else None,
+        entered=tuple(i for i in new if i in new_set and i not in old_set),
+        left=tuple(i for i in old if i in old_set and i not in new_set),
+        moved_up=tuple(i for i in kept_new if new_rank[i] < old_rank[i]),
+        moved_down=tuple(i for i in kept_new if new_rank[i] > old_rank[i]),
+    )

@@ -32,6 +32,7 @@ SECONDS_PER_YEAR = 365.25 * SECONDS_PER_DAY
 
 DROP_REASONS: dict[str, str] = {
     "not_fitted": "the channel has not been fitted yet",
+    "on_first_use": "the channel trains a model and is fitted once a configuration gives it a weight",
     "no_item_vectors": "item vectors are not available (no item text was embedded)",
     "no_profile": "no typed interests were given",
     "profile_without_vectors": "the typed interests carry no vectors",

@@ -115,6 +115,9 @@ def corpus(f: dict[str, str]) -> list[tuple[str, list[str]]]:
         ("bench: unknown benchmark", ["bench", "nope"]),
         ("hash-password: huge cost", ["hash-password", "--stdin", "--log2-n", "40"]),
         ("hash-password: unwritable --out", ["hash-password", "--stdin", "--out", MISSING]),
+        # prepare
+        ("prepare: unknown demo", ["prepare", "--data", "demo:nope"]),
+        ("prepare: unwritable --out", ["prepare", "--data", "demo:bilingual", "--out", MISSING]),
     ]
 
 

@@ -19,10 +19,13 @@ from streamlit.testing.v1 import AppTest
 
 from core.data.dataset import Dataset
 from core.interests.editing import shares as _shares
+from core.interests.feedback import list_change
 from core.interests.profile import InterestProfile, InterestTag
 from core.workspace.store import default_workspace
 from ui import state
 from ui.i18n import t
+from ui.interests_views import feedback_message
+from ui.safe import md_escape
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "pages" / "interests.py")
@@ -296,24 +299,59 @@ def test_editing_a_weight_changes_the_profile() -> None:
     assert [tag.text for tag in _profile(at).tags] == [tag.text for tag in before.tags]
 
 
-def test_like_and_dislike_change_weights_and_rerank(tmp_workspace: Path, bilingual: Dataset) -> None:
+def _feedback_text(at: AppTest, dataset: Dataset, before: list[int], item: int, event: str) -> str:
+    """The message the page should show after ``event`` on ``item``: computed from the lists (before, now)."""
+    change = list_change(before, _items(at), item, event)  # type: ignore[arg-type]
+    return feedback_message(change, dataset.titles([item])[0], dataset.titles, lambda k, **f: t(k, "zh", **f), "zh")
+
+
+def test_like_adds_the_item_as_liked_and_dislike_removes_one_saying_what_changed(
+    tmp_workspace: Path, bilingual: Dataset
+) -> None:
     at = _page()
-    before = _weights(at)
-    top = _items(at)[0]
-    title = bilingual.titles([top])[0]
+    before_weights, before = _weights(at), _items(at)
+    top = before[0]
     at.button(key=f"interests_like_{top}").click().run()
     assert not at.exception, _errors(at)
-    after = _weights(at)
-    assert after != before, "a like moves the weights"
-    assert any(s.value == t("interests.feedback.like", "zh", title=title) for s in at.success)
+    liked = [tag for tag in _typed(at).tags if tag.kind == "item"]  # type: ignore[union-attr]
+    assert [(tag.key, tag.polarity, tag.source) for tag in liked] == [(str(bilingual.item_ids[top]), 1, "feedback")]
+    assert "item" in list(at.data_editor[0].value["kind"]), "the liked item shows in the tag table"
+    after = _items(at)
+    assert top not in after and len(after) == 10, "a liked item is seen: it leaves the list"
+    assert set(after) - set(before), "new items come in"
+    assert _weights(at) != before_weights, "the tags' weights move as well"
+    message = _feedback_text(at, bilingual, before, top, "like")
+    assert [s.value for s in at.success] == [message]
+    assert t("interests.feedback.left_like", "zh") in message and "新进入列表" in message
+    assert "权重已更新并重新排序" not in message
 
-    disliked = _items(at)[2]
+    before = after
+    disliked = before[2]
     at.button(key=f"interests_dislike_{disliked}").click().run()
     assert not at.exception, _errors(at)
-    assert _weights(at) != after
-    items = _items(at)
-    assert disliked not in items[:3], "the disliked item (3rd) moves down the list"
+    after = _items(at)
+    assert disliked not in after and len(after) == 10, "the disliked item leaves the list at once"
+    message = _feedback_text(at, bilingual, before, disliked, "dislike")
+    assert [s.value for s in at.success] == [message]
+    change = list_change(before, after, disliked, "dislike")
+    assert change.entered and t("interests.feedback.left_dislike", "zh") in message
+    named = [md_escape(title) for title in bilingual.titles(list(change.entered[:3]))]
+    assert all(title in message for title in named), "the message names the items that came in"
     assert _profile(at).positive(), "feedback never drops the wanted tags"
+    assert top not in after, "the liked item stays out"
+
+    at.run()  # the message is said once
+    assert not at.exception, _errors(at)
+    assert not at.success
+
+
+def test_a_film_named_as_liked_is_a_recognised_tag_and_not_recommended(bilingual: Dataset) -> None:
+    at = _page(text="我很喜欢《星海远航》，还想看科幻片")
+    star_sea = bilingual.item_index["I0001"]
+    named = [tag for tag in _typed(at).tags if tag.kind == "item"]  # type: ignore[union-attr]
+    assert [(tag.key, tag.polarity) for tag in named] == [("I0001", 1)]
+    assert _row(at, named[0].text)["match"] == "星海远航"
+    assert len(_items(at)) == 10 and star_sea not in _items(at)
 
 
 def test_feedback_is_kept_in_the_workspace_and_replayed_after_a_reload(
@@ -321,8 +359,9 @@ def test_feedback_is_kept_in_the_workspace_and_replayed_after_a_reload(
 ) -> None:
     at = _page()
     decomposed = _weights(at)
-    liked, disliked = _items(at)[0], _items(at)[3]
+    liked = _items(at)[0]
     at.button(key=f"interests_like_{liked}").click().run()
+    disliked = _items(at)[3]
     at.button(key=f"interests_dislike_{disliked}").click().run()
     assert not at.exception, _errors(at)
     fb = at.query_params.get(state.FEEDBACK_PARAM)
@@ -332,9 +371,13 @@ def test_feedback_is_kept_in_the_workspace_and_replayed_after_a_reload(
                                                        (str(bilingual.item_ids[disliked]), "dislike")]
     weights, items = _weights(at), _items(at)
 
+    assert liked not in items and disliked not in items
     reloaded = _page(fb=fb)  # a reload: a new session with the same URL
     assert _weights(reloaded) == pytest.approx(weights), "the session's feedback is replayed"
-    assert _items(reloaded) == items
+    assert _items(reloaded) == items, "the liked and the disliked item stay out"
+    assert [(tag.key, tag.polarity) for tag in _typed(reloaded).tags if tag.kind == "item"] == [  # type: ignore[union-attr]
+        (str(bilingual.item_ids[liked]), 1), (str(bilingual.item_ids[disliked]), -1)]
+    assert not reloaded.success, "a reload replays the feedback without repeating its message"
     assert any(c.value == t("interests.feedback_kept", "zh", n=2) for c in reloaded.caption)
     assert [(e.profile_text, e.action) for e in events] == [(EXAMPLE_ZH, "like"), (EXAMPLE_ZH, "dislike")]
     other_text = "想看烧脑的悬疑推理片"

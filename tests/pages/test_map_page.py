@@ -36,6 +36,12 @@ from ui.map_figures import (
 
 ROOT = Path(__file__).parents[2]
 TIMEOUT = 600
+PAGES_SCRIPT = f"""
+import runpy, sys
+import streamlit as st
+sys.path.insert(0, {str(ROOT)!r})
+runpy.run_path({str(ROOT / "pages")!r} + "/" + st.session_state["_page"] + ".py", run_name="__page__")
+"""
 PAGE_SCRIPT = f"""
 import runpy, sys
 sys.path.insert(0, {str(ROOT)!r})
@@ -116,11 +122,14 @@ def test_overlay_draws_links_recommendations_and_interest_stars() -> None:
     assert len(lines) == 1 and list(lines[0].x).count(None) == 3  # one segment per neighbour
     assert lines[0].hoverinfo == "skip"
     stars = by_name["Interests"]
-    assert stars.marker.symbol == "star" and list(stars.text) == ["科幻 &lt;b&gt;"]
+    assert stars.marker.symbol == "star" and len(stars.x) == 1
+    notes = {a.name: a.text for a in fig.layout.annotations}  # labels: boxed annotations, escaped
+    assert notes == {"interest:positive": "科幻 &lt;b&gt;", "interest:negative": "horror",
+                     "interest:composed": "composed"}
     assert any(tr.marker.symbol == "star-diamond" for tr in fig.data if isinstance(tr, go.Scatter))
     rec = next(tr for tr in fig.data if isinstance(tr, go.Scatter) and tr.marker.symbol == "square-open")
     assert list(rec.text) == ["1", "2"]
-    assert fig.data[1].marker.symbol == "diamond"  # users
+    assert fig.data[1].marker.symbol == "diamond" and fig.data[1].marker.opacity < 0.5  # users, pale
     assert trace_keys(fig)[0] == items.keys
 
 
@@ -156,6 +165,15 @@ def _trace(spec: dict[str, Any], name: str) -> dict[str, Any]:
     return next(tr for tr in spec["data"] if tr.get("name") == name)
 
 
+def _labels(spec: dict[str, Any], kind: str) -> list[str]:
+    """Texts of the typed-interest labels (annotations) of one kind."""
+    return [a["text"] for a in spec["layout"].get("annotations", []) if a.get("name") == f"interest:{kind}"]
+
+
+def _rec_keys(spec: dict[str, Any], name: str) -> list[str]:
+    return [row[0] for row in _trace(spec, name)["customdata"]]
+
+
 @pytest.mark.slow
 def test_map_page_on_the_bilingual_demo(tmp_workspace: Path, bilingual: Any) -> None:
     from core.engine import Engine
@@ -171,10 +189,21 @@ def test_map_page_on_the_bilingual_demo(tmp_workspace: Path, bilingual: Any) -> 
     assert any(c.startswith("显示 300 / 300 个物品") for c in captions)
     spec = _spec(at)
     stars = _trace(spec, t("map.legend.interest", "zh"))
-    assert stars["marker"]["symbol"] == "star" and "科幻电影" in stars["text"]
-    assert _trace(spec, t("map.legend.avoid", "zh"))["text"] == ["恐怖片"]
+    assert stars["marker"]["symbol"] == "star" and "科幻电影" in _labels(spec, "positive")
+    assert _labels(spec, "negative") == ["恐怖片"]
     assert _trace(spec, t("map.legend.composed", "zh"))["marker"]["symbol"] == "star-diamond"
+    users = _trace(spec, t("map.legend.users", "zh"))
+    assert users["marker"]["opacity"] < 0.5 and users["marker"]["symbol"] == "diamond"
+    assert spec["layout"]["legend"]["orientation"] == "h" and spec["layout"]["legend"]["y"] <= 0
+    # the recommendations layer is the typed interests' list, and says so
+    assert any(c.value.startswith("紫色方框：你在“兴趣”页输入的兴趣") for c in at.caption)
+    assert len(_rec_keys(spec, t("map.legend.recommended.typed", "zh"))) == 10
+    # placeholders come from the catalogue (never Streamlit's "Choose an option")
+    assert at.selectbox(key="map_find").proto.placeholder == t("map.find_placeholder", "zh")
+    assert all(box.proto.placeholder != "Choose an option" for box in at.selectbox)
     assert any(info.value == t("map.no_pick", "zh") for info in at.info)
+
+    typed_keys = _rec_keys(spec, t("map.legend.recommended.typed", "zh"))
 
     # a click on an item (what the on_select callback stores): neighbours drawn and listed
     at.session_state["map_pick"] = item_key(3)
@@ -210,8 +239,8 @@ def test_map_page_on_the_bilingual_demo(tmp_workspace: Path, bilingual: Any) -> 
     at.run()
     assert not at.exception
     spec = _spec(at)
-    rec = _trace(spec, t("map.legend.recommended", "zh"))
-    assert rec["text"] == [str(i) for i in range(1, 6)]
+    rec = _trace(spec, t("map.legend.recommended.user", "zh", id=bilingual.user_ids[5]))
+    assert rec["text"] == [str(i) for i in range(1, 11)]  # the Interests page's k, not the neighbour k
     assert any(tr.get("marker", {}).get("showscale") for tr in spec["data"])
     at.selectbox(key="map_colour").set_value("cluster")
     at.run()
@@ -219,14 +248,46 @@ def test_map_page_on_the_bilingual_demo(tmp_workspace: Path, bilingual: Any) -> 
     names = [tr.get("name") for tr in _spec(at)["data"]]
     assert names[0] == t("map.cluster_outside", "zh") and names[1].startswith("1. ")
 
-    # the Tuning page's last result is drawn when no user is picked
+    # cleared: back to the typed interests' list; another page's stale list (a user's) is never drawn
     at.button(key="map_clear").click()
     at.run()
-    ranked = state.RankedList(Query(profile=profile), np.array([7, 8, 9]), np.array([0.9, 0.8, 0.7]))
-    at.session_state[state.RANKED_KEY] = ranked
+    at.session_state[state.RANKED_KEY] = state.RankedList(Query(user_id=str(bilingual.user_ids[1])),
+                                                          np.array([7, 8, 9]), np.array([0.9, 0.8, 0.7]))
+    at.selectbox(key="map_colour").set_value("category")
     at.run()
     assert not at.exception
-    assert _trace(_spec(at), t("map.legend.recommended", "zh"))["text"] == ["1", "2", "3"]
+    assert _rec_keys(_spec(at), t("map.legend.recommended.typed", "zh")) == typed_keys
+
+    # nothing typed: no recommendations layer, and the page says why
+    at.session_state[state.INTERESTS_KEY] = state.InterestsState()
+    at.run()
+    assert not at.exception
+    symbols = [tr.get("marker", {}).get("symbol") for tr in _spec(at)["data"]]
+    assert "square-open" not in symbols, symbols
+    assert any(info.value == t("map.recs_caption.none", "zh") for info in at.info)
+
+
+@pytest.mark.slow
+def test_map_recommendations_are_the_interests_page_list(tmp_workspace: Path, bilingual: Any) -> None:
+    """Interests page, then Map in one session (as in the browser): the purple squares are exactly the list
+    the Interests page showed for the typed interests, in its order, also after its k changes."""
+    at = AppTest.from_string(PAGES_SCRIPT, default_timeout=TIMEOUT)
+    at.session_state["lang"] = "en"
+    at.session_state["dataset_key"] = "demo:bilingual"
+    at.session_state["_page"] = "interests"
+    at.session_state["interests_k"] = 7
+    at.run()
+    assert not at.exception
+    shown = at.session_state[state.RANKED_KEY]
+    assert len(shown.items) == 7 and shown.query.profile is not None and shown.query.user_id is None
+    at.session_state["_page"] = "map"
+    at.run()
+    assert not at.exception
+    spec = _spec(at)
+    assert _rec_keys(spec, "Recommended · your interests") == [item_key(int(i)) for i in shown.items]
+    assert _trace(spec, "Recommended · your interests")["text"] == [str(i) for i in range(1, 8)]
+    assert any(c.value.startswith("Purple squares: the top 7 recommendations for the interests typed")
+               for c in at.caption)
 
 
 @pytest.mark.slow
@@ -248,14 +309,14 @@ def test_map_page_movielens_places_typed_interests_among_the_movies(movielens: A
     assert float({m.label: m.value for m in at.metric}["Trustworthiness"]) >= 0.85
     spec = _spec(at)
     stars = _trace(spec, "Interest tags")
-    assert len(stars["x"]) == len(profile.positive())
+    assert len(stars["x"]) == len(profile.positive()) == len(_labels(spec, "positive"))
     # the same map from the disk cache (same parameters): where did the stars land?
     pm = build_map(engine.item_vectors, engine.user_vectors, engine.has_user_vector,
                    fingerprint=movielens.fingerprint, model_id=engine.model, params=ProjectionParams())
     assert pm.from_cache
     genres = movielens.items["tags"].tolist()
     gists = [t.text for t in profile.tags if t.kind == "gist"]  # the whole text: it lands between its themes
-    for x, y, label in zip(stars["x"], stars["y"], stars["text"], strict=True):
+    for x, y, label in zip(stars["x"], stars["y"], _labels(spec, "positive"), strict=True):
         if any(g.startswith(str(label).rstrip("…")) for g in gists):
             continue
         d = np.linalg.norm(pm.item_coords - np.array([x, y]), axis=1)
@@ -268,7 +329,10 @@ def test_map_page_movielens_places_typed_interests_among_the_movies(movielens: A
                              for i in near])
             assert share >= 0.4, (label, share)
     # sample is stratified and adjustable
-    assert any(c.value.startswith("Showing 3,000 of 9,742 items") for c in at.caption)
+    # 3,000 sampled, plus the typed interests' 10 recommendations where the sample missed them (always drawn)
+    shown = next(c.value for c in at.caption if c.value.startswith("Showing "))
+    assert 3000 <= int(shown.split()[1].replace(",", "")) <= 3010 and " of 9,742 items" in shown
+    assert len(_rec_keys(spec, "Recommended · your interests")) == 10
     at.slider(key="map_items_shown").set_value(5000)
     at.session_state["map_pick"] = item_key(int(movielens.item_index["260"]))  # Star Wars IV
     at.run()

@@ -252,3 +252,35 @@ def test_weights_text_names_the_weights_in_use() -> None:
     assert iv.weights_text(config, lambda c: c) == "semantic 1.00 · popularity 0.20 · graph 0.30"
     rrf = FusionConfig(weights=FusionWeights.from_dict({"semantic": 1.0}), method="rrf", mmr_lambda=0.7)
     assert iv.weights_text(rrf, str.upper) == "SEMANTIC 1.00 · RRF k=60 · MMR λ=0.70"
+
+
+def test_feedback_message_says_what_changed_from_the_lists_before_and_after() -> None:
+    from core.interests.feedback import list_change
+
+    titles = {1: "*Heat*", 2: "B", 3: "C", 4: "D", 5: "E", 6: "F", 7: "G", 8: "H"}
+
+    def names(items: list[int] | tuple[int, ...]) -> list[str]:
+        return [titles[i] for i in items]
+
+    liked = list_change([1, 2, 3, 4], [2, 3, 6, 7], 1, "like")
+    text = iv.feedback_message(liked, titles[1], names, _en, "en")
+    assert text == ("Liked “\\*Heat\\*”: added to your interests as a liked item; it left the list (what you like "
+                    "is not recommended back); 2 new in the list: “F” and “G”; 1 dropped out of the list: “D”.")
+    zh = iv.feedback_message(liked, titles[1], names, _zh, "zh")
+    assert zh.startswith(_zh("interests.feedback.like", title="\\*Heat\\*") + "；") and zh.endswith("。")
+    assert "新进入列表 2 个：「F」、「G」" in zh
+
+    disliked = list_change([1, 2, 3, 4, 5], [3, 4, 2, 6, 5], 5, "dislike")  # 5 itself stays: say so
+    text = iv.feedback_message(disliked, "E", names, _en, "en")
+    assert text == ("Disliked “E”: added to your interests as an item to avoid; it is still listed at #5; "
+                    "1 new in the list: “F”; 2 moved up: “C” and “D”; 1 moved down: “B”; "
+                    "1 dropped out of the list: “\\*Heat\\*”.")
+
+    many = list_change([1], [2, 3, 4, 5, 6], 1, "like")
+    assert "5 new in the list: “B”, “C”, “D” and 2 more" in iv.feedback_message(many, "x", names, _en, "en")
+    only = list_change([1, 2, 3], [2, 3], 1, "dislike")
+    assert iv.feedback_message(only, "A", names, _en, "en").endswith(
+        "it is removed from the list; the other items kept their places.")
+    same = list_change([1, 2, 3], [1, 2, 3], 1, "like")
+    assert iv.feedback_message(same, "A", names, _en, "en") == \
+        "Liked “A”: added to your interests as a liked item; the list did not change."

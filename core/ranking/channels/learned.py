@@ -54,7 +54,7 @@ from core.common.progress import ProgressFn, report, scaled
 from core.data.dataset import Dataset
 from core.data.splits import resolve_threshold
 from core.ranking.base import ChannelContext, Evidence, as_item_vectors, clean_scores, ensure_applicable, tag_kind
-from core.ranking.channels.mf import MFChannel, MFParams
+from core.ranking.channels.mf import MFChannel, MFParams, shared_item_factors
 from core.ranking.query import Query, TagLike
 
 TEXT_KINDS: frozenset[str] = frozenset({"text", "gist"})
@@ -372,8 +372,11 @@ class LearnedChannel:
             return self
         started = time.perf_counter()
         report(progress, 0.0, "learned text map: item factors")
-        factors = MFChannel(MFParams(algorithm="als", factors=p.factors, iterations=p.als_iterations)).fit(ctx)
-        assert factors.item_factors_ is not None
+        als = MFParams(algorithm="als", factors=p.factors, iterations=p.als_iterations)
+        item_factors = shared_item_factors(ctx, als)  # the mf channel's, when it fitted the same model
+        if item_factors is None:
+            item_factors = MFChannel(als).fit(ctx).item_factors_
+        assert item_factors is not None
         tag_vectors = _embed(encoder, names, scaled(progress, 0.05, 0.15)) if names else None
         liked = liked_matrix(ds, p.liked)
         x, y, which, n_item_rows = training_pairs(ds, vectors, liked, tag_vectors, rows, p.user_tags, p.tag_weight)
@@ -382,7 +385,7 @@ class LearnedChannel:
         n_val = round(p.validation_share * n_item_rows)
         if n_val and n_item_rows - n_val > 0:
             validation[rng.choice(n_item_rows, size=n_val, replace=False)] = True
-        text_map, info = train_text_map(x, y, factors.item_factors_, validation, p, ctx.random_state,
+        text_map, info = train_text_map(x, y, item_factors, validation, p, ctx.random_state,
                                         ctx.num_threads, scaled(progress, 0.15, 1.0))
         held = np.flatnonzero(validation)
         info.update({"n_item_examples": n_item_rows, "n_tag_examples": len(x) - n_item_rows,

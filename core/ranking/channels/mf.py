@@ -30,6 +30,26 @@ class MFParams:
     learning_rate: float = 0.05
 
 
+SHARED_FACTORS = "mf_item_factors"
+"""``ChannelContext.extra`` slot where the last fitted model leaves ``(factors_key, item factors)``, so a channel
+fitting the same model on the same context (``learned``'s target space) does not train it again."""
+
+
+def factors_key(params: MFParams, random_state: int) -> tuple[str, int, float, int, float, int]:
+    """What decides a model's item factors on a given dataset (``iterations=None`` resolved)."""
+    iterations = params.iterations or (15 if params.algorithm == "als" else 100)
+    return (params.algorithm, params.factors, float(params.regularization), iterations, float(params.alpha),
+            random_state)
+
+
+def shared_item_factors(ctx: ChannelContext, params: MFParams) -> np.ndarray | None:
+    """The item factors a model with ``params`` already left in ``ctx`` (None when there are none)."""
+    slot = ctx.extra.get(SHARED_FACTORS)
+    if isinstance(slot, tuple) and len(slot) == 2 and slot[0] == factors_key(params, ctx.random_state):
+        return np.asarray(slot[1])
+    return None
+
+
 class MFChannel:
     """Matrix factorisation (implicit ALS / BPR) over the interaction matrix."""
 
@@ -78,6 +98,7 @@ class MFChannel:
         self.liked_ = float(np.quantile(mat.data, 0.9))  # the value a named film stands for in fold-in
         self.user_factors_ = np.asarray(model.user_factors, dtype=np.float32)
         self.item_factors_ = np.asarray(model.item_factors, dtype=np.float32)
+        ctx.extra[SHARED_FACTORS] = (factors_key(p, ctx.random_state), self.item_factors_)  # one slot
         return self
 
     def why_not(self, query: Query) -> str | None:
