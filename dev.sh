@@ -58,7 +58,8 @@ case "${1:-}" in
         echo "==> serving on $address: reachable from other machines. Access control must be on in" >&2
         echo "    .streamlit/secrets.toml; without it every visitor is refused (README, Deployment)." >&2 ;;
     esac
-    exec "$VENV/bin/streamlit" run app.py --server.headless true ${extra[@]+"${extra[@]}"} "$@"
+    # ui.launch = streamlit's own command line, with the engine's modules imported while the server starts
+    exec "$VENV/bin/python" -m ui.launch run app.py --server.headless true ${extra[@]+"${extra[@]}"} "$@"
     ;;
   test)
     setup requirements-dev.txt
