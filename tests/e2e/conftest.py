@@ -71,7 +71,8 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 180.
 
 
 def start_server(workspace: Path, *extra_args: str) -> tuple[subprocess.Popen[bytes], str]:
-    """Start ``python -m ui.launch run app.py`` (``streamlit run`` with the preload) on a free port with its own workspace; return (process, url).
+    """Start ``python -m ui.launch run app.py`` (``streamlit run`` with the preload) on a free port with its own
+    workspace; return (process, url).
 
     ``extra_args`` are appended to the command line (e.g. ``"--server.maxUploadSize", "1"``).
     """
@@ -80,7 +81,8 @@ def start_server(workspace: Path, *extra_args: str) -> tuple[subprocess.Popen[by
                TRANSFORMERS_OFFLINE="1")
     log = open(workspace / f"streamlit-{port}.log", "wb")  # noqa: SIM115 - kept open for the server's lifetime
     proc = subprocess.Popen(
-        [sys.executable, "-m", "ui.launch", "run", str(ROOT / "app.py"),  # as ./dev.sh app starts it "--server.headless", "true",
+        # started as ./dev.sh app starts it: streamlit's command line with the engine's modules preloaded
+        [sys.executable, "-m", "ui.launch", "run", str(ROOT / "app.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none", *extra_args],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
