@@ -69,9 +69,13 @@ STAGES: dict[str, str] = {
 """The named stages of getting an engine ready, id -> the progress message that opens it (the set-up CLI
 prints them, the pages translate them: ``ui/i18n`` ``warmup.stage.<id>``)."""
 
-DEFERRED_CHANNELS: frozenset[str] = frozenset({"learned"})
+DEFERRED_CHANNELS: frozenset[str] = frozenset({"learned", "ease", "rp3beta"})
 """Channels fitted on first use (see the module docstring): they train a model (tens of seconds on
-MovieLens) and their default fusion weight is 0."""
+MovieLens; EASE^R inverts a dense item x item matrix) and their default fusion weight is 0."""
+PREPARED_CHANNELS: frozenset[str] = frozenset({"learned"})
+"""The deferred channels :meth:`Engine.prepare` fits ahead with ``deferred=True``: those whose model is kept
+in the artefact cache, so a later process loads it. The others (``ease``, ``rp3beta``) live in memory only:
+fitting them ahead in the set-up process would be thrown away, so they wait for their first use."""
 
 _SPANS: tuple[tuple[str, float], ...] = (("model", 0.08), ("embed", 0.6), ("index", 0.68), ("users", 0.7),
                                          ("catalogue", 0.75), ("channels", 1.0))
@@ -272,7 +276,7 @@ class Engine:
     def prepare(self, progress: ProgressFn | None = None, channels: bool = True, deferred: bool = False) -> Engine:
         """Build the text model, vectors, the item index, user vectors, the catalogue index and (optionally)
         the channels now, reporting each of :data:`STAGES` as it starts; ``deferred`` also fits the
-        :data:`DEFERRED_CHANNELS`. Another thread calling meanwhile waits for this one and finds the work done.
+        :data:`PREPARED_CHANNELS`. Another thread calling meanwhile waits for this one and finds the work done.
 
         ``last_embed`` then tells how many item documents came from the vector cache and how many were
         encoded (only on the call that embedded them).
@@ -305,7 +309,7 @@ class Engine:
                 self._progress = None
         if channels and deferred:
             report(progress, end, STAGES["deferred"])
-            self.fit_deferred(progress=scaled(progress, end, 1.0))
+            self.fit_deferred(PREPARED_CHANNELS, progress=scaled(progress, end, 1.0))
         report(progress, 1.0, "ready")
         return self
 

@@ -47,7 +47,7 @@ def test_cold_profile_recommendation(engine: Engine) -> None:
     result = rec.result
     assert len(result) == 10 and len(set(result.items.tolist())) == 10
     # no user: the collaborative channels drop out; learned (weight 0 by default) is not even fitted
-    assert set(result.dropped) == {"history", "mf", "item_knn", "learned"}
+    assert set(result.dropped) == {"history", "mf", "item_knn", "ease", "rp3beta", "learned"}
     assert result.dropped["mf"] == "no_user" and result.dropped["learned"] == "on_first_use"
     assert "semantic" in result.channels
     np.testing.assert_allclose(result.contributions.sum(axis=1), result.score, atol=1e-9)
@@ -119,12 +119,12 @@ def test_neighbours_come_from_the_engine_index(engine: Engine) -> None:
 
 def test_deferred_channel_is_fitted_when_a_weight_asks_for_it(bilingual: Dataset) -> None:
     fresh = Engine(bilingual).prepare()
-    assert fresh.pending_channels() == ["learned"]
+    assert fresh.pending_channels() == ["ease", "rp3beta", "learned"]
     query = Query(profile=fresh.decompose("space opera and robots"))
     first = fresh.recommend(query, FusionConfig(), k=10)
-    assert first.result.dropped["learned"] == "on_first_use" and fresh.pending_channels() == ["learned"]
+    assert first.result.dropped["learned"] == "on_first_use" and len(fresh.pending_channels()) == 3
     weighted = fresh.recommend(query, FusionConfig(weights=FusionWeights(learned=1.0)), k=10)
-    assert fresh.pending_channels() == []
+    assert fresh.pending_channels() == ["ease", "rp3beta"]
     assert "learned" in weighted.result.channels and "learned" not in weighted.result.dropped
     assert weighted.scores is not first.scores  # the cached scores without the channel were dropped
     assert fresh.ranker.channels["learned"] is fresh.channels["learned"]
@@ -149,7 +149,7 @@ def test_concurrent_callers_fit_a_deferred_channel_once(bilingual: Dataset, monk
 
     monkeypatch.setattr(LearnedChannel, "fit", slow_fit)
     results: list[list[str]] = []
-    threads = [threading.Thread(target=lambda: results.append(fresh.fit_deferred())) for _ in range(3)]
+    threads = [threading.Thread(target=lambda: results.append(fresh.fit_deferred(["learned"]))) for _ in range(3)]
     for thread in threads:
         thread.start()
     gate.set()
@@ -157,7 +157,7 @@ def test_concurrent_callers_fit_a_deferred_channel_once(bilingual: Dataset, monk
         thread.join(60)
     assert len(calls) == 1
     assert sorted(map(tuple, results)) == [(), (), ("learned",)]
-    assert fresh.pending_channels() == []
+    assert fresh.pending_channels() == ["ease", "rp3beta"]
 
 
 def test_prepare_reports_the_named_stages_in_order(bilingual: Dataset) -> None:
@@ -165,7 +165,8 @@ def test_prepare_reports_the_named_stages_in_order(bilingual: Dataset) -> None:
 
     seen: list[tuple[float, str]] = []
     fresh = Engine(bilingual).prepare(lambda f, m: seen.append((f, m)), deferred=True)
-    assert fresh.ready(channels=True) and fresh.pending_channels() == []
+    # only the channel whose model the cache keeps is fitted ahead; EASE^R and RP3beta wait for first use
+    assert fresh.ready(channels=True) and fresh.pending_channels() == ["ease", "rp3beta"]
     stages = [m for _, m in seen if m in STAGES.values()]
     assert stages == [STAGES[s] for s in ("model", "embed", "index", "users", "catalogue", "channels", "deferred")]
     fractions = [f for f, _ in seen]

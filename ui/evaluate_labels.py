@@ -16,6 +16,7 @@ import pandas as pd
 
 from core.evaluation.baselines import BASELINES
 from core.ranking.base import DROP_REASONS
+from core.ranking.channels.ease import TOO_LARGE_PATTERN
 from core.ranking.registry import CHANNELS
 
 Translate = Callable[..., str]
@@ -25,7 +26,8 @@ GROUP_NAMES: tuple[str, ...] = ("baseline", "channel", "fused", "tuned")
 METRIC_IDS: tuple[str, ...] = ("precision", "recall", "ndcg", "map", "mrr", "hit_rate", "coverage", "gini",
                                "novelty", "ild", "arp")
 PARAMS: tuple[str, ...] = ("neighbours", "factors", "regularization", "alpha", "learning_rate", "iterations",
-                           "mf_factors", "mf_regularization", "mf_alpha", "knn_neighbours", "knn_use_rating")
+                           "mf_factors", "mf_regularization", "mf_alpha", "knn_neighbours", "knn_use_rating",
+                           "l2", "rp3_alpha", "rp3_beta")
 """Hyper-parameters the baseline and channel tuning report (``evaluate.param.<name>``)."""
 RUN_COLUMNS: dict[str, str] = {"run": "evaluate.col.run", "name": "evaluate.col.configuration",
                                "group": "evaluate.col.group", "fit s": "evaluate.col.fit_s",
@@ -90,7 +92,11 @@ def param_text(params: Mapping[str, Any], translate: Translate) -> str:
 
 def reason_text(reason: str, translate: Translate) -> str:
     """Why a configuration or channel was not evaluated, translated when the core's reason is a known one
-    (a channel's drop reason, a baseline that needs item vectors); any other reason as the core wrote it."""
+    (a channel's drop reason, a baseline that needs item vectors, EASE^R too large for memory, with its
+    figures); any other reason as the core wrote it."""
+    too_large = TOO_LARGE_PATTERN.fullmatch(reason)
+    if too_large is not None:
+        return translate("evaluate.reason.too_large", **too_large.groupdict())
     if reason in _REASON_CODES:
         return translate(f"tuning.reason.{_REASON_CODES[reason]}")
     if reason in _SKIP_REASONS:

@@ -419,6 +419,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "tuning.channel.history": ("历史内容", "History content"),
     "tuning.channel.mf": ("矩阵分解", "Matrix factorisation"),
     "tuning.channel.item_knn": ("物品近邻", "Item neighbours"),
+    "tuning.channel.ease": ("EASE^R 线性模型", "EASE^R linear model"),
+    "tuning.channel.rp3beta": ("RP3beta 随机游走", "RP3beta random walk"),
     "tuning.channel.popularity": ("热度", "Popularity"),
     "tuning.channel.recency": ("新鲜度", "Freshness"),
     "tuning.channel.graph": ("知识图谱", "Knowledge graph"),
@@ -430,6 +432,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "tuning.help.mf": ("隐式反馈矩阵分解（ALS / BPR）", "Implicit-feedback matrix factorisation (ALS / BPR)"),
     "tuning.help.item_knn": ("与用户交互过的物品的共现余弦相似度之和",
                              "Sum of item-item cosine similarities to the user's items"),
+    "tuning.help.ease": ("EASE^R：由全部交互闭式求解的物品×物品权重（稠密矩阵；目录太大时跳过），"
+                         "对用户交互过的和兴趣里提到的物品求和；默认权重为 0，给它权重后才训练",
+                         "EASE^R: item-item weights solved in closed form from all interactions (a dense "
+                         "matrix; skipped when the catalogue is too large), summed over the user's items and "
+                         "the items the interests name; weight 0 by default, trained once given a weight"),
+    "tuning.help.rp3beta": ("RP3beta：用户→物品→用户→物品的三步随机游走，按物品热度打折，每个物品保留前 k 个近邻；"
+                            "默认权重为 0，给它权重后才训练",
+                            "RP3beta: a three-step random walk user → item → user → item, discounted by item "
+                            "popularity, top k neighbours per item; weight 0 by default, trained once given a "
+                            "weight"),
     "tuning.help.popularity": ("与物品互动过的用户数（取对数）",
                                "Number of people who interacted with the item (log)"),
     "tuning.help.recency": ("按年份或首次出现时间计算的新鲜度",
@@ -460,6 +472,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                     "the items carry no attributes to build a graph from"),
     "tuning.reason.no_seed": ("历史和兴趣都连不到图中的属性",
                               "neither history nor interests reach the item graph"),
+    "tuning.reason.too_large": ("目录太大：物品×物品稠密矩阵超出可用内存，已跳过",
+                                "the catalogue is too large: its dense item × item matrix does not fit the "
+                                "memory available, so it is skipped"),
     "tuning.normalisation": ("归一化", "Normalisation"),
     "tuning.norm.minmax": ("最小-最大", "Min-max"),
     "tuning.norm.zscore": ("Z 分数", "Z-score"),
@@ -671,6 +686,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "evaluate.baseline.als": ("ALS 矩阵分解（implicit）", "ALS (implicit)"),
     "evaluate.baseline.bpr": ("BPR 矩阵分解（implicit）", "BPR (implicit)"),
     "evaluate.baseline.mean_vector": ("平均向量余弦（种子文章方法）", "Mean-vector cosine (seed articles)"),
+    "evaluate.baseline.ease": ("EASE^R（闭式线性模型）", "EASE^R (closed-form linear model)"),
+    "evaluate.baseline.rp3beta": ("RP3beta（随机游走）", "RP3beta (random walk)"),
     "evaluate.metric.precision": ("精确率", "Precision"),
     "evaluate.metric.recall": ("召回率", "Recall"),
     "evaluate.metric.ndcg": ("NDCG", "NDCG"),
@@ -823,10 +840,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "evaluate.param.mf_alpha": ("置信度 α", "Confidence α"),
     "evaluate.param.knn_neighbours": ("近邻数", "Neighbours"),
     "evaluate.param.knn_use_rating": ("使用评分", "Use ratings"),
+    "evaluate.param.l2": ("L2 正则 λ", "L2 regularisation λ"),
+    "evaluate.param.rp3_alpha": ("转移概率指数 α", "Transition exponent α"),
+    "evaluate.param.rp3_beta": ("热度折扣指数 β", "Popularity discount β"),
     "evaluate.yes": ("是", "yes"),
     "evaluate.no": ("否", "no"),
     "evaluate.reason.needs_vectors": ("需要物品向量（没有物品文本或语言模型）",
                                       "it needs item vectors (no item text or no language model)"),
+    "evaluate.reason.too_large": (
+        "目录太大：{n_items} × {n_items} 的物品矩阵约需 {need_mb} MB 内存，可用上限 {limit_mb} MB、"
+        "最多 {max_items} 个物品，已跳过",
+        "the catalogue is too large: its {n_items} × {n_items} item matrix needs about {need_mb} MB, "
+        "{limit_mb} MB may be used and at most {max_items} items, so it is skipped",
+    ),
     "evaluate.chart.legend_hint": ("点击图例可隐藏或显示某个配置；悬停在点上可看数值。",
                                    "Click a legend entry to hide or show a configuration; hover a point for "
                                    "its values."),

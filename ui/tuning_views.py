@@ -24,7 +24,7 @@ from core.ranking.ranker import Recommendation
 from core.ranking.registry import CHANNELS
 from ui.safe import plot_text
 
-USER_CHANNELS: tuple[str, ...] = ("history", "mf", "item_knn", "graph")
+USER_CHANNELS: tuple[str, ...] = ("history", "mf", "item_knn", "ease", "rp3beta", "graph")
 """Channels that rank from the picked user's history (and from titles the typed interests name)."""
 NORMALISATIONS: tuple[str, ...] = ("minmax", "zscore", "rank")
 DEFAULT_K = 20

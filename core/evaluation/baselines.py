@@ -5,9 +5,14 @@ returns top-k item positions per user (``recommend(users, k, exclude_seen) -> (n
 ``-1`` padded). Baselines:
 
 - :class:`MostPopular`: items by number of distinct training users.
-- :class:`ItemKNN`: ``implicit``'s item-item cosine neighbourhood model (``K`` neighbours).
+- :class:`ItemKNN`: item-item cosine neighbourhood model (``neighbours`` per item): the ``item_knn``
+  channel, which ranks as ``implicit``'s ``CosineRecommender``.
 - :class:`ImplicitALS` / :class:`ImplicitBPR`: ``implicit``'s ALS (Hu, Koren & Volinsky 2008) and BPR
-  (Rendle et al. 2009), trained on binarised interactions.
+  (Rendle et al. 2009): the ``mf`` channel, on the matrix its :class:`~core.data.confidence.Confidence`
+  prepares (binary by default, as the channel).
+- :class:`EASE` / :class:`RP3beta`: the ``ease`` (EASE^R, Steck 2019) and ``rp3beta`` (Paudel et al. 2017)
+  channels alone, the simple models Dacrema et al. (RecSys 2019) found hard to beat; EASE^R is skipped,
+  with the reason, when its dense item x item matrix does not fit memory.
 - :class:`MeanVectorCosine`: the seed articles' recommender: a user vector is the plain mean of the
   vectors of the items they interacted with; items are ranked by cosine to it.
 
@@ -17,20 +22,23 @@ over :data:`BASELINE_DEFAULTS`; the evaluation protocol and the baseline tuner b
 
 from __future__ import annotations
 
-import warnings
+from dataclasses import replace
 from typing import Any, Protocol, Self, runtime_checkable
 
 import numpy as np
-from implicit.cpu.als import AlternatingLeastSquares
-from implicit.cpu.bpr import BayesianPersonalizedRanking
-from implicit.nearest_neighbours import CosineRecommender
-from implicit.recommender_base import RecommenderBase
 from scipy import sparse
 from threadpoolctl import threadpool_limits
 
 from core.common.errors import ConfigError
 from core.common.selection import top_k_rows
+from core.data.confidence import Confidence
 from core.data.dataset import Dataset
+from core.ranking.base import Channel, ChannelContext
+from core.ranking.channels.ease import EASEChannel, EASEParams, ModelTooLarge
+from core.ranking.channels.item_knn import ItemKNNChannel, ItemKNNParams
+from core.ranking.channels.mf import MFChannel, MFParams
+from core.ranking.channels.rp3beta import RP3betaChannel, RP3betaParams
+from core.ranking.query import Query
 
 
 @runtime_checkable
@@ -114,92 +122,125 @@ def binarised(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
     return out
 
 
-class _ImplicitModel:
-    """Shared fit / recommend plumbing for ``implicit`` models (single BLAS thread, seeded)."""
+class ChannelBaseline(ScoringRecommender):
+    """A baseline that *is* a ranking channel: fitted alone on the training data, each user scored as the
+    channel scores a query for that user (one implementation per model; seen items excluded here)."""
 
-    name: str = "implicit"
-    train_: Dataset
-    user_items_: sparse.csr_matrix
-    model_: RecommenderBase
+    name: str = "channel"
+    random_state: int = 42
+    channel_: Channel
 
-    def _make(self) -> RecommenderBase:
+    def make_channel(self) -> Channel:
+        """The unfitted channel with this baseline's parameters."""
         raise NotImplementedError
 
     def fit(self, train: Dataset) -> Self:
-        """Train the ``implicit`` model on the binarised training matrix."""
+        """Fit the channel on the training Dataset (one BLAS thread, seeded)."""
         self.train_ = train
-        self.user_items_ = binarised(train.matrix)
-        with threadpool_limits(1, "blas"), warnings.catch_warnings():
-            # implicit's own item-kNN converts an internal COO matrix and warns about it
-            warnings.filterwarnings("ignore", message="Method expects CSR input")
-            self.model_ = self._make()
-            self.model_.fit(self.user_items_, show_progress=False)
+        ctx = ChannelContext(train, random_state=self.random_state, num_threads=1)
+        with threadpool_limits(1, "blas"):
+            self.channel_ = self.make_channel().fit(ctx)
         return self
 
-    def recommend(self, users: np.ndarray, k: int, exclude_seen: bool = True) -> np.ndarray:
-        """``implicit``'s batched ``recommend``; filtered / missing slots become -1."""
-        users = np.asarray(users, dtype=np.int64)
-        if len(users) == 0:
-            return np.zeros((0, k), dtype=np.int64)
-        n = min(k, self.train_.n_items)
-        ids, scores = self.model_.recommend(
-            users, self.user_items_[users], N=n, filter_already_liked_items=exclude_seen
-        )
-        out: np.ndarray = np.asarray(ids, dtype=np.int64).reshape(len(users), -1)
-        values = np.asarray(scores, dtype=np.float64).reshape(len(users), -1)
-        out[~np.isfinite(values) | (out < 0)] = -1
-        if out.shape[1] < k:
-            out = np.concatenate([out, np.full((len(users), k - out.shape[1]), -1, dtype=np.int64)], axis=1)
+    def score_users(self, users: np.ndarray) -> np.ndarray:
+        """The channel's scores for each user (zeros for a user it cannot score, e.g. no kept history)."""
+        queries = [Query(user_id=str(self.train_.user_ids[int(u)])) for u in np.asarray(users, dtype=np.int64)]
+        out = np.zeros((len(queries), self.train_.n_items), dtype=np.float64)
+        ok = [i for i, q in enumerate(queries) if self.channel_.why_not(q) is None]
+        if ok:
+            out[ok] = self.channel_.score([queries[i] for i in ok])
         return out
 
 
-class ItemKNN(_ImplicitModel):
-    """Item-based k-nearest-neighbour CF: ``implicit.nearest_neighbours.CosineRecommender``."""
+class ItemKNN(ChannelBaseline):
+    """Item-based k-nearest-neighbour CF: the ``item_knn`` channel (binary cosine, ``neighbours`` per item).
 
-    def __init__(self, neighbours: int = 100, name: str = "item_knn") -> None:
+    Same model as ``implicit.nearest_neighbours.CosineRecommender(K=neighbours + 1)``: implicit keeps each
+    item as its own first neighbour, the channel does not (``tests/evaluation/test_baselines.py`` checks
+    the two rank alike)."""
+
+    def __init__(self, neighbours: int = ItemKNNParams().k, name: str = "item_knn") -> None:
         self.neighbours = neighbours
         self.name = name
 
-    def _make(self) -> RecommenderBase:
-        return CosineRecommender(K=self.neighbours, num_threads=1)
+    def make_channel(self) -> Channel:
+        """The item_knn channel with ``k = neighbours``."""
+        return ItemKNNChannel(ItemKNNParams(k=int(self.neighbours)))
 
 
-class ImplicitALS(_ImplicitModel):
-    """Weighted-regularised ALS for implicit feedback (``implicit.als``), binarised interactions."""
+class ImplicitALS(ChannelBaseline):
+    """Weighted-regularised ALS for implicit feedback: the ``mf`` channel (``implicit``'s ALS) on the matrix
+    prepared by ``confidence`` (a transform name or :class:`Confidence`; ``alpha`` sets its alpha)."""
 
-    def __init__(self, factors: int = 64, regularization: float = 0.05, alpha: float = 2.0,
-                 iterations: int = 15, random_state: int = 42, name: str = "als") -> None:
-        self.factors = factors
-        self.regularization = regularization
-        self.alpha = alpha
-        self.iterations = iterations
+    def __init__(self, factors: int = 64, regularization: float = 0.05, alpha: float | None = None,
+                 iterations: int = 15, random_state: int = 42, confidence: Confidence | str | dict[str, Any] = "binary",
+                 name: str = "als") -> None:
+        conf = Confidence.from_dict(confidence)
+        self.params = MFParams(algorithm="als", factors=int(factors), regularization=float(regularization),
+                               iterations=int(iterations),
+                               confidence=conf if alpha is None else replace(conf, alpha=float(alpha)))
         self.random_state = random_state
         self.name = name
 
-    def _make(self) -> RecommenderBase:
-        return AlternatingLeastSquares(
-            factors=self.factors, regularization=self.regularization, alpha=self.alpha,
-            iterations=self.iterations, random_state=self.random_state, num_threads=1,
-        )
+    def make_channel(self) -> Channel:
+        """The mf channel with these parameters."""
+        return MFChannel(self.params)
 
 
-class ImplicitBPR(_ImplicitModel):
-    """Bayesian personalised ranking matrix factorisation (``implicit.bpr``), binarised interactions."""
+class ImplicitBPR(ChannelBaseline):
+    """Bayesian personalised ranking matrix factorisation: the ``mf`` channel with ``implicit``'s BPR
+    (positives: the pairs ``confidence`` keeps; every observed pair by default)."""
 
     def __init__(self, factors: int = 64, learning_rate: float = 0.05, regularization: float = 0.01,
-                 iterations: int = 100, random_state: int = 42, name: str = "bpr") -> None:
-        self.factors = factors
-        self.learning_rate = learning_rate
-        self.regularization = regularization
-        self.iterations = iterations
+                 iterations: int = 100, random_state: int = 42,
+                 confidence: Confidence | str | dict[str, Any] = "binary", name: str = "bpr") -> None:
+        self.params = MFParams(algorithm="bpr", factors=int(factors), learning_rate=float(learning_rate),
+                               regularization=float(regularization), iterations=int(iterations),
+                               confidence=Confidence.from_dict(confidence))
         self.random_state = random_state
         self.name = name
 
-    def _make(self) -> RecommenderBase:
-        return BayesianPersonalizedRanking(
-            factors=self.factors, learning_rate=self.learning_rate, regularization=self.regularization,
-            iterations=self.iterations, random_state=self.random_state, num_threads=1,
-        )
+    def make_channel(self) -> Channel:
+        """The mf channel (BPR) with these parameters."""
+        return MFChannel(self.params)
+
+
+class EASE(ChannelBaseline):
+    """EASE^R (Steck 2019): the ``ease`` channel alone (closed form, ``l2`` = lambda). When the catalogue is
+    too large for memory, :meth:`fit` raises :class:`~core.ranking.channels.ease.ModelTooLarge` and the
+    evaluation lists it as skipped with the figures."""
+
+    def __init__(self, l2: float = EASEParams().l2, memory_limit_mb: float | None = None,
+                 max_items: int = EASEParams().max_items, name: str = "ease") -> None:
+        self.params = EASEParams(l2=float(l2), memory_limit_mb=memory_limit_mb, max_items=int(max_items))
+        self.name = name
+
+    def make_channel(self) -> Channel:
+        """The ease channel with these parameters."""
+        return EASEChannel(self.params)
+
+    def fit(self, train: Dataset) -> Self:
+        """Fit the channel (LAPACK may use every BLAS thread); raise ModelTooLarge when it was skipped."""
+        self.train_ = train
+        channel = EASEChannel(self.params).fit(ChannelContext(train, num_threads=1))
+        if train.matrix.nnz and channel.weights_ is None:
+            raise ModelTooLarge(channel.memory_)
+        self.channel_ = channel
+        return self
+
+
+class RP3beta(ChannelBaseline):
+    """RP3beta (Paudel et al. 2017, as Dacrema et al. 2019 run it): the ``rp3beta`` channel alone
+    (``rp3_alpha``, ``rp3_beta``, ``neighbours`` per item)."""
+
+    def __init__(self, rp3_alpha: float = RP3betaParams().alpha, rp3_beta: float = RP3betaParams().beta,
+                 neighbours: int = RP3betaParams().k, name: str = "rp3beta") -> None:
+        self.params = RP3betaParams(alpha=float(rp3_alpha), beta=float(rp3_beta), k=int(neighbours))
+        self.name = name
+
+    def make_channel(self) -> Channel:
+        """The rp3beta channel with these parameters."""
+        return RP3betaChannel(self.params)
 
 
 class MeanVectorCosine(ScoringRecommender):
@@ -226,28 +267,39 @@ class MeanVectorCosine(ScoringRecommender):
         return np.asarray(self.user_vectors_[users] @ self.unit_.T, dtype=np.float64)
 
 
-BASELINES: tuple[str, ...] = ("most_popular", "item_knn_cf", "als", "bpr", "mean_vector")
+BASELINES: tuple[str, ...] = ("most_popular", "item_knn_cf", "rp3beta", "ease", "als", "bpr", "mean_vector")
 """Baseline configuration names, in table order."""
 
 BASELINE_DEFAULTS: dict[str, dict[str, Any]] = {
-    "item_knn_cf": {"neighbours": 100},
-    "als": {"factors": 64, "regularization": 0.05, "alpha": 2.0},
+    "item_knn_cf": {"neighbours": ItemKNNParams().k},
+    "als": {"factors": MFParams().factors, "regularization": MFParams().regularization,
+            "alpha": MFParams().confidence.alpha, "confidence": MFParams().confidence.kind},
     "bpr": {"factors": 64, "learning_rate": 0.05, "regularization": 0.01, "iterations": 100},
 }
-"""Default hyper-parameters of the tunable baselines (the keys are what tuning searches)."""
+"""Default hyper-parameters of the tunable baselines (tuning searches some of the keys); the ALS and item-kNN
+baselines' are the ``mf`` / ``item_knn`` channels' defaults, so each pair is the same model."""
 
 TUNABLE_BASELINES: tuple[str, ...] = tuple(BASELINE_DEFAULTS)
 
-_MODELS: dict[str, type[ItemKNN] | type[ImplicitALS] | type[ImplicitBPR]] = {
-    "item_knn_cf": ItemKNN, "als": ImplicitALS, "bpr": ImplicitBPR,
+FIXED_DEFAULTS: dict[str, dict[str, Any]] = {
+    "ease": {"l2": EASEParams().l2},
+    "rp3beta": {"rp3_alpha": RP3betaParams().alpha, "rp3_beta": RP3betaParams().beta,
+                "neighbours": RP3betaParams().k},
+}
+"""Hyper-parameters of the baselines the baseline tuner does not search (the channels' defaults, the values
+the issue measured best on MovieLens; an EASE^R fit takes 12-40 s there, eight trials would add minutes)."""
+
+_MODELS: dict[str, type[ItemKNN] | type[ImplicitALS] | type[ImplicitBPR] | type[EASE] | type[RP3beta]] = {
+    "item_knn_cf": ItemKNN, "als": ImplicitALS, "bpr": ImplicitBPR, "ease": EASE, "rp3beta": RP3beta,
 }
 
 
 def baseline_params(name: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The hyper-parameters of baseline ``name``: :data:`BASELINE_DEFAULTS` overridden by ``params``."""
+    """The hyper-parameters of baseline ``name``: :data:`BASELINE_DEFAULTS` (or :data:`FIXED_DEFAULTS`)
+    overridden by ``params``."""
     if name not in BASELINES:
         raise ValueError(f"unknown baseline {name!r}; expected some of {list(BASELINES)}")
-    return {**BASELINE_DEFAULTS.get(name, {}), **(params or {})}
+    return {**BASELINE_DEFAULTS.get(name, {}), **FIXED_DEFAULTS.get(name, {}), **(params or {})}
 
 
 def make_baseline(

@@ -332,16 +332,29 @@ def tune_baseline(
 
 
 TUNABLE_CHANNELS: dict[str, dict[str, str]] = {
-    "mf": {"mf_factors": "factors", "mf_regularization": "regularization", "mf_alpha": "alpha"},
+    "mf": {"mf_factors": "factors", "mf_regularization": "regularization", "mf_alpha": "confidence.alpha"},
     "item_knn": {"knn_neighbours": "k", "knn_use_rating": "use_rating"},
 }
-"""Channels :func:`tune_channel_params` tunes: search parameter name -> field of the channel's ``Params``."""
+"""Channels :func:`tune_channel_params` tunes: search parameter name -> field of the channel's ``Params``
+(``a.b``: field ``b`` of the frozen dataclass in field ``a``, e.g. the mf confidence's alpha)."""
+
+
+def channel_value(params: Any, field_path: str) -> Any:
+    """The value of a (dotted) field of a channel's ``Params``."""
+    for part in field_path.split("."):
+        params = getattr(params, part)
+    return params
 
 
 def with_channel_values(params: ChannelParams, name: str, values: dict[str, Any]) -> ChannelParams:
     """``params`` with channel ``name``'s fields set from searched values (keys of :data:`TUNABLE_CHANNELS`)."""
     fields = TUNABLE_CHANNELS[name]
-    return params.with_channel(name, **{fields[key]: value for key, value in values.items()})
+    current = params.get(name)
+    changes: dict[str, Any] = {}
+    for key, value in values.items():
+        head, _, tail = fields[key].partition(".")
+        changes[head] = replace(changes.get(head, getattr(current, head)), **{tail: value}) if tail else value
+    return params.with_channel(name, **changes)
 
 
 def _channel_space(name: str, trial: optuna.Trial) -> dict[str, Any]:
@@ -388,7 +401,7 @@ def tune_channel_params(
             channel = make_channels(with_channel_values(start, name, _channel_space(name, trial)))[name].fit(ctx)
             return channel_ndcg(channel, validation, users, k)
 
-        defaults = {key: getattr(base.get(name), field) for key, field in TUNABLE_CHANNELS[name].items()}
+        defaults = {key: channel_value(base.get(name), field) for key, field in TUNABLE_CHANNELS[name].items()}
         summary[name] = _search(objective, defaults, label=f"channel {name}", n_trials=n_trials, seed=seed,
                                 progress=scaled(progress, i / len(todo), (i + 1) / len(todo)))
         params = with_channel_values(params, name, summary[name]["params"])

@@ -45,6 +45,7 @@ DROP_REASONS: dict[str, str] = {
     "no_time": "the data carries neither timestamps nor years",
     "no_attributes": "the items carry no attributes (genres, tags, category, year) to build a graph from",
     "no_seed": "neither the user's history nor the typed interests match anything in the item graph",
+    "too_large": "the catalogue is too large for the channel's dense item x item matrix in the memory available",
 }
 """Reason codes :meth:`Channel.why_not` returns, with an English gloss for logs and the CLI (the UI
 translates the codes through ``ui/i18n``: ``tuning.reason.<code>``)."""

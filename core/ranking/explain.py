@@ -12,6 +12,7 @@ channel        codes                       evidence
 semantic       ``semantic``                the positive tag whose vector is closest to the item
 history        ``history_rated/_liked``    the liked history item closest in vector space
 item_knn       ``co_liked``                the history item with the largest neighbour weight
+ease, rp3beta  ``co_liked``                the history item with the largest item-item weight
 mf             ``similar_users``           (latent factors name no single reason)
 popularity     ``popular[_window]``        how many people interacted with it (in the window)
 recency        ``fresh_year/_seen``        its year, or when it was first seen

@@ -16,6 +16,7 @@ from typing import Any
 from core.common.errors import ConfigError
 from core.common.progress import ProgressFn, report
 from core.ranking.base import Channel, ChannelContext
+from core.ranking.channels.ease import EASEChannel
 from core.ranking.channels.gist import GistChannel
 from core.ranking.channels.graph import GraphChannel
 from core.ranking.channels.history import HistoryChannel
@@ -24,6 +25,7 @@ from core.ranking.channels.learned import LearnedChannel
 from core.ranking.channels.mf import MFChannel
 from core.ranking.channels.popularity import PopularityChannel
 from core.ranking.channels.recency import RecencyChannel
+from core.ranking.channels.rp3beta import RP3betaChannel
 from core.ranking.channels.semantic import SemanticChannel
 
 CHANNEL_TYPES: tuple[Any, ...] = (
@@ -32,6 +34,8 @@ CHANNEL_TYPES: tuple[Any, ...] = (
     HistoryChannel,
     MFChannel,
     ItemKNNChannel,
+    EASEChannel,
+    RP3betaChannel,
     PopularityChannel,
     RecencyChannel,
     GraphChannel,

@@ -26,7 +26,7 @@ def test_prepare_is_idempotent(capsys: pytest.CaptureFixture[str], monkeypatch: 
     assert list(first["stages"]) == [STAGES[s] for s in ("model", "embed", "index", "users", "catalogue",
                                                           "channels", "map")]
     assert "==> [1/7] loading the text model" in err and "==> [7/7] laying out the map" in err
-    assert first["pending_channels"] == ["learned"] and first["map"] is not None
+    assert first["pending_channels"] == ["ease", "rp3beta", "learned"] and first["map"] is not None
     stamp = Path(first["stamp"])
     assert stamp.is_file() and json.loads(stamp.read_text())["items"] == first["items"]
 

@@ -503,7 +503,8 @@ class TestColdStart:
 
         batch = score_queries(fitted, [Query(profile=world.profile("Documentary"))])
         assert set(batch.scores(0)) == {"semantic", "popularity", "recency", "graph", "learned"}
-        assert batch.dropped[0] == {"gist": "no_gist", "history": "no_user", "mf": "no_user", "item_knn": "no_user"}
+        assert batch.dropped[0] == {"gist": "no_gist", "history": "no_user", "mf": "no_user", "item_knn": "no_user",
+                                    "ease": "no_user", "rp3beta": "no_user"}
         fused = fuse(batch, FusionConfig(weights=FusionWeights()), k=10)
         assert _genre_share(world, fused.items, (GENRES.index("Documentary"),)) >= 0.9
 

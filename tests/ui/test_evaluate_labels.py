@@ -54,6 +54,13 @@ def test_reasons_are_translated_when_known() -> None:
     needs = el.reason_text("needs item vectors (no item text or no encoder)", _tr("zh"))
     assert needs == t("evaluate.reason.needs_vectors", "zh")
     assert el.reason_text("ALS failed: singular matrix", _tr("zh")) == "ALS failed: singular matrix"
+    too_large = ("EASE^R needs about 3,505 MB for its 30,000 x 30,000 item matrix; 954 MB may be used and at most "
+                 "20,000 items")
+    for lang in LANGS:
+        text = el.reason_text(too_large, _tr(lang))
+        assert text == t("evaluate.reason.too_large", lang, need_mb="3,505", n_items="30,000", limit_mb="954",
+                         max_items="20,000")
+        assert "3,505" in text and "30,000" in text and "954" in text
 
 
 def test_param_text() -> None:

@@ -1,33 +1,53 @@
 """``mf``: implicit-feedback matrix factorisation from the ``implicit`` library (CPU models).
 
-ALS (Hu, Koren, Volinsky 2008): confidence ``c_ui = 1 + alpha * rating`` for observed pairs; implicit
-reads the matrix values as the confidence itself, so we pass ``1 + alpha * rating`` and keep the
-library's own ``alpha`` at 1. BPR: observed pairs are positives (rating ignored).
+The model learns from the dataset's matrix prepared by a :class:`core.data.confidence.Confidence`
+(``params.confidence``; default: binary, confidence 2 on every observed pair). ALS (Hu, Koren, Volinsky
+2008) reads the prepared values as the confidence itself (implicit's own ``alpha`` stays 1); BPR uses
+the kept pairs as positives. The ALS and BPR *baselines* (:mod:`core.evaluation.baselines`) are this
+channel: same code, same prepared matrix, same ranking for the same parameters and seed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, Self
 
 import numpy as np
 from scipy import sparse
 
 from core.common.errors import ConfigError
+from core.data.confidence import Confidence, prepare, prepare_rows
 from core.ranking.base import ChannelContext, Evidence, ensure_applicable, named_items, seed_reason, seed_row
 from core.ranking.query import Query
 
 
 @dataclass(frozen=True)
 class MFParams:
-    """Model and training knobs; ``iterations=None`` means 15 for ALS, 100 for BPR."""
+    """Model and training knobs; ``iterations=None`` means 15 for ALS, 100 for BPR; ``confidence``: how the
+    values become the prepared matrix (a dict or a transform name is accepted and converted)."""
 
     algorithm: Literal["als", "bpr"] = "als"
     factors: int = 64
     regularization: float = 0.05
     iterations: int | None = None
-    alpha: float = 2.0
+    confidence: Confidence = field(default_factory=Confidence)
     learning_rate: float = 0.05
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.confidence, Confidence):
+            object.__setattr__(self, "confidence", Confidence.from_dict(self.confidence))
+
+
+def mf_params(doc: dict[str, Any]) -> MFParams:
+    """MFParams from a saved mapping; an old ``alpha`` (confidence ``1 + alpha * rating``) becomes
+    ``Confidence("linear", alpha)``, or sets the alpha of a ``confidence`` given next to it."""
+    doc = dict(doc)
+    if "alpha" in doc:
+        alpha = doc.pop("alpha")
+        conf = doc.get("confidence")
+        base = Confidence.from_dict(conf) if conf is not None else Confidence(kind="linear")
+        doc["confidence"] = Confidence.from_dict({**base.to_dict(), "alpha": alpha})
+    return MFParams(**doc)
 
 
 SHARED_FACTORS = "mf_item_factors"
@@ -35,10 +55,11 @@ SHARED_FACTORS = "mf_item_factors"
 fitting the same model on the same context (``learned``'s target space) does not train it again."""
 
 
-def factors_key(params: MFParams, random_state: int) -> tuple[str, int, float, int, float, int]:
+def factors_key(params: MFParams, random_state: int) -> tuple[Any, ...]:
     """What decides a model's item factors on a given dataset (``iterations=None`` resolved)."""
     iterations = params.iterations or (15 if params.algorithm == "als" else 100)
-    return (params.algorithm, params.factors, float(params.regularization), iterations, float(params.alpha),
+    lr = float(params.learning_rate) if params.algorithm == "bpr" else 0.0
+    return (params.algorithm, params.factors, float(params.regularization), iterations, params.confidence, lr,
             random_state)
 
 
@@ -58,7 +79,7 @@ class MFChannel:
     Params: ClassVar[type[MFParams]] = MFParams
 
     def __init__(self, params: MFParams | None = None, **knobs: Any) -> None:
-        self.params = params or MFParams(**knobs)
+        self.params = params or mf_params(knobs)
         if self.params.algorithm not in ("als", "bpr"):
             raise ConfigError(f"mf algorithm must be 'als' or 'bpr', not {self.params.algorithm!r}")
 
@@ -73,7 +94,9 @@ class MFChannel:
         mat = ctx.dataset.matrix
         if mat.nnz == 0:
             return self
-        conf = mat.copy().astype(np.float32)
+        conf = prepare(mat, p.confidence)
+        if conf.nnz == 0:  # the transform kept no pair (e.g. a threshold above every value)
+            return self
         # import first (it loads BLAS libraries), then limit BLAS threads: implicit's solvers run their
         # own thread pool and warn when BLAS also spawns threads
         from implicit.cpu.als import AlternatingLeastSquares
@@ -81,19 +104,18 @@ class MFChannel:
 
         with threadpool_limits(limits=1, user_api="blas"):
             if p.algorithm == "als":
-                conf.data = 1.0 + float(p.alpha) * np.clip(conf.data, 0.0, None)
                 model: Any = AlternatingLeastSquares(
                     factors=p.factors, regularization=p.regularization, alpha=1.0,
                     iterations=p.iterations or 15, random_state=ctx.random_state, num_threads=ctx.num_threads,
                 )
             else:
-                conf.data = np.ones_like(conf.data)
+                conf.data[:] = 1.0
                 # one thread: BPR's parallel SGD (Hogwild) is not reproducible across runs
                 model = BayesianPersonalizedRanking(
                     factors=p.factors, learning_rate=p.learning_rate, regularization=p.regularization,
                     iterations=p.iterations or 100, random_state=ctx.random_state, num_threads=1,
                 )
-            model.fit(conf.tocsr(), show_progress=False)
+            model.fit(conf, show_progress=False)
         self.model_ = model
         self.liked_ = float(np.quantile(mat.data, 0.9))  # the value a named film stands for in fold-in
         self.user_factors_ = np.asarray(model.user_factors, dtype=np.float32)
@@ -111,9 +133,9 @@ class MFChannel:
 
     def user_factors(self, queries: list[Query]) -> np.ndarray:
         """(n_queries, factors): a known user's trained factors; a query that names items gets factors folded
-        in from its seeds (history + named items; ALS: implicit's ``recalculate_user`` least squares with
-        the same confidence as training, a named film counting as a high rating; BPR: the mean factor of the
-        seeds). Avoided named items are left to fusion's exclusion."""
+        in from its seeds (history + named items; ALS: implicit's ``recalculate_user`` least squares on the
+        seeds prepared with the training confidence, a named film counting as a high rating; BPR: the mean
+        factor of the seeds). Avoided named items are left to fusion's exclusion."""
         assert self.user_factors_ is not None and self.item_factors_ is not None
         ds = self.dataset_
         out = np.zeros((len(queries), self.item_factors_.shape[1]), dtype=np.float32)
@@ -127,9 +149,11 @@ class MFChannel:
             rows = [seed_row(ds, queries[i], named_value=self.liked_) for i in fold]
             if self.params.algorithm == "als":
                 indptr = np.cumsum([0] + [len(items) for items, _ in rows])
-                conf = np.concatenate([1.0 + float(self.params.alpha) * np.clip(w, 0.0, None) for _, w in rows])
-                user_items = sparse.csr_matrix((conf.astype(np.float32), np.concatenate([it for it, _ in rows]),
-                                                indptr), shape=(len(fold), ds.n_items))
+                values = sparse.csr_matrix((np.concatenate([w for _, w in rows]).astype(np.float64),
+                                            np.concatenate([it for it, _ in rows]), indptr),
+                                           shape=(len(fold), ds.n_items))
+                values.sum_duplicates()
+                user_items = prepare_rows(ds.matrix, values, self.params.confidence)
                 out[fold] = np.asarray(self.model_.recalculate_user(np.arange(len(fold)), user_items))
             else:
                 out[fold] = np.stack([self.item_factors_[items].mean(axis=0) for items, _ in rows])
