@@ -7,7 +7,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from core.common.errors import DataError
+from core.common.errors import ConfigError, DataError
 from core.data.dataset import Dataset
 from core.data.loaders import load_dataset
 from core.data.mapping import guess_mapping
@@ -28,7 +28,7 @@ from ui.i18n import current_lang, fmt_date, fmt_number, t
 from ui.resources import get_dataset, register_dataset
 from ui.safe import md_escape
 from ui.shell import ensure_app_shell
-from ui.upload_panel import file_key, file_summary, mapping_widgets, raw_table, show_report
+from ui.upload_panel import file_key, file_summary, mapping_widgets, raw_table, show_report, signal_widgets
 from ui.widgets import dataset_label
 
 ensure_app_shell()
@@ -41,6 +41,8 @@ def _load(
     item_map: dict[str, str] | None,
     name: str,
     pseudonymise_key: str | None = None,
+    signal: str = "auto",
+    event_weights: dict[str, float] | None = None,
 ) -> None:
     """Run core.data.loaders.load_dataset with a progress bar; register the dataset in the workspace (it survives
     restarts); keep the reports (bounded views; the previous load's rejected-rows files are deleted)."""
@@ -62,12 +64,14 @@ def _load(
                 item_mapping=item_map,
                 pseudonymise_key=pseudonymise_key,
                 progress=_progress,
+                signal=signal,
+                event_weights=event_weights,
             )
         except NothingLoadedError as exc:
             state.set_load(state.LoadOutcome(error_text(exc), tuple(report_view(r) for r in exc.reports)))
             status.update(label=t("data.load_failed"), state="error")
             return
-        except DataError as exc:
+        except (DataError, ConfigError) as exc:
             state.set_load(state.LoadOutcome(error_text(exc)))
             status.update(label=t("data.load_failed"), state="error")
             return
@@ -128,6 +132,7 @@ def _upload_section() -> None:
             missing.append("item")
         for role in missing:
             st.warning(t("data.required_missing", role=role_label(role)))
+        signal, event_weights, weights_ok = signal_widgets(raw_inter, inter_map, file_key(inter_file))
         pseudonymise = st.checkbox(
             t("privacy.pseudonymise"), key="data_pseudonymise", help=t("privacy.pseudonymise_help")
         )
@@ -139,7 +144,7 @@ def _upload_section() -> None:
             if not secret:
                 st.warning(t("privacy.key_missing"))
         items_ok = raw_items is None or isinstance(raw_items, RawTable)
-        blocked = bool(missing) or not items_ok or (pseudonymise and not secret)
+        blocked = bool(missing) or not items_ok or (pseudonymise and not secret) or not weights_ok
         if st.button(t("data.load"), type="primary", disabled=blocked, key="data_load"):
             _load(
                 raw_inter,
@@ -148,6 +153,8 @@ def _upload_section() -> None:
                 item_map,
                 inter_file.name,
                 pseudonymise_key=secret if pseudonymise else None,
+                signal=signal,
+                event_weights=event_weights,
             )
 
     last = state.get_load()

@@ -23,20 +23,23 @@ import streamlit as st
 
 from core.common.errors import InterestLensError
 from core.data.dataset import Dataset
-from core.data.splits import SPLIT_KINDS
+from core.data.splits import SPLIT_KINDS, SplitParams, split_dataset
 from core.evaluation.baselines import BASELINES
+from core.evaluation.compare import ConfigComparison, compare_configurations, item_vectors_needed
 from core.evaluation.metrics import ACCURACY_METRICS, ALL_METRICS, BEYOND_METRICS
-from core.evaluation.options import benchmark_options
+from core.evaluation.options import benchmark_options, item_vectors_for
 from core.evaluation.protocol import EvaluationReport, evaluate_dataset, run_checkpoint, runs_table
 from core.ranking.registry import CHANNELS
+from ui import compare_views as cv
 from ui import evaluate_views as ev
 from ui.evaluate_labels import runs_display
 from ui.evaluate_panels import draw_sweep, draw_tuning, draw_typed
 from ui.evaluate_progress import EvalProgress
 from ui.i18n import current_lang, fmt_date, t
-from ui.resources import get_dataset, workspace
+from ui.resources import get_dataset, get_engine, workspace
 from ui.safe import md_escape
 from ui.shell import ensure_app_shell
+from ui.state import get_fusion, has_fusion
 from ui.typed_eval_panel import draw_typed_cases_tab
 from ui.widgets import dataset_label
 
@@ -192,6 +195,67 @@ def _draw_runs(dataset: Dataset) -> None:
                        help=t("evaluate.exports_help"))
 
 
+def _draw_compare(dataset: Dataset) -> None:
+    """Compare two configurations on the form's split (:mod:`core.evaluation.compare`, :mod:`ui.compare_views`)."""
+    st.subheader(t("compare.header"))
+    st.caption(t("compare.intro"))
+    lang = current_lang()  # format functions may run outside the script run (AppTest)
+
+    def tr(key: str, **fmt: object) -> str:
+        return t(key, lang, **fmt)
+
+    try:
+        saved = {r.name: r.config for r in workspace().list_presets(dataset.fingerprint)}
+    except (InterestLensError, OSError):
+        saved = {}
+    options = cv.choices(sorted(saved), has_fusion())
+    c1, c2 = st.columns(2)
+    a = c1.selectbox(t("compare.a"), options, index=0, format_func=lambda c: cv.choice_label(c, tr),
+                     key="eval_cmp_a", placeholder=t("app.choose_one"))
+    b = c2.selectbox(t("compare.b"), options, index=1, format_func=lambda c: cv.choice_label(c, tr),
+                     key="eval_cmp_b", placeholder=t("app.choose_one"))
+    if st.button(t("compare.run"), key="eval_cmp_run") and a and b:
+        model = str(st.session_state.get("model", "use-m3"))
+        try:
+            opts = ev.options_from_values({key: st.session_state[key] for key in ev.FORM_DEFAULTS}, dataset, model)
+            split = split_dataset(dataset, opts.split or SplitParams())
+            if opts.max_users:
+                split = split.subsample(opts.max_users, seed=opts.seed)
+            conf_a = cv.configuration_for(a, saved, get_fusion().config, tr)
+            conf_b = cv.configuration_for(b, saved, get_fusion().config, tr)
+            with st.spinner(t("compare.running")):
+                encoder = vectors = None
+                if opts.model and item_vectors_needed(dataset, conf_a, conf_b):
+                    encoder = get_engine(dataset).encoder
+                    vectors = item_vectors_for(split.train, encoder)
+                result = compare_configurations(split, conf_a, conf_b, k=opts.k, item_vectors=vectors,
+                                                encoder=encoder, dataset_name=dataset.name, n_boot=opts.n_boot,
+                                                seed=opts.seed)
+        except InterestLensError as exc:
+            st.error(t("compare.failed", reason=md_escape(exc)))
+            return
+        st.session_state.update({"eval_cmp_result": result, "eval_cmp_fp": dataset.fingerprint})
+    shown = st.session_state.get("eval_cmp_result")
+    if not isinstance(shown, ConfigComparison) or st.session_state.get("eval_cmp_fp") != dataset.fingerprint:
+        return
+    result = shown
+    st.caption(t("compare.summary", a=md_escape(result.a.label), b=md_escape(result.b.label), k=md_escape(result.k),
+                 users=md_escape(result.n_users), seconds=md_escape(f"{result.seconds:.1f}")))
+    st.dataframe(cv.delta_frame(result, tr), hide_index=True, width="stretch", key="eval_cmp_table")
+    st.plotly_chart(cv.delta_histogram_chart(result, tr), key="eval_cmp_hist")
+    st.caption(md_escape(cv.overlap_text(result, tr)))
+    for title, cases in ((t("compare.gains"), result.gains), (t("compare.losses"), result.drops)):
+        st.markdown(f"**{md_escape(title)}**")
+        if not cases:
+            st.caption(t("compare.no_cases"))
+        for case in cases:
+            with st.expander(md_escape(cv.case_label(case, tr))):
+                st.dataframe(cv.case_frame(case, tr), hide_index=True, width="stretch")
+    st.download_button(t("compare.export_json"), json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
+                       .encode("utf-8"), file_name="comparison.json", mime="application/json", key="eval_cmp_dl",
+                       help=t("evaluate.exports_help"))
+
+
 def main() -> None:
     """Draw the page."""
     for key, value in ev.FORM_DEFAULTS.items():
@@ -210,6 +274,7 @@ def main() -> None:
         else:
             st.info(t("evaluate.nothing_yet"))
         _draw_runs(ds)
+        _draw_compare(ds)
     with typed_tab:
         draw_typed_cases_tab(ds)
 

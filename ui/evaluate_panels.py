@@ -59,7 +59,13 @@ def draw_tuning(result: EvaluationReport) -> None:
         tuning = result.tuning
         if tuning is not None:
             st.write(ev.tuning_summary(tuning, t))
+            verdict = ev.guard_text(tuning, t)
+            if verdict is not None:
+                (st.success if tuning.decision.get("adopted") else st.info)(verdict)
             st.dataframe(ev.tuned_weights_frame(tuning, t), hide_index=True, width="stretch")
+            importance = ev.importance_chart(tuning, t)
+            if importance is not None:
+                st.plotly_chart(importance, key="eval_chart_importance")
             if len(tuning.trials):
                 st.plotly_chart(ev.trials_chart(tuning, t), key="eval_chart_trials")
         for label, part, kind in ((t("evaluate.baseline_tuning"), result.baseline_tuning, "baseline"),

@@ -24,6 +24,7 @@ from core.evaluation.baselines import BASELINES
 from core.evaluation.metrics import ALL_METRICS, HIGHER_IS_BETTER
 from core.evaluation.options import EvalOptions, benchmark_options
 from core.evaluation.protocol import EvaluationReport
+from core.evaluation.statistics import format_p
 from core.evaluation.tuning import TuningResult
 from core.ranking.fusion import NORMALISATIONS
 from core.ranking.registry import CHANNELS
@@ -187,6 +188,42 @@ def tuning_summary(tuning: TuningResult, translate: Translate) -> str:
     return translate("evaluate.tuning_summary", trials=tuning.n_trials, base=f"{tuning.base_value:.4f}",
                      best=f"{tuning.best_value:.4f}", metric=metric_label(tuning.metric, translate),
                      norm=translate(f"tuning.norm.{norm}") if norm in NORMALISATIONS else norm)
+
+
+def guard_text(tuning: TuningResult, translate: Translate) -> str | None:
+    """The tuning guard's verdict in words (adopted / kept the defaults, with the figures); None without one."""
+    decision = tuning.decision
+    if not decision:
+        return None
+    reason = str(decision.get("reason", ""))
+    key = {"significant_gain": "adopted", "in_sample": "in_sample", "identical": "identical"}.get(reason, "kept")
+    rel = decision.get("relative")
+    p = decision.get("wilcoxon_p")
+    text = translate(f"evaluate.guard.{key}", rel="—" if rel is None else f"{float(rel):+.1%}",
+                     p="—" if p is None else format_p(float(p)), n=decision.get("n_users", 0),
+                     folds=decision.get("n_folds", 1))
+    tuned = decision.get("tuned_channels") or []
+    fixed = decision.get("fixed_channels") or []
+    if tuned:
+        names = [", ".join(translate(f"tuning.channel.{c}") for c in part) or "—" for part in (tuned, fixed)]
+        text += " " + translate("evaluate.guard.tuned_channels", tuned=names[0], fixed=names[1])
+    return text
+
+
+def importance_chart(tuning: TuningResult, translate: Translate) -> go.Figure | None:
+    """Horizontal bars: each searched weight's share of the trials' variance (fANOVA); None without any."""
+    if not tuning.importances:
+        return None
+    ranked = sorted(tuning.importances.items(), key=lambda kv: kv[1])
+    labels = [translate("evaluate.importance.normalisation") if name == "normalisation"
+              else translate(f"tuning.channel.{name}") if name in CHANNELS else plot_text(name)
+              for name, _ in ranked]
+    fig = go.Figure(go.Bar(x=[v for _, v in ranked], y=labels, orientation="h",
+                           text=[f"{v:.0%}" for _, v in ranked], textposition="auto"))
+    fig.update_layout(title=translate("evaluate.chart.importance"), xaxis_title=translate("evaluate.importance"),
+                      xaxis={"tickformat": ".0%", "range": [0, 1]}, height=120 + 28 * len(ranked),
+                      margin={"t": 50, "l": 10})
+    return fig
 
 
 def tuned_weights_frame(tuning: TuningResult, translate: Translate) -> pd.DataFrame:

@@ -219,6 +219,59 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "data.role.description_en": ("英文简介", "English description"),
     "data.role.people": ("人物（导演 / 演员 / 作者）", "People (director / cast / author)"),
     "data.role.tag": ("标签", "Tag"),
+    "data.signal": ("数值列的含义", "What the value column measures"),
+    "data.signal_help": ("决定模型如何使用数值、评估时哪些物品算“相关”：显式评分按“评分 ≥ 阈值”，"
+                         "次数、是否发生和时长则每个被留出的物品都算相关。默认采用推测。",
+                         "Decides how the models use the values and what counts as relevant in evaluation: "
+                         "explicit ratings use “rating ≥ threshold”, counts, binary events and durations count "
+                         "every held-out item. Defaults to the guess."),
+    "data.signal.kind.explicit": ("显式评分", "Explicit ratings"),
+    "data.signal.kind.count": ("隐式次数（播放、点击、购买）", "Implicit counts (plays, clicks, purchases)"),
+    "data.signal.kind.binary": ("是否发生（0/1）", "Binary events (happened or not)"),
+    "data.signal.kind.duration": ("时长（观看 / 收听时间）", "Durations (watch / listen time)"),
+    "data.signal.guessed": ("{kind}（推测）", "{kind} (guessed)"),
+    "data.signal.guess": ("推测：{kind}（{why}）", "Guess: {kind} ({why})"),
+    "data.signal.scale": ("评分范围 {low}–{high}", "rating scale {low}–{high}"),
+    "data.signal.reason.declared": ("由用户指定", "declared by the user"),
+    "data.signal.reason.no_value_column": ("没有数值列，每条交互计一次",
+                                           "no value column, every interaction counts once"),
+    "data.signal.reason.no_values": ("没有可用的数值", "no numeric value"),
+    "data.signal.reason.one_value": ("所有值都是 {value:g}", "every value is {value:g}"),
+    "data.signal.reason.zero_one": ("只有 0 和 1（{share_one:.0%} 为 1）", "only 0 and 1 ({share_one:.0%} ones)"),
+    "data.signal.reason.negative_values": ("取值 {min:g} 到 {max:g}，含负值，像是喜欢 / 不喜欢的打分",
+                                           "values from {min:g} to {max:g}, some negative: a like / dislike scale"),
+    "data.signal.reason.small_counts": ("整数 {min:g}–{max:g}，{share_min:.0%} 为 {min:g}，值越大越少，像是次数",
+                                        "integers {min:g}–{max:g}, {share_min:.0%} at {min:g} and fewer at each "
+                                        "higher value: counts"),
+    "data.signal.reason.rating_grid": ("{distinct} 个不同取值，间隔 {step:g}，从 {min:g} 到 {max:g}，像是评分",
+                                       "{distinct} distinct values on a {step:g} grid from {min:g} to {max:g}: "
+                                       "a rating scale"),
+    "data.signal.reason.integer_counts": ("整数 {min:,.0f}–{max:,.0f}，中位数 {median:,.0f}，{share_le_50:.0%} ≤ 50，"
+                                          "像是次数",
+                                          "integers {min:,.0f}–{max:,.0f}, median {median:,.0f}, "
+                                          "{share_le_50:.0%} ≤ 50: counts"),
+    "data.signal.reason.fractions": ("取值在 {min:g} 到 {max:g} 之间，像是 0–1 的分数",
+                                     "numbers between {min:g} and {max:g}: scores on a 0–1 scale"),
+    "data.signal.reason.bounded_numbers": ("取值在 {min:g} 到 {max:g} 之间，像是有上限的打分",
+                                           "numbers between {min:g} and {max:g}: scores on a bounded scale"),
+    "data.signal.reason.continuous": ("数值 {min:,.4g}–{max:,.4g}，中位数 {median:,.4g}，"
+                                      "{distinct_share:.0%} 互不相同，像是时长",
+                                      "numbers {min:,.4g}–{max:,.4g}, median {median:,.4g}, {distinct_share:.0%} "
+                                      "distinct: durations"),
+    "data.signal.reason.events_aggregated": ("{events:,} 条行为（{types} 种）累计为 {pairs:,} 个用户-物品对",
+                                             "{events:,} events of {types} type(s) summed into {pairs:,} "
+                                             "user-item pairs"),
+    "data.signal.events_preview": ("没有数值列：{events:,} 条行为（{types} 种）将按类型权重累计为每个用户-物品对的次数",
+                                   "No value column: {events:,} events of {types} type(s) will be summed per "
+                                   "user-item pair, weighted by type"),
+    "data.event_weights": ("行为类型权重", "Event type weights"),
+    "data.event_weights_help": ("格式：类型=权重，用逗号分隔，例如 浏览=1,收藏=2,加购=3,购买=5。"
+                                "英文 view / favourite / cart / purchase 适用于所有同义写法；其他类型默认 1；"
+                                "权重 0 表示忽略该类型。",
+                                "name=weight pairs separated by commas, e.g. view=1,favourite=2,cart=3,purchase=5. "
+                                "The English names cover their synonyms (pv, click, add_to_cart, buy … and the "
+                                "Chinese names); other types weigh 1; 0 ignores a type."),
+    "data.event_weights_bad": ("行为类型权重无法读取：{error}", "The event type weights cannot be read: {error}"),
     "data.load": ("载入数据集", "Load dataset"),
     "data.loading": ("正在校验并载入…", "Validating and loading…"),
     "data.progress": ("进度 {pct}%", "Progress {pct}%"),
@@ -751,6 +804,32 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{trials} 次试验：验证集 {metric} 从 {base}（默认）提升到 {best}；归一化方式 {norm}。",
         "{trials} trials: validation {metric} {base} (default) → {best}; normalisation {norm}.",
     ),
+    "evaluate.guard.adopted": (
+        "采用调优权重：在未参与调优的验证折上比默认高 {rel}（Wilcoxon p = {p}，{n} 位用户，{folds} 折）。",
+        "Adopted the tuned weights: {rel} over the defaults on validation folds they were not tuned on "
+        "(Wilcoxon p = {p}, {n} users, {folds} folds).",
+    ),
+    "evaluate.guard.in_sample": (
+        "采用调优权重：验证集上比默认高 {rel}（p = {p}，{n} 位用户）；只有一折，比较用的是调优所用的用户，结果偏乐观。",
+        "Adopted the tuned weights: {rel} on validation (p = {p}, {n} users); with a single fold this "
+        "compares on the users tuned on, which flatters the tuned weights.",
+    ),
+    "evaluate.guard.kept": (
+        "保留默认权重：调优权重在未参与调优的验证折上变化 {rel}（Wilcoxon p = {p}，{n} 位用户，{folds} 折），"
+        "不显著优于默认。搜索到的权重仅供参考。",
+        "Kept the defaults: the tuned weights changed validation {rel} on folds they were not tuned on "
+        "(Wilcoxon p = {p}, {n} users, {folds} folds), not a significant gain. The searched weights are "
+        "shown for reference only.",
+    ),
+    "evaluate.guard.identical": (
+        "保留默认权重：调优没有改变任何用户的推荐列表。",
+        "Kept the defaults: tuning changed no user's list.",
+    ),
+    "evaluate.guard.tuned_channels": ("调优的通道：{tuned}；固定为默认权重：{fixed}。",
+                                      "Channels tuned: {tuned}; kept at their default weight: {fixed}."),
+    "evaluate.chart.importance": ("哪些权重重要（fANOVA 参数重要性）", "Which weights matter (fANOVA importance)"),
+    "evaluate.importance": ("重要性占比", "Share of importance"),
+    "evaluate.importance.normalisation": ("归一化方式", "Normalisation"),
     "evaluate.col.channel": ("通道", "Channel"),
     "evaluate.col.weight": ("调优后的权重", "Tuned weight"),
     "evaluate.col.name": ("名称", "Name"),
@@ -816,6 +895,58 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "evaluate.no_runs": ("这个数据集还没有保存的运行。", "No stored runs for this dataset yet."),
     "evaluate.compare": ("选择要比较的运行", "Runs to compare"),
     "evaluate.export_runs": ("导出对比 CSV", "Export the comparison as CSV"),
+    "compare.header": ("比较两个配置", "Compare two configurations"),
+    "compare.intro": (
+        "在同一划分、同一批测试用户上比较 A 与 B：指标差值（B − A）及 95% 自助法区间和配对 Wilcoxon 检验、"
+        "每个用户的胜 / 平 / 负、两份列表的重合度（Jaccard@k 与秩偏重叠 RBO），以及提升和下降最多的用户。"
+        "划分、k、种子和用户数取自上方的设置。",
+        "Compare A and B on the same split and the same test users: metric deltas (B − A) with 95% bootstrap "
+        "intervals and a paired Wilcoxon test, per-user wins / ties / losses, how much the two lists overlap "
+        "(Jaccard@k and rank-biased overlap, RBO), and the users who gained or lost most. The split, k, seed and "
+        "number of users come from the settings above.",
+    ),
+    "compare.a": ("参照 A", "Reference A"),
+    "compare.b": ("候选 B", "Candidate B"),
+    "compare.run": ("比较", "Compare"),
+    "compare.running": ("正在比较……", "Comparing…"),
+    "compare.failed": ("无法比较：{reason}", "Could not compare: {reason}"),
+    "compare.choice.default": ("默认融合", "Default fusion"),
+    "compare.choice.current": ("调参页当前权重", "Current Tuning-page weights"),
+    "compare.choice.bundled": ("内置预设：{name}", "Bundled preset: {name}"),
+    "compare.choice.saved": ("已保存预设：{name}", "Saved preset: {name}"),
+    "compare.choice.channel": ("单通道：{name}", "Channel alone: {name}"),
+    "compare.choice.baseline": ("基线：{name}", "Baseline: {name}"),
+    "compare.summary": (
+        "B = {b} 对比 A = {a}，k = {k}，{users} 个测试用户，用时 {seconds} 秒（差值均为 B − A）",
+        "B = {b} against A = {a}, k = {k}, {users} test users, {seconds} s (every delta is B − A)",
+    ),
+    "compare.col.metric": ("指标", "Metric"),
+    "compare.col.delta": ("差值 Δ", "Δ"),
+    "compare.col.relative": ("相对变化", "Relative"),
+    "compare.col.ci": ("Δ 的 95% 区间", "95% CI of Δ"),
+    "compare.col.p": ("Wilcoxon p 值", "Wilcoxon p"),
+    "compare.col.rank": ("名次", "Rank"),
+    "compare.col.list_a": ("A 的列表（✓ = 留出的相关物品）", "A's list (✓ = held-out relevant item)"),
+    "compare.col.why_a": ("A：主要通道贡献", "A: top channel contributions"),
+    "compare.col.list_b": ("B 的列表（✓ = 留出的相关物品）", "B's list (✓ = held-out relevant item)"),
+    "compare.col.why_b": ("B：主要通道贡献", "B: top channel contributions"),
+    "compare.hist.title": (
+        "每个用户的 NDCG@{k} 变化：B 更好 {wins}，持平 {ties}，更差 {losses}",
+        "Per-user NDCG@{k} change: B better {wins}, tied {ties}, worse {losses}",
+    ),
+    "compare.hist.x": ("NDCG@{k} 的变化（B − A）", "Change in NDCG@{k} (B − A)"),
+    "compare.hist.y": ("用户数", "Users"),
+    "compare.overlap": (
+        "列表重合度：Jaccard@{k} 平均 {jaccard}（中位数 {jaccard_median}），RBO（p = {p}）平均 {rbo}"
+        "（中位数 {rbo_median}）；{users} 个用户中有 {identical} 个两份列表完全相同。",
+        "List overlap: Jaccard@{k} mean {jaccard} (median {jaccard_median}), RBO (p = {p}) mean {rbo} "
+        "(median {rbo_median}); {identical} of {users} users get the same items from both.",
+    ),
+    "compare.gains": ("提升最多的用户", "Largest gains"),
+    "compare.losses": ("下降最多的用户", "Largest losses"),
+    "compare.no_cases": ("没有这样的用户。", "No such user."),
+    "compare.case": ("用户 {user}：{a} → {b}（{delta}）", "User {user}: {a} → {b} ({delta})"),
+    "compare.export_json": ("导出比较 JSON", "Export the comparison as JSON"),
     "evaluate.exports_help": (
         "导出文件保留程序内部的名称（如 fused_tuned、ndcg@10），便于脚本处理",
         "Exports keep the internal names (such as fused_tuned, ndcg@10) so scripts can read them",

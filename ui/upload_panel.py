@@ -12,9 +12,13 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from core.common.errors import DataError
+from core.common.errors import DataError, InterestLensError
+from core.data.cells import parse_numbers, trimmed_cells
+from core.data.confidence import SIGNAL_KINDS
+from core.data.events import parse_event_weights
 from core.data.mapping import ROLES, guess_mapping
 from core.data.readers import read_table
+from core.data.signal import Signal, guess_signal
 from core.data.table import RawTable
 from ui.data_views import (
     counts_table,
@@ -33,6 +37,8 @@ from ui.i18n import current_lang, fmt_number, t
 from ui.safe import md_escape
 
 PREVIEW_ROWS = 10
+DEFAULT_EVENT_WEIGHTS_TEXT = "view=1,favourite=2,cart=3,purchase=5"
+_SIGNAL_CACHE = "_data_signal_guesses"  # (file key, value column, event column) -> preview
 _RAW_CACHE = "_data_raw_tables"  # file key -> RawTable | error text (only the current uploads are kept)
 
 
@@ -143,3 +149,65 @@ def show_report(view: dict[str, Any], idx: int) -> None:
             if shown:
                 st.caption(shown)
             st.dataframe(rejected_table(view), hide_index=True)
+
+
+SignalPreview = Signal | dict[str, int]
+"""What the upload form shows before loading: the guessed :class:`Signal` of the value column, or for an
+event log (no value column, an event type column) its figures (``events``, ``types``)."""
+
+
+def signal_preview(raw: RawTable, inter_map: dict[str, str]) -> SignalPreview:
+    """The signal guessed from the mapped value column (unparseable cells left out), or an event log's figures."""
+    rating, event = inter_map.get("rating") or "", inter_map.get("event") or ""
+    if rating and rating in raw.columns:
+        numbers = parse_numbers(trimmed_cells(raw, rating))
+        return guess_signal(numbers.values)
+    if event and event in raw.columns:
+        types = trimmed_cells(raw, event)
+        return {"events": int(raw.n_rows), "types": len(pd.unique(types.to_numpy(zero_copy_only=False)))}
+    return guess_signal(None)
+
+
+def signal_text(preview: SignalPreview, lang: str | None = None) -> str:
+    """The guess and its reason in the UI language, e.g. "Guessed Explicit ratings: 10 distinct values …"."""
+    if not isinstance(preview, Signal):
+        return t("data.signal.events_preview", lang, **preview)
+    why = t(f"data.signal.reason.{preview.reason}", lang, **preview.figure_map())
+    if preview.scale is not None:
+        low, high = preview.scale
+        why += "；" if (lang or current_lang()) == "zh" else "; "
+        why += t("data.signal.scale", lang, low=f"{low:g}", high=f"{high:g}")
+    return t("data.signal.guess", lang, kind=t(f"data.signal.kind.{preview.kind}", lang), why=why)
+
+
+def signal_widgets(
+    raw: RawTable, inter_map: dict[str, str], file_key: str
+) -> tuple[str, dict[str, float] | None, bool]:
+    """The value column's kind (defaulting to the guess, its reason shown) and, for an event log, the event type
+    weights; returns (signal for ``load_dataset``: ``auto`` or a kind, weights or None, whether they are usable)."""
+    cache: dict[tuple[str, str, str, str], SignalPreview] = st.session_state.setdefault(_SIGNAL_CACHE, {})
+    key = (file_key, inter_map.get("rating") or "", inter_map.get("event") or "", str(raw.n_rows))
+    if key not in cache:
+        cache.clear()  # one upload at a time
+        cache[key] = signal_preview(raw, inter_map)
+    preview = cache[key]
+    guessed = preview.kind if isinstance(preview, Signal) else "count"
+    labels = {k: t(f"data.signal.kind.{k}") for k in SIGNAL_KINDS}
+    labels[guessed] = t("data.signal.guessed", kind=labels[guessed])
+    chosen = st.selectbox(
+        t("data.signal"), list(SIGNAL_KINDS), index=list(SIGNAL_KINDS).index(guessed),
+        format_func=lambda k: labels.get(k, k), help=t("data.signal_help"),
+        key=f"signal:{file_key}:{key[1]}:{key[2]}", placeholder=t("app.choose_one"),
+    ) or guessed
+    st.caption(md_escape(signal_text(preview)))
+    weights: dict[str, float] | None = None
+    ok = True
+    if not isinstance(preview, Signal):
+        text = st.text_input(t("data.event_weights"), value=DEFAULT_EVENT_WEIGHTS_TEXT,
+                             help=t("data.event_weights_help"), key=f"event_weights:{file_key}")
+        try:
+            weights = parse_event_weights(text)
+        except InterestLensError as exc:
+            st.warning(t("data.event_weights_bad", error=md_escape(str(exc))))
+            ok = False
+    return ("auto" if chosen == guessed else chosen), weights, ok

@@ -16,7 +16,16 @@ from typing import Any
 
 from core.cli.args import CliParser, check_paths, float_in, int_in, subcommand_parser
 from core.cli.args import parse as parse_argv
-from core.cli.common import add_out_argument, emit_json, emit_text, fail, parse_weights
+from core.cli.common import (
+    add_out_argument,
+    add_signal_arguments,
+    emit_json,
+    emit_text,
+    fail,
+    parse_weights,
+    signal_payload,
+)
+from core.cli.compare import add_compare
 from core.cli.evaluation import add_evaluate, add_evaluate_interests, add_tune
 from core.cli.hash_password import add_hash_password
 from core.cli.prepare import add_prepare
@@ -139,6 +148,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
             inter_raw, items_raw, name=args.name or args.interactions,
             interaction_mapping=inter_map or None, item_mapping=item_map or None, pseudonymise_key=key,
             max_kept=args.max_problems, rejected_path=args.rejected or None,  # every rejected row, written as read
+            signal=args.signal, event_weights=args.event_weights,
         )
     except NothingLoadedError as exc:
         payload = dict(empty, error=str(exc), code=exc.code)
@@ -154,7 +164,13 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         emit_json(dict(empty, error=str(exc), code=getattr(exc, "code", "data_error")), args.out)
         return fail(str(exc), 2)
     payload = inter.summary()
-    payload.update(users=dataset.n_users, items=dataset.n_items, fingerprint=dataset.fingerprint)
+    payload.update(users=dataset.n_users, items=dataset.n_items, fingerprint=dataset.fingerprint,
+                   pairs=int(dataset.matrix.nnz), signal=signal_payload(dataset))
+    if "events" in dataset.meta:
+        payload["events"] = dataset.meta["events"]
+    if not args.quiet_signal:
+        sys.stderr.write(f"signal: {dataset.signal.kind} ({'guessed' if dataset.signal.guessed else 'declared'}): "
+                         f"{dataset.signal.describe()}\n")
     if items is not None:
         payload["items_report"] = items.summary()
     emit_json(payload, args.out)
@@ -185,6 +201,8 @@ def _add_ingest(sub: Any) -> None:
     p.add_argument("--date-format", type=_date_format, default=None, metavar="FORMAT",
                    help="how dates such as 04/03/2021 are read: auto (default: detected per column and reported), "
                         "dmy (day-first), mdy (month-first), ymd, or a strftime pattern such as %%d.%%m.%%Y")
+    add_signal_arguments(p)
+    p.add_argument("--quiet-signal", action="store_true", help="do not print the signal line on stderr")
     add_out_argument(p)
     p.set_defaults(func=_cmd_ingest)
 
@@ -409,6 +427,7 @@ COMMANDS.append(add_evaluate_interests)
 COMMANDS.append(_add_bench)
 COMMANDS.append(add_hash_password)
 COMMANDS.append(add_prepare)
+COMMANDS.append(add_compare)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -81,3 +81,39 @@ def parse_weights(text: str | None) -> FusionWeights | None:
     if not isinstance(doc, dict):
         raise UsageError('--weights must be a JSON object such as {"mf": 1, "semantic": 0.5}')
     return check_weights(doc, what="--weights")
+
+
+SIGNAL_CHOICES: tuple[str, ...] = ("auto", "rating", "count", "binary", "duration")
+"""``--signal`` values: what the value column is (``auto``: guessed, the reason printed)."""
+
+
+def event_weights_arg(text: str) -> dict[str, float]:
+    """An argparse type: ``--event-weights view=1,cart=3,purchase=5`` (bad pairs: a one-line usage error)."""
+    from core.common.errors import InterestLensError
+    from core.data.events import parse_event_weights
+
+    try:
+        return parse_event_weights(text)
+    except InterestLensError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def add_signal_arguments(p: Any) -> None:
+    """``--signal`` and ``--event-weights``, for every command that loads a dataset from files."""
+    p.add_argument("--signal", default="auto", choices=list(SIGNAL_CHOICES),
+                   help="what the value column is: auto (default: guessed from the values, reason reported), "
+                        "rating (explicit, scale from the values), count (plays, clicks), binary, duration")
+    p.add_argument("--event-weights", type=event_weights_arg, default=None, metavar="NAME=W,...",
+                   help="sum an event log without a value column into weighted counts per user-item pair "
+                        "(default view=1,favourite=2,cart=3,purchase=5, others 1; Chinese names such as "
+                        "浏览/收藏/加购/购买 are recognised; 0 ignores a type)")
+
+
+def signal_payload(dataset: Any) -> dict[str, Any]:
+    """The dataset's signal for a JSON report: kind, scale, reason code, figures, English text, relevance."""
+    from core.data.splits import relevance_rule
+
+    rule = relevance_rule(dataset)
+    return {**dataset.signal.to_dict(), "text": dataset.signal.describe(),
+            "relevance": {"threshold": rule.threshold, "code": rule.code, "figures": dict(rule.figures),
+                          "text": rule.describe()}}

@@ -9,21 +9,35 @@ from pathlib import Path
 from typing import Any
 
 from core.cli.args import float_in, int_in
-from core.cli.common import add_out_argument, emit_json, emit_text, fail, parse_weights
+from core.cli.common import add_out_argument, add_signal_arguments, emit_json, emit_text, fail, parse_weights
 from core.common.errors import InterestLensError
 
 # --- evaluate / tune (issue 6) ---------------------------------------------------------------------
 
 
 def _eval_dataset(args: argparse.Namespace) -> Any:
-    """The Dataset named by ``--demo`` or loaded from ``--data`` (+ ``--items``) like ``ingest`` does."""
-    if args.demo:
-        from core.data.demos import load_demo
-
-        return load_demo(args.demo)
+    """The Dataset named by ``--demo`` or loaded from ``--data`` (+ ``--items``) like ``ingest`` does
+    (``--signal`` / ``--event-weights`` apply to both; the signal and its relevance default go to stderr)."""
+    from core.data.demos import DEMOS, load_demo
     from core.data.loaders import load_dataset
 
-    dataset, _, _ = load_dataset(args.data, args.items, name=args.data, user_tags=args.user_tags)
+    custom = args.signal != "auto" or args.event_weights is not None
+    if args.demo and not custom:
+        dataset = load_demo(args.demo)
+    elif args.demo:
+        paths = DEMOS[args.demo].paths
+        dataset, _, _ = load_dataset(paths["interactions"], paths.get("items"), name=DEMOS[args.demo].label_en,
+                                     user_tags=paths.get("user_tags"), signal=args.signal,
+                                     event_weights=args.event_weights)
+    else:
+        dataset, _, _ = load_dataset(args.data, args.items, name=args.data, user_tags=args.user_tags,
+                                     signal=args.signal, event_weights=args.event_weights)
+    if not args.quiet:
+        from core.data.splits import relevance_rule
+
+        how = "guessed" if dataset.signal.guessed else "declared"
+        sys.stderr.write(f"signal: {dataset.signal.kind} ({how}): {dataset.signal.describe()}\n"
+                         f"relevance (--threshold auto): {relevance_rule(dataset).describe()}\n")
     return dataset
 
 
@@ -119,7 +133,9 @@ def _add_eval_arguments(p: argparse.ArgumentParser) -> None:
                    help="held-out share (random, temporal), between 0 and 1")
     p.add_argument("--n-last", type=int_in(1, 10_000), default=5, help="held-out interactions per user (leave_last)")
     p.add_argument("--threshold", default="auto",
-                   help="relevance: rating >= this; 'auto' = 80%% of the max rating, 'none' = all held out")
+                   help="relevance: rating >= this; 'auto' (default) follows the signal: every held-out item "
+                        "for counts / binary / durations, 80%% of the rating scale's top for ratings; "
+                        "'none' = all held out")
     p.add_argument("--channels", default="all", help="comma-separated channels to evaluate alone and to tune")
     p.add_argument("--trials", type=int_in(1, 100_000), default=40, help="Optuna trials for the fusion weights")
     p.add_argument("--timeout", type=float_in(0, 1e7, low_open=True), default=None,
@@ -129,6 +145,7 @@ def _add_eval_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int_in(0, 2**32 - 1), default=42, help="seed for splits, models and the tuner")
     p.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    add_signal_arguments(p)
     add_out_argument(p)
 
 
@@ -161,17 +178,22 @@ def add_tune(sub: Any) -> None:
 # --- evaluate-interests (issue 15) -----------------------------------------------------------------
 
 
-def _typed_dataset(data: str, items: str | None) -> Any:
+def _typed_dataset(data: str, items: str | None, signal: str = "auto",
+                   event_weights: dict[str, float] | None = None) -> Any:
     """A bundled demo by key, or an interaction file (+ ``--items``) loaded like ``ingest`` does."""
 
     from core.data.demos import DEMOS, load_demo
     from core.data.loaders import load_dataset
 
-    if data in DEMOS:
+    if data in DEMOS and signal == "auto" and event_weights is None:
         return load_demo(data)
+    if data in DEMOS:
+        paths = DEMOS[data].paths
+        return load_dataset(paths["interactions"], paths.get("items"), name=DEMOS[data].label_en,
+                            user_tags=paths.get("user_tags"), signal=signal, event_weights=event_weights)[0]
     if not Path(data).is_file():
         raise InterestLensError(f"--data {data!r} is neither a demo ({', '.join(DEMOS)}) nor a readable file")
-    dataset, _, _ = load_dataset(data, items, name=Path(data).name)
+    dataset, _, _ = load_dataset(data, items, name=Path(data).name, signal=signal, event_weights=event_weights)
     return dataset
 
 
@@ -185,7 +207,7 @@ def _cmd_evaluate_interests(args: argparse.Namespace) -> int:
 
     weights = parse_weights(args.weights)
     config = FusionConfig() if weights is None else FusionConfig(weights=weights)
-    dataset = _typed_dataset(args.data, args.items)
+    dataset = _typed_dataset(args.data, args.items, args.signal, args.event_weights)
     cases = load_cases(args.cases, dataset).select(args.split)
     if not args.quiet:
         sys.stderr.write(f"{len(cases)} cases ({args.split}) from {cases.source}; "
@@ -224,5 +246,6 @@ def add_evaluate_interests(sub: Any) -> None:
     p.add_argument("--model", default=DEFAULT_MODEL, help="text encoder (default use-m3)")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.add_argument("--json", action="store_true", help="print one JSON document (default: a Markdown report)")
+    add_signal_arguments(p)
     add_out_argument(p)
     p.set_defaults(func=_cmd_evaluate_interests)

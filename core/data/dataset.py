@@ -12,6 +12,11 @@ NaN when unknown). Items that appear only in interactions get their id as title.
 (tuple[str, ...], the names of a column mapped as people: director / cast / author / artist; ``()`` when
 unknown), present only when the items had it; it counts in the fingerprint.
 
+``signal`` (:class:`~core.data.signal.Signal`): what ``rating`` measures -- explicit rating (with its scale),
+implicit count, binary event or duration -- declared by the user or guessed from the per-pair values of
+:attr:`Dataset.matrix` (:func:`~core.data.signal.guess_signal`). A declared signal that differs from the
+guess counts in the fingerprint (models trained for one signal are not reused for the other).
+
 ``user_tags`` (optional): free text users wrote about items (MovieLens ``tags.csv``): ``user_id``,
 ``item_id``, ``tag``, ``timestamp``.
 """
@@ -30,6 +35,7 @@ from scipy import sparse
 
 from core.common.artefacts import Fingerprint, as_text_array
 from core.data.arrow import dictionary_codes
+from core.data.signal import Signal, guess_signal, with_scale
 
 INTERACTION_COLUMNS: tuple[str, ...] = ("user_id", "item_id", "rating", "timestamp", "event")
 ITEM_COLUMNS: tuple[str, ...] = ("item_id", "title", "description", "category", "tags", "year")
@@ -77,6 +83,7 @@ class Dataset:
     fingerprint: str
     user_tags: pd.DataFrame | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    signal: Signal = field(default_factory=lambda: Signal("binary", reason="no_values", guessed=True))
 
     @classmethod
     def from_frames(
@@ -88,11 +95,13 @@ class Dataset:
         meta: dict[str, Any] | None = None,
         *,
         encoded: EncodedIds | None = None,
+        signal: Signal | None = None,
     ) -> Dataset:
         """Index canonical frames (see module docstring). Items missing from ``items`` are added.
 
         ``encoded`` (optional, from :mod:`core.data.loaders`, which already computed it) is the dictionary
-        encoding of the ``user_id`` and ``item_id`` columns; it saves re-hashing every row.
+        encoding of the ``user_id`` and ``item_id`` columns; it saves re-hashing every row. ``signal``: the
+        declared :class:`Signal` (None: guessed from the per-pair values).
         """
         # pandas >= 3 is copy-on-write: this selection never writes through to the caller's frame
         inter = interactions.loc[:, list(INTERACTION_COLUMNS)].reset_index(drop=True)
@@ -171,8 +180,14 @@ class Dataset:
         if "people" in item_frame:  # one text per item, names joined by a separator no name holds
             columns.append(("items.people", ["\x1f".join(map(str, p)) for p in item_frame["people"]]))
         extra = "\x1f".join([name, *user_list, "\x1e", *event_names])
+        matrix = _interaction_matrix(inter, len(user_list), len(item_ids))
+        pair_values = matrix.data.astype(np.float64)
+        guess = guess_signal(pair_values)
+        chosen = guess if signal is None else with_scale(signal, pair_values)
+        if (chosen.kind, chosen.scale) != (guess.kind, guess.scale):
+            extra += f"\x1dsignal={chosen.kind}:{chosen.scale}"
         fp = _fingerprint(columns, extra)
-        return cls(
+        dataset = cls(
             name=name,
             interactions=inter,
             items=item_frame,
@@ -183,7 +198,10 @@ class Dataset:
             fingerprint=fp,
             user_tags=user_tags,
             meta=dict(meta or {}),
+            signal=chosen,
         )
+        dataset.__dict__["matrix"] = matrix  # built for the guess: fill the cached property
+        return dataset
 
     @property
     def n_users(self) -> int:
@@ -198,17 +216,7 @@ class Dataset:
     @cached_property
     def matrix(self) -> sparse.csr_matrix:
         """Users x items CSR matrix of summed interaction weights (float32)."""
-        inter = self.interactions
-        mat = sparse.csr_matrix(
-            (
-                inter["rating"].to_numpy(np.float32),
-                (inter["user_idx"].to_numpy(), inter["item_idx"].to_numpy()),
-            ),
-            shape=(self.n_users, self.n_items),
-            dtype=np.float32,
-        )
-        mat.sum_duplicates()
-        return mat
+        return _interaction_matrix(self.interactions, self.n_users, self.n_items)
 
     @cached_property
     def item_popularity(self) -> np.ndarray:
@@ -248,6 +256,17 @@ class Dataset:
             "time_max": float(ts.max()) if len(ts) else float("nan"),
             "categories": int(self.items["category"].replace("", np.nan).nunique()),
         }
+
+
+def _interaction_matrix(inter: pd.DataFrame, n_users: int, n_items: int) -> sparse.csr_matrix:
+    """Users x items CSR matrix of the summed ``rating`` of each (user, item) pair (float32)."""
+    mat = sparse.csr_matrix(
+        (inter["rating"].to_numpy(np.float32), (inter["user_idx"].to_numpy(), inter["item_idx"].to_numpy())),
+        shape=(n_users, n_items),
+        dtype=np.float32,
+    )
+    mat.sum_duplicates()
+    return mat
 
 
 def _as_tuple(value: Any) -> tuple[str, ...]:

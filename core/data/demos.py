@@ -4,6 +4,10 @@
   become tags, the first genre the category, the year comes from "(1995)" in the title) and the free
   text users wrote (``tags.csv`` -> ``Dataset.user_tags``). Item tags stay the genres only.
 - ``bilingual``: the synthetic zh/en catalogue in ``data/bilingual`` (Chinese column headers).
+
+Each demo declares its signal (:mod:`core.data.signal`): MovieLens holds explicit 0.5-5 star ratings; the
+bilingual demo's 评分 column holds explicit 1-5 ratings (its 行为 column -- 浏览 / 点击 / 收藏 / 购买 --
+says how the item was met, the rating is the value).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from core.common.config import data_dir
 from core.common.errors import DataError
 from core.data.dataset import Dataset
 from core.data.loaders import load_dataset
+from core.data.signal import Signal, declared
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,7 @@ class DemoInfo:
     label_en: str
     paths: dict[str, Path] = field(hash=False)  # "interactions", "items", optional "user_tags"
     description: str = ""
+    signal: Signal | None = None  # the declared signal (None: guessed)
 
 
 def _ml(name: str) -> Path:
@@ -45,6 +51,7 @@ DEMOS: dict[str, DemoInfo] = {
         paths={"interactions": _ml("ratings.csv"), "items": _ml("movies.csv"), "user_tags": _ml("tags.csv")},
         description="GroupLens MovieLens latest-small: 100,836 ratings by 610 users of 9,742 movies, "
         "with 3,683 free-text user tags (see data/ml-latest-small/README.txt for the licence).",
+        signal=declared("explicit", (0.5, 5.0)),
     ),
     "bilingual": DemoInfo(
         key="bilingual",
@@ -53,6 +60,7 @@ DEMOS: dict[str, DemoInfo] = {
         paths={"interactions": _bi("interactions.csv"), "items": _bi("items.csv")},
         description="A synthetic catalogue of 300 items with Chinese and English titles, descriptions and "
         "tags, and seeded random interactions of 400 invented users (see data/bilingual/README.md).",
+        signal=declared("explicit", (1.0, 5.0)),
     ),
 }
 """The bundled datasets, keyed as the sidebar shows them (``demo:<key>``)."""
@@ -72,6 +80,7 @@ def load_demo(key: str) -> Dataset:
         info.paths.get("items"),
         name=info.label_en,
         user_tags=info.paths.get("user_tags"),
+        signal=info.signal,
     )
     dataset.meta["demo"] = key
     return dataset

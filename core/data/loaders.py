@@ -36,15 +36,17 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from core.common.errors import DataError
+from core.common.errors import ConfigError, DataError
 from core.common.progress import ProgressFn, report
 from core.data.arrow import blank_strings, bool_mask, dictionary_codes, keep_rows, str_frame, str_series
 from core.data.cells import is_missing, item_people, item_tags, parse_numbers, trimmed_cells
 from core.data.dataset import Dataset, EncodedIds
+from core.data.events import aggregate_events, check_event_weights
 from core.data.mapping import resolve_mapping
 from core.data.pseudonyms import pseudonymise_ids, user_hider
 from core.data.readers import Source, error_detail, read_table, source_label
 from core.data.report import IngestError, LoadReport, NothingLoadedError
+from core.data.signal import Signal, guess_signal, resolve_signal
 from core.data.table import RawTable
 from core.data.validation import Checks, build_report, duplicates, in_catalogue, restrict_codes
 
@@ -297,13 +299,24 @@ def load_dataset(
     progress: ProgressFn | None = None,
     max_kept: int | None = None,
     rejected_path: Path | str | None = None,
+    signal: str | Signal | None = None,
+    event_weights: Mapping[str, float] | None = None,
 ) -> tuple[Dataset, LoadReport, LoadReport | None]:
     """Load interactions (+ optional items and user tags) into a :class:`Dataset` with the two reports.
 
     ``max_kept``: problems and rejected rows each report keeps in memory; ``rejected_path``: where every
     rejected interaction row is written (the item and tag files' go to workspace files when needed).
-    Raises :class:`NothingLoadedError` (a :class:`DataError`) when no interaction or no item survives.
+    ``signal``: what the value column is (``auto``/None: guessed; ``rating``/``explicit``, ``count``,
+    ``binary``, ``duration`` or a :class:`Signal`). An event log -- no value column but an event type
+    column, or ``event_weights`` given -- is summed into one weighted count per user-item pair
+    (:func:`core.data.events.aggregate_events`; ``meta["events"]`` has the figures).
+    Raises :class:`NothingLoadedError` (a :class:`DataError`) when no interaction or no item survives, and
+    ConfigError for a bad ``signal`` or ``event_weights`` (before reading anything).
     """
+    declared = None if signal is None else resolve_signal(signal, None)
+    if isinstance(signal, str) and signal.strip().lower() in ("", "auto"):
+        declared = None
+    weights = check_event_weights(event_weights) if event_weights is not None else None
     report(progress, 0.0, "reading items" if items is not None else "reading interactions")
     item_report = None
     known = None
@@ -341,9 +354,40 @@ def load_dataset(
         meta["user_tags_report"] = tag_report.summary(with_problems=False)
         meta["user_tags_report"].pop("rejected_file", None)  # a workspace file that is pruned later
     report(progress, 0.75, "indexing")
+    frame, encoded = inter_report.frame, inter_report.encoded
+    if "rating" not in inter_report.mapping and ("event" in inter_report.mapping or weights is not None):
+        aggregated = aggregate_events(frame, weights)
+        frame, encoded = aggregated.frame, None
+        meta["events"] = aggregated.summary()
+        if declared is None:
+            declared = _event_signal(aggregated.frame["rating"].to_numpy(np.float64), aggregated.n_events,
+                                     len(aggregated.weights))
+    elif weights is not None:
+        column = inter_report.mapping.get("rating", "")
+        raise ConfigError(f"event weights apply to event logs without a value column; this file's column "
+                          f"{column!r} is the value (unmap it to count events instead)")
     items_frame = item_report.frame if item_report is not None else None
+    if declared is None and "rating" not in inter_report.mapping and "events" not in meta:
+        declared = _valueless_signal(frame)
     dataset = Dataset.from_frames(
-        name, inter_report.frame, items_frame, user_tags=tags_frame, meta=meta, encoded=inter_report.encoded
+        name, frame, items_frame, user_tags=tags_frame, meta=meta, encoded=encoded, signal=declared
     )
     report(progress, 1.0, "done")
     return dataset, inter_report, item_report
+
+
+def _event_signal(values: np.ndarray, n_events: int, n_types: int) -> Signal:
+    """The signal of summed event weights: a count (reason ``events_aggregated``), or the guess when every
+    pair ended up with the same value (e.g. one view each: binary)."""
+    if len(values) == 0 or float(values.min()) == float(values.max()):
+        return guess_signal(values)
+    figures = (("events", int(n_events)), ("types", int(n_types)), ("pairs", len(values)))
+    return Signal("count", reason="events_aggregated", figures=figures, guessed=True)
+
+
+def _valueless_signal(frame: pd.DataFrame) -> Signal | None:
+    """A file without a value column: binary (``no_value_column``) when no user-item pair repeats; None (the
+    guess on the per-pair counts) when some do."""
+    if frame.duplicated(["user_id", "item_id"]).any():
+        return None
+    return Signal("binary", reason="no_value_column", guessed=True)

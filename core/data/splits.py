@@ -95,20 +95,65 @@ class Split:
         return replace(self, relevant=relevant, stats=stats)
 
 
-def resolve_threshold(dataset: Dataset, threshold: float | str | None) -> float | None:
-    """Turn ``"auto"`` into a number: ``None`` (all relevant) for implicit data, else 80% of the max rating.
+@dataclass(frozen=True)
+class RelevanceRule:
+    """What counts as a relevant held-out item by default, and why (``code`` + ``figures`` for the UI).
 
-    On a 0.5-5 star scale ``auto`` gives 4.0 (the usual MovieLens choice). Numbers and ``None`` pass
-    through; a number above every rating raises :class:`ConfigError`.
+    Codes: ``implicit_all`` (counts, binary events, durations: every held-out item; figures ``kind``),
+    ``explicit_threshold`` (ratings: rating >= ``threshold``, 80 % of the scale's top; figures
+    ``threshold``, ``scale_min``, ``scale_max``), ``explicit_flat`` (ratings that are all equal: every
+    held-out item).
+    """
+
+    threshold: float | None
+    code: str
+    figures: tuple[tuple[str, float | str], ...] = ()
+
+    def describe(self) -> str:
+        """English sentence for logs and the CLI."""
+        f = dict(self.figures)
+        if self.code == "explicit_threshold":
+            return (f"explicit ratings on a {f['scale_min']:g}-{f['scale_max']:g} scale: relevant = rating >= "
+                    f"{f['threshold']:g} (80 % of the top)")
+        if self.code == "explicit_flat":
+            return "explicit ratings that are all equal: every held-out item is relevant"
+        return f"implicit signal ({f.get('kind', '?')}): every held-out item is relevant"
+
+
+def relevance_rule(dataset: Dataset) -> RelevanceRule:
+    """The default relevance for ``dataset``'s signal: implicit -> every held-out item; explicit -> rating >=
+    80 % of the rating scale's top (4.0 on MovieLens' 0.5-5 stars)."""
+    signal = dataset.signal
+    if signal.implicit:
+        return RelevanceRule(None, "implicit_all", (("kind", signal.kind),))
+    ratings = dataset.interactions["rating"]
+    if signal.scale is not None:
+        low, high = signal.scale
+    elif len(ratings):
+        low, high = float(ratings.min()), float(ratings.max())
+    else:
+        low = high = 0.0
+    if high <= low or len(ratings) == 0 or float(ratings.min()) == float(ratings.max()):
+        return RelevanceRule(None, "explicit_flat", (("scale_min", low), ("scale_max", high)))
+    threshold = round(0.8 * high, 6)
+    if float(ratings.max()) < threshold:  # nobody used the top of the scale: keep the rule satisfiable
+        threshold = round(0.8 * float(ratings.max()), 6)
+    return RelevanceRule(threshold, "explicit_threshold",
+                         (("threshold", threshold), ("scale_min", low), ("scale_max", high)))
+
+
+def resolve_threshold(dataset: Dataset, threshold: float | str | None) -> float | None:
+    """Turn ``"auto"`` into the signal's default (:func:`relevance_rule`): ``None`` (every held-out item
+    relevant) for implicit data, else 80 % of the rating scale's top (4.0 on 0.5-5 stars).
+
+    Numbers and ``None`` pass through; a number above every rating raises :class:`ConfigError`.
     """
     ratings = dataset.interactions["rating"]
     if threshold is None:
         return None
     if isinstance(threshold, str):
         if threshold.strip().lower() in ("auto", ""):
-            if len(ratings) == 0 or float(ratings.min()) == float(ratings.max()):
-                return None
-            return round(0.8 * float(ratings.max()), 6)
+            return relevance_rule(dataset).threshold
         if threshold.strip().lower() == "none":
             return None
         try:
@@ -167,6 +212,12 @@ def _held_out_mask(dataset: Dataset, params: SplitParams) -> tuple[np.ndarray, d
     return mask, info
 
 
+def held_out_mask(dataset: Dataset, params: SplitParams) -> np.ndarray:
+    """Boolean mask over ``dataset.interactions`` rows that :func:`split_dataset` holds out with ``params``."""
+    params.validate()
+    return _held_out_mask(dataset, params)[0]
+
+
 def _filter_user_tags(
     user_tags: pd.DataFrame | None, held: pd.DataFrame, cutoff: float | None
 ) -> pd.DataFrame | None:
@@ -183,14 +234,25 @@ def _filter_user_tags(
     return tags.loc[keep].reset_index(drop=True)
 
 
-def split_dataset(dataset: Dataset, params: SplitParams | None = None) -> Split:
-    """Split ``dataset`` into a training Dataset and per-user relevant held-out items (see module doc)."""
+def split_dataset(
+    dataset: Dataset, params: SplitParams | None = None, *, held_out: np.ndarray | None = None
+) -> Split:
+    """Split ``dataset`` into a training Dataset and per-user relevant held-out items (see module doc).
+
+    ``held_out`` (a boolean mask over ``dataset.interactions`` rows) replaces the strategy's own choice of
+    held-out rows (validation folds, :mod:`core.evaluation.folds`); relevance and skipping work as usual.
+    """
     params = params or SplitParams()
     params.validate()
     inter = dataset.interactions
     if len(inter) == 0:
         raise ConfigError("cannot split an empty dataset")
-    mask, info = _held_out_mask(dataset, params)
+    if held_out is not None:
+        mask, info = np.asarray(held_out, dtype=bool), dict[str, Any]()
+        if mask.shape != (len(inter),):
+            raise ConfigError("the held-out mask must have one entry per interaction")
+    else:
+        mask, info = _held_out_mask(dataset, params)
     train_rows = inter.loc[~mask]
     held = inter.loc[mask]
     if len(train_rows) == 0:
@@ -202,6 +264,7 @@ def split_dataset(dataset: Dataset, params: SplitParams | None = None) -> Split:
         items=dataset.items,
         user_tags=user_tags,
         meta={**dataset.meta, "split": params.as_dict(), "parent_fingerprint": dataset.fingerprint},
+        signal=dataset.signal,
     )
     if not np.array_equal(train.item_ids, dataset.item_ids):  # pragma: no cover - guarded invariant
         raise AssertionError("training dataset changed the item index space")

@@ -273,7 +273,7 @@ BASELINES: tuple[str, ...] = ("most_popular", "item_knn_cf", "rp3beta", "ease", 
 BASELINE_DEFAULTS: dict[str, dict[str, Any]] = {
     "item_knn_cf": {"neighbours": ItemKNNParams().k},
     "als": {"factors": MFParams().factors, "regularization": MFParams().regularization,
-            "alpha": MFParams().confidence.alpha, "confidence": MFParams().confidence.kind},
+            "alpha": Confidence().alpha, "confidence": Confidence().kind},
     "bpr": {"factors": 64, "learning_rate": 0.05, "regularization": 0.01, "iterations": 100},
 }
 """Default hyper-parameters of the tunable baselines (tuning searches some of the keys); the ALS and item-kNN

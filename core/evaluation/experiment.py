@@ -50,6 +50,8 @@ class ConfigResult:
     fit_seconds: float
     recommend_seconds: float
     params: dict[str, Any] = field(default_factory=dict)
+    decision: dict[str, Any] | None = None
+    """For ``fused_tuned``: the tuning guard's verdict (adopted or kept the defaults, reason, figures)."""
 
 
 @dataclass
@@ -64,6 +66,7 @@ class ConfigSpec:
     group: str
     factory: Callable[[Dataset], Recommender]
     params: dict[str, Any] = field(default_factory=dict)
+    decision: dict[str, Any] | None = None
 
 
 CANDIDATE_GROUPS = ("fused", "tuned")
@@ -140,6 +143,8 @@ class ExperimentResult:
             entry["recommend_seconds"] = round(res.recommend_seconds, 3)
             if res.params:
                 entry["params"] = res.params
+            if res.decision:
+                entry["tuning_decision"] = res.decision
             results.append(entry)
         return {
             "k": self.k,
@@ -170,6 +175,10 @@ class ExperimentResult:
                     text = f"**{text}**"
                 cells.append(text)
             lines.append(f"| {res.name} | {res.group} | " + " | ".join(cells) + " |")
+        notes = [f"{res.name}: {res.decision['message']}" for res in self.results
+                 if res.decision and res.decision.get("message")]
+        if notes:
+            lines += [""] + [f"_{note}._" for note in notes]
         if self.comparisons:
             lines += ["", "| candidate | reference | metric | Δ mean | relative | 95% CI of Δ "
                       "| Wilcoxon p | t-test p |", "|---|---|---|---:|---:|---|---:|---:|"]
@@ -259,7 +268,7 @@ def run_experiment(
             recs, split, users, k=k, metrics=metrics, item_vectors=item_vectors, n_boot=n_boot, seed=seed
         )
         results.append(ConfigResult(spec.name, spec.group, recs, per_user, aggregate, intervals,
-                                    fit_s, rec_s, dict(spec.params)))
+                                    fit_s, rec_s, dict(spec.params), spec.decision))
     comparisons = compare_to_best_baseline(results, compare_metric, n_boot=n_boot, seed=seed)
     report(progress, 1.0, "done")
     extra: dict[str, Any] = {"skipped": skipped} if skipped else {}

@@ -38,7 +38,9 @@ class EvalOptions:
     n_trials: int = 40
     timeout: float | None = None
     tune_users: int | None = None  # validation users to tune on; None = all (capped by tuning.BATCH_MEMORY)
-    tune_normalisation: bool = True
+    tune_normalisation: bool = True  # screened at the default weights; changed only on a significant win
+    tune_folds: int = 3  # validation folds (core.evaluation.folds); the guard scores each out of fold
+    tune_penalty: float = 0.05  # pull toward the default weights (core.evaluation.guarded_tuning)
     tune_baselines: bool = False
     baseline_trials: int = 8
     tune_channels: bool = False
@@ -55,14 +57,15 @@ def benchmark_options() -> EvalOptions:
 
     Per-user random 80/20 split, relevance = rating >= 4 (of 5), k = 10, seed 42. Every tunable
     component gets the same treatment on the validation split: item-kNN / ALS / BPR baselines (8 Optuna
-    trials each), the mf / item_knn channels (10 trials each), then the fusion weights and
-    normalisation (60 trials) on every validation user. The Evaluate page's "benchmark settings"
+    trials each), the mf / item_knn channels (10 trials each), then the fusion weights (60 trials per
+    search) on 3 validation folds, kept only when they beat the defaults out of fold
+    (:mod:`core.evaluation.guarded_tuning`). The Evaluate page's "benchmark settings"
     button loads exactly these, so it reproduces the same numbers.
     """
     return EvalOptions(
         split=SplitParams(kind="random", test_ratio=0.2, relevance_threshold=4.0, seed=42),
-        k=10, n_trials=60, tune_users=None, tune_baselines=True, baseline_trials=8, tune_channels=True,
-        channel_trials=10, typed=True, n_boot=1000, seed=42,
+        k=10, n_trials=60, tune_users=None, tune_folds=3, tune_penalty=0.05, tune_baselines=True,
+        baseline_trials=8, tune_channels=True, channel_trials=10, typed=True, n_boot=1000, seed=42,
     )
 
 

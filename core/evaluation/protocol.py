@@ -28,6 +28,7 @@ from core.evaluation import metrics as M
 from core.evaluation.baselines import TUNABLE_BASELINES
 from core.evaluation.checkpoint import Checkpoint
 from core.evaluation.experiment import ConfigSpec, ExperimentResult, baseline_spec, run_experiment, suite_spec
+from core.evaluation.guarded_tuning import tune_fusion_on_validation
 from core.evaluation.options import EvalOptions, item_vectors_for, prepare_encoder
 from core.evaluation.suite import ChannelSuite
 from core.evaluation.tuning import (
@@ -35,7 +36,6 @@ from core.evaluation.tuning import (
     TuningResult,
     tune_baseline,
     tune_channel_params,
-    tune_fusion_on_validation,
     tuning_from_dict,
     tuning_to_dict,
     tuning_users,
@@ -103,6 +103,8 @@ class EvaluationReport:
                 f"{self.tuning.best_value:.4f}; "
                 f"normalisation {self.tuning.best_config.normalisation}; weights {weights}.\n"
             )
+            if self.tuning.decision:
+                parts.append(f"Guard: {self.tuning.decision.get('message', '')}.\n")
         if self.typed is not None:
             parts.extend(typed_markdown(self.typed, digits))
         if self.dropped_channels:
@@ -124,9 +126,10 @@ def tune_dataset(
     :func:`evaluate_dataset`, so weights tuned here can be evaluated there without leakage.
     """
     opts = options or EvalOptions()
-    _, validation = tuning_splits(dataset, opts.split or SplitParams())
+    test, validation = tuning_splits(dataset, opts.split or SplitParams())
     enc = prepare_encoder(dataset, opts, encoder)
-    result, _ = tune_fusion_on_validation(validation, options=opts, encoder=enc, progress=progress)
+    result, _ = tune_fusion_on_validation(validation, options=opts, encoder=enc, parent=test.train,
+                                          progress=progress)
     return result, validation
 
 
@@ -217,7 +220,7 @@ def evaluate_dataset(
                 report(progress, 0.4, "tuning fusion weights on the validation split")
                 tuning, val_suite = tune_fusion_on_validation(
                     validation, val_users, options=opts, encoder=encoder, channel_params=channel_params,
-                    progress=scaled(progress, 0.4, 0.6),
+                    parent=split.train, progress=scaled(progress, 0.4, 0.6),
                 )
                 if checkpoint is not None and tuning is not None:
                     checkpoint.save_json("fusion_tuning", tuning_to_dict(tuning))
@@ -249,6 +252,7 @@ def evaluate_dataset(
             configs_for_typed["fused_default"] = base_config
             if tuning is not None:
                 specs.append(suite_spec(suite, "fused_tuned", "tuned", tuning.best_config))
+                specs[-1].decision = tuning.decision
                 configs_for_typed["fused_tuned"] = tuning.best_config
         # register every suite config before the first recommend so one scoring pass serves them all
         for spec in specs:

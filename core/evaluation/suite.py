@@ -59,14 +59,14 @@ class ChannelSuite:
         self._memo: dict[tuple[bytes, int], dict[str, np.ndarray]] = {}
         self.scoring_seconds = 0.0
 
-    def fit(self, progress: ProgressFn | None = None) -> Self:
-        """Compute user vectors (when item vectors exist) and fit every channel on the training data."""
+    def fit(self, progress: ProgressFn | None = None, only: Sequence[str] | None = None) -> Self:
+        """Compute user vectors (when item vectors exist) and fit every channel (or those in ``only``)."""
         t0 = time.perf_counter()
         user_vecs = has_vector = None
         if self.item_vectors is not None:
             user_vecs, has_vector = user_vectors(self.train, self.item_vectors)
         ctx = ChannelContext(self.train, self.item_vectors, user_vecs, has_vector, self.encoder)
-        self.channels_: dict[str, Channel] = build_channels(ctx, self.params, progress)
+        self.channels_: dict[str, Channel] = build_channels(ctx, self.params, progress, only=only)
         self.ranker_ = Ranker(self.train, self.channels_, self.item_vectors)
         self.fit_seconds_ = time.perf_counter() - t0
         return self

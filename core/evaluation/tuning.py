@@ -4,9 +4,10 @@ Every search maximises mean NDCG@k on **validation** users (a split carved out o
 training part, :func:`core.data.splits.tuning_splits`), so tuned values never see the test split.
 
 - :func:`tune_fusion`: one weight in ``[0, 1]`` per tunable channel and, optionally, the normalisation
-  (``minmax`` / ``zscore`` / ``rank``), for any ``FusionConfig -> float`` objective.
-  :func:`tune_fusion_on_validation` fits the channels on the validation training data and passes the
-  batched fused NDCG as that objective.
+  (``minmax`` / ``zscore`` / ``rank``), for any ``FusionConfig -> float`` objective, optionally
+  regularised toward the base weights, with the parameters' fANOVA importances.
+  :func:`core.evaluation.guarded_tuning.tune_fusion_on_validation` runs it over validation folds and keeps
+  the defaults unless the tuned weights win out of fold.
 - :func:`tune_baseline`: the hyper-parameters of the item-kNN / ALS / BPR baselines.
 - :func:`tune_channel_params`: the mf / item_knn channels' own hyper-parameters, each channel alone, so
   fusion does not win merely because its components were tuned and the baselines were not.
@@ -40,6 +41,7 @@ from core.evaluation.baselines import BASELINE_DEFAULTS, make_baseline, mask_see
 from core.evaluation.options import EvalOptions, item_vectors_for
 from core.evaluation.suite import ChannelSuite
 from core.ranking.base import Channel, ChannelContext
+from core.ranking.channels.mf import resolved_confidence
 from core.ranking.config import FusionConfig, FusionWeights
 from core.ranking.fusion import NORMALISATIONS
 from core.ranking.presets import config_from_json, config_to_dict
@@ -61,6 +63,12 @@ class TuningResult:
     seed: int
     context: dict[str, Any] = field(default_factory=dict)
     """Facts about how the tuning ran (e.g. ``n_validation_users``), added by the caller."""
+    importances: dict[str, float] = field(default_factory=dict)
+    """Optuna fANOVA importance per searched parameter (channel name or ``normalisation``), summing to 1."""
+    decision: dict[str, Any] = field(default_factory=dict)
+    """The guard's verdict (:mod:`core.evaluation.guarded_tuning`): adopted or kept the defaults, and why."""
+    candidate_config: FusionConfig | None = None
+    """What the search found, when the guard kept the defaults (``best_config`` is then the default)."""
 
     @property
     def n_trials(self) -> int:
@@ -79,6 +87,11 @@ class TuningResult:
             "seconds": round(self.seconds, 2),
             "seed": self.seed,
             **self.context,
+            **({"importances": self.importances} if self.importances else {}),
+            **({"decision": self.decision} if self.decision else {}),
+            **({"candidate_weights": self.candidate_config.weights.as_dict(),
+                "candidate_normalisation": self.candidate_config.normalisation}
+               if self.candidate_config is not None else {}),
         }
 
 
@@ -91,7 +104,9 @@ def tuning_to_dict(result: TuningResult) -> dict[str, Any]:
     trials = result.trials.astype(object).where(result.trials.notna(), None)
     return {"config": config_to_dict(result.best_config), "best_value": _finite(result.best_value),
             "base_value": _finite(result.base_value), "metric": result.metric, "seconds": result.seconds,
-            "seed": result.seed, "context": result.context, "trials": trials.to_dict("records")}
+            "seed": result.seed, "context": result.context, "trials": trials.to_dict("records"),
+            "importances": result.importances, "decision": result.decision,
+            "candidate": None if result.candidate_config is None else config_to_dict(result.candidate_config)}
 
 
 def tuning_from_dict(doc: dict[str, Any]) -> TuningResult | None:
@@ -103,6 +118,10 @@ def tuning_from_dict(doc: dict[str, Any]) -> TuningResult | None:
             base_value=float(doc["base_value"] if doc["base_value"] is not None else "nan"),
             metric=str(doc["metric"]), trials=pd.DataFrame(list(doc["trials"])), seconds=float(doc["seconds"]),
             seed=int(doc["seed"]), context=dict(doc.get("context") or {}),
+            importances={str(k): float(v) for k, v in dict(doc.get("importances") or {}).items()},
+            decision=dict(doc.get("decision") or {}),
+            candidate_config=(config_from_json(json.dumps(doc["candidate"]), source="checkpoint")
+                              if doc.get("candidate") else None),
         )
     except (KeyError, TypeError, ValueError, ConfigError):
         return None
@@ -137,9 +156,15 @@ def tune_fusion(
     tune_normalisation: bool = True,
     n_startup: int = 10,
     metric: str = "ndcg@10",
+    penalty: float = 0.0,
     progress: ProgressFn | None = None,
 ) -> TuningResult:
-    """Maximise ``objective`` over the weights of ``channels`` (others keep ``base``'s) with Optuna TPE."""
+    """Maximise ``objective`` over the weights of ``channels`` (others keep ``base``'s) with Optuna TPE.
+
+    ``penalty`` > 0 regularises toward ``base``: a trial scores ``objective - penalty * |base objective| *
+    RMS distance of its weights from base's`` (the trials' ``value`` column keeps the raw objective,
+    ``penalised`` what the search maximised). Parameter importances (fANOVA, seeded) are recorded.
+    """
     base = base or FusionConfig()
     channels = [c for c in CHANNELS if c in set(channels)]
     if not channels:
@@ -160,6 +185,9 @@ def tune_fusion(
         study.enqueue_trial(params)
     started = time.perf_counter()
     seconds: list[float] = []
+    raw: list[float] = []
+    anchor = np.array([min(1.0, max(0.0, base_weights[c])) for c in channels])
+    scale: list[float] = []
 
     def _objective(trial: optuna.Trial) -> float:
         t0 = time.perf_counter()
@@ -169,8 +197,13 @@ def tune_fusion(
         config = config_from_params(params, base, channels)
         active = sum(config.weights.as_dict()[c] for c in channels) > 0
         value = float(objective(config)) if active else 0.0  # all weights zero: nothing to rank by
+        raw.append(value)
+        if not scale:  # the first trial is the base configuration (warm start)
+            scale.append(abs(value))
+        w = np.array([params[f"w_{c}"] for c in channels])
+        distance = float(np.sqrt(np.mean((w - anchor) ** 2)))
         seconds.append(time.perf_counter() - t0)
-        return value
+        return value - penalty * scale[0] * distance
 
     def _callback(study: optuna.Study, trial: optuna.trial.FrozenTrial) -> None:
         done = len(study.trials)
@@ -183,20 +216,42 @@ def tune_fusion(
     study.optimize(_objective, n_trials=n_trials, timeout=timeout, callbacks=[_callback])
     completed = [t for t in study.trials if t.value is not None]
     rows = []
-    for t, secs in zip(completed, seconds, strict=False):
-        rows.append({"trial": t.number, "value": float(t.value or 0.0), **t.params, "seconds": secs})
+    for t, value, secs in zip(completed, raw, seconds, strict=False):
+        rows.append({"trial": t.number, "value": value, "penalised": float(t.value or 0.0), **t.params,
+                     "seconds": secs})
     trials = pd.DataFrame(rows)
     best = study.best_trial
-    report(progress, 1.0, f"best {metric} {best.value:.4f}")
+    best_raw = raw[best.number] if best.number < len(raw) else float(best.value or 0.0)
+    report(progress, 1.0, f"best {metric} {best_raw:.4f}")
     return TuningResult(
         best_config=config_from_params(best.params, base, channels),
-        best_value=float(best.value or 0.0),
-        base_value=float(completed[0].value or 0.0) if completed else float("nan"),
+        best_value=best_raw,
+        base_value=raw[0] if raw else float("nan"),
         metric=metric,
         trials=trials,
         seconds=time.perf_counter() - started,
         seed=seed,
+        importances=param_importances(study, seed),
     )
+
+
+def param_importances(study: optuna.Study, seed: int = 42) -> dict[str, float]:
+    """fANOVA importance of each searched parameter (``w_mf`` -> ``mf``), summing to 1; {} when undefined.
+
+    Undefined: fewer than two completed trials, or every trial scored the same (nothing to explain).
+    """
+    completed = [t for t in study.trials if t.value is not None]
+    if len(completed) < 2 or len({t.value for t in completed}) < 2:
+        return {}
+    try:
+        found = optuna.importance.get_param_importances(
+            study, evaluator=optuna.importance.FanovaImportanceEvaluator(seed=seed), normalize=True)
+    except (RuntimeError, ValueError):  # e.g. a parameter with a single value in every trial
+        return {}
+    total = sum(found.values())
+    if not total or not math.isfinite(total):
+        return {}
+    return {name.removeprefix("w_"): float(v) / total for name, v in found.items()}
 
 
 BATCH_MEMORY = 768 * 2**20
@@ -217,61 +272,18 @@ def validation_suite(
     encoder: Encoder | None = None,
     channel_params: ChannelParams | None = None,
     progress: ProgressFn | None = None,
+    only: Sequence[str] | None = None,
 ) -> ChannelSuite:
-    """The channels fitted on ``validation.train`` (item vectors from its own item documents when an encoder
-    is given): what fusion tuning scores, and what the typed-interest choice and the weight sweep reuse."""
+    """The channels (all, or those in ``only``) fitted on ``validation.train`` (item vectors from its own item
+    documents when an encoder is given): what fusion tuning scores, and what the typed-interest choice and the
+    weight sweep reuse."""
     opts = options or EvalOptions()
     report(progress, 0.0, "fitting channels on the validation split's training data")
     vectors = item_vectors_for(validation.train, encoder)
     params = channel_params or ChannelParams(random_state=opts.seed)
     suite = ChannelSuite(validation.train, vectors, params=params, encoder=encoder)
-    suite.fit(progress)
+    suite.fit(progress, only=only)
     return suite
-
-
-def tune_fusion_on_validation(
-    validation: Split,
-    users: np.ndarray | None = None,
-    *,
-    options: EvalOptions | None = None,
-    encoder: Encoder | None = None,
-    channel_params: ChannelParams | None = None,
-    progress: ProgressFn | None = None,
-) -> tuple[TuningResult | None, ChannelSuite]:
-    """Tune fusion weights (+ normalisation) with Optuna on ``validation`` users; (result, fitted suite).
-
-    Channels are fitted on ``validation.train`` (item vectors from its own item documents when an
-    encoder is given); every channel in ``options.channels`` that applies to at least one validation
-    user is tuned. The result is ``None`` when no channel applies.
-    """
-    opts = options or EvalOptions()
-    base_config = opts.fusion or FusionConfig()
-    chosen = tuning_users(validation, opts) if users is None else users
-    suite = validation_suite(validation, options=opts, encoder=encoder, channel_params=channel_params,
-                             progress=scaled(progress, 0.0, 0.1))
-    share = suite.applicable(chosen)
-    applicable = [c for c, v in share.items() if v > 0]
-    tunable = [c for c in opts.channels if c in applicable]
-    if not tunable or len(chosen) == 0:
-        return None, suite
-    norms = NORMALISATIONS if opts.tune_normalisation else (base_config.normalisation,)
-    per_user = len(applicable) * validation.train.n_items * 4 * len(norms)
-    if len(chosen) * per_user > BATCH_MEMORY:  # keep the in-memory score cube bounded on big catalogues
-        chosen = np.sort(np.random.default_rng(opts.seed).choice(chosen, max(1, BATCH_MEMORY // per_user),
-                                                                 replace=False))
-    batch = suite.batch(chosen, norms, scaled(progress, 0.1, 0.35), channels=applicable)
-    relevant = validation.relevant_sets(chosen)
-
-    def objective(config: FusionConfig) -> float:
-        return M.mean_accuracy(batch.top_k(config, opts.k), relevant, opts.k)
-
-    result = tune_fusion(
-        objective, tunable, base=base_config, n_trials=opts.n_trials, timeout=opts.timeout, seed=opts.seed,
-        tune_normalisation=opts.tune_normalisation, metric=f"ndcg@{opts.k}",
-        progress=scaled(progress, 0.35, 1.0),
-    )
-    result.context["n_validation_users"] = len(chosen)
-    return result, suite
 
 
 def _search(
@@ -392,6 +404,8 @@ def tune_channel_params(
     default's and the best validation NDCG.
     """
     ctx = ChannelContext(validation.train, random_state=base.random_state, num_threads=base.num_threads)
+    if "mf" in channels and base.get("mf").confidence is None:  # the signal's default, so its alpha can be tuned
+        base = base.with_channel("mf", confidence=resolved_confidence(base.get("mf"), validation.train))
     params = base
     summary: dict[str, dict[str, Any]] = {}
     todo = [c for c in channels if c in TUNABLE_CHANNELS]

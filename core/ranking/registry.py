@@ -9,7 +9,7 @@ UI needs its label in ``ui/i18n`` (``tuning.channel.<name>``) and its evidence s
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -112,12 +112,13 @@ def make_channels(params: ChannelParams | None = None) -> dict[str, Channel]:
 
 
 def build_channels(
-    ctx: ChannelContext, params: ChannelParams | None = None, progress: ProgressFn | None = None
+    ctx: ChannelContext, params: ChannelParams | None = None, progress: ProgressFn | None = None,
+    only: Collection[str] | None = None,
 ) -> dict[str, Channel]:
-    """Fit every channel on ``ctx`` (in :data:`CHANNELS` order) and return them by name."""
+    """Fit every channel (or those in ``only``) on ``ctx`` (in :data:`CHANNELS` order); return them by name."""
     p = params or ChannelParams()
     ctx = replace(ctx, random_state=p.random_state, num_threads=p.num_threads)
-    channels = make_channels(p)
+    channels = {n: c for n, c in make_channels(p).items() if only is None or n in only}
     for i, (name, channel) in enumerate(channels.items()):
         report(progress, i / len(channels), f"fitting {name}")
         channel.fit(ctx)

@@ -27,8 +27,9 @@ import pandas as pd
 import pyarrow as pa
 
 from core.common.artefacts import Fingerprint, atomic_write
-from core.common.errors import DataError
+from core.common.errors import DataError, InterestLensError
 from core.data.dataset import INTERACTION_COLUMNS, Dataset
+from core.data.signal import Signal
 from core.workspace.database import Database
 from core.workspace.records import DatasetFrames, DatasetRecord, WorkspaceError, to_json
 
@@ -99,10 +100,13 @@ class DatasetTables(Database):
         source_files: Sequence[str] = (),
         mapping: Mapping[str, Any] | None = None,
         fingerprint: str | None = None,
+        signal: Signal | None = None,
     ) -> str:
         """Store the frames as Parquet under their content hash and list them; returns the key.
 
-        Registering identical content again returns the same key and keeps the first record.
+        Registering identical content again returns the same key and keeps the first record, except its
+        signal: a newly declared one replaces the stored one (the user changed their mind about the values).
+        ``signal`` None: guessed from the values each time the dataset is loaded.
         """
         if not isinstance(interactions_df, pd.DataFrame):
             raise DataError("register_dataset needs the interactions as a data frame")
@@ -121,8 +125,8 @@ class DatasetTables(Database):
         with self._write() as conn:
             conn.execute(
                 "INSERT OR IGNORE INTO datasets (key, name, created_at, n_interactions, n_items, n_user_tags,"
-                " n_users, source_files, mapping, fingerprint, last_opened_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " n_users, source_files, mapping, fingerprint, last_opened_at, signal)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     key,
                     name,
@@ -135,8 +139,12 @@ class DatasetTables(Database):
                     to_json(dict(mapping or {})),
                     fingerprint,
                     now,
+                    None if signal is None else to_json(signal.to_dict()),
                 ),
             )
+            if exists and signal is not None:
+                conn.execute("UPDATE datasets SET signal = ?, fingerprint = COALESCE(?, fingerprint) WHERE key = ?",
+                             (to_json(signal.to_dict()), fingerprint, key))
         return key
 
     def register(
@@ -151,11 +159,12 @@ class DatasetTables(Database):
             source_files=source_files,
             mapping=mapping,
             fingerprint=dataset.fingerprint,
+            signal=dataset.signal,
         )
 
     @staticmethod
     def _dataset_record(row: sqlite3.Row | tuple[Any, ...]) -> DatasetRecord:
-        (key, name, created, n_inter, n_items, n_tags, n_users, files, mapping, fp, opened) = row
+        (key, name, created, n_inter, n_items, n_tags, n_users, files, mapping, fp, opened, signal) = row
         return DatasetRecord(
             key=key,
             name=name,
@@ -168,11 +177,12 @@ class DatasetTables(Database):
             mapping=dict(json.loads(mapping)),
             fingerprint=fp,
             last_opened_at=None if opened is None else float(opened),
+            signal=None if signal is None else dict(json.loads(signal)),
         )
 
     _DATASET_COLUMNS = (
         "key, name, created_at, n_interactions, n_items, n_user_tags, n_users, source_files, mapping,"
-        " fingerprint, last_opened_at"
+        " fingerprint, last_opened_at, signal"
     )
 
     def list_datasets(self) -> list[DatasetRecord]:
@@ -223,8 +233,14 @@ class DatasetTables(Database):
         if missing:
             raise DataError(f"dataset {stored.record.name!r} lacks canonical columns {missing}")
         meta = {"workspace_key": key, "source_files": list(stored.record.source_files)}
+        signal = None
+        if stored.record.signal is not None:
+            try:
+                signal = Signal.from_dict(stored.record.signal)
+            except InterestLensError:  # a damaged or foreign record: guess again rather than refuse the data
+                signal = None
         return Dataset.from_frames(
-            stored.record.name, stored.interactions, stored.items, stored.user_tags, meta
+            stored.record.name, stored.interactions, stored.items, stored.user_tags, meta, signal=signal
         )
 
     def delete_dataset(self, key: str) -> bool:

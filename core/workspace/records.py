@@ -44,6 +44,7 @@ class DatasetRecord:
     mapping: dict[str, Any]
     fingerprint: str | None
     last_opened_at: float | None
+    signal: dict[str, Any] | None = None  # the declared / accepted signal (Signal.to_dict); None: guess on load
 
 
 @dataclass(frozen=True)

@@ -5,15 +5,17 @@ functions, applied in the caller's transaction when a workspace is opened (:func
 migration is appended, never edited: a workspace written by any earlier version upgrades in place,
 and one written by a newer version is refused rather than damaged.
 
-Tables (version 3): ``datasets`` (registered uploads: name, row counts, source files, column mapping
-JSON, dataset fingerprint, last opened), ``presets`` (fusion presets, global or per dataset
+Tables (version 4): ``datasets`` (registered uploads: name, row counts, source files, column mapping
+JSON, dataset fingerprint, last opened, signal JSON), ``presets`` (fusion presets, global or per dataset
 fingerprint, JSON validated by :mod:`core.ranking.presets`), ``runs`` (evaluation runs: config and
 results JSON), ``feedback`` (like / dislike / click events per session, with the interest text they
 applied to), ``settings`` (key -> JSON value, e.g. the remembered UI language).
 
 History: v1 the initial tables; v2 ``datasets.last_opened_at`` and a per-session feedback index; v3
 drops ``artefacts`` (derived files are found by path in the artefact cache,
-:mod:`core.common.artefacts`, never through the database) and adds ``feedback.profile_text``.
+:mod:`core.common.artefacts`, never through the database) and adds ``feedback.profile_text``; v4 adds
+``datasets.signal`` (what the value column measures, :class:`core.data.signal.Signal` as JSON; NULL for
+datasets registered earlier: guessed from the values when loaded).
 """
 
 from __future__ import annotations
@@ -109,7 +111,12 @@ def _migrate_v3(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE feedback ADD COLUMN profile_text TEXT")
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_v1, _migrate_v2, _migrate_v3)
+def _migrate_v4(conn: sqlite3.Connection) -> None:
+    """Remember each dataset's signal (NULL for older rows: guessed from the values on load)."""
+    conn.execute("ALTER TABLE datasets ADD COLUMN signal TEXT")
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_v1, _migrate_v2, _migrate_v3, _migrate_v4)
 """Migration *i* (0-based) upgrades a database from version *i* to *i + 1*. Append, never edit."""
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -118,6 +118,10 @@ def corpus(f: dict[str, str]) -> list[tuple[str, list[str]]]:
         # prepare
         ("prepare: unknown demo", ["prepare", "--data", "demo:nope"]),
         ("prepare: unwritable --out", ["prepare", "--data", "demo:bilingual", "--out", MISSING]),
+        # compare
+        ("compare: unknown demo", ["compare", "default", "channel:mf", "--data", "demo:nope"]),
+        ("compare: unknown configuration", ["compare", "default", "nonexist", "--data", "demo:bilingual"]),
+        ("compare: unwritable --out", ["compare", "default", "als", "--data", "demo:bilingual", "--out", MISSING]),
     ]
 
 

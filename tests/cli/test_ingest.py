@@ -141,3 +141,66 @@ def test_cli_ingest_date_format(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert [n["code"] for n in json.loads(capsys.readouterr().out)["notices"]] == ["dates_ambiguous"]
     assert main(["ingest", str(inter), "--date-format", "european"]) == 2
     assert "unknown date format 'european'" in capsys.readouterr().err
+
+
+def test_cli_ingest_reports_the_guessed_signal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from core.cli.commands import main
+
+    plays = tmp_path / "plays.csv"
+    rows = [f"u{u},a{a},{(u * 7919 + a * 104729) % 13883 + 1}" for u in range(30) for a in range(10)]
+    plays.write_text("user,artist,plays\n" + "\n".join(rows) + "\n")
+    assert main(["ingest", str(plays), "--map", "item=artist", "--map", "rating=plays"]) == 0
+    captured = capsys.readouterr()
+    signal = json.loads(captured.out)["signal"]
+    assert (signal["kind"], signal["reason"], signal["guessed"]) == ("count", "integer_counts", True)
+    assert signal["figures"]["max"] <= 13883 and "counts" in signal["text"]
+    assert signal["relevance"]["code"] == "implicit_all" and signal["relevance"]["threshold"] is None
+    assert "signal: count (guessed): integers" in captured.err
+    assert main(["ingest", str(plays), "--map", "item=artist", "--map", "rating=plays", "--signal", "rating",
+                 "--quiet-signal"]) == 0
+    captured = capsys.readouterr()
+    signal = json.loads(captured.out)["signal"]
+    top = max(int(r.rsplit(",", 1)[1]) for r in rows)
+    assert (signal["kind"], signal["scale"], signal["guessed"]) == ("explicit", [1.0, float(top)], False)
+    assert signal["relevance"] == {"threshold": round(0.8 * top, 6), "code": "explicit_threshold",
+                                   "figures": {"threshold": round(0.8 * top, 6), "scale_min": 1.0,
+                                               "scale_max": float(top)},
+                                   "text": signal["relevance"]["text"]}
+    assert captured.err == ""
+
+
+def test_cli_ingest_event_log_with_weights(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from core.cli.commands import main
+
+    log = tmp_path / "log.csv"
+    log.write_text("user,item,time,event\n1,a,1700000000,view\n1,a,1700000100,cart\n1,a,1700000200,purchase\n"
+                   "2,a,1700000300,view\n2,b,1700000400,view\n", encoding="utf-8")
+    assert main(["ingest", str(log), "--event-weights", "view=1,cart=2,purchase=10", "--quiet-signal"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["rows_loaded"] == 5 and out["pairs"] == 3
+    assert out["events"]["weights"] == {"view": 1.0, "cart": 2.0, "purchase": 10.0}
+    assert (out["signal"]["kind"], out["signal"]["reason"]) == ("count", "events_aggregated")
+
+
+@pytest.mark.parametrize("flags", [["--signal", "stars"], ["--event-weights", "view"],
+                                   ["--event-weights", "view=-1"], ["--event-weights", "view=1,view=2"]])
+def test_cli_ingest_bad_signal_flags_are_one_line_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], flags: list[str]
+) -> None:
+    from core.cli.commands import main
+
+    data = tmp_path / "r.csv"
+    data.write_text("user,item,rating\n1,a,4\n")
+    assert main(["ingest", str(data), *flags]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: ") and "Traceback" not in err[0]
+
+
+def test_cli_ingest_event_weights_on_a_rated_file_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from core.cli.commands import main
+
+    data = tmp_path / "r.csv"
+    data.write_text("user,item,rating\n1,a,4\n")
+    assert main(["ingest", str(data), "--event-weights", "view=1"]) == 2
+    captured = capsys.readouterr()
+    assert "without a value column" in captured.err and len(captured.err.strip().splitlines()) == 1

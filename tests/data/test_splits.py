@@ -172,3 +172,36 @@ def test_resolve_threshold_and_validation(toy: Dataset) -> None:
     for bad in (SplitParams(kind="nope"), SplitParams(test_ratio=1.0), SplitParams(n_last=0)):
         with pytest.raises(ConfigError):
             split_dataset(toy, bad)
+
+
+def _rated(values: list[float], signal: str | None = None) -> Dataset:
+    from core.data.signal import declared
+
+    n = len(values)
+    frame = pd.DataFrame({"user_id": [f"u{i % 4}" for i in range(n)], "item_id": [f"i{i}" for i in range(n)],
+                          "rating": values, "timestamp": np.nan, "event": ""})
+    return Dataset.from_frames("r", frame, signal=None if signal is None else declared(signal))
+
+
+def test_relevance_default_follows_the_signal() -> None:
+    from core.data.splits import relevance_rule
+
+    stars = _rated([0.5, 1.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0] * 3)
+    rule = relevance_rule(stars)
+    assert (rule.threshold, rule.code) == (4.0, "explicit_threshold")
+    assert dict(rule.figures) == {"threshold": 4.0, "scale_min": 0.5, "scale_max": 5.0}
+    assert "rating >= 4" in rule.describe()
+    # a 1-10 scale nobody rated above 9 still uses 80 % of its top, 8
+    ten = _rated([1.0, 3.0, 5.0, 6.0, 7.0, 8.0, 9.0] * 3)
+    assert ten.signal.scale == (1.0, 10.0) and resolve_threshold(ten, "auto") == 8.0
+    counts = _rated([1.0, 3.0, 120.0, 13883.0, 2.0, 7.0] * 3)
+    assert counts.signal.kind == "count"
+    assert relevance_rule(counts) == type(rule)(None, "implicit_all", (("kind", "count"),))
+    assert resolve_threshold(counts, "auto") is None and resolve_threshold(counts, "50") == 50.0
+    # the same values declared as ratings: the threshold comes back (80 % of the observed top)
+    as_ratings = _rated([1.0, 3.0, 120.0, 13883.0, 2.0, 7.0] * 3, "explicit")
+    assert resolve_threshold(as_ratings, "auto") == pytest.approx(0.8 * 13883.0)
+    durations = _rated([1.0, 2.0, 3.0, 4.0], "duration")
+    assert relevance_rule(durations).code == "implicit_all" and resolve_threshold(durations, "") is None
+    flat = _rated([3.0, 3.0, 3.0], "explicit")
+    assert relevance_rule(flat).code == "explicit_flat" and resolve_threshold(flat, "auto") is None

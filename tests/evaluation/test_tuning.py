@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import json
+
+import numpy as np
+
 from core.data.dataset import Dataset
 from core.data.splits import SplitParams, tuning_splits
 from core.evaluation import metrics as M
+from core.evaluation.guarded_tuning import guard_decision, tune_fusion_on_validation
+from core.evaluation.options import EvalOptions
 from core.evaluation.suite import ChannelSuite
-from core.evaluation.tuning import tune_baseline, tune_channel_params, tune_fusion, with_weight
-from core.ranking.config import FusionConfig
+from core.evaluation.tuning import (
+    TuningResult,
+    tune_baseline,
+    tune_channel_params,
+    tune_fusion,
+    tuning_from_dict,
+    tuning_to_dict,
+    with_weight,
+)
+from core.ranking.config import FusionConfig, FusionWeights
 from core.ranking.registry import ChannelParams
-from tests.evaluation.conftest import genre_vectors
+from tests.evaluation.conftest import clustered, genre_vectors
 
 
 def test_tune_fusion_finds_a_known_optimum() -> None:
@@ -77,3 +91,77 @@ def test_with_weight_replaces_one_weight() -> None:
     assert changed.weights.as_dict()["semantic"] == 0.35 and changed.normalisation == "rank"
     assert {c: w for c, w in changed.weights.as_dict().items() if c != "semantic"} == {
         c: w for c, w in base.weights.as_dict().items() if c != "semantic"}
+
+
+def _guarded(base: FusionConfig, channels: tuple[str, ...]) -> tuple[TuningResult, FusionConfig]:
+    ds = clustered(with_text=False)
+    params = SplitParams(kind="random", relevance_threshold=4.0, seed=3)
+    test_split, val = tuning_splits(ds, params)
+    opts = EvalOptions(split=params, fusion=base, channels=channels, n_trials=12, tune_folds=3, model=None,
+                       seed=5)
+    result, suite = tune_fusion_on_validation(val, options=opts, channel_params=ChannelParams.of(mf={"factors": 8}),
+                                              parent=test_split.train)
+    assert result is not None and suite.train is val.train
+    return result, base
+
+
+def test_guard_keeps_the_defaults_when_no_weight_helps() -> None:
+    # one channel alone: every positive weight ranks the same, so tuning cannot change a single list
+    result, base = _guarded(FusionConfig(weights=FusionWeights.from_dict({"item_knn": 1.0})), ("item_knn",))
+    decision = result.decision
+    assert not decision["adopted"] and decision["reason"] == "identical" and decision["n_folds"] == 3
+    assert result.best_config == base and result.candidate_config is not None
+    assert "kept the defaults" in decision["message"]
+    assert result.as_dict()["decision"]["adopted"] is False  # recorded in the JSON payload
+    back = tuning_from_dict(json.loads(json.dumps(tuning_to_dict(result))))
+    assert back is not None and back.decision == decision and back.candidate_config == result.candidate_config
+
+
+def test_guard_adopts_weights_that_clearly_help() -> None:
+    # item_knn is the useful channel but starts with a tiny weight beside popularity
+    base = FusionConfig(weights=FusionWeights.from_dict({"popularity": 1.0, "item_knn": 0.01}))
+    result, _ = _guarded(base, ("item_knn", "popularity"))
+    decision = result.decision
+    assert decision["adopted"] and decision["reason"] == "significant_gain", decision
+    assert decision["wilcoxon_p"] < 0.05 and decision["difference"] > 0
+    assert result.best_config != base and result.candidate_config is None
+    weights = result.best_config.weights.as_dict()
+    assert weights["item_knn"] > weights["popularity"] * 0.1
+    assert result.best_value > result.base_value
+    # importances: one share per searched weight, summing to 1
+    assert set(result.importances) == {"item_knn", "popularity"}
+    assert abs(sum(result.importances.values()) - 1.0) < 1e-9
+    again, _ = _guarded(base, ("item_knn", "popularity"))
+    assert again.best_config == result.best_config and again.decision == decision  # seeded
+
+
+def test_guard_decision_reasons() -> None:
+    rng = np.random.default_rng(0)
+    default = rng.random(300)
+    noise = rng.normal(0, 0.05, 300)
+    flat = guard_decision(default + noise - noise.mean(), default, n_folds=3, in_sample=False, metric="ndcg@10")
+    assert not flat["adopted"] and flat["reason"] in ("not_significant", "no_gain")
+    better = guard_decision(default + 0.05 + noise, default, n_folds=3, in_sample=False, metric="ndcg@10")
+    assert better["adopted"] and better["reason"] == "significant_gain" and better["relative"] > 0
+    worse = guard_decision(default - 0.05 + noise, default, n_folds=3, in_sample=False, metric="ndcg@10")
+    assert not worse["adopted"] and worse["reason"] == "no_gain"
+    same = guard_decision(default, default, n_folds=1, in_sample=True, metric="ndcg@10")
+    assert same["reason"] == "identical" and not same["adopted"]
+    assert guard_decision(default + 0.05 + noise, default, n_folds=1, in_sample=True,
+                          metric="ndcg@10")["reason"] == "in_sample"
+
+
+def test_penalty_pulls_toward_the_base_weights() -> None:
+    target = {"mf": 0.9, "item_knn": 0.1}
+    base = FusionConfig(weights=FusionWeights.from_dict({"mf": 0.5, "item_knn": 0.5}))
+
+    def objective(config: FusionConfig) -> float:
+        w = config.weights.as_dict()
+        return 1.0 - 0.01 * sum((w[c] - v) ** 2 for c, v in target.items())
+
+    free = tune_fusion(objective, list(target), base=base, n_trials=40, seed=3, tune_normalisation=False)
+    pulled = tune_fusion(objective, list(target), base=base, n_trials=40, seed=3, tune_normalisation=False,
+                         penalty=1.0)
+    assert free.best_config.weights.as_dict()["mf"] > 0.7
+    assert pulled.best_config == base  # the small gain does not pay for moving away from the base
+    assert {"value", "penalised"} <= set(pulled.trials.columns)

@@ -261,3 +261,44 @@ def test_a_junk_upload_shows_the_first_rows_of_many_and_offers_all(monkeypatch: 
     view = at.session_state[state.LOAD_KEY].reports[0]
     assert len(view["problems"]) == 5 and len(view["rejected"]) == 5  # what the session keeps
     assert Path(view["rejected_file"]).read_bytes().decode("utf-8-sig").count("\n") == 21  # header + all 20
+
+
+def test_the_upload_form_shows_the_signal_guess_and_the_event_weights() -> None:
+    at = _data_page("zh")
+    data = ("用户,物品,时间,行为\nu1,a,2024-01-01 10:00:00,浏览\nu1,a,2024-01-01 10:05:00,加购\n"
+            "u1,a,2024-01-01 10:09:00,购买\nu2,a,2024-01-02 09:00:00,浏览\nu2,b,2024-01-03 09:00:00,收藏\n")
+    at.file_uploader(key="data_inter_file").set_value(("行为日志.csv", data.encode("utf-8"), "text/csv"))
+    at.run()
+    assert not at.exception
+    box = at.selectbox(key=next(k for k in _keys(at) if k.startswith("signal:")))
+    assert box.value == "count" and box.label == "数值列的含义"
+    assert any("没有数值列：5 条行为（4 种）" in c.value for c in at.caption)
+    weights = at.text_input(key=next(w.key for w in at.text_input if (w.key or "").startswith("event_weights:")))
+    assert weights.value == "view=1,favourite=2,cart=3,purchase=5"
+    weights.set_value("浏览=1,加购=3,购买=10")
+    at.run()
+    at.button(key="data_load").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    ds = default_workspace().load_dataset(at.session_state["dataset_key"].removeprefix("ws:"))
+    assert ds.signal.kind == "count" and ds.signal.reason == "events_aggregated"
+    assert ds.matrix[ds.user_index["u1"], ds.item_index["a"]] == 14.0  # 1 + 3 + 10
+
+
+def test_a_declared_signal_is_kept() -> None:
+    at = _data_page("en")
+    data = "user,item,rating\n" + "".join(f"u{u},i{i},{(u + i) % 5 + 1}\n" for u in range(4) for i in range(6))
+    at.file_uploader(key="data_inter_file").set_value(("scores.csv", data.encode(), "text/csv"))
+    at.run()
+    box = at.selectbox(key=next(k for k in _keys(at) if k.startswith("signal:")))
+    assert box.value == "explicit"
+    assert any(c.value.startswith("Guess: Explicit ratings") and "5 distinct values on a 1 grid" in c.value
+               for c in at.caption)
+    assert not any((w.key or "").startswith("event_weights:") for w in at.text_input)
+    box.set_value("count")
+    at.run()
+    at.button(key="data_load").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    ds = default_workspace().load_dataset(at.session_state["dataset_key"].removeprefix("ws:"))
+    assert (ds.signal.kind, ds.signal.guessed) == ("count", False)

@@ -13,7 +13,7 @@ from core.common.errors import ConfigError
 from core.data.confidence import Confidence, prepare, prepare_rows
 from core.evaluation.tuning import TUNABLE_CHANNELS, channel_value, with_channel_values
 from core.ranking.base import seed_row
-from core.ranking.channels.mf import MFChannel, MFParams, factors_key, mf_params
+from core.ranking.channels.mf import MFChannel, MFParams, factors_key, mf_params, resolved_confidence
 from core.ranking.query import Query
 from core.ranking.registry import ChannelParams
 from tests.ranking.test_channels import World, make_world
@@ -26,7 +26,7 @@ def world() -> World:
 
 
 def test_params_carry_a_confidence() -> None:
-    assert MFParams().confidence == Confidence("binary", alpha=1.0)
+    assert MFParams().confidence is None  # the dataset's signal decides (resolved_confidence)
     assert MFParams(confidence="log").confidence == Confidence("log")  # type: ignore[arg-type]
     assert MFParams(confidence={"kind": "bm25", "k1": 20.0}).confidence.k1 == 20.0  # type: ignore[arg-type]
     with pytest.raises(ConfigError):
@@ -87,3 +87,33 @@ def test_fold_in_prepares_the_seeds_like_training(world: World, conf: Confidence
     # a known user without named items keeps the trained factors
     np.testing.assert_array_equal(channel.user_factors([Query(user_id=user)])[0],
                                   channel.user_factors_[ds.user_index[user]])
+
+
+def test_the_default_confidence_follows_the_signal(world: World) -> None:
+    from dataclasses import replace as dc_replace
+
+    from core.data.confidence import default_confidence
+    from core.data.signal import declared
+    from core.ranking.base import ChannelContext
+
+    ds = world.dataset
+    assert resolved_confidence(MFParams(), ds) == default_confidence(ds.signal.kind)
+    assert resolved_confidence(MFParams(confidence=Confidence("tfidf")), ds) == Confidence("tfidf")
+    # explicit ratings: binary alpha=1, exactly what the channel did before the signal existed
+    rated = dc_replace(ds, signal=declared("explicit", (0.5, 5.0)))
+    ctx = world.ctx(random_state=3)
+    auto = MFChannel(MFParams(factors=8, iterations=4)).fit(ChannelContext(rated, random_state=3,
+                                                                           num_threads=ctx.num_threads))
+    fixed = MFChannel(MFParams(factors=8, iterations=4, confidence=Confidence("binary", alpha=1.0))).fit(
+        ChannelContext(rated, random_state=3, num_threads=ctx.num_threads))
+    assert auto.confidence_ == Confidence("binary", alpha=1.0)
+    np.testing.assert_allclose(auto.item_factors_, fixed.item_factors_, rtol=1e-5, atol=1e-6)
+    # counts: log scaling (1 + log(1 + c))
+    plays = dc_replace(ds, signal=declared("count"))
+    counted = MFChannel(MFParams(factors=8, iterations=4)).fit(ChannelContext(plays, random_state=3,
+                                                                              num_threads=ctx.num_threads))
+    assert counted.confidence_ == Confidence("log", alpha=1.0, eps=1.0)
+    ref = AlternatingLeastSquares(factors=8, regularization=0.05, alpha=1.0, iterations=4, random_state=3,
+                                  num_threads=ctx.num_threads)
+    ref.fit(prepare(plays.matrix, Confidence("log")), show_progress=False)
+    np.testing.assert_allclose(counted.item_factors_, ref.item_factors, rtol=1e-4, atol=1e-5)

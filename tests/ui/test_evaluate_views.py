@@ -213,3 +213,19 @@ def test_typed_frame_names_configurations() -> None:
     rows = [{"name": "fused_tuned", "ndcg_history": 0.29, "ndcg_typed": 0.21, "recall_history": 0.11}]
     frame = ev.typed_frame({"rows": rows}, _tr("en"))
     assert frame.iloc[0, 0] == "Fusion, tuned weights" and not _shown(_frame_strings(frame))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_tuning_guard_and_weight_importance_are_labelled(report: EvaluationReport, lang: str) -> None:
+    tr = _tr(lang)
+    tuning = report.tuning
+    assert tuning is not None and tuning.decision
+    text = ev.guard_text(tuning, tr)
+    assert text and not _shown([text]) and str(tuning.decision["reason"]) not in text
+    assert ev.guard_text(type(tuning)(tuning.best_config, 0.1, 0.1, "ndcg@5", tuning.trials, 1.0, 0), tr) is None
+    fig = ev.importance_chart(tuning, tr)
+    if tuning.importances:
+        assert fig is not None and not _shown(_figure_strings(fig))
+        assert abs(sum(fig.data[0].x) - 1.0) < 1e-6 and len(fig.data[0].y) == len(tuning.importances)
+    else:
+        assert fig is None

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_new_workspace_is_wal_and_current_schema(ws: Workspace) -> None:
-    assert ws.schema_version() == SCHEMA_VERSION == 3
+    assert ws.schema_version() == SCHEMA_VERSION == 4
     assert (ws.root / DB_NAME).exists() and ws.datasets_dir.is_dir()
     with sqlite3.connect(ws.db_path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -145,3 +147,32 @@ def test_failed_parquet_write_registers_nothing_and_leaves_no_temp_files(
     key = ws.register_dataset(inter, items, "retry")  # a retry completes the dataset
     pd.testing.assert_frame_equal(ws.load_dataset_frames(key).items, items)
 
+
+
+def test_the_signal_survives_a_restart_and_a_new_declaration_replaces_it(tmp_path: Path) -> None:
+    from core.data.signal import declared
+
+    inter, items = _frames()
+    guessed = Dataset.from_frames("films", inter, items)
+    assert guessed.signal.kind == "explicit" and guessed.signal.scale == (1.0, 5.0)  # integers 1-5
+    counts = Dataset.from_frames("films", inter, items, signal=declared("count"))
+    assert counts.fingerprint != guessed.fingerprint  # models trained for one signal are not reused for another
+    key = Workspace(tmp_path / "ws").register(counts)
+    reopened = Workspace(tmp_path / "ws")  # a new process: only the files and the database remain
+    assert reopened.get_dataset(key).signal == counts.signal.to_dict()
+    loaded = reopened.load_dataset(key)
+    assert loaded.signal == counts.signal and loaded.fingerprint == counts.fingerprint
+    # registering the same frames with another declared signal keeps one record and the newer signal
+    assert reopened.register(guessed) == key
+    again = Workspace(tmp_path / "ws").load_dataset(key)
+    assert again.signal.kind == "explicit" and again.fingerprint == guessed.fingerprint
+
+
+def test_a_damaged_stored_signal_is_guessed_again(ws: Workspace) -> None:
+    import sqlite3
+
+    inter, items = _frames()
+    key = ws.register(Dataset.from_frames("films", inter, items))
+    with sqlite3.connect(ws.db_path) as conn:
+        conn.execute("UPDATE datasets SET signal = ? WHERE key = ?", ('{"kind": "stars"}', key))
+    assert ws.load_dataset(key).signal.kind == "explicit"

@@ -26,8 +26,8 @@ def _old_database(root: Path, version: int) -> sqlite3.Connection:
 
 
 def test_migrations_are_listed_in_order() -> None:
-    assert SCHEMA_VERSION == len(MIGRATIONS) == 3
-    assert [m.__name__ for m in MIGRATIONS] == ["_migrate_v1", "_migrate_v2", "_migrate_v3"]
+    assert SCHEMA_VERSION == len(MIGRATIONS) == 4
+    assert [m.__name__ for m in MIGRATIONS] == ["_migrate_v1", "_migrate_v2", "_migrate_v3", "_migrate_v4"]
 
 
 def test_v1_database_is_migrated_in_place(tmp_path: Path) -> None:
@@ -92,7 +92,7 @@ def test_v2_workspace_drops_artefacts_and_keeps_datasets_presets_runs_feedback(t
     conn.close()
 
     ws = Workspace(root)
-    assert ws.schema_version() == 3
+    assert ws.schema_version() == 4
     with sqlite3.connect(ws.db_path) as check:
         tables = {r[0] for r in check.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         assert check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -112,3 +112,28 @@ def test_v2_workspace_drops_artefacts_and_keeps_datasets_presets_runs_feedback(t
     assert ws.get_setting("language") == "zh"
     ws.record_feedback("s", "fpA", "i4", "like", profile_text="科幻", ts=8.0)  # the new column is usable
     assert [e.profile_text for e in ws.list_feedback("fpA", session_id="s")] == [None, "科幻"]
+
+
+def test_v3_dataset_gets_a_null_signal_and_is_guessed_on_load(tmp_path: Path) -> None:
+    root = tmp_path / "v3"
+    conn = _old_database(root, 3)
+    inter, items = _frames()
+    inter = inter.assign(rating=(inter.index.to_numpy() % 40 + 11).astype("float64"))  # integers 11-50: counts
+    key = content_key(inter, items)
+    folder = root / "datasets" / key
+    for label, frame in (("interactions", inter), ("items", items)):
+        write_frame(folder / f"{label}.parquet", arrow_table(frame))
+    conn.execute(
+        "INSERT INTO datasets (key, name, created_at, n_interactions, n_items, fingerprint, last_opened_at)"
+        " VALUES (?, 'old counts', 10.0, ?, ?, 'fpA', 20.0)",
+        (key, len(inter), len(items)),
+    )
+    conn.execute("COMMIT")
+    conn.close()
+
+    ws = Workspace(root)
+    assert ws.schema_version() == 4
+    (record,) = ws.list_datasets()
+    assert record.signal is None
+    dataset = ws.load_dataset(key)
+    assert dataset.signal.kind == "count" and dataset.signal.guessed and dataset.signal.reason == "integer_counts"

@@ -1,7 +1,9 @@
 """``mf``: implicit-feedback matrix factorisation from the ``implicit`` library (CPU models).
 
 The model learns from the dataset's matrix prepared by a :class:`core.data.confidence.Confidence`
-(``params.confidence``; default: binary, confidence 2 on every observed pair). ALS (Hu, Koren, Volinsky
+(``params.confidence``; default None: the dataset's signal decides, :func:`core.data.confidence.default_confidence`
+-- explicit ratings and binary events: binary, confidence 2 on every observed pair; counts and durations:
+``log``). ALS (Hu, Koren, Volinsky
 2008) reads the prepared values as the confidence itself (implicit's own ``alpha`` stays 1); BPR uses
 the kept pairs as positives. The ALS and BPR *baselines* (:mod:`core.evaluation.baselines`) are this
 channel: same code, same prepared matrix, same ranking for the same parameters and seed.
@@ -9,14 +11,15 @@ channel: same code, same prepared matrix, same ranking for the same parameters a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, Self
 
 import numpy as np
 from scipy import sparse
 
 from core.common.errors import ConfigError
-from core.data.confidence import Confidence, prepare, prepare_rows
+from core.data.confidence import Confidence, default_confidence, prepare, prepare_rows
+from core.data.dataset import Dataset
 from core.ranking.base import ChannelContext, Evidence, ensure_applicable, named_items, seed_reason, seed_row
 from core.ranking.query import Query
 
@@ -24,17 +27,18 @@ from core.ranking.query import Query
 @dataclass(frozen=True)
 class MFParams:
     """Model and training knobs; ``iterations=None`` means 15 for ALS, 100 for BPR; ``confidence``: how the
-    values become the prepared matrix (a dict or a transform name is accepted and converted)."""
+    values become the prepared matrix (a dict or a transform name is accepted and converted; None: the
+    default for the dataset's signal, :func:`resolved_confidence`)."""
 
     algorithm: Literal["als", "bpr"] = "als"
     factors: int = 64
     regularization: float = 0.05
     iterations: int | None = None
-    confidence: Confidence = field(default_factory=Confidence)
+    confidence: Confidence | None = None
     learning_rate: float = 0.05
 
     def __post_init__(self) -> None:
-        if not isinstance(self.confidence, Confidence):
+        if self.confidence is not None and not isinstance(self.confidence, Confidence):
             object.__setattr__(self, "confidence", Confidence.from_dict(self.confidence))
 
 
@@ -48,6 +52,11 @@ def mf_params(doc: dict[str, Any]) -> MFParams:
         base = Confidence.from_dict(conf) if conf is not None else Confidence(kind="linear")
         doc["confidence"] = Confidence.from_dict({**base.to_dict(), "alpha": alpha})
     return MFParams(**doc)
+
+
+def resolved_confidence(params: MFParams, dataset: Dataset) -> Confidence:
+    """``params.confidence``, or the default for ``dataset``'s signal when it is None."""
+    return params.confidence if params.confidence is not None else default_confidence(dataset.signal.kind)
 
 
 SHARED_FACTORS = "mf_item_factors"
@@ -92,9 +101,10 @@ class MFChannel:
         self.user_factors_: np.ndarray | None = None
         self.item_factors_: np.ndarray | None = None
         mat = ctx.dataset.matrix
+        self.confidence_ = resolved_confidence(p, ctx.dataset)
         if mat.nnz == 0:
             return self
-        conf = prepare(mat, p.confidence)
+        conf = prepare(mat, self.confidence_)
         if conf.nnz == 0:  # the transform kept no pair (e.g. a threshold above every value)
             return self
         # import first (it loads BLAS libraries), then limit BLAS threads: implicit's solvers run their
@@ -153,7 +163,7 @@ class MFChannel:
                                             np.concatenate([it for it, _ in rows]), indptr),
                                            shape=(len(fold), ds.n_items))
                 values.sum_duplicates()
-                user_items = prepare_rows(ds.matrix, values, self.params.confidence)
+                user_items = prepare_rows(ds.matrix, values, self.confidence_)
                 out[fold] = np.asarray(self.model_.recalculate_user(np.arange(len(fold)), user_items))
             else:
                 out[fold] = np.stack([self.item_factors_[items].mean(axis=0) for items, _ in rows])
