@@ -267,6 +267,8 @@ REVIEWED_SINK_VALUES: dict[tuple[str, str], str] = {
         "ui.evaluate_progress: catalogue stage names, numbers and configuration labels from code ids",
     ("ui/evaluate_panels.py", "narrator.text(fraction, message)"):
         "ui.evaluate_progress: catalogue stage names, numbers and configuration labels from code ids",
+    ("ui/evaluate_panels.py", "verdict"): "ui.evaluate_views.guard_text: catalogue sentences formatted with "
+                                         "numbers and catalogue channel labels (no data)",
     ("ui/evaluate_panels.py", "ev.tuning_summary(tuning, t)"):
         "catalogue text with numbers, a metric label and a validated normalisation name",
     ("ui/evaluate_panels.py", "ev.typed_empty_text(typed, n_users=len(result.experiment.users), "
