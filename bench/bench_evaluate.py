@@ -83,7 +83,12 @@ def markdown(report: EvaluationReport, targets: list[dict[str, Any]], seconds: f
     ]
     for row in targets:
         verdict = "MET" if row["met"] else "NOT MET"
-        sig = "significant" if row["significant_at_0.05"] else "not significant"
+        if row["significant_at_0.05"]:
+            sig = "significantly better"
+        elif row["wilcoxon_p"] < 0.05 and row["relative"] < 0:
+            sig = "significantly worse"
+        else:
+            sig = "not significant"
         bold = "**" if row["is_issue_target"] else ""
         low, high = row["relative_ci95"]
         lines.append(

@@ -168,8 +168,8 @@ class ExperimentResult:
             for metric, col in zip(self.metrics, cols, strict=True):
                 value = res.aggregate.get(metric, float("nan"))
                 text = "—" if not math.isfinite(value) else f"{value:.{digits}f}"
-                if metric in res.intervals and math.isfinite(value):
-                    iv = res.intervals[metric]
+                iv = res.intervals.get(metric)
+                if iv is not None and math.isfinite(value) and math.isfinite(iv.low):  # no interval with 0 resamples
                     text += f" [{iv.low:.{digits}f}, {iv.high:.{digits}f}]"
                 if best.get(col) == res.name:
                     text = f"**{text}**"
@@ -182,11 +182,11 @@ class ExperimentResult:
         if self.comparisons:
             lines += ["", "| candidate | reference | metric | Δ mean | relative | 95% CI of Δ "
                       "| Wilcoxon p | t-test p |", "|---|---|---|---:|---:|---|---:|---:|"]
-            for c in self.comparisons:
+            for c in self.comparisons:  # no interval with 0 bootstrap resamples
+                ci = f"[{c.diff_low:+.{digits}f}, {c.diff_high:+.{digits}f}]" if math.isfinite(c.diff_low) else "—"
                 lines.append(
                     f"| {c.candidate} | {c.reference} | {c.metric} | {c.difference:+.{digits}f} | "
-                    f"{c.relative:+.1%} | [{c.diff_low:+.{digits}f}, {c.diff_high:+.{digits}f}] | "
-                    f"{format_p(c.wilcoxon_p)} | {format_p(c.ttest_p)} |"
+                    f"{c.relative:+.1%} | {ci} | {format_p(c.wilcoxon_p)} | {format_p(c.ttest_p)} |"
                 )
         return "\n".join(lines) + "\n"
 

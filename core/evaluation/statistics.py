@@ -28,11 +28,14 @@ class Interval:
 def bootstrap_ci(
     values: np.ndarray, n_boot: int = 1000, confidence: float = 0.95, seed: int = 0
 ) -> Interval:
-    """Percentile bootstrap interval of the mean over users (resampling users with replacement)."""
+    """Percentile bootstrap interval of the mean over users (resampling users with replacement); with
+    ``n_boot < 1`` (``--bootstrap 0``: no intervals) the mean alone, its bounds NaN."""
     x = np.asarray(values, dtype=np.float64)
     x = x[np.isfinite(x)]
     if len(x) == 0:
         return Interval(float("nan"), float("nan"), float("nan"))
+    if n_boot < 1:
+        return Interval(float(x.mean()), float("nan"), float("nan"))
     rng = np.random.default_rng(seed)
     means = np.empty(n_boot, dtype=np.float64)
     chunk = max(1, 2_000_000 // max(len(x), 1))

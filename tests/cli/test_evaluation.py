@@ -38,3 +38,16 @@ def test_demo_with_a_declared_signal(capsys: pytest.CaptureFixture[str]) -> None
     assert dataset.signal.kind == "count" and not dataset.signal.guessed
     err = capsys.readouterr().err
     assert "signal: count (declared)" in err and "every held-out item is relevant" in err
+
+
+def test_evaluate_without_bootstrap_intervals(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--bootstrap 0`` (no intervals) reports the means and says "—" for the intervals, never crashes."""
+    from core.cli.commands import main
+
+    monkeypatch.setenv("INTERESTLENS_WORKSPACE", str(tmp_path))
+    code = main(["evaluate", "--demo", "bilingual", "--bootstrap", "0", "--no-tune", "--model", "none", "--no-typed",
+                 "--quiet", "--no-resume", "--max-users", "60"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "fused_default" in out and "nan" not in out

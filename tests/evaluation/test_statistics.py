@@ -39,3 +39,9 @@ def test_paired_comparison_matches_scipy() -> None:
     assert math.isnan(same.wilcoxon_p) and same.as_dict()["wilcoxon_p"] is None
     with pytest.raises(ValueError):
         paired_comparison(a, b[:-1], names=("a", "b"), metric="ndcg")
+
+
+def test_bootstrap_ci_without_resamples_gives_the_mean_alone() -> None:
+    interval = bootstrap_ci(np.array([0.1, 0.3, np.nan, 0.5]), n_boot=0)
+    assert interval.mean == pytest.approx(0.3)
+    assert np.isnan(interval.low) and np.isnan(interval.high)
