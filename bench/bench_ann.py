@@ -39,6 +39,7 @@ from typing import Any
 
 import numpy as np
 
+from bench.memory import reset_peak, status_mb
 from core.common.config import IndexParams
 from core.vectors.index import ExactIndex, HnswIndex, NeighbourIndex, recall_at_k
 
@@ -54,33 +55,14 @@ K = 10
 # --- memory ---------------------------------------------------------------------------------------
 
 
-def _status_mb(field: str) -> float | None:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return float(line.split()[1]) / 1024.0
-    except OSError:
-        return None
-    return None
-
-
-def _reset_peak() -> bool:
-    """Reset the kernel's peak-RSS counter (Linux); False when unsupported."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-        return True
-    except OSError:
-        return False
-
-
 def measure_build(make: Any, vectors: np.ndarray) -> tuple[NeighbourIndex, float, float | None]:
     """(index, build seconds, peak extra RSS MB during the build or None if it cannot be measured)."""
-    before = _status_mb("VmRSS")
-    ok = _reset_peak()
+    before = status_mb("VmRSS")
+    ok = reset_peak()
     started = time.perf_counter()
     index = make().build(vectors)
     seconds = time.perf_counter() - started
-    peak = _status_mb("VmHWM") if ok else None
+    peak = status_mb("VmHWM") if ok else None
     if peak is None or before is None:
         peak_extra = None
         if before is None:

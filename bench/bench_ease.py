@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.memory import reset_peak, status_mb
 from core.data.demos import load_demo
 from core.ranking.channels.ease import EASEParams, available_memory_bytes, ease_bytes, ease_weights, memory_check
 from core.ranking.channels.rp3beta import RP3betaParams, rp3beta_weights
@@ -34,21 +35,6 @@ from core.ranking.channels.rp3beta import RP3betaParams, rp3beta_weights
 RESULTS = Path(__file__).parent / "results"
 TARGET_SECONDS = 60.0
 TARGET_EXTRA_MB = 2048.0
-
-
-def _status_kb(field: str) -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return float(line.split()[1])
-    return float("nan")
-
-
-def _reset_peak() -> bool:
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-        return True
-    except OSError:
-        return False
 
 
 def largest_catalogue(limit_bytes: int, max_items: int) -> int:
@@ -63,12 +49,13 @@ def main() -> dict[str, Any]:
     """Run the measurements and write the results."""
     ds = load_demo("movielens")
     params = EASEParams()
-    before_kb = _status_kb("VmRSS")
-    reset = _reset_peak()
+    before_mb = status_mb("VmRSS")
+    reset = reset_peak()
     t0, c0 = time.perf_counter(), time.process_time()
     weights = ease_weights(ds.matrix, params.l2)
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-    extra_mb = (_status_kb("VmHWM") - before_kb) / 1024
+    peak_mb = status_mb("VmHWM")
+    extra_mb = (peak_mb - before_mb) if peak_mb is not None and before_mb is not None else float("nan")
     del weights
     available = available_memory_bytes()
     check = memory_check(ds.n_items, params)

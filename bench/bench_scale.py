@@ -57,6 +57,7 @@ from typing import Any
 
 import numpy as np
 
+from bench.memory import status_mb
 from bench.synth import SIZES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,25 +73,10 @@ SEED = 0
 # --- process memory ------------------------------------------------------------------------------
 
 
-def _status_mb(field: str) -> float:
-    """A ``/proc/self/status`` memory field (``VmHWM``, ``VmRSS``) in MiB (ru_maxrss off Linux)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-
-
-def _reset_peak() -> None:
-    """Reset the kernel's peak-RSS counter (Linux >= 4.0: write 5 to clear_refs); best effort."""
-    try:
-        with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
-            fh.write("5")
-    except OSError:
-        pass
+def _rss_mb(field: str) -> float:
+    """A ``/proc/self/status`` memory field in MiB (the whole-process peak ``ru_maxrss`` off Linux)."""
+    value = status_mb(field)
+    return value if value is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 # --- worker side ---------------------------------------------------------------------------------
@@ -121,7 +107,7 @@ _START: dict[str, float] = {}
 
 def _start() -> float:
     """Mark the start of the stage proper: remember the RSS so far, return ``perf_counter()``."""
-    _START["rss_before_mb"] = round(_status_mb("VmRSS"), 1)
+    _START["rss_before_mb"] = round(_rss_mb("VmRSS"), 1)
     return time.perf_counter()
 
 
@@ -566,7 +552,7 @@ def stage_pipeline(ctx: Ctx) -> dict[str, Any]:
         t = time.perf_counter()
         out = fn()
         timings[name] = round(time.perf_counter() - t, 3)
-        rss_after[name] = round(_status_mb("VmRSS"), 1)
+        rss_after[name] = round(_rss_mb("VmRSS"), 1)
         return out
 
     t0 = _start()
@@ -588,12 +574,12 @@ def stage_pipeline(ctx: Ctx) -> dict[str, Any]:
         t = time.perf_counter()
         engine.recommend(query, config)
         moves.append(time.perf_counter() - t)
-    rss_after["slider_moves"] = round(_status_mb("VmRSS"), 1)
+    rss_after["slider_moves"] = round(_rss_mb("VmRSS"), 1)
     extra: dict[str, Any] = {}
     try:
         umap = stage_umap_inline(ctx, ds, engine)
         timings["umap"] = umap["seconds"]
-        rss_after["umap"] = round(_status_mb("VmRSS"), 1)
+        rss_after["umap"] = round(_rss_mb("VmRSS"), 1)
     except Missing as exc:
         extra["umap_missing"] = str(exc)
     try:
@@ -654,7 +640,7 @@ def run_worker(stage: str, ctx: Ctx) -> int:
         payload.update(status="error", error=f"{type(exc).__name__}: {exc}",
                        traceback=traceback.format_exc()[-2000:])
     payload.update(_START)
-    payload["peak_rss_mb"] = round(_status_mb("VmHWM"), 1)
+    payload["peak_rss_mb"] = round(_rss_mb("VmHWM"), 1)
     print(MARK + json.dumps(payload, default=_json_default), flush=True)
     return 0
 

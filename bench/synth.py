@@ -30,6 +30,9 @@ peak memory stays ~ a few hundred MB even at 5M interactions.
 Usage::
 
     python -m bench.synth --interactions 1000000 --items 100000 --out bench/data/1m --seed 0
+
+Implicit feedback (play counts with heavy tails per pair, user and track; the ``plays`` demo) comes from the
+companion module :mod:`bench.synth_plays` (``python -m bench.synth_plays``), which reuses :func:`fit_movielens`.
 """
 
 from __future__ import annotations

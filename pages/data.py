@@ -28,7 +28,15 @@ from ui.i18n import current_lang, fmt_date, fmt_number, t
 from ui.resources import get_dataset, register_dataset
 from ui.safe import md_escape
 from ui.shell import ensure_app_shell
-from ui.upload_panel import file_key, file_summary, mapping_widgets, raw_table, show_report, signal_widgets
+from ui.upload_panel import (
+    file_key,
+    file_summary,
+    mapping_widgets,
+    raw_table,
+    show_report,
+    signal_text,
+    signal_widgets,
+)
 from ui.widgets import dataset_label
 
 ensure_app_shell()
@@ -179,6 +187,7 @@ def _stats_section() -> None:
     with st.spinner(t("app.loading_dataset")):
         ds = get_dataset()
     st.subheader(t("data.stats_header", name=md_escape(dataset_label(ds))))
+    st.caption(md_escape(signal_text(ds.signal, template="data.stats.signal")))
     stats = ds.stats()
     cols = st.columns(5)
     cols[0].metric(t("data.stats.interactions"), fmt_number(stats["interactions"]))

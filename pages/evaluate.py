@@ -36,9 +36,11 @@ from ui.evaluate_labels import runs_display
 from ui.evaluate_panels import draw_sweep, draw_tuning, draw_typed
 from ui.evaluate_progress import EvalProgress
 from ui.i18n import current_lang, fmt_date, t
+from ui.inspector_views import draw_inspector
 from ui.resources import get_dataset, get_engine, workspace
 from ui.safe import md_escape
 from ui.shell import ensure_app_shell
+from ui.slices_views import draw_breakdown
 from ui.state import get_fusion, has_fusion
 from ui.typed_eval_panel import draw_typed_cases_tab
 from ui.widgets import dataset_label
@@ -160,6 +162,7 @@ def _draw_results(result: EvaluationReport, dataset: Dataset) -> None:
     st.plotly_chart(ev.metric_chart(result, chosen, t), key="eval_chart_bar")
     st.plotly_chart(ev.tradeoff_chart(result, x_metric, chosen, t), key="eval_chart_tradeoff")
     st.caption(t("evaluate.chart.legend_hint"))
+    draw_breakdown(result)
     draw_sweep(result)
     draw_tuning(result)
     draw_typed(result, dataset.user_tags is not None and len(dataset.user_tags) > 0)
@@ -266,11 +269,13 @@ def main() -> None:
     history_tab, typed_tab = st.tabs([t("evaluate.tab.history"), t("evaluate.tab.typed")])
     with history_tab:
         st.caption(t("evaluate.intro"))
+        st.caption(ev.relevance_note(ds, str(st.session_state.get("eval_threshold", "auto")), t, current_lang()))
         if _draw_form():
             _run(ds)
         report = st.session_state.get("eval_report")
         if isinstance(report, EvaluationReport) and st.session_state.get("eval_report_fp") == ds.fingerprint:
             _draw_results(report, ds)
+            draw_inspector(report, ds)
         else:
             st.info(t("evaluate.nothing_yet"))
         _draw_runs(ds)

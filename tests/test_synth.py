@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from bench.synth import SIZES, fit_movielens, generate, parse_size
+from bench.synth_plays import PlaysParams, command_line, generate_plays, realised_stats
 
 
 @pytest.fixture(scope="module")
@@ -98,3 +99,90 @@ def test_loads_through_core_data(small: Path) -> None:
     assert item_report is not None and item_report.rows_rejected == 0
     assert all(len(t) >= 1 for t in ds.items["tags"].head(50))
     assert (ds.items["category"] != "").mean() > 0.95
+
+
+# --- play counts (bench.synth_plays): the implicit-feedback generator and the plays demo -------------------
+
+
+@pytest.fixture(scope="module")
+def plays(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("plays") / "small"
+    generate_plays(out, PlaysParams(users=400, items=1_000, seed=3))
+    return out
+
+
+def test_plays_rows_are_valid_counts(plays: Path) -> None:
+    inter = pd.read_csv(plays / "interactions.csv")
+    items = pd.read_csv(plays / "items.csv")
+    assert list(inter.columns) == ["user", "item", "plays", "timestamp"]
+    assert list(items.columns) == ["item", "title", "artist", "category", "tags", "year", "description"]
+    assert inter["plays"].dtype.kind == "i" and inter["plays"].min() >= 1
+    assert not inter.duplicated(["user", "item"]).any()
+    assert inter["user"].nunique() == 400 and inter["item"].isin(items["item"]).all()
+    assert inter.groupby("user").size().min() >= PlaysParams().min_tracks
+    years = pd.to_datetime(inter["timestamp"], unit="s").dt.year
+    assert years.between(2023, 2025).all()
+    assert items["category"].nunique() == 12 and items["tags"].str.split("|").str.len().eq(3).all()
+    assert items["artist"].nunique() < len(items) / 2  # artists have several tracks
+
+
+def test_plays_are_heavy_tailed_per_pair_user_and_item(plays: Path) -> None:
+    inter = pd.read_csv(plays / "interactions.csv")
+    counts = inter["plays"]
+    median = counts.median()
+    assert 2 <= median <= 6
+    assert 0.1 < (counts == 1).mean() < 0.4  # many single plays ...
+    assert counts.quantile(0.99) >= 8 * median and counts.max() >= 50 * median  # ... and a long right tail
+    per_user = inter.groupby("user").size()
+    assert per_user.max() >= 5 * per_user.median() and per_user.mean() > 1.2 * per_user.median()
+    # the spread of activity is MovieLens' (log-normal sigma fitted on ml-latest-small), up to truncation
+    assert np.log(per_user).std() == pytest.approx(fit_movielens().activity_sigma, rel=0.3)
+    per_item = inter.groupby("item").size().sort_values(ascending=False)
+    assert per_item.head(len(per_item) // 10).sum() / per_item.sum() > 0.3  # a popular head
+
+
+def test_plays_have_taste_structure(plays: Path) -> None:
+    """Users concentrate on a few genres, and better-matched tracks are played more often."""
+    inter = pd.read_csv(plays / "interactions.csv")
+    genre = pd.read_csv(plays / "items.csv").set_index("item")["category"]
+    frame = inter.assign(g=inter["item"].map(genre))
+    top_share = frame.groupby("user")["g"].agg(lambda s: s.value_counts(normalize=True).iloc[0])
+    assert top_share.median() > 1.5 * frame["g"].value_counts(normalize=True).iloc[0]  # vs all users pooled
+    favourite = frame.groupby("user")["g"].agg(lambda s: s.value_counts().index[0])
+    in_favourite = frame["g"].to_numpy() == frame["user"].map(favourite).to_numpy()
+    assert frame["plays"][in_favourite].mean() > 1.2 * frame["plays"][~in_favourite].mean()
+
+
+def test_plays_deterministic_and_seeded(plays: Path, tmp_path: Path) -> None:
+    generate_plays(tmp_path / "again", PlaysParams(users=400, items=1_000, seed=3))
+    generate_plays(tmp_path / "other", PlaysParams(users=400, items=1_000, seed=4))
+    for name in ("interactions.csv", "items.csv"):
+        assert (plays / name).read_bytes() == (tmp_path / "again" / name).read_bytes()
+        assert (plays / name).read_bytes() != (tmp_path / "other" / name).read_bytes()
+    meta = json.loads((plays / "meta.json").read_text())
+    assert meta["synthetic"] is True and meta["params"]["seed"] == 3
+    assert meta["fitted_from_movielens"]["activity_sigma"] == pytest.approx(fit_movielens().activity_sigma)
+    assert meta["realised"] == realised_stats(pd.read_csv(plays / "interactions.csv"))
+    assert "synthetic" in (plays / "README.md").read_text().lower()
+
+
+def test_the_plays_demo_is_this_generator_output(tmp_path: Path) -> None:
+    """data/plays is exactly what its README's command writes (so nobody edits the CSVs by hand)."""
+    demo = Path(__file__).resolve().parents[1] / "data" / "plays"
+    readme = (demo / "README.md").read_text(encoding="utf-8")
+    assert command_line("data/plays", PlaysParams()) in readme
+    generate_plays(tmp_path / "plays", PlaysParams())
+    for name in ("interactions.csv", "items.csv", "meta.json"):
+        written = (tmp_path / "plays" / name).read_text(encoding="utf-8")
+        if name == "meta.json":  # the output folder differs
+            written = written.replace(json.dumps(str(tmp_path / "plays")), json.dumps("data/plays"))
+        assert written == (demo / name).read_text(encoding="utf-8"), name
+
+
+def test_plays_load_as_counts(plays: Path) -> None:
+    from core.data.loaders import load_dataset
+
+    ds, report, item_report = load_dataset(plays / "interactions.csv", plays / "items.csv", name="plays")
+    assert report.rows_rejected == 0 and item_report is not None and item_report.rows_rejected == 0
+    assert ds.signal.kind == "count" and ds.signal.guessed
+    assert ds.items["people"].map(len).eq(1).all() and ds.items["category"].ne("").all()

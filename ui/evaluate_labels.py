@@ -27,7 +27,7 @@ METRIC_IDS: tuple[str, ...] = ("precision", "recall", "ndcg", "map", "mrr", "hit
                                "novelty", "ild", "arp")
 PARAMS: tuple[str, ...] = ("neighbours", "factors", "regularization", "alpha", "learning_rate", "iterations",
                            "mf_factors", "mf_regularization", "mf_alpha", "knn_neighbours", "knn_use_rating",
-                           "l2", "rp3_alpha", "rp3_beta")
+                           "l2", "rp3_alpha", "rp3_beta", "confidence")
 """Hyper-parameters the baseline and channel tuning report (``evaluate.param.<name>``)."""
 RUN_COLUMNS: dict[str, str] = {"run": "evaluate.col.run", "name": "evaluate.col.configuration",
                                "group": "evaluate.col.group", "fit s": "evaluate.col.fit_s",
@@ -75,11 +75,32 @@ def column_label(column: str, translate: Translate) -> str:
     return metric_label(column, translate)
 
 
+TRANSFORM_PARAMS: dict[str, tuple[str, ...]] = {
+    "binary": ("alpha",), "linear": ("alpha",), "log": ("alpha", "eps"), "bm25": ("alpha", "k1", "b"),
+    "tfidf": ("alpha",), "centred": ("alpha",), "threshold": ("alpha", "threshold")}
+"""The parameters each interaction transform uses (:class:`core.data.confidence.Confidence`)."""
+
+
+def transform_label(doc: Mapping[str, Any] | str, translate: Translate) -> str:
+    """An interaction transform (a Confidence's ``to_dict`` or its kind) as "Log scaling (α 1, ε 1)"."""
+    fields = {"kind": doc} if isinstance(doc, str) else dict(doc)
+    kind = str(fields.get("kind", ""))
+    if kind not in TRANSFORM_PARAMS:
+        return kind
+    used = [f"{translate(f'evaluate.transform.param.{n}')} {float(fields[n]):g}"
+            for n in TRANSFORM_PARAMS[kind] if n in fields]
+    name = translate(f"evaluate.transform.{kind}")
+    return f"{name} ({', '.join(used)})" if used else name
+
+
 def param_text(params: Mapping[str, Any], translate: Translate) -> str:
     """Tuned hyper-parameters as "Factors 64 · Regularisation 0.0123" (numbers to 3 significant digits)."""
     parts = []
     for key, value in params.items():
         name = translate(f"evaluate.param.{key}") if key in PARAMS else key
+        if key == "confidence" and isinstance(value, (Mapping, str)):
+            parts.append(f"{translate('evaluate.param.confidence')} {transform_label(value, translate)}")
+            continue
         if isinstance(value, bool):
             shown = translate("evaluate.yes" if value else "evaluate.no")
         elif isinstance(value, float):

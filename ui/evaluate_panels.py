@@ -53,9 +53,13 @@ def draw_sweep(result: EvaluationReport) -> None:
 
 def draw_tuning(result: EvaluationReport) -> None:
     """The tuned weights, every trial, and the baseline / channel tuning (in an expander)."""
-    if result.tuning is None and not result.baseline_tuning and not result.channel_tuning:
+    if result.tuning is None and not result.baseline_tuning and not result.channel_tuning and result.confidence is None:
         return
     with st.expander(t("evaluate.tuning"), expanded=False):
+        if result.confidence is not None:
+            st.markdown(f"**{t('evaluate.transform.title')}**")
+            st.write(ev.transform_text(result.confidence, t))
+            st.dataframe(ev.transform_frame(result.confidence, t), hide_index=True, width="stretch")
         tuning = result.tuning
         if tuning is not None:
             st.write(ev.tuning_summary(tuning, t))

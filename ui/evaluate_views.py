@@ -19,8 +19,9 @@ from pandas.io.formats.style import Styler
 from core.common.config import project_root
 from core.common.errors import InterestLensError
 from core.data.dataset import Dataset
-from core.data.splits import SplitParams, resolve_threshold
+from core.data.splits import SplitParams, relevance_rule, resolve_threshold
 from core.evaluation.baselines import BASELINES
+from core.evaluation.confidence_tuning import ConfidenceChoice
 from core.evaluation.metrics import ALL_METRICS, HIGHER_IS_BETTER
 from core.evaluation.options import EvalOptions, benchmark_options
 from core.evaluation.protocol import EvaluationReport
@@ -36,9 +37,10 @@ from ui.evaluate_labels import (
     metric_label,
     param_text,
     reason_text,
+    transform_label,
 )
 from ui.resources import workspace
-from ui.safe import plot_text
+from ui.safe import md_escape, plot_text
 
 Translate = Callable[..., str]
 GROUPS = ("baseline", "channel", "fused", "tuned")
@@ -208,6 +210,42 @@ def guard_text(tuning: TuningResult, translate: Translate) -> str | None:
         names = [", ".join(translate(f"tuning.channel.{c}") for c in part) or "—" for part in (tuned, fixed)]
         text += " " + translate("evaluate.guard.tuned_channels", tuned=names[0], fixed=names[1])
     return text
+
+
+def relevance_note(dataset: Dataset, chosen: str, translate: Translate, lang: str) -> str:
+    """Which relevance rule ``threshold = auto`` applies to ``dataset`` and why (:func:`relevance_rule`), plus a
+    note when the form's threshold field (``chosen``, user text: escaped) overrides it."""
+    rule = relevance_rule(dataset)
+    figures = dict(rule.figures)
+    kind = translate(f"data.signal.kind.{dataset.signal.kind}")
+    text = translate(f"evaluate.relevance.{rule.code}", kind=kind[:1].lower() + kind[1:] if lang == "en" else kind,
+                     low=f"{float(figures.get('scale_min', 0)):g}", high=f"{float(figures.get('scale_max', 0)):g}",
+                     threshold=f"{float(figures.get('threshold', 0)):g}")
+    if chosen.strip().lower() not in ("", "auto"):
+        text += " " + translate("evaluate.relevance.override", value=md_escape(chosen.strip()))
+    return text
+
+
+def transform_text(choice: ConfidenceChoice, translate: Translate) -> str:
+    """Which interaction transform the run used and why (adopted on validation, kept the default, only one)."""
+    chosen = transform_label(choice.chosen.to_dict(), translate)
+    default = transform_label(choice.default.to_dict(), translate)
+    signal = translate(f"data.signal.kind.{choice.signal}")
+    if len(choice.scores) <= 1:
+        return translate("evaluate.transform.only", chosen=chosen, signal=signal)
+    key = "evaluate.transform.adopted" if choice.adopted else "evaluate.transform.kept"
+    p = "—" if not math.isfinite(choice.p_value) else format_p(choice.p_value)
+    return translate(key, chosen=chosen, default=default, signal=signal, n=choice.n_users, p=p)
+
+
+def transform_frame(choice: ConfidenceChoice, translate: Translate) -> pd.DataFrame:
+    """Every transform tried: its validation NDCG (the mf channel alone) and which one the run used."""
+    used = choice.chosen.to_dict()
+    return pd.DataFrame([{
+        translate("evaluate.col.transform"): transform_label(row, translate),
+        metric_label(choice.metric, translate): row.get("validation_ndcg"),
+        translate("evaluate.col.used"): "✓" if all(row.get(k) == v for k, v in used.items()) else "",
+    } for row in choice.scores])
 
 
 def importance_chart(tuning: TuningResult, translate: Translate) -> go.Figure | None:

@@ -70,6 +70,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "nav.evaluate": ("离线评估", "Evaluate"),
     "demo.movielens": ("MovieLens 电影（演示）", "MovieLens movies (demo)"),
     "demo.bilingual": ("中英双语目录（合成演示）", "Bilingual catalogue (synthetic demo)"),
+    "demo.plays": ("音乐播放次数（合成隐式演示）", "Music play counts (synthetic implicit demo)"),
     # --- home ----------------------------------------------------------------------------------
     "home.header": ("概览", "Overview"),
     "home.loading": ("正在汇总数据集…", "Summarising the dataset…"),
@@ -172,6 +173,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "home.ratings.title": ("评分分布", "Rating distribution"),
     "home.ratings.x": ("评分", "Rating"),
     "home.ratings.caption": ("平均 {mean}，中位数 {median}。", "Mean {mean}, median {median}."),
+    "home.values.title.count": ("每个用户-物品对的次数分布（区间宽度逐级翻倍）",
+                                "Counts per user-item pair (bins double in width)"),
+    "home.values.x.count": ("次数（播放、点击……）", "Count (plays, clicks, …)"),
+    "home.values.title.duration": ("每个用户-物品对的时长分布（对数区间）",
+                                   "Durations per user-item pair (log-spaced bins)"),
+    "home.values.x.duration": ("时长", "Duration"),
     "home.ratings.implicit": ("隐式反馈：每次交互的权重都是 {value}，没有评分分布。",
                               "Implicit feedback: every interaction weighs {value}, so there is no rating "
                               "distribution."),
@@ -393,6 +400,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                   "All {rows} rows of {name} were rejected; nothing usable. See the report "
                                   "below."),
     "data.stats_header": ("当前数据集：{name}", "Current dataset: {name}"),
+    "data.stats.signal": ("数值列：{kind}（{why}）", "Value column: {kind} ({why})"),
     "data.stats.interactions": ("交互数", "Interactions"),
     "data.stats.users": ("用户数", "Users"),
     "data.stats.items": ("物品数", "Items"),
@@ -657,9 +665,30 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "evaluate.n_last": ("每个用户留出条数 N", "Held out per user (N)"),
     "evaluate.threshold": ("相关性阈值（评分 ≥）", "Relevance threshold (rating ≥)"),
     "evaluate.threshold_help": (
-        "auto：最高评分的 80%（5 星制为 4）；none：所有留出的物品都算相关",
-        "auto: 80% of the top rating (4 on a 5-star scale); none: every held-out item is relevant",
+        "auto：按数据集的信号决定——显式评分取量表上限的 80%（5 星制为 4），"
+        "播放 / 点击等隐式次数则所有留出的物品都算相关；none：所有留出的物品都算相关；也可填一个数",
+        "auto: follows the dataset's signal: 80% of the scale's top for explicit ratings (4 on a 5-star scale), every "
+        "held-out item for implicit counts, events and durations; none: every held-out item is relevant; or a number",
     ),
+    "evaluate.relevance.implicit_all": (
+        "相关性（阈值 auto）：数值列是{kind}，所以每个留出的物品都算相关——"
+        "隐式反馈没有“喜欢”的分数线，播放、点击本身就是证据。",
+        "Relevance (threshold auto): the value column holds {kind}, so every held-out item counts as relevant: "
+        "implicit feedback has no “liked” cut-off, the play or click itself is the evidence.",
+    ),
+    "evaluate.relevance.explicit_threshold": (
+        "相关性（阈值 auto）：数值列是 {low}–{high} 的显式评分，评分 ≥ {threshold}（量表上限的 80%）的留出物品才算相关"
+        "——低分说明看过但不喜欢。",
+        "Relevance (threshold auto): the value column holds explicit ratings on a {low}–{high} scale, so a held-out "
+        "item is relevant when rated ≥ {threshold} (80% of the top): a low rating means seen but not liked.",
+    ),
+    "evaluate.relevance.explicit_flat": (
+        "相关性（阈值 auto）：所有评分都相同，分不出喜欢与否，所以每个留出的物品都算相关。",
+        "Relevance (threshold auto): every rating is the same, so liking cannot be told apart: every held-out "
+        "item counts as relevant.",
+    ),
+    "evaluate.relevance.override": ("当前阈值填的是 {value}，它替代上面的默认规则。",
+                                    "The threshold field says {value}, which replaces this default."),
     "evaluate.seed": ("随机种子", "Seed"),
     "evaluate.k": ("列表长度 k", "List length k"),
     "evaluate.metrics": ("指标", "Metrics"),
@@ -840,6 +869,32 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "evaluate.trial_value": ("试验结果", "trial"),
     "evaluate.trial_best": ("目前最好", "best so far"),
     "evaluate.baseline_tuning": ("基线超参数调优", "Baseline hyper-parameter tuning"),
+    "evaluate.transform.title": ("交互数值的变换（在验证集上选择）", "Interaction transform (chosen on validation)"),
+    "evaluate.transform.adopted": (
+        "{signal}：在 {n} 个验证用户上，{chosen} 显著优于默认的 {default}（Wilcoxon p = {p}），"
+        "矩阵分解通道和 ALS / BPR 基线都使用它。",
+        "{signal}: {chosen} beat the default {default} on {n} validation users (Wilcoxon p = {p}); the matrix "
+        "factorisation channel and the ALS / BPR baselines all learn from it."),
+    "evaluate.transform.kept": (
+        "{signal}：在 {n} 个验证用户上没有变换显著优于默认的 {default}（最佳者 p = {p}），因此保留默认。",
+        "{signal}: no transform beat the default {default} significantly on {n} validation users (best one's "
+        "p = {p}), so the default is kept."),
+    "evaluate.transform.only": ("{signal}：只有一种变换 {chosen}。", "{signal}: the only transform is {chosen}."),
+    "evaluate.transform.binary": ("二值化", "Binary"),
+    "evaluate.transform.linear": ("线性", "Linear"),
+    "evaluate.transform.log": ("对数缩放", "Log scaling"),
+    "evaluate.transform.bm25": ("BM25 加权", "BM25 weighting"),
+    "evaluate.transform.tfidf": ("TF-IDF 加权", "TF-IDF weighting"),
+    "evaluate.transform.centred": ("按用户均值中心化", "Centred on the user's mean"),
+    "evaluate.transform.threshold": ("阈值化", "Thresholded"),
+    "evaluate.transform.param.alpha": ("α", "α"),
+    "evaluate.transform.param.eps": ("ε", "ε"),
+    "evaluate.transform.param.k1": ("K1", "K1"),
+    "evaluate.transform.param.b": ("B", "B"),
+    "evaluate.transform.param.threshold": ("阈值", "threshold"),
+    "evaluate.col.transform": ("变换", "Transform"),
+    "evaluate.col.used": ("本次使用", "Used"),
+    "evaluate.param.confidence": ("交互变换", "Interaction transform"),
     "evaluate.channel_tuning": ("通道超参数调优", "Channel hyper-parameter tuning"),
     "evaluate.typed_section": ("输入兴趣带来多少提升", "What typed interests add"),
     "evaluate.typed_no_dataset_tags": (
@@ -947,6 +1002,62 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "compare.no_cases": ("没有这样的用户。", "No such user."),
     "compare.case": ("用户 {user}：{a} → {b}（{delta}）", "User {user}: {a} → {b} ({delta})"),
     "compare.export_json": ("导出比较 JSON", "Export the comparison as JSON"),
+    # --- evaluate page: inspect one user (ui/inspector_views.py) ------------------------------------
+    "inspect.header": ("逐个用户查看", "Inspect a user"),
+    "inspect.intro": (
+        "选一个测试用户：看他的历史（训练部分，带时间和评分）、他写过的标签、所选配置的融合列表和每个通道单独给出的列表，"
+        "并排显示，留出的相关物品打 ✓。融合列表还列出每个通道对每个物品得分的贡献。列表直接取自本次运行训练好的模型，"
+        "不重新训练。",
+        "Pick a test user: their history (the training part, with times and ratings), the tags they wrote, the fused "
+        "list of the chosen configuration and each channel's own list side by side, held-out relevant items marked "
+        "✓. The fused list also shows what each channel added to every item's score. The lists come from this run's "
+        "fitted models; nothing is retrained.",
+    ),
+    "inspect.unavailable": (
+        "这次运行只评估了基线，没有保留通道模型，无法逐个查看用户。请选择融合或至少一个通道后重新运行。",
+        "This run evaluated baselines only and kept no channel models, so users cannot be inspected. Run again "
+        "with fusion or at least one channel.",
+    ),
+    "inspect.user": ("用户", "User"),
+    "inspect.user_help": ("本次运行评估过的用户（在测试部分至少有一个相关物品）",
+                          "The users this run evaluated (at least one relevant held-out item)"),
+    "inspect.config": ("配置", "Configuration"),
+    "inspect.channels": ("单独列出的通道", "Channels listed alone"),
+    "inspect.channels_help": ("每个通道单独排序（只有它有权重），与评估表中“仅某通道”一行相同",
+                              "Each channel ranks alone (only it weighted), as the table's “channel alone” "
+                              "rows"),
+    "inspect.failed": ("无法查看该用户：{reason}", "Could not inspect this user: {reason}"),
+    "inspect.summary": (
+        "用户 {user}：训练历史 {history} 条，留出 {held} 条（其中 {relevant} 条相关），列表长度 k = {k}",
+        "User {user}: {history} training interactions, {held} held out ({relevant} relevant), list length k = {k}",
+    ),
+    "inspect.lists": ("并排的推荐列表", "The lists side by side"),
+    "inspect.legend": ("{hit} = 留出的相关物品（命中）；{held} = 留出但未达到相关标准的物品",
+                       "{hit} = held-out relevant item (a hit); {held} = held out but below the relevance rule"),
+    "inspect.dropped": ("{channel} 无法为该用户排序：{reason}", "{channel} cannot rank for this user: {reason}"),
+    "inspect.contributions": ("融合列表：各通道的贡献", "Fused list: what each channel contributed"),
+    "inspect.contributions_help": ("每行各通道贡献之和等于该物品的融合得分（权重 × 归一化得分）",
+                                   "Each row's channel contributions add up to the item's fused score (weight × "
+                                   "normalised score)"),
+    "inspect.history": ("历史（训练部分，最新在前）", "History (training part, newest first)"),
+    "inspect.held_out": ("留出的交互（测试部分）", "Held-out interactions (test part)"),
+    "inspect.tags": ("该用户写下的标签", "Tags this user wrote"),
+    "inspect.no_tags": ("该用户没有写过标签。", "This user wrote no tags."),
+    "inspect.typed": ("在工作区里为该用户输入过的兴趣", "Interests typed for this user in the workspace"),
+    "inspect.export_json": ("导出该用户 JSON", "Export this user as JSON"),
+    "inspect.col.list": ("{name}（命中 {hits}）", "{name} ({hits} hits)"),
+    "inspect.col.list_name": ("列表", "List"),
+    "inspect.col.hits": ("命中", "Hits"),
+    "inspect.col.item": ("物品", "Item"),
+    "inspect.col.item_id": ("物品 ID", "Item ID"),
+    "inspect.col.score": ("融合得分", "Fused score"),
+    "inspect.col.time": ("时间（UTC）", "Time (UTC)"),
+    "inspect.col.title": ("标题", "Title"),
+    "inspect.col.value": ("评分 / 数值", "Rating / value"),
+    "inspect.col.event": ("事件", "Event"),
+    "inspect.col.relevant": ("相关", "Relevant"),
+    "inspect.col.tag": ("标签", "Tag"),
+    "inspect.col.text": ("兴趣文字", "Typed text"),
     "evaluate.exports_help": (
         "导出文件保留程序内部的名称（如 fused_tuned、ndcg@10），便于脚本处理",
         "Exports keep the internal names (such as fused_tuned, ndcg@10) so scripts can read them",
@@ -987,6 +1098,115 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "evaluate.chart.legend_hint": ("点击图例可隐藏或显示某个配置；悬停在点上可看数值。",
                                    "Click a legend entry to hide or show a configuration; hover a point for "
                                    "its values."),
+    # --- evaluate page: slices, popularity bias, calibration (ui/slices_views.py) ----------------------
+    "evaluate.slices.header": ("切片、热度偏差与校准", "Slices, popularity bias and calibration"),
+    "evaluate.slices.intro": (
+        "把同一次运行的指标按用户活跃度、物品热度、类别和（双语目录的）语言拆开，看各配置在哪里赢、在哪里输；"
+        "全部由本次运行已有的推荐列表算出，不重新排序。",
+        "The same run's metrics split by user activity, item popularity, category and (on bilingual "
+        "catalogues) language: where each configuration wins and where it loses. Computed from the run's own "
+        "lists; nothing is re-ranked.",
+    ),
+    "evaluate.slices.computing": ("正在计算切片…", "Computing the slices…"),
+    "evaluate.slices.unavailable": (
+        "这次运行没有保留划分数据，无法计算切片；请重新运行评估。",
+        "This run did not keep its split, so the slices cannot be computed; run the evaluation again.",
+    ),
+    "evaluate.slices.metric": ("切片指标", "Slice metric"),
+    "evaluate.slices.dim.activity": ("用户活跃度", "User activity"),
+    "evaluate.slices.dim.popularity": ("物品热度", "Item popularity"),
+    "evaluate.slices.dim.category": ("类别", "Category"),
+    "evaluate.slices.dim.language": ("语言", "Language"),
+    "evaluate.slices.slice.cold": ("冷启动", "Cold"),
+    "evaluate.slices.slice.light": ("轻度", "Light"),
+    "evaluate.slices.slice.heavy": ("重度", "Heavy"),
+    "evaluate.slices.slice.head": ("头部", "Head"),
+    "evaluate.slices.slice.mid": ("中部", "Mid"),
+    "evaluate.slices.slice.tail": ("长尾", "Tail"),
+    "evaluate.slices.slice.zh": ("中文", "Chinese"),
+    "evaluate.slices.slice.en": ("英文", "English"),
+    "evaluate.slices.slice.mixed": ("中英混合", "Mixed"),
+    "evaluate.slices.header_n": ("{label}（{n} 位用户）", "{label} ({n} users)"),
+    "evaluate.slices.header_small": ("{label}（{n} 位用户，过少 *）", "{label} ({n} users, too few *)"),
+    "evaluate.slices.col.config": ("配置", "Configuration"),
+    "evaluate.slices.col.slice": ("切片", "Slice"),
+    "evaluate.slices.col.users": ("用户数", "Users"),
+    "evaluate.slices.col.mean": ("均值", "Mean"),
+    "evaluate.slices.col.low": ("95% 区间下限", "95% CI low"),
+    "evaluate.slices.col.high": ("95% 区间上限", "95% CI high"),
+    "evaluate.slices.intervals": ("各切片的 95% 自助法区间", "95% bootstrap intervals per slice"),
+    "evaluate.slices.rule.terciles": ("按被评估用户的三分位数划分", "terciles of the evaluated users"),
+    "evaluate.slices.rule.fixed": ("固定分界", "fixed cut-offs"),
+    "evaluate.slices.th.activity": (
+        "用户按训练集中交互过的不同物品数分档（{rule}）：冷启动 ≤ {cold}，轻度 ≤ {light}，重度 > {light}"
+        "（范围 {min}–{max}）。",
+        "Users by the number of distinct items in their training history ({rule}): cold ≤ {cold}, "
+        "light ≤ {light}, heavy > {light} (range {min}–{max}).",
+    ),
+    "evaluate.slices.th.popularity": (
+        "物品按训练热度（交互过的用户数）分档：头部 = 合计占前 {head_pct} 训练交互的最热门物品（热度 ≥ {head_min}，"
+        "{head_items} 个物品，实占 {head_share} 交互）；长尾 = 合计占后 {tail_pct} 交互的最冷门物品（热度 ≤ "
+        "{tail_max}，{tail_items} 个，实占 {tail_share}）；其余 {mid_items} 个为中部。用户只要有一个该档的留出相关"
+        "物品就计入，指标只把该档物品算作相关。",
+        "Items by training popularity (users who interacted): head = the most popular items making the first "
+        "{head_pct} of training interactions (popularity ≥ {head_min}, {head_items} items, {head_share} of "
+        "interactions); tail = the least popular making the last {tail_pct} (popularity ≤ {tail_max}, "
+        "{tail_items} items, {tail_share}); the other {mid_items} are mid. A user counts in a tier when one of "
+        "their relevant held-out items is in it; only that tier's items count as relevant.",
+    ),
+    "evaluate.slices.th.category": (
+        "按物品类别（共 {total} 个类别，显示留出相关物品最多的 {shown} 个）。用户只要有一个该类别的留出相关物品"
+        "就计入，指标只把该类别的物品算作相关。",
+        "By item category ({shown} of {total} categories shown: those with the most relevant held-out items). "
+        "A user counts in a category when one of their relevant held-out items is in it; only that "
+        "category's items count as relevant.",
+    ),
+    "evaluate.slices.th.language": (
+        "按物品文本（标题 + 简介）的语言：中文 {zh}、英文 {en}、中英混合 {mixed} 的物品。用户只要有一个该语言的"
+        "留出相关物品就计入，指标只把该语言的物品算作相关。",
+        "By the language of the item text (title + description): {zh} of the items Chinese, {en} English, "
+        "{mixed} mixed. A user counts in a language when one of their relevant held-out items is in it; only "
+        "that language's items count as relevant.",
+    ),
+    "evaluate.slices.small_note": (
+        "标 * 的切片不足 {n} 位用户，均值噪声大，不宜据此下结论。",
+        "Slices marked * have fewer than {n} users: their means are too noisy to act on.",
+    ),
+    "evaluate.slices.skipped.no_categories": ("{dimension}：物品没有类别，未切分。",
+                                              "{dimension}: the items have no category; not sliced."),
+    "evaluate.slices.skipped.monolingual": ("{dimension}：目录不是中英双语，未切分。",
+                                            "{dimension}: the catalogue is not bilingual; not sliced."),
+    "evaluate.bias.tab": ("热度偏差", "Popularity bias"),
+    "evaluate.bias.configs": ("对比的配置", "Configurations to show"),
+    "evaluate.bias.title": ("推荐在各热度十分位的占比与训练交互占比",
+                            "Share of recommendations per popularity decile vs share of interactions"),
+    "evaluate.bias.axis_x": ("训练热度十分位（1 = 最热门的 10% 物品）",
+                             "Training popularity decile (1 = most popular 10% of items)"),
+    "evaluate.bias.axis_y": ("占比", "Share"),
+    "evaluate.bias.interactions": ("训练交互", "Training interactions"),
+    "evaluate.bias.caption": (
+        "物品按训练热度排序后等分为十档。灰色柱是各档占训练交互的比例，彩色柱是各配置推荐位落在该档的比例："
+        "彩色柱在第 1 档远高于灰色柱，说明推荐比用户自己更偏向热门。",
+        "Items ranked by training popularity and cut into ten equal groups. Grey: each decile's share of "
+        "training interactions; colours: the share of each configuration's recommended slots in it. A "
+        "coloured bar far above grey in decile 1 means the lists favour popular items more than users do.",
+    ),
+    "evaluate.bias.col.tail": ("长尾推荐占比", "Long-tail share of lists"),
+    "evaluate.calib.tab": ("类型校准", "Genre calibration"),
+    "evaluate.calib.caption": (
+        "Steck（2018）的校准失准度：用户历史的类型分布 p 与推荐列表的类型分布 q 之间的 KL(p‖q̃)，"
+        "q̃ = {keep}·q + {alpha}·p。每个物品的 {genres} 个类型取自其{source}，均分权重。0 = 列表的类型比例与"
+        "历史一致；越低越好。",
+        "Steck's (2018) miscalibration: KL(p‖q̃) between the genre mix p of a user's history and q of their "
+        "list, q̃ = {keep}·q + {alpha}·p. Genres ({genres}) come from the items' {source}, an item's genres "
+        "sharing it equally. 0 = the list mirrors the history's genre mix; lower is better.",
+    ),
+    "evaluate.calib.source.tags": ("标签", "tags"),
+    "evaluate.calib.source.category": ("类别", "category"),
+    "evaluate.calib.col.score": ("失准度（KL，越低越好）", "Miscalibration (KL, lower is better)"),
+    "evaluate.calib.col.users": ("用户数", "Users"),
+    "evaluate.calib.none": ("物品没有类型信息（标签或类别），无法计算校准。",
+                            "The items have no genres (tags or category), so calibration cannot be computed."),
     # --- evaluate page: progress of a run (ui/evaluate_progress.py) ------------------------------------
     "evaluate.progress.start": ("正在准备评估…", "Preparing the evaluation…"),
     "evaluate.progress.line": ("{text} · {pct}%", "{text} · {pct}%"),

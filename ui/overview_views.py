@@ -254,17 +254,20 @@ def activity_caption(activity: UserActivity, lang: str | None = None) -> str:
 
 
 def rating_figure(ratings: RatingDistribution, lang: str | None = None) -> go.Figure:
-    """Interactions per rating value (or per equal-width bin)."""
+    """Interactions per rating value (or per bin); counts and durations are titled as such (doubling bins)."""
     table = ratings.table
     if ratings.binned:
-        labels = [f"{lo:.3g}–{hi:.3g}" for lo, hi in zip(table["low"], table["high"], strict=True)]
+        labels = [f"{lo:.3g}" if lo == hi else f"{lo:.3g}–{hi:.3g}"
+                  for lo, hi in zip(table["low"], table["high"], strict=True)]
     else:
         labels = [f"{v:g}" for v in table["low"]]
     fig = go.Figure(go.Bar(x=labels, y=table["interactions"], marker_color=BLUE,
                            name=t("home.axis.interactions", lang), hovertemplate="%{x}: %{y}<extra></extra>"))
-    fig.update_xaxes(title=t("home.ratings.x", lang), type="category")
+    prefix = "home.values" if ratings.kind in ("count", "duration") else "home.ratings"
+    suffix = f".{ratings.kind}" if prefix == "home.values" else ""
+    fig.update_xaxes(title=t(f"{prefix}.x{suffix}", lang), type="category")
     fig.update_yaxes(title=t("home.axis.interactions", lang))
-    _layout(fig, t("home.ratings.title", lang), height=340)
+    _layout(fig, t(f"{prefix}.title{suffix}", lang), height=340)
     return fig.update_layout(showlegend=False)
 
 

@@ -168,8 +168,9 @@ def signal_preview(raw: RawTable, inter_map: dict[str, str]) -> SignalPreview:
     return guess_signal(None)
 
 
-def signal_text(preview: SignalPreview, lang: str | None = None) -> str:
-    """The guess and its reason in the UI language, e.g. "Guessed Explicit ratings: 10 distinct values …"."""
+def signal_text(preview: SignalPreview, lang: str | None = None, template: str = "data.signal.guess") -> str:
+    """The guess and its reason in the UI language, e.g. "Guessed Explicit ratings: 10 distinct values …"
+    (``template``: the catalogue sentence with ``{kind}`` and ``{why}``, e.g. the loaded dataset's)."""
     if not isinstance(preview, Signal):
         return t("data.signal.events_preview", lang, **preview)
     why = t(f"data.signal.reason.{preview.reason}", lang, **preview.figure_map())
@@ -177,7 +178,7 @@ def signal_text(preview: SignalPreview, lang: str | None = None) -> str:
         low, high = preview.scale
         why += "；" if (lang or current_lang()) == "zh" else "; "
         why += t("data.signal.scale", lang, low=f"{low:g}", high=f"{high:g}")
-    return t("data.signal.guess", lang, kind=t(f"data.signal.kind.{preview.kind}", lang), why=why)
+    return t(template, lang, kind=t(f"data.signal.kind.{preview.kind}", lang), why=why)
 
 
 def signal_widgets(

@@ -28,8 +28,10 @@ from core.cli.common import (
 from core.cli.compare import add_compare
 from core.cli.evaluation import add_evaluate, add_evaluate_interests, add_tune
 from core.cli.hash_password import add_hash_password
+from core.cli.inspector import add_inspect
 from core.cli.prepare import add_prepare
 from core.common.errors import InterestLensError
+from core.data.demos import DEMOS
 
 # --- commands (each section owned by one module; add yours below, keep them independent) ---------
 
@@ -77,7 +79,7 @@ def _add_embed(sub: Any) -> None:
     from core.vectors.encoders import DEFAULT_MODEL
 
     p = sub.add_parser("embed", help="embed a demo dataset's items (cached on disk) and print the counts")
-    p.add_argument("--data", default="movielens", choices=["movielens", "bilingual"], help="demo dataset")
+    p.add_argument("--data", default="movielens", choices=list(DEMOS), help="demo dataset")
     p.add_argument("--model", default=DEFAULT_MODEL,
                    help="use-m3 (default, zh+en), minilm (English only), or a sentence-transformers folder")
     p.add_argument("--template", default=None,
@@ -275,7 +277,7 @@ def _add_recommend(sub: Any) -> None:
     from core.vectors.encoders import DEFAULT_MODEL
 
     p = sub.add_parser("recommend", help="fused recommendations with per-channel contributions and reasons")
-    p.add_argument("--data", default="movielens", choices=["movielens", "bilingual"], help="demo dataset")
+    p.add_argument("--data", default="movielens", choices=list(DEMOS), help="demo dataset")
     p.add_argument("--user", default=None, help="user id (as in the interaction file)")
     p.add_argument("--interests", default=None, help="typed interests, Chinese or English")
     p.add_argument("--weights", default=None, metavar="JSON",
@@ -357,7 +359,7 @@ def _add_interests(sub: Any) -> None:
 
     p = sub.add_parser("interests", help="decompose typed interests into weighted tags (JSON)")
     p.add_argument("text", help="typed interests, Chinese, English or mixed (may be '' with --user)")
-    p.add_argument("--data", default="movielens", choices=["movielens", "bilingual"], help="demo dataset")
+    p.add_argument("--data", default="movielens", choices=list(DEMOS), help="demo dataset")
     p.add_argument("--temperature", type=float_in(0.01, 10), default=0.15,
                    help="softmax temperature of the weights, 0.01-10 (default 0.15)")
     p.add_argument("--diversity", type=float_in(0, 1), default=0.3, help="MMR diversity in [0, 1]")
@@ -428,6 +430,7 @@ COMMANDS.append(_add_bench)
 COMMANDS.append(add_hash_password)
 COMMANDS.append(add_prepare)
 COMMANDS.append(add_compare)
+COMMANDS.append(add_inspect)
 
 
 def build_parser() -> argparse.ArgumentParser:

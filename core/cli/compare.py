@@ -58,6 +58,32 @@ def _dataset(args: argparse.Namespace) -> Any:
     return dataset
 
 
+def add_data_arguments(p: argparse.ArgumentParser) -> None:
+    """``--data`` (a demo or an interaction file), ``--items``, ``--user-tags``: what :func:`_dataset` loads."""
+    p.add_argument("--data", required=True,
+                   help="demo:movielens, demo:bilingual, demo:plays (or the bare key), or an interaction file")
+    p.add_argument("--items", default=None, help="item metadata file when --data is a file")
+    p.add_argument("--user-tags", default=None, help="users' free-text tags when --data is a file")
+
+
+def add_split_arguments(p: argparse.ArgumentParser) -> None:
+    """``--split``, ``--test-ratio``, ``--threshold``: the split :func:`split_from_args` makes (with ``--seed``)."""
+    p.add_argument("--split", choices=["random", "leave_last", "temporal"], default="random",
+                   help="per-user random ratio (default), per-user leave-last-N, or one global time cut")
+    p.add_argument("--test-ratio", type=float_in_unit(), default=0.2, help="held-out share, between 0 and 1")
+    p.add_argument("--threshold", default="auto",
+                   help="relevance: rating >= this; 'auto' = 80%% of the max rating, 'none' = all held out")
+
+
+def split_from_args(dataset: Any, args: argparse.Namespace) -> Any:
+    """The :class:`~core.data.splits.Split` of ``dataset`` the split arguments (and ``--seed``) describe."""
+    from core.data.splits import SplitParams, resolve_threshold, split_dataset
+
+    return split_dataset(dataset, SplitParams(kind=args.split, test_ratio=args.test_ratio,
+                                              relevance_threshold=resolve_threshold(dataset, args.threshold),
+                                              seed=args.seed))
+
+
 def _saved_presets(dataset: Any) -> dict[str, Any]:
     """Presets saved in the workspace for this dataset (or globally), by name; none when there is no store."""
     from core.common.errors import InterestLensError
@@ -73,7 +99,6 @@ def _saved_presets(dataset: Any) -> dict[str, Any]:
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     """Compare configuration B against A on one split; print a text report or JSON."""
-    from core.data.splits import SplitParams, resolve_threshold, split_dataset
     from core.evaluation.compare import STAGES, compare_configurations, item_vectors_needed, resolve_configuration
     from core.evaluation.options import item_vectors_for
     from core.vectors.encoders import load_encoder
@@ -85,9 +110,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     b = resolve_configuration(args.b, presets)
     if progress is not None:
         progress(0.0, STAGES["split"])
-    split = split_dataset(dataset, SplitParams(kind=args.split, test_ratio=args.test_ratio,
-                                               relevance_threshold=resolve_threshold(dataset, args.threshold),
-                                               seed=args.seed))
+    split = split_from_args(dataset, args)
     if args.max_users is not None:
         split = split.subsample(args.max_users, seed=args.seed)
     encoder = vectors = None
@@ -165,19 +188,12 @@ def add_compare(sub: Any) -> None:
     p.add_argument("a", help="reference A: default, a preset (bundled key/name, saved, or .json file), "
                              "a baseline (e.g. ease, als) or channel:<name>")
     p.add_argument("b", help="candidate B (same forms as A); every delta is B - A")
-    p.add_argument("--data", required=True,
-                   help="demo:movielens, demo:bilingual (or movielens / bilingual), or an interaction file")
-    p.add_argument("--items", default=None, help="item metadata file when --data is a file")
-    p.add_argument("--user-tags", default=None, help="users' free-text tags when --data is a file")
+    add_data_arguments(p)
     p.add_argument("--k", type=int_in(1, 1000), default=10, help="list length, 1-1000 (default 10)")
     p.add_argument("--max-users", type=int_in(1, 100_000_000), default=None,
                    help="compare on a seeded sample of this many test users")
     p.add_argument("--seed", type=int_in(0, 2**32 - 1), default=42, help="seed of the split, sample and models")
-    p.add_argument("--split", choices=["random", "leave_last", "temporal"], default="random",
-                   help="per-user random ratio (default), per-user leave-last-N, or one global time cut")
-    p.add_argument("--test-ratio", type=float_in_unit(), default=0.2, help="held-out share, between 0 and 1")
-    p.add_argument("--threshold", default="auto",
-                   help="relevance: rating >= this; 'auto' = 80%% of the max rating, 'none' = all held out")
+    add_split_arguments(p)
     p.add_argument("--bootstrap", type=int_in(1, 100_000), default=1000, help="bootstrap resamples (default 1000)")
     p.add_argument("--cases", type=int_in(0, 100), default=5, help="users shown with the largest gains / losses")
     p.add_argument("--model", default=DEFAULT_MODEL, help="item text encoder, or 'none' to skip text channels")

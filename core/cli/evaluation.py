@@ -11,6 +11,7 @@ from typing import Any
 from core.cli.args import float_in, int_in
 from core.cli.common import add_out_argument, add_signal_arguments, emit_json, emit_text, fail, parse_weights
 from core.common.errors import InterestLensError
+from core.data.demos import DEMOS
 
 # --- evaluate / tune (issue 6) ---------------------------------------------------------------------
 
@@ -63,6 +64,9 @@ def _eval_options(args: argparse.Namespace, dataset: Any) -> Any:
         n_trials=args.trials, timeout=args.timeout, tune_users=args.tune_users,
         tune_baselines=getattr(args, "tune_baselines", False),
         baseline_trials=getattr(args, "baseline_trials", 8),
+        tune_folds=getattr(args, "tune_folds", 3), tune_penalty=getattr(args, "tune_penalty", 0.05),
+        tune_confidence=not getattr(args, "no_tune_confidence", False),
+        tune_channels=getattr(args, "tune_channels", False), channel_trials=getattr(args, "channel_trials", 10),
         typed=not getattr(args, "no_typed", False), model=None if args.model == "none" else args.model,
         n_boot=getattr(args, "bootstrap", 1000), seed=args.seed, max_users=getattr(args, "max_users", None),
     )
@@ -81,12 +85,17 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         sys.stderr.write(f"resuming an interrupted run: {checkpoint.n_saved()} finished stage(s) kept in "
                          f"{checkpoint.folder}\n")
     report = evaluate_dataset(dataset, options, progress=progress, checkpoint=checkpoint)
+    parts = None
+    if not getattr(args, "no_slices", False) and report.runtime.get("split") is not None:
+        from core.evaluation.breakdown import breakdown
+
+        parts = breakdown(report.experiment, report.runtime["split"], n_boot=options.n_boot, seed=options.seed)
     if args.json:
-        emit_json(report.to_dict(), args.out)
+        emit_json({**report.to_dict(), **(parts.to_dict() if parts is not None else {})}, args.out)
     elif args.csv:
         emit_text(report.table().to_csv(), args.out)
     else:
-        emit_text(report.to_markdown(), args.out)
+        emit_text(report.to_markdown() + (parts.to_markdown() if parts is not None else ""), args.out)
     return 0
 
 
@@ -123,7 +132,7 @@ def _add_eval_arguments(p: argparse.ArgumentParser) -> None:
     """Arguments shared by ``evaluate`` and ``tune``."""
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--data", help="interaction file (any format `ingest` accepts)")
-    src.add_argument("--demo", choices=["movielens", "bilingual"], help="a bundled demo dataset instead")
+    src.add_argument("--demo", choices=list(DEMOS), help="a bundled demo dataset instead")
     p.add_argument("--items", default=None, help="item metadata file (titles, tags, ...: content channels)")
     p.add_argument("--user-tags", default=None, help="users' free-text tags (user, item, tag[, timestamp])")
     p.add_argument("--k", type=int_in(1, 1000), default=10, help="list length for every metric, 1-1000 (default 10)")
@@ -141,6 +150,10 @@ def _add_eval_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--timeout", type=float_in(0, 1e7, low_open=True), default=None,
                    help="stop tuning after this many seconds")
     p.add_argument("--tune-users", type=int_in(1, 10_000_000), default=300, help="validation users sampled for tuning")
+    p.add_argument("--tune-folds", type=int_in(1, 20), default=3,
+                   help="validation folds; tuned weights are adopted only if they win out of fold (default 3)")
+    p.add_argument("--tune-penalty", type=float_in(0, 100), default=0.05,
+                   help="pull of the tuned weights toward the defaults (default 0.05; 0 = none)")
     p.add_argument("--model", default="use-m3", help="item text encoder, or 'none' to skip content channels")
     p.add_argument("--seed", type=int_in(0, 2**32 - 1), default=42, help="seed for splits, models and the tuner")
     p.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
@@ -159,12 +172,20 @@ def add_evaluate(sub: Any) -> None:
                    help="start afresh instead of resuming an interrupted run of the same data and settings")
     p.add_argument("--tune-baselines", action="store_true", help="also tune item-kNN, ALS, BPR on validation")
     p.add_argument("--baseline-trials", type=int_in(1, 10_000), default=8, help="Optuna trials per tuned baseline")
+    p.add_argument("--tune-channels", action="store_true",
+                   help="also tune the mf / item_knn channels' own settings on validation")
+    p.add_argument("--channel-trials", type=int_in(1, 10_000), default=10, help="Optuna trials per tuned channel")
+    p.add_argument("--no-tune-confidence", action="store_true",
+                   help="keep the signal's default interaction transform instead of choosing one on validation")
     p.add_argument("--no-typed", action="store_true", help="skip the typed-interest comparison")
     p.add_argument("--bootstrap", type=int_in(0, 100_000), default=1000,
                    help="bootstrap resamples for the 95%% intervals (0 = none)")
     p.add_argument("--max-users", type=int_in(1, 100_000_000), default=None,
                    help="evaluate a seeded sample of test users")
     p.add_argument("--csv", action="store_true", help="print the table as CSV instead of Markdown")
+    p.add_argument("--no-slices", action="store_true",
+                   help="leave out the breakdown by user activity, item popularity, category and language, "
+                        "the popularity-bias deciles and the genre calibration (JSON and Markdown)")
     p.set_defaults(func=_cmd_evaluate)
 
 
@@ -234,7 +255,7 @@ def add_evaluate_interests(sub: Any) -> None:
     p.add_argument("cases", help='JSON list of {"text", "targets", "mentioned"?, "id"?, "split"?} '
                                  "(targets / mentioned: item ids or titles)")
     p.add_argument("--data", default="movielens",
-                   help="movielens or bilingual (bundled demos), or an interaction file (with --items)")
+                   help="a bundled demo (movielens, bilingual, plays) or an interaction file (with --items)")
     p.add_argument("--items", default=None, help="item metadata file when --data is a file")
     p.add_argument("--k", type=int_in(1, 1000), nargs="+", default=[10, 50],
                    help="list lengths, 1-1000 (default 10 50)")

@@ -151,7 +151,7 @@ def add_prepare(sub: Any) -> None:
     p = sub.add_parser("prepare", help="build a demo dataset's vectors, indexes, channels (and map) once, "
                                        "so the dashboard opens ready (run by ./dev.sh app's set-up)")
     p.add_argument("--data", default="demo:movielens", type=_demo_choice,
-                   help="demo dataset: demo:movielens (default) or demo:bilingual")
+                   help="demo dataset: demo:movielens (default), demo:bilingual or demo:plays")
     p.add_argument("--model", default=DEFAULT_MODEL,
                    help="use-m3 (default, zh+en), minilm (English only), or a sentence-transformers folder")
     p.add_argument("--map", action="store_true", help="also lay out the Map page's default map")

@@ -4,10 +4,13 @@
   become tags, the first genre the category, the year comes from "(1995)" in the title) and the free
   text users wrote (``tags.csv`` -> ``Dataset.user_tags``). Item tags stay the genres only.
 - ``bilingual``: the synthetic zh/en catalogue in ``data/bilingual`` (Chinese column headers).
+- ``plays``: a synthetic music-streaming log in ``data/plays`` (``user,item,plays,timestamp``; tracks with
+  title, artist, genre category, style / mood tags), written by ``bench.synth_plays``: implicit feedback.
 
 Each demo declares its signal (:mod:`core.data.signal`): MovieLens holds explicit 0.5-5 star ratings; the
 bilingual demo's 评分 column holds explicit 1-5 ratings (its 行为 column -- 浏览 / 点击 / 收藏 / 购买 --
-says how the item was met, the rating is the value).
+says how the item was met, the rating is the value); the plays demo's values are play counts, so relevance
+is every held-out item and the collaborative models read log-scaled confidence.
 """
 
 from __future__ import annotations
@@ -43,6 +46,10 @@ def _bi(name: str) -> Path:
     return data_dir() / "bilingual" / name
 
 
+def _pl(name: str) -> Path:
+    return data_dir() / "plays" / name
+
+
 DEMOS: dict[str, DemoInfo] = {
     "movielens": DemoInfo(
         key="movielens",
@@ -61,6 +68,16 @@ DEMOS: dict[str, DemoInfo] = {
         description="A synthetic catalogue of 300 items with Chinese and English titles, descriptions and "
         "tags, and seeded random interactions of 400 invented users (see data/bilingual/README.md).",
         signal=declared("explicit", (1.0, 5.0)),
+    ),
+    "plays": DemoInfo(
+        key="plays",
+        label_zh="音乐播放次数（合成隐式演示）",
+        label_en="Music play counts (synthetic implicit demo)",
+        paths={"interactions": _pl("interactions.csv"), "items": _pl("items.csv")},
+        description="A synthetic music-streaming log: 39,624 play counts (1-804 plays per pair) of 1,000 "
+        "invented users over 2,500 invented tracks with artist, genre and style / mood tags (see "
+        "data/plays/README.md).",
+        signal=declared("count"),
     ),
 }
 """The bundled datasets, keyed as the sidebar shows them (``demo:<key>``)."""

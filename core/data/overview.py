@@ -123,12 +123,15 @@ class UserActivity:
 @dataclass(frozen=True)
 class RatingDistribution:
     """Interactions per rating. ``table``: ``low``, ``high`` (equal when each value is counted alone) and
-    ``interactions``; ``binned`` when values were grouped into equal-width bins."""
+    ``interactions``; ``binned`` when values were grouped into equal-width bins -- or, for counts and
+    durations (``kind``: the dataset's signal kind), into bins of doubling width, so a heavy tail stays
+    visible (counts: whole numbers ``low`` .. ``high`` inclusive)."""
 
     table: pd.DataFrame
     binned: bool
     mean: float
     median: float
+    kind: str = "explicit"
 
 
 @dataclass(frozen=True)
@@ -371,15 +374,26 @@ def rating_distribution(ds: Dataset) -> RatingDistribution | None:
     values, counts = np.unique(ratings, return_counts=True)
     if len(values) <= 1:
         return None
+    kind = ds.signal.kind
     if len(values) <= RATING_VALUES:
         table = pd.DataFrame({"low": values, "high": values, "interactions": counts.astype(np.int64)})
         binned = False
+    elif kind == "count" and values[0] >= 0 and bool(np.all(values == np.floor(values))):
+        # whole-number bins of doubling width: 1, 2-3, 4-7, ... (0 alone when present)
+        starts = np.unique(np.concatenate([[values[0]], 2.0 ** np.arange(0, np.ceil(np.log2(values[-1] + 1)) + 1)]))
+        starts = starts[starts <= values[-1]]
+        highs = np.append(starts[1:] - 1, values[-1])
+        hist = np.bincount(np.searchsorted(starts, ratings, side="right") - 1, minlength=len(starts))
+        table = pd.DataFrame({"low": starts, "high": highs, "interactions": hist.astype(np.int64)})
+        binned = True
     else:
-        hist, edges = np.histogram(ratings, bins=RATING_BINS)
+        edges = np.geomspace(values[0], values[-1], RATING_BINS + 1) if kind == "duration" and values[0] > 0 \
+            else RATING_BINS
+        hist, edges = np.histogram(ratings, bins=edges)
         table = pd.DataFrame({"low": edges[:-1], "high": edges[1:], "interactions": hist.astype(np.int64)})
         binned = True
     return RatingDistribution(table=table, binned=binned, mean=float(ratings.mean()),
-                              median=float(np.median(ratings)))
+                              median=float(np.median(ratings)), kind=kind)
 
 
 def event_mix(ds: Dataset, top: int = TOP_EVENTS) -> pd.DataFrame | None:

@@ -31,7 +31,7 @@ from threadpoolctl import threadpool_limits
 
 from core.common.errors import ConfigError
 from core.common.selection import top_k_rows
-from core.data.confidence import Confidence
+from core.data.confidence import Confidence, default_confidence
 from core.data.dataset import Dataset
 from core.ranking.base import Channel, ChannelContext
 from core.ranking.channels.ease import EASEChannel, EASEParams, ModelTooLarge
@@ -170,20 +170,34 @@ class ItemKNN(ChannelBaseline):
 
 class ImplicitALS(ChannelBaseline):
     """Weighted-regularised ALS for implicit feedback: the ``mf`` channel (``implicit``'s ALS) on the matrix
-    prepared by ``confidence`` (a transform name or :class:`Confidence`; ``alpha`` sets its alpha)."""
+    prepared by ``confidence`` (a transform name or :class:`Confidence`; ``alpha`` sets its alpha).
+
+    ``confidence=None`` or ``"auto"`` (the default) follows the training data's signal exactly as the mf
+    channel's default does (:func:`~core.data.confidence.default_confidence`: log on counts, binary on
+    ratings); :attr:`params` holds the resolved transform once fitted."""
 
     def __init__(self, factors: int = 64, regularization: float = 0.05, alpha: float | None = None,
-                 iterations: int = 15, random_state: int = 42, confidence: Confidence | str | dict[str, Any] = "binary",
-                 name: str = "als") -> None:
-        conf = Confidence.from_dict(confidence)
-        self.params = MFParams(algorithm="als", factors=int(factors), regularization=float(regularization),
-                               iterations=int(iterations),
-                               confidence=conf if alpha is None else replace(conf, alpha=float(alpha)))
+                 iterations: int = 15, random_state: int = 42,
+                 confidence: Confidence | str | dict[str, Any] | None = None, name: str = "als") -> None:
+        auto = confidence is None or (isinstance(confidence, str) and confidence.strip().lower() == "auto")
+        self.confidence = None if auto else Confidence.from_dict(confidence)
+        self.alpha = None if alpha is None else float(alpha)
+        self.params = self._params(MFParams(algorithm="als", factors=int(factors), regularization=float(regularization),
+                                            iterations=int(iterations)), self.confidence)
         self.random_state = random_state
         self.name = name
 
+    def _params(self, base: MFParams, conf: Confidence | None) -> MFParams:
+        """``base`` with confidence ``conf`` (its alpha replaced by :attr:`alpha` when that is set)."""
+        if conf is not None and self.alpha is not None:
+            conf = replace(conf, alpha=self.alpha)
+        return replace(base, confidence=conf)
+
     def make_channel(self) -> Channel:
-        """The mf channel with these parameters."""
+        """The mf channel with these parameters (an automatic confidence resolved on the training data)."""
+        train = getattr(self, "train_", None)
+        if self.confidence is None and train is not None:
+            self.params = self._params(self.params, default_confidence(train.signal.kind))
         return MFChannel(self.params)
 
 
@@ -273,11 +287,12 @@ BASELINES: tuple[str, ...] = ("most_popular", "item_knn_cf", "rp3beta", "ease", 
 BASELINE_DEFAULTS: dict[str, dict[str, Any]] = {
     "item_knn_cf": {"neighbours": ItemKNNParams().k},
     "als": {"factors": MFParams().factors, "regularization": MFParams().regularization,
-            "alpha": Confidence().alpha, "confidence": Confidence().kind},
+            "alpha": Confidence().alpha, "confidence": "auto"},
     "bpr": {"factors": 64, "learning_rate": 0.05, "regularization": 0.01, "iterations": 100},
 }
 """Default hyper-parameters of the tunable baselines (tuning searches some of the keys); the ALS and item-kNN
-baselines' are the ``mf`` / ``item_knn`` channels' defaults, so each pair is the same model."""
+baselines' are the ``mf`` / ``item_knn`` channels' defaults, so each pair is the same model (ALS: confidence
+``"auto"`` = the signal's default transform, whose alpha is 1 for every signal kind)."""
 
 TUNABLE_BASELINES: tuple[str, ...] = tuple(BASELINE_DEFAULTS)
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -517,24 +517,31 @@ def _case(row: int, users: np.ndarray, lists_a: np.ndarray, lists_b: np.ndarray,
     """One user's both lists, held-out relevant items marked, with contributions for fused configurations."""
     user = int(users[row])
     rel = relevant[row]
-    sides = []
-    for conf, lists in zip(confs, (lists_a, lists_b), strict=True):
-        items = _valid(lists[row])
-        contrib: dict[int, tuple[tuple[str, float], ...]] = {}
-        if conf.config is not None and suite is not None and items:
-            rec = suite.ranker_.recommend(suite.query(user), conf.config, k=k, with_reasons=False)
-            active = [j for j, c in enumerate(rec.result.channels) if conf.config.weights.get(c, 0.0) > 0]
-            for r, item in enumerate(rec.result.items):
-                contrib[int(item)] = tuple((rec.result.channels[j], float(rec.result.contributions[r, j]))
-                                           for j in active)
-        titles = train.titles(items) if items else []
-        sides.append(tuple(
-            ListEntry(rank=i + 1, item_id=str(train.item_ids[item]), title=titles[i], held_out=item in rel,
-                      contributions=contrib.get(item) if conf.config is not None else None)
-            for i, item in enumerate(items)))
+    sides = [list_entries(train, lists[row], rel, suite=suite, user=user, config=conf.config, k=k)
+             for conf, lists in zip(confs, (lists_a, lists_b), strict=True)]
     return UserCase(user_id=str(train.user_ids[user]), ndcg_a=float(ndcg_a[row]), ndcg_b=float(ndcg_b[row]),
                     delta=float(ndcg_b[row] - ndcg_a[row]), n_held_out=len(rel), list_a=sides[0], list_b=sides[1],
                     jaccard=float(jac[row]), rbo=float(rbo[row]))
+
+
+def list_entries(train: Dataset, items: Sequence[int] | np.ndarray, relevant: Collection[int], *,
+                 suite: ChannelSuite | None = None, user: int | None = None, config: FusionConfig | None = None,
+                 k: int = 10) -> tuple[ListEntry, ...]:
+    """One ranked list as :class:`ListEntry` rows (titles, held-out relevant items marked); with ``suite``,
+    training ``user`` and a fusion ``config``, each positive-weight channel's contribution to every listed
+    item (the :class:`~core.ranking.fusion.FusionResult` of :meth:`~core.ranking.ranker.Ranker.recommend`)."""
+    chosen = _valid(items)
+    contrib: dict[int, tuple[tuple[str, float], ...]] = {}
+    if config is not None and suite is not None and user is not None and chosen:
+        rec = suite.ranker_.recommend(suite.query(int(user)), config, k=k, with_reasons=False)
+        active = [j for j, c in enumerate(rec.result.channels) if config.weights.get(c, 0.0) > 0]
+        for r, item in enumerate(rec.result.items):
+            contrib[int(item)] = tuple((rec.result.channels[j], float(rec.result.contributions[r, j]))
+                                       for j in active)
+    titles = train.titles(chosen) if chosen else []
+    return tuple(ListEntry(rank=i + 1, item_id=str(train.item_ids[item]), title=titles[i], held_out=item in relevant,
+                           contributions=contrib.get(item) if config is not None else None)
+                 for i, item in enumerate(chosen))
 
 
 def item_vectors_needed(dataset: Dataset, a: Configuration, b: Configuration) -> bool:

@@ -140,9 +140,13 @@ def accuracy_per_user(
     top: np.ndarray = recs[:, :k]
     width = top.shape[1]
     hits: np.ndarray = np.zeros((n, k), dtype=bool)
-    for row, rel in enumerate(relevant):
-        if rel:
-            hits[row, :width] = np.isin(top[row], np.fromiter(rel, dtype=np.int64)) & (top[row] >= 0)
+    sizes = np.fromiter((len(r) for r in relevant), dtype=np.int64, count=n)
+    if sizes.sum() and width:  # one isin over (row, item) keys instead of one per row
+        flat = np.fromiter((int(i) for r in relevant for i in r), dtype=np.int64, count=int(sizes.sum()))
+        span = int(max(flat.max(), top.max())) + 1
+        rows = np.arange(n, dtype=np.int64)
+        keys = np.repeat(rows, sizes) * span + flat
+        hits[:, :width] = np.isin(rows[:, None] * span + top, keys) & (top >= 0)
     n_rel = np.array([len(r) for r in relevant], dtype=np.float64)
     n_hits = hits.sum(axis=1).astype(np.float64)
     disc = _discounts(k)

@@ -41,6 +41,7 @@ class EvalOptions:
     tune_normalisation: bool = True  # screened at the default weights; changed only on a significant win
     tune_folds: int = 3  # validation folds (core.evaluation.folds); the guard scores each out of fold
     tune_penalty: float = 0.05  # pull toward the default weights (core.evaluation.guarded_tuning)
+    tune_confidence: bool = True  # choose the interaction transform on validation (core.evaluation.confidence_tuning)
     tune_baselines: bool = False
     baseline_trials: int = 8
     tune_channels: bool = False

@@ -27,6 +27,7 @@ from core.data.splits import Split, SplitParams, split_dataset, tuning_splits
 from core.evaluation import metrics as M
 from core.evaluation.baselines import TUNABLE_BASELINES
 from core.evaluation.checkpoint import Checkpoint
+from core.evaluation.confidence_tuning import CONSUMERS, ConfidenceChoice, apply_confidence, choose_confidence
 from core.evaluation.experiment import ConfigSpec, ExperimentResult, baseline_spec, run_experiment, suite_spec
 from core.evaluation.guarded_tuning import tune_fusion_on_validation
 from core.evaluation.options import EvalOptions, item_vectors_for, prepare_encoder
@@ -59,12 +60,15 @@ class EvaluationReport:
     tuning: TuningResult | None = None
     baseline_tuning: dict[str, dict[str, Any]] = field(default_factory=dict)
     channel_tuning: dict[str, dict[str, Any]] = field(default_factory=dict)
+    confidence: ConfidenceChoice | None = None
+    """The interaction transform chosen on validation (None: not chosen, the signal's default)."""
     typed: dict[str, Any] | None = None
     dropped_channels: dict[str, str] = field(default_factory=dict)
     validation_stats: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
     runtime: dict[str, Any] = field(default_factory=dict, repr=False)
-    """Live objects for follow-up analyses (validation split, fitted suites); never serialised."""
+    """Live objects for follow-up analyses (validation split, fitted suites; ``suite``: the test split's fitted
+    :class:`ChannelSuite` with every configuration it ranked, for the per-user inspector); never serialised."""
 
     def table(self, with_ci: bool = True) -> pd.DataFrame:
         """The experiment table (see :meth:`ExperimentResult.table`)."""
@@ -84,6 +88,8 @@ class EvaluationReport:
             out["baseline_tuning"] = self.baseline_tuning
         if self.channel_tuning:
             out["channel_tuning"] = self.channel_tuning
+        if self.confidence is not None:
+            out["confidence"] = self.confidence.to_dict()
         if self.typed is not None:
             out["typed_interests"] = self.typed
         if self.dropped_channels:
@@ -105,6 +111,12 @@ class EvaluationReport:
             )
             if self.tuning.decision:
                 parts.append(f"Guard: {self.tuning.decision.get('message', '')}.\n")
+        if self.confidence is not None:
+            scores = ", ".join(f"{row['label']} {row['validation_ndcg']:.4f}" for row in self.confidence.scores
+                               if row.get("validation_ndcg") is not None)
+            where = f"; validation {self.confidence.metric} of the mf channel alone: {scores}" if scores else ""
+            parts.append(f"\nInteraction transform ({self.confidence.signal} data): {self.confidence.reason}"
+                         f"{where}.\n")
         if self.typed is not None:
             parts.extend(typed_markdown(self.typed, digits))
         if self.dropped_channels:
@@ -181,6 +193,8 @@ def evaluate_dataset(
     channel_tuning: dict[str, dict[str, Any]] = {}
 
     baseline_params: dict[str, dict[str, Any]] = {}
+    fixed_baseline: dict[str, dict[str, Any]] = {}  # parameters every trial and the final fit share
+    confidence: ConfidenceChoice | None = None
     tuning = None
     val_suite: ChannelSuite | None = None
     validation_stats: dict[str, Any] = {}
@@ -188,10 +202,22 @@ def evaluate_dataset(
     if validation is not None:
         validation_stats = dict(validation.stats)
         val_users = tuning_users(validation, opts)
+        if opts.tune_confidence and ("mf" in opts.channels or any(b in CONSUMERS for b in opts.baselines)):
+            saved = checkpoint.load_json("confidence") if checkpoint is not None else None
+            if isinstance(saved, dict):
+                confidence = ConfidenceChoice.from_dict(saved)
+            else:
+                report(progress, 0.15, "choosing the interaction transform on the validation split")
+                confidence = choose_confidence(validation, val_users, base=channel_params, k=opts.k,
+                                               relevance_threshold=params.relevance_threshold,
+                                               progress=scaled(progress, 0.15, 0.2))
+                if checkpoint is not None:
+                    checkpoint.save_json("confidence", confidence.to_dict())
+            channel_params = apply_confidence(confidence.chosen, channel_params, fixed_baseline)
         if opts.tune_baselines:
             todo = [b for b in opts.baselines if b in TUNABLE_BASELINES]
             for i, name in enumerate(todo):
-                sub = scaled(progress, 0.15 + 0.15 * i / len(todo), 0.15 + 0.15 * (i + 1) / len(todo))
+                sub = scaled(progress, 0.2 + 0.1 * i / len(todo), 0.2 + 0.1 * (i + 1) / len(todo))
                 saved = checkpoint.load_json(f"baseline_tuning:{name}") if checkpoint is not None else None
                 if isinstance(saved, dict):
                     report(sub, 1.0, f"baseline {name}: tuning resumed from the interrupted run")
@@ -200,7 +226,7 @@ def evaluate_dataset(
                 report(sub, 0.0, f"tuning baseline {name}")
                 baseline_params[name] = tune_baseline(
                     name, validation, k=opts.k, n_trials=opts.baseline_trials, seed=opts.seed,
-                    users=val_users, progress=sub,
+                    users=val_users, progress=sub, fixed=fixed_baseline.get(name),
                 )
                 if checkpoint is not None:
                     checkpoint.save_json(f"baseline_tuning:{name}", baseline_params[name])
@@ -209,6 +235,7 @@ def evaluate_dataset(
                 validation, val_users, base=channel_params,
                 channels=[c for c in TUNABLE_CHANNELS if c in opts.channels], k=opts.k,
                 n_trials=opts.channel_trials, seed=opts.seed, progress=scaled(progress, 0.3, 0.4),
+                baseline_tuning=baseline_params,
             )
         if opts.tune and opts.fused:
             saved = checkpoint.load_json("fusion_tuning") if checkpoint is not None else None
@@ -229,7 +256,8 @@ def evaluate_dataset(
     specs: list[ConfigSpec] = []
     skipped: dict[str, str] = {}
     for name in opts.baselines:
-        spec = baseline_spec(name, baseline_params.get(name, {}).get("params", {}), item_vectors)
+        spec = baseline_spec(name, {**fixed_baseline.get(name, {}), **baseline_params.get(name, {}).get("params", {})},
+                             item_vectors)
         if spec is None:
             skipped[name] = "needs item vectors (no item text or no encoder)"
         else:
@@ -281,10 +309,12 @@ def evaluate_dataset(
         checkpoint.clear()
     return EvaluationReport(
         experiment=experiment, options=opts, dataset=dataset.name, tuning=tuning,
-        baseline_tuning=baseline_params, channel_tuning=channel_tuning, typed=typed, dropped_channels=dropped,
+        baseline_tuning=baseline_params, channel_tuning=channel_tuning, confidence=confidence, typed=typed,
+        dropped_channels=dropped,
         validation_stats=validation_stats, seconds=time.perf_counter() - started,
         runtime={"validation": validation, "validation_users": val_users, "validation_suite": val_suite,
-                 "channel_params": channel_params, "encoder": encoder, "split": split},
+                 "channel_params": channel_params, "encoder": encoder, "split": split,
+                 "suite": suite if (opts.channels or opts.fused) else None},
     )
 
 

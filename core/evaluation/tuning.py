@@ -327,20 +327,27 @@ def _baseline_space(name: str, trial: optuna.Trial) -> dict[str, Any]:
 
 def tune_baseline(
     name: str, validation: Split, *, k: int = 10, n_trials: int = 8, seed: int = 42,
-    users: np.ndarray | None = None, progress: ProgressFn | None = None,
+    users: np.ndarray | None = None, progress: ProgressFn | None = None, fixed: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Tune one baseline's hyper-parameters on the validation split (Optuna TPE, seeded); best params."""
+    """Tune one baseline's hyper-parameters on the validation split (Optuna TPE, seeded); best params.
+
+    ``fixed`` parameters (e.g. the interaction transform chosen on validation) hold in every trial, seed the
+    first trial where they are searched too, and are part of the returned ``params``.
+    """
     if name not in BASELINE_DEFAULTS:
         raise ValueError(f"baseline {name!r} has no hyper-parameters to tune")
     chosen = validation.users if users is None else users
     relevant = validation.relevant_sets(chosen)
+    held = dict(fixed or {})
 
     def objective(trial: optuna.Trial) -> float:
-        model = make_baseline(name, _baseline_space(name, trial)).fit(validation.train)
+        model = make_baseline(name, {**held, **_baseline_space(name, trial)}).fit(validation.train)
         return M.mean_accuracy(model.recommend(chosen, k), relevant, k)
 
-    return _search(objective, BASELINE_DEFAULTS[name], label=name, n_trials=n_trials, seed=seed,
-                   progress=progress)
+    result = _search(objective, {**BASELINE_DEFAULTS[name], **held}, label=name, n_trials=n_trials, seed=seed,
+                     progress=progress)
+    result["params"] = {**held, **result["params"]}
+    return result
 
 
 TUNABLE_CHANNELS: dict[str, dict[str, str]] = {
@@ -349,6 +356,29 @@ TUNABLE_CHANNELS: dict[str, dict[str, str]] = {
 }
 """Channels :func:`tune_channel_params` tunes: search parameter name -> field of the channel's ``Params``
 (``a.b``: field ``b`` of the frozen dataclass in field ``a``, e.g. the mf confidence's alpha)."""
+
+
+SHARED_TUNING: dict[str, tuple[str, dict[str, str]]] = {
+    "mf": ("als", {"mf_factors": "factors", "mf_regularization": "regularization", "mf_alpha": "alpha"}),
+}
+"""Channels that are the same model as a baseline (one implementation, issue 20): when that baseline was tuned
+on validation, the channel takes its parameters instead of a second, separate search (channel search name ->
+baseline parameter name)."""
+
+
+def shared_channel_tuning(baseline_tuning: dict[str, dict[str, Any]],
+                          channels: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """For each of ``channels`` whose baseline twin (:data:`SHARED_TUNING`) was tuned: the twin's result with
+    the parameters renamed for the channel and ``shared_with`` naming the baseline."""
+    out: dict[str, dict[str, Any]] = {}
+    for channel in channels:
+        if channel not in SHARED_TUNING or SHARED_TUNING[channel][0] not in baseline_tuning:
+            continue
+        twin, names = SHARED_TUNING[channel]
+        tuned = baseline_tuning[twin]
+        params = {key: tuned["params"][name] for key, name in names.items() if name in tuned["params"]}
+        out[channel] = {**tuned, "params": params, "shared_with": twin}
+    return out
 
 
 def channel_value(params: Any, field_path: str) -> Any:
@@ -385,21 +415,28 @@ def _channel_space(name: str, trial: optuna.Trial) -> dict[str, Any]:
     raise ValueError(f"channel {name!r} has no hyper-parameters to tune")
 
 
-def channel_ndcg(channel: Channel, split: Split, users: np.ndarray, k: int) -> float:
-    """Mean NDCG@k of one fitted channel used alone (seen items excluded) on ``split``'s ``users``."""
+def channel_recommendations(channel: Channel, split: Split, users: np.ndarray, k: int) -> np.ndarray:
+    """Top-k lists (users x k item indices) of one fitted channel used alone, seen items excluded."""
     queries = [Query(user_id=str(split.train.user_ids[int(u)])) for u in users]
     scores = np.asarray(channel.score(queries), dtype=np.float64)
     mask_seen(scores, split.train.matrix, users)
-    return M.mean_accuracy(top_k_rows(scores, k), split.relevant_sets(users), k)
+    return top_k_rows(scores, k)
+
+
+def channel_ndcg(channel: Channel, split: Split, users: np.ndarray, k: int) -> float:
+    """Mean NDCG@k of one fitted channel used alone (seen items excluded) on ``split``'s ``users``."""
+    return M.mean_accuracy(channel_recommendations(channel, split, users, k), split.relevant_sets(users), k)
 
 
 def tune_channel_params(
     validation: Split, users: np.ndarray, *, base: ChannelParams, channels: Sequence[str] = tuple(TUNABLE_CHANNELS),
     k: int = 10, n_trials: int = 10, seed: int = 42, progress: ProgressFn | None = None,
+    baseline_tuning: dict[str, dict[str, Any]] | None = None,
 ) -> tuple[ChannelParams, dict[str, dict[str, Any]]]:
     """Tune the mf / item_knn channels' own hyper-parameters alone on validation (Optuna TPE, seeded).
 
-    The same treatment :func:`tune_baseline` gives the baselines. Returns the updated
+    The same treatment :func:`tune_baseline` gives the baselines; a channel whose baseline twin is in
+    ``baseline_tuning`` takes the twin's parameters instead (:func:`shared_channel_tuning`). Returns the updated
     :class:`core.ranking.registry.ChannelParams` and, per channel, the best parameters with the
     default's and the best validation NDCG.
     """
@@ -407,8 +444,10 @@ def tune_channel_params(
     if "mf" in channels and base.get("mf").confidence is None:  # the signal's default, so its alpha can be tuned
         base = base.with_channel("mf", confidence=resolved_confidence(base.get("mf"), validation.train))
     params = base
-    summary: dict[str, dict[str, Any]] = {}
-    todo = [c for c in channels if c in TUNABLE_CHANNELS]
+    summary: dict[str, dict[str, Any]] = shared_channel_tuning(baseline_tuning or {}, channels)
+    for name, shared in summary.items():
+        params = with_channel_values(params, name, shared["params"])
+    todo = [c for c in channels if c in TUNABLE_CHANNELS and c not in summary]
     for i, name in enumerate(todo):
 
         def objective(trial: optuna.Trial, name: str = name, start: ChannelParams = params) -> float:

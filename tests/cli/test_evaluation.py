@@ -51,3 +51,27 @@ def test_evaluate_without_bootstrap_intervals(tmp_path: Path, capsys: pytest.Cap
     out = capsys.readouterr().out
     assert code == 0
     assert "fused_default" in out and "nan" not in out
+
+
+def test_evaluate_includes_the_breakdown_unless_told_not_to(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """JSON carries slices (with thresholds), popularity-bias deciles and calibration; ``--no-slices`` drops them."""
+    import json
+
+    from core.cli.commands import main
+
+    monkeypatch.setenv("INTERESTLENS_WORKSPACE", str(tmp_path))
+    base = ["evaluate", "--demo", "bilingual", "--bootstrap", "20", "--no-tune", "--model", "none", "--no-typed",
+            "--quiet", "--no-resume", "--max-users", "60", "--baselines", "most_popular", "--channels", "mf"]
+    assert main([*base, "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    dims = payload["slices"]["dimensions"]
+    assert set(dims) == {"activity", "popularity", "category", "language"}
+    assert dims["activity"]["thresholds"]["cold_max"] <= dims["activity"]["thresholds"]["light_max"]
+    assert len(payload["popularity_bias"]["deciles"]) == 10
+    assert "fused_default" in payload["calibration"]["configs"]
+    assert main(base) == 0
+    text = capsys.readouterr().out
+    assert "### Slices" in text and "### Popularity bias" in text and "### Calibration" in text
+    assert main([*base, "--json", "--no-slices"]) == 0
+    assert "slices" not in json.loads(capsys.readouterr().out)

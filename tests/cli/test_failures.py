@@ -122,6 +122,11 @@ def corpus(f: dict[str, str]) -> list[tuple[str, list[str]]]:
         ("compare: unknown demo", ["compare", "default", "channel:mf", "--data", "demo:nope"]),
         ("compare: unknown configuration", ["compare", "default", "nonexist", "--data", "demo:bilingual"]),
         ("compare: unwritable --out", ["compare", "default", "als", "--data", "demo:bilingual", "--out", MISSING]),
+        # inspect
+        ("inspect: no user", ["inspect", "--data", "demo:bilingual"]),
+        ("inspect: unknown demo", ["inspect", "--data", "demo:nope", "--user", "u1"]),
+        ("inspect: --k 0", ["inspect", "--data", "demo:bilingual", "--user", "u1", "--k", "0"]),
+        ("inspect: unwritable --out", ["inspect", "--data", "demo:bilingual", "--user", "u1", "--out", MISSING]),
     ]
 
 

@@ -8,10 +8,12 @@ import pytest
 from core.common.errors import DataError
 from core.data.dataset import Dataset
 from core.data.demos import DEMOS, load_demo
+from core.data.signal import guess_signal
+from core.data.splits import relevance_rule
 
 
 def test_demo_registry() -> None:
-    assert set(DEMOS) == {"movielens", "bilingual"}
+    assert set(DEMOS) == {"movielens", "bilingual", "plays"}
     for key, info in DEMOS.items():
         assert info.key == key and info.label_zh and info.label_en and info.description
         assert "interactions" in info.paths
@@ -51,6 +53,31 @@ def test_bilingual_or_clear_error() -> None:
     assert ds.items["title"].str.contains(r"[\u4e00-\u9fff]").all()
     assert "title_en" in ds.items.columns
     assert set(ds.interactions["event"]) - {""}
+
+
+def test_plays_is_an_implicit_count_demo() -> None:
+    ds = load_demo("plays")
+    assert ds.meta["demo"] == "plays" and ds.meta["rows_rejected"] == 0
+    assert ds.signal.kind == "count" and not ds.signal.guessed and ds.signal.implicit
+    assert relevance_rule(ds).threshold is None and relevance_rule(ds).code == "implicit_all"
+    assert (ds.n_users, ds.n_items, len(ds.interactions)) == (1_000, 2_500, 39_624)  # as the description says
+    plays = ds.interactions["rating"]
+    assert plays.min() == 1 and plays.max() == 804 and (plays == plays.round()).all()
+    assert f"{len(ds.interactions):,}" in DEMOS["plays"].description
+    assert ds.interactions["timestamp"].notna().all()
+    for column in ("title", "category", "tags", "people", "description"):
+        assert ds.items[column].notna().all(), column
+    assert ds.items["category"].nunique() == 12 and all(len(tags) == 3 for tags in ds.items["tags"])
+    # the guess agrees with the declaration
+    assert guess_signal(plays.to_numpy()).kind == "count"
+
+
+def test_plays_files_are_small_and_marked_synthetic() -> None:
+    folder = DEMOS["plays"].paths["interactions"].parent
+    assert sum(f.stat().st_size for f in folder.iterdir()) <= 1_500_000
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    assert "synthetic" in readme.lower()
+    assert "python -m bench.synth_plays --users 1000 --items 2500 --seed 0 --out data/plays" in readme
 
 
 def test_unknown_demo() -> None:

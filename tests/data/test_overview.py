@@ -25,6 +25,7 @@ from core.data.overview import (
     top_share,
     user_activity,
 )
+from core.data.signal import declared
 
 
 def _epoch(text: str) -> float:
@@ -257,6 +258,27 @@ def test_ratings(ds: Dataset) -> None:
     binned = rating_distribution(Dataset.from_frames("many", frame))
     assert binned is not None and binned.binned and len(binned.table) == 20
     assert binned.table["interactions"].sum() == 500
+
+
+def test_counts_are_binned_in_doubling_whole_number_bins() -> None:
+    plays = np.array([1] * 50 + list(range(2, 30)) + [100, 804])  # more distinct values than RATING_VALUES
+    frame = pd.DataFrame({"user_id": "u", "item_id": np.arange(len(plays)).astype(str), "rating": plays.astype(float),
+                          "timestamp": np.nan, "event": ""})
+    dist = rating_distribution(Dataset.from_frames("plays", frame, signal=declared("count")))
+    assert dist is not None
+    assert list(dist.table["low"]) == [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
+    assert list(dist.table["high"]) == [1, 3, 7, 15, 31, 63, 127, 255, 511, 804]
+    assert dist.binned and dist.kind == "count"
+    assert list(dist.table["interactions"]) == [50, 2, 4, 8, 14, 0, 1, 0, 0, 1]
+    # explicit ratings over the same values keep equal-width bins (most of the mass in the first)
+    explicit = rating_distribution(Dataset.from_frames("plays", frame, signal=declared("explicit")))
+    assert explicit is not None and len(explicit.table) == 20 and explicit.table["interactions"].iloc[0] == 78
+    durations = np.geomspace(1, 10_000, 400)
+    frame = pd.DataFrame({"user_id": "u", "item_id": np.arange(400).astype(str), "rating": durations,
+                          "timestamp": np.nan, "event": ""})
+    dist = rating_distribution(Dataset.from_frames("watch", frame, signal=declared("duration")))
+    assert dist is not None and dist.kind == "duration" and len(dist.table) == 20
+    assert dist.table["interactions"].sum() == 400 and dist.table["interactions"].max() <= 21  # log-spaced
 
 
 def test_events(ds: Dataset) -> None:

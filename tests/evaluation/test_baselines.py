@@ -14,7 +14,7 @@ from scipy import sparse
 
 from core.common.errors import ConfigError
 from core.common.selection import top_k_rows
-from core.data.confidence import Confidence
+from core.data.confidence import SIGNAL_KINDS, Confidence, default_confidence
 from core.data.dataset import Dataset
 from core.evaluation.baselines import (
     EASE,
@@ -117,7 +117,7 @@ def test_collaborative_baselines_beat_popularity(split) -> None:  # type: ignore
 
 def test_make_baseline_merges_defaults_and_needs_vectors() -> None:
     assert baseline_params("als", {"factors": 8}) == {"factors": 8, "regularization": 0.05, "alpha": 1.0,
-                                                      "confidence": "binary"}
+                                                      "confidence": "auto"}
     model = make_baseline("bpr", {"iterations": 50})
     assert isinstance(model, ImplicitBPR) and model.name == "bpr"
     assert model.params.iterations == 50 and model.params.factors == 64 and model.params.learning_rate == 0.05
@@ -164,6 +164,24 @@ def test_als_baseline_ranks_as_the_mf_channel(conf: Confidence) -> None:
     baseline = ImplicitALS(factors=8, regularization=0.1, iterations=6, random_state=7, confidence=conf).fit(ds)
     assert baseline.params == params
     np.testing.assert_array_equal(baseline.recommend(users, 10), _channel_lists(ds, channel, users, 10))
+
+
+def test_default_als_baseline_follows_the_signal_as_the_default_mf_channel() -> None:
+    """Issue 20: on counts both default to the signal's transform (log), so the lists are the same."""
+    ds = _counts()
+    assert ds.signal.kind == "count"
+    users = np.arange(ds.n_users)
+    channel = MFChannel(MFParams(factors=8, iterations=6)).fit(ChannelContext(ds, random_state=42, num_threads=1))
+    baseline = make_baseline("als", {"factors": 8, "iterations": 6}).fit(ds)
+    assert isinstance(baseline, ImplicitALS)
+    assert baseline.params.confidence == channel.confidence_ == default_confidence("count")
+    lists = baseline.recommend(users, 10)
+    np.testing.assert_array_equal(lists, _channel_lists(ds, channel, users, 10))
+    # not vacuous: the old fixed binary confidence is another model on counts
+    binary = make_baseline("als", {"factors": 8, "iterations": 6, "confidence": "binary"}).fit(ds)
+    assert (binary.recommend(users, 10) != lists).any()
+    # the default alpha is every signal kind's default alpha, so "auto" + alpha 1 is the signal's default exactly
+    assert all(default_confidence(kind).alpha == baseline_params("als")["alpha"] for kind in SIGNAL_KINDS)
 
 
 def test_the_transform_changes_the_als_model() -> None:

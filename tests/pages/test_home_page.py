@@ -18,6 +18,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.data.dataset import Dataset
+from core.data.demos import DEMOS
 from ui.i18n import CATALOGUE, LANGS, fmt_number, t
 from ui.safe import md_escape
 
@@ -111,7 +112,7 @@ def _figure_texts(fig: dict[str, Any]) -> Iterator[str]:
             yield trace["name"]
 
 
-@pytest.mark.parametrize("demo", ["movielens", "bilingual"])
+@pytest.mark.parametrize("demo", list(DEMOS))
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_overview_renders_charts_links_and_catalogue_text(demo: str, lang: str, tmp_workspace: Path) -> None:
     at = _run(f"demo:{demo}", lang)
@@ -119,8 +120,10 @@ def test_overview_renders_charts_links_and_catalogue_text(demo: str, lang: str, 
     dataset_name = md_escape(t(f"demo.{demo}", lang))
 
     titles = [fig["layout"]["title"]["text"] for fig in _figures(at)]
+    signal = DEMOS[demo].signal
+    values = "home.values.title.count" if signal is not None and signal.kind == "count" else "home.ratings.title"
     expected = [t("home.timeline.title", lang, unit=t("home.unit.month", lang)), t("home.tail.title", lang),
-                t("home.users.title", lang), t("home.ratings.title", lang)]
+                t("home.users.title", lang), t(values, lang)]
     assert all(title in titles for title in expected), titles
     assert any(title.startswith(t("home.cat.title", lang, n=0)[:4]) for title in titles), "the category mix"
     if demo == "bilingual":

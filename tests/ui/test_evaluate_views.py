@@ -229,3 +229,26 @@ def test_tuning_guard_and_weight_importance_are_labelled(report: EvaluationRepor
         assert abs(sum(fig.data[0].x) - 1.0) < 1e-6 and len(fig.data[0].y) == len(tuning.importances)
     else:
         assert fig is None
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_interaction_transform_is_named_with_its_reason(report: EvaluationReport, lang: str) -> None:
+    from core.data.confidence import Confidence
+    from core.evaluation.confidence_tuning import ConfidenceChoice
+
+    tr = _tr(lang)
+    assert report.confidence is not None  # chosen on validation by default
+    frame = ev.transform_frame(report.confidence, tr)
+    assert len(frame) == len(report.confidence.scores) and frame[tr("evaluate.col.used")].tolist().count("✓") == 1
+    assert not _shown(_frame_strings(frame)), _shown(_frame_strings(frame))
+    text = ev.transform_text(report.confidence, tr)
+    assert tr(f"data.signal.kind.{report.confidence.signal}") in text
+    adopted = ConfidenceChoice(chosen=Confidence("bm25", alpha=2.0), default=Confidence("log"), signal="count",
+                               scores=[{"label": "a", **Confidence("log").to_dict(), "validation_ndcg": 0.1},
+                                       {"label": "b", **Confidence("bm25", alpha=2.0).to_dict(),
+                                        "validation_ndcg": 0.2}],
+                               adopted=True, p_value=0.001, n_users=300)
+    text = ev.transform_text(adopted, tr)
+    assert el.transform_label(Confidence("bm25", alpha=2.0).to_dict(), tr) in text and "300" in text
+    assert "K1 100" in el.transform_label(Confidence("bm25").to_dict(), tr)
+    assert el.param_text({"confidence": Confidence("log").to_dict()}, tr).startswith(tr("evaluate.param.confidence"))

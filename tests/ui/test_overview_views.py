@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from core.data.dataset import Dataset
-from core.data.overview import CategoryMix, category_mix, compute_overview, user_activity
+from core.data.overview import CategoryMix, category_mix, compute_overview, rating_distribution, user_activity
+from core.data.signal import declared
 from ui import overview_views as ov
 from ui.i18n import t
 
@@ -115,3 +116,18 @@ def test_captions_leave_out_zero_counts() -> None:
     table = ov.top_items_table(compute_overview(Dataset.from_frames("repeat", repeat)).tail, "en")
     assert table[t("home.col.users", "en")].tolist() == [1, 1]
     assert table[t("home.col.interactions", "en")].tolist() == [2, 1]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_counts_are_titled_as_counts_with_whole_number_bins(lang: str) -> None:
+    plays = [1.0] * 40 + [float(v) for v in range(2, 40)]
+    frame = pd.DataFrame({"user_id": "u", "item_id": [str(i) for i in range(len(plays))], "rating": plays,
+                          "timestamp": np.nan, "event": ""})
+    dist = rating_distribution(Dataset.from_frames("plays", frame, signal=declared("count")))
+    assert dist is not None
+    fig = ov.rating_figure(dist, lang)
+    assert fig.layout.title.text == t("home.values.title.count", lang)
+    assert fig.layout.xaxis.title.text == t("home.values.x.count", lang)
+    assert list(fig.data[0].x) == ["1", "2–3", "4–7", "8–15", "16–31", "32–39"]
+    rated = rating_distribution(Dataset.from_frames("stars", frame, signal=declared("explicit")))
+    assert rated is not None and ov.rating_figure(rated, lang).layout.title.text == t("home.ratings.title", lang)
