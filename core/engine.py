@@ -4,7 +4,8 @@
 
 - ``item_vectors``: item documents encoded by the chosen model, through the on-disk vector cache;
 - ``item_index`` / ``user_index``: hnswlib indexes (in the artefact cache of ``core.common.artefacts``,
-  checked against the vectors' fingerprint on load);
+  checked against the vectors' fingerprint on load), or Qdrant collections when ``index_uri`` names one
+  (:mod:`core.vectors.index_uri`);
 - ``user_vectors`` + ``has_user_vector``: rating- and time-weighted mean item vectors;
 - ``channels``: every scoring channel fitted on the dataset;
 - ``cache_notices``: cached files that failed verification on the way and were rebuilt
@@ -50,7 +51,8 @@ from core.ranking.ranker import Ranker, Recommendation
 from core.ranking.registry import ChannelParams, channel_type, make_channels
 from core.vectors.documents import default_template, item_documents
 from core.vectors.encoders import DEFAULT_MODEL, Encoder, load_encoder
-from core.vectors.index import NeighbourIndex, build_item_index
+from core.vectors.index import HnswIndex, NeighbourIndex
+from core.vectors.index_uri import IndexUri, build_index, parse_index_uri
 from core.vectors.maps import ProjectionMap, build_map
 from core.vectors.projection import ProjectionParams
 from core.vectors.users import user_vectors
@@ -95,8 +97,11 @@ class Engine:
         channel_params: ChannelParams | None = None,
         user_half_life_days: float | None = 180.0,
         score_cache_size: int = 64,
+        index_uri: IndexUri | str | None = None,
     ) -> None:
         self.dataset = dataset
+        self.index_uri = index_uri if isinstance(index_uri, IndexUri) else parse_index_uri(index_uri)
+        """Where the neighbour indexes live (:mod:`core.vectors.index_uri`): ``hnsw`` or a Qdrant collection."""
         self.model = model
         self.template = template or default_template(dataset)
         self.index_params = index_params or IndexParams()
@@ -147,8 +152,7 @@ class Engine:
         """
         with self._lock:
             path = self._index_path("items", {"template": self.template})
-            return build_item_index(self.item_vectors, "hnsw", self.index_params, cache_path=path,
-                                    notices=self.cache_notices)
+            return self._build_index("items", self.item_vectors, path)
 
     def take_cache_notices(self) -> list[CacheNotice]:
         """The cache notices gathered so far, emptied (so a page shows each one once)."""
@@ -185,8 +189,12 @@ class Engine:
             vecs[~self.has_user_vector] = 0.0
             path = self._index_path("users", {"template": self.template,
                                               "half_life_days": self.user_half_life_days})
-            return build_item_index(vecs, "hnsw", self.index_params, cache_path=path,
-                                    notices=self.cache_notices)
+            return self._build_index("users", vecs, path)
+
+    def _build_index(self, of: str, vectors: np.ndarray, path: Path) -> NeighbourIndex:
+        """The ``of`` index on the configured backend: the hnswlib file ``path`` or a Qdrant collection."""
+        return build_index(self.index_uri, vectors, of=of, default_prefix=self.key, model=self.model,
+                           params=self.index_params, cache_path=path, notices=self.cache_notices)
 
     @cached_property
     def _context(self) -> ChannelContext:
@@ -321,11 +329,20 @@ class Engine:
         if not self.ready(channels=False):
             self.prepare(scaled(progress, 0.0, 0.05), channels=False)
         report(progress, 0.05, STAGES["map"])
+        items, users = self._map_indexes()
         result = build_map(self.item_vectors, self.user_vectors, self.has_user_vector,
                            fingerprint=self.dataset.fingerprint, model_id=self.model, params=params,
-                           progress=scaled(progress, 0.05, 1.0), item_index=self.item_index,
-                           user_index=self.user_index)
+                           progress=scaled(progress, 0.05, 1.0), item_index=items, user_index=users)
         return result  # damaged cache files it rebuilt are in result.notices
+
+    def _map_indexes(self) -> tuple[NeighbourIndex | None, NeighbourIndex | None]:
+        """The indexes the map may reuse for its neighbour graph: hnswlib ones only (the map asks every
+        point for its neighbours; a vector database answers one request per point, so the map builds its
+        own hnswlib graph instead)."""
+        items, users = self.item_index, self.user_index
+        if isinstance(items, HnswIndex) and isinstance(users, HnswIndex):
+            return items, users
+        return None, None
 
     # --- questions ---------------------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from ui.data_views import (
 )
 from ui.embeddings_panel import render_embeddings_panel, render_item_neighbours
 from ui.i18n import current_lang, fmt_date, fmt_number, t
+from ui.index_panel import render_index_setting
 from ui.resources import get_dataset, register_dataset
 from ui.safe import md_escape
 from ui.shell import ensure_app_shell
@@ -224,6 +225,7 @@ def main() -> None:
     with tab_emb:
         dataset = get_dataset()
         render_embeddings_panel(dataset)
+        render_index_setting()
         render_item_neighbours(dataset)
 
 

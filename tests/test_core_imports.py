@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).parent.parent
 
 LAYERS: tuple[str, ...] = (
-    "common", "data", "vectors", "interests", "ranking", "evaluation", "workspace", "engine", "cli",
+    "common", "data", "vectors", "interests", "ranking", "evaluation", "distributed", "workspace", "engine", "cli",
 )
 """The stages of core, lowest first (``engine`` is the module core/engine.py); imports only go down."""
 

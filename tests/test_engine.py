@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -200,3 +201,22 @@ def test_learned_reuses_the_mf_channels_factors(engine: Engine, tmp_workspace: o
     assert fits == [1]
     LearnedChannel(LearnedParams(epochs=3, user_tags="off")).fit(other)  # not in the cache either
     assert fits == [1, 1]
+
+
+def test_a_qdrant_index_uri_puts_the_indexes_in_collections(
+    engine: Engine, bilingual: Dataset, tmp_path: Path
+) -> None:
+    from core.vectors.qdrant_index import QdrantIndex, close_client
+
+    folder = tmp_path / "qdrant"
+    try:
+        other = Engine(bilingual, index_uri=f"qdrant:{folder}#eng")
+        assert isinstance(other.item_index, QdrantIndex) and other.item_index.collection == "eng_items"
+        assert isinstance(other.user_index, QdrantIndex) and len(other.user_index) == bilingual.n_users
+        ids, sims = other.neighbours(engine.item_vectors[[0, 1]], k=5, exclude=[0])
+        want, want_sims = engine.neighbours(engine.item_vectors[[0, 1]], k=5, exclude=[0])
+        np.testing.assert_array_equal(ids, want)  # 300 items: the HNSW graph is exact here too
+        np.testing.assert_allclose(sims, want_sims, atol=1e-5)
+        assert other.projection_map().coords.shape[0] > 0  # the map builds its own graph instead
+    finally:
+        close_client(str(folder))

@@ -86,6 +86,44 @@ def _compute(engine: Engine) -> EmbedSummary | None:
     return summary
 
 
+def _compute_on_ray(engine: Engine, address: str) -> EmbedSummary | None:
+    """Encode the missing item documents on Ray (:func:`core.distributed.embedding.embed_texts_ray`, every
+    batch written to the vector cache), then load the engine's vectors from the cache; None on error."""
+    from core.distributed.backend import Backend, parse_backend
+    from core.distributed.embedding import embed_texts_ray
+
+    slot = st.empty()
+    with slot.container():
+        progress = progress_bar(lambda message: t("emb.ray_progress", message=message))
+    try:
+        backend = parse_backend(f"ray:{address}") if address else Backend("ray")
+        result = embed_texts_ray(engine.documents, engine.model, VectorCache.default(engine.model), backend,
+                                 progress=progress)
+    except InterestLensError as exc:
+        slot.empty()
+        st.error(md_escape(exc))
+        return None
+    slot.empty()
+    where = md_escape(address) if address else t("emb.ray_local")
+    st.info(t("emb.ray_done", encoded=fmt_number(result.n_encoded), where=where))
+    if _compute(engine) is None:  # every text is cached now: the engine loads its vectors from disk
+        return None
+    summary = EmbedSummary(result.n_texts, result.n_cached, result.n_encoded, result.seconds, result.dim)
+    st.session_state.setdefault(READY_KEY, {})[(engine.dataset.fingerprint, engine.model)] = summary
+    return summary
+
+
+def _where() -> str | None:
+    """The radio "this machine / Ray cluster" and the address box: None for this machine, else the Ray
+    address (empty: a Ray runtime on this machine)."""
+    options = [t("emb.where.local"), t("emb.where.ray")]
+    choice = st.radio(t("emb.where"), options, key="emb_where", horizontal=True, help=t("emb.where_help"))
+    if choice != options[1]:
+        return None
+    address = st.text_input(t("emb.ray_address"), key="emb_ray_address", help=t("emb.ray_address_help"))
+    return str(address or "").strip()
+
+
 def _show_summary(summary: EmbedSummary) -> None:
     cols = st.columns(5)
     cols[0].metric(t("emb.items"), fmt_number(summary.items))
@@ -114,8 +152,9 @@ def render_embeddings_panel(dataset: Dataset) -> None:
     if summary is None:  # before computing: how much the disk cache already holds
         cached, total = _coverage(engine, model)
         st.caption(t("emb.coverage", cached=fmt_number(cached), total=fmt_number(total)))
+    address = _where()
     if st.button(t("emb.compute"), key="emb_compute", type="primary" if summary is None else "secondary"):
-        summary = _compute(engine)
+        summary = _compute(engine) if address is None else _compute_on_ray(engine, address)
         if summary is not None:
             st.success(t("emb.done"))
     if summary is not None:

@@ -442,6 +442,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                      "{cached} of {total} distinct item texts are already in the disk cache."),
     "emb.compute": ("计算物品向量", "Compute item vectors"),
     "emb.progress": ("正在编码：{message}", "Encoding: {message}"),
+    "emb.where": ("在哪里计算", "Where to compute"),
+    "emb.where.local": ("本机（当前进程）", "This machine (this process)"),
+    "emb.where.ray": ("Ray 集群", "Ray cluster"),
+    "emb.where_help": ("Ray：用 Ray Data 的 actor 池编码，每个 worker 只加载一次模型，每批结果立即写入向量缓存；"
+                       "中断后再次计算只编码剩下的文本。",
+                       "Ray: encode with a Ray Data actor pool, the model loaded once per worker, each batch "
+                       "written to the vector cache as it finishes; after an interruption only the remaining "
+                       "texts are encoded."),
+    "emb.ray_address": ("Ray 集群地址（留空则在本机启动 Ray）",
+                        "Ray cluster address (empty: start Ray on this machine)"),
+    "emb.ray_address_help": ("`ray start --head` 打印的地址，例如 10.0.0.5:6379；auto 表示本机已运行的集群。",
+                             "The address `ray start --head` prints, e.g. 10.0.0.5:6379; auto = the cluster "
+                             "already running on this machine."),
+    "emb.ray_progress": ("Ray 编码中：{message}", "Encoding on Ray: {message}"),
+    "emb.ray_done": ("已在 {where} 上编码 {encoded} 条文本，全部写入向量缓存。",
+                     "Encoded {encoded} texts on {where}; every vector is in the vector cache."),
+    "emb.ray_local": ("本机的 Ray", "Ray on this machine"),
     "emb.done": ("物品向量已就绪。", "Item vectors are ready."),
     "emb.items": ("物品数", "Items"),
     "emb.cached": ("来自缓存", "From cache"),
@@ -453,13 +470,39 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "emb.compute_first": ("请先在上方计算物品向量。", "Compute the item vectors above first."),
     "emb.pick_item": ("选择物品（可输入标题搜索）", "Pick an item (type to search titles)"),
     "emb.document": ("被编码的文本", "Encoded text"),
-    "emb.neighbours_caption": ("余弦相似度最高的 {k} 个物品（hnswlib 近邻索引）。",
-                               "The {k} items with the highest cosine similarity (hnswlib neighbour index)."),
+    "emb.neighbours_caption": ("余弦相似度最高的 {k} 个物品（来自近邻索引，见下方“近邻索引”设置）。",
+                               "The {k} items with the highest cosine similarity (from the neighbour index set "
+                               "under “Neighbour index”)."),
     "emb.col.rank": ("名次", "Rank"),
     "emb.col.title": ("标题", "Title"),
     "emb.col.category": ("类别", "Category"),
     "emb.col.score": ("相似度", "Similarity"),
     "emb.no_neighbours": ("没有可显示的相似物品。", "No similar items to show."),
+    "index.header": ("近邻索引", "Neighbour index"),
+    "index.intro": ("相似物品、兴趣匹配和用户近邻都查询这个索引。默认的 hnswlib 在本进程内运行；"
+                    "Qdrant 把向量存进集合：本地文件夹（精确的暴力搜索，适合约 2 万个物品以内）或 Qdrant 服务器"
+                    "（HNSW，适合大型目录）。更改后，下次准备数据时生效。",
+                    "Similar items, interest matching and user neighbours all query this index. The default, "
+                    "hnswlib, runs in this process; Qdrant keeps the vectors in a collection: a local folder "
+                    "(exact brute-force search, fine up to about 20,000 items) or a Qdrant server (HNSW, for large "
+                    "catalogues). A change applies the next time the data is prepared."),
+    "index.current": ("当前索引：{uri}", "Current index: {uri}"),
+    "index.kind": ("索引类型", "Index type"),
+    "index.kind.hnsw": ("hnswlib（本进程内，默认）", "hnswlib (in this process, default)"),
+    "index.kind.folder": ("Qdrant 本地文件夹", "Qdrant local folder"),
+    "index.kind.server": ("Qdrant 服务器", "Qdrant server"),
+    "index.location.folder": ("文件夹路径", "Folder path"),
+    "index.location.server": ("服务器地址（REST 端口，通常为 6333）", "Server URL (REST port, usually 6333)"),
+    "index.help.folder": ("同一时间只能有一个进程打开该文件夹；命令行任务与看板同时运行时请改用服务器。",
+                          "Only one process can open the folder at a time; use a server when batch jobs run "
+                          "next to the dashboard."),
+    "index.help.server": ("若服务器需要 API 密钥，请在启动看板前设置环境变量 QDRANT_API_KEY。",
+                          "If the server needs an API key, set the QDRANT_API_KEY environment variable before "
+                          "starting the dashboard."),
+    "index.apply": ("检查并使用", "Check and use"),
+    "index.invalid": ("无法使用这个索引：{detail}", "This index cannot be used: {detail}"),
+    "index.not_saved": ("设置无法保存到工作区：{detail}", "The setting could not be saved to the workspace: {detail}"),
+    "index.saved": ("已改用 {uri}。", "Now using {uri}."),
     # --- interests page (issue 4) ------------------------------------------------------------
     # --- tuning page (issue 5) ---------------------------------------------------------------
     "tuning.header": ("融合权重调优", "Fusion tuning"),

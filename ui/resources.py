@@ -25,6 +25,7 @@ from core.vectors.maps import ProjectionMap
 from core.vectors.projection import ProjectionParams
 from core.workspace.store import Workspace, default_workspace
 from ui.i18n import fmt_number, t
+from ui.index_panel import stored_index_uri
 from ui.safe import md_escape
 from ui.warmup import WarmupJob, WarmupJobs, wait_for, warmup_enabled
 
@@ -115,19 +116,20 @@ def get_dataset(key: str | None = None) -> Dataset:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _engine_cached(_dataset: Dataset, fingerprint: str, model: str) -> Engine:
-    return Engine(_dataset, model)
+def _engine_cached(_dataset: Dataset, fingerprint: str, model: str, index_uri: str = "hnsw") -> Engine:
+    return Engine(_dataset, model, index_uri=index_uri)
 
 
 def get_engine(dataset: Dataset | None = None, model: str | None = None) -> Engine:
     """The shared, read-only Engine for a dataset and model; built lazily, so this call is cheap.
 
     Pages call :func:`ensure_ready` right after, which builds vectors, indexes and channels once per
-    server process with a visible progress bar.
+    server process with a visible progress bar. The indexes live where the workspace's index setting says
+    (:mod:`ui.index_panel`); changing it gives a new engine.
     """
     ds = dataset or get_dataset()
     chosen = model or st.session_state.get("model", "use-m3")
-    return _engine_cached(ds, ds.fingerprint, chosen)
+    return _engine_cached(ds, ds.fingerprint, chosen, str(stored_index_uri()))
 
 
 def progress_bar(label: Callable[[str], str] = md_escape) -> ProgressFn:

@@ -18,7 +18,6 @@ from core.cli.args import CliParser, check_paths, float_in, int_in, subcommand_p
 from core.cli.args import parse as parse_argv
 from core.cli.common import (
     add_out_argument,
-    add_signal_arguments,
     emit_json,
     emit_text,
     fail,
@@ -31,7 +30,6 @@ from core.cli.hash_password import add_hash_password
 from core.cli.inspector import add_inspect
 from core.cli.prepare import add_prepare
 from core.common.errors import InterestLensError
-from core.data.demos import DEMOS
 
 # --- commands (each section owned by one module; add yours below, keep them independent) ---------
 
@@ -39,22 +37,40 @@ from core.data.demos import DEMOS
 
 
 def _cmd_embed(args: argparse.Namespace) -> int:
-    """Embed a demo dataset's item documents through the on-disk vector cache and report the counts."""
+    """Embed a dataset's item documents (a demo or the user's files) through the on-disk vector cache and
+    report the counts."""
+    from core.cli.data_source import data_label, data_spec, load_data_source
     from core.common.progress import cli_progress
-    from core.data.demos import load_demo
+    from core.distributed.backend import connect, parse_backend, progress_lines
     from core.vectors.documents import default_template, item_documents
     from core.vectors.encoders import load_encoder
     from core.vectors.vector_cache import VectorCache, embed_texts
 
-    dataset = load_demo(args.data)
+    backend = parse_backend(args.backend)
+    connect(backend)  # an unreachable Ray address fails before any work
+    dataset = load_data_source(args)
+    label = data_label(dataset, data_spec(args))
     docs = item_documents(dataset, args.template or default_template(dataset))  # a bad template fails first
-    encoder = load_encoder(args.model)
-    cache = None if args.no_cache else VectorCache.default(encoder.model_id)
-    progress = None if args.quiet else cli_progress(f"embed {args.data}")
-    result = embed_texts(encoder, docs, cache, progress)
+    cache: VectorCache | None
+    if backend.is_ray:  # Ray Data workers load the encoder; the driver only writes the cache
+        from core.distributed.embedding import embed_texts_ray, model_id_for
+
+        if args.no_cache:
+            raise InterestLensError("--backend ray writes into the vector cache: drop --no-cache")
+        model_id = model_id_for(args.model)
+        cache = VectorCache.default(model_id)
+        result = embed_texts_ray(docs, args.model, cache, backend, workers=args.workers,
+                                 progress=None if args.quiet else progress_lines(f"embed {label}"))
+    else:
+        encoder = load_encoder(args.model)
+        model_id = encoder.model_id
+        cache = None if args.no_cache else VectorCache.default(encoder.model_id)
+        result = embed_texts(encoder, docs, cache, None if args.quiet else cli_progress(f"embed {label}"))
     payload = {
-        "dataset": args.data,
-        "model": encoder.model_id,
+        "dataset": label,
+        "fingerprint": dataset.fingerprint,
+        "model": model_id,
+        "backend": backend.describe(),
         "items": result.n_texts,
         "duplicates": result.n_texts - result.n_cached - result.n_encoded,
         "cached": result.n_cached,
@@ -68,7 +84,7 @@ def _cmd_embed(args: argparse.Namespace) -> int:
         emit_json(payload, args.out)
     else:
         emit_text(
-            f"{payload['items']} items of {args.data} with {payload['model']} ({payload['dim']}-d): "
+            f"{payload['items']} items of {label} with {payload['model']} ({payload['dim']}-d): "
             f"{payload['cached']} cached, {payload['encoded']} encoded in {payload['seconds']} s\n", args.out
         )
     return 0
@@ -76,15 +92,19 @@ def _cmd_embed(args: argparse.Namespace) -> int:
 
 def _add_embed(sub: Any) -> None:
     """Register ``embed``."""
+    from core.cli.data_source import add_data_arguments
+    from core.distributed.backend import add_backend_arguments
     from core.vectors.encoders import DEFAULT_MODEL
 
-    p = sub.add_parser("embed", help="embed a demo dataset's items (cached on disk) and print the counts")
-    p.add_argument("--data", default="movielens", choices=list(DEMOS), help="demo dataset")
+    p = sub.add_parser("embed", help="embed a dataset's items (a demo or your files; cached on disk) and print "
+                                     "the counts")
+    add_data_arguments(p)
     p.add_argument("--model", default=DEFAULT_MODEL,
                    help="use-m3 (default, zh+en), minilm (English only), or a sentence-transformers folder")
     p.add_argument("--template", default=None,
                    help="item document template (default: the dashboard's, with {people} when the items have it)")
     p.add_argument("--no-cache", action="store_true", help="encode everything, bypass the cache")
+    add_backend_arguments(p, "encode on Ray Data, one encoder per worker, each batch written to the cache")
     p.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
     p.add_argument("--json", action="store_true", help="print one JSON document (default: one line of text)")
     add_out_argument(p)
@@ -94,17 +114,6 @@ def _add_embed(sub: Any) -> None:
 # --- ingest (issue 2) ----------------------------------------------------------------------------
 
 
-def _parse_map(pairs: list[str]) -> dict[str, str]:
-    """``role=column`` pairs (an empty column unmaps the role)."""
-    mapping: dict[str, str] = {}
-    for pair in pairs:
-        role, sep, column = pair.partition("=")
-        if not sep or not role.strip():
-            raise InterestLensError(f"--map expects role=column, got {pair!r}")
-        mapping[role.strip()] = column.strip()
-    return mapping
-
-
 def _positive_count(text: str) -> int:
     """An argparse type: a whole number from 1 to 1,000,000."""
     if not text.strip().isdigit() or len(text.strip()) > 7 or not 1 <= int(text) <= 1_000_000:
@@ -112,45 +121,27 @@ def _positive_count(text: str) -> int:
     return int(text)
 
 
-def _date_format(text: str) -> str:
-    """An argparse type: a ``--date-format`` (auto, dmy, mdy, ymd or a strftime pattern)."""
-    from core.data.read_options import normalise_date_format
-
-    try:
-        return normalise_date_format(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
 def _cmd_ingest(args: argparse.Namespace) -> int:
     """Load an interaction file (+ items) through core.data.loaders and print the validation report as JSON."""
-    import os
-
+    from core.cli.data_source import parse_map, pseudonymise_key, read_options
     from core.data.loaders import load_dataset
-    from core.data.read_options import ReadOptions
     from core.data.readers import read_table
     from core.data.report import NothingLoadedError
 
-    try:  # the deployment's INTERESTLENS_* settings, then this run's --max-rows / --date-format
-        options = ReadOptions.from_env(max_rows=args.max_rows, date_format=args.date_format)
-    except ValueError as exc:
-        return fail(str(exc))
-    key = None
-    if args.pseudonymise_env:
-        key = os.environ.get(args.pseudonymise_env)
-        if not key:
-            return fail(f"environment variable {args.pseudonymise_env} is not set (pseudonymisation key)")
-    inter_map = _parse_map(args.map)
-    item_map = _parse_map(args.item_map)
+    options = read_options(args)  # the deployment's INTERESTLENS_* settings, then --max-rows / --date-format
+    key = pseudonymise_key(args)
+    inter_map = parse_map(args.column_map)
+    item_map = parse_map(args.item_map, "--item-map")
     empty: dict[str, Any] = {"rows_loaded": 0, "rows_rejected": 0, "users": 0, "items": 0, "problems": []}
     try:
         inter_raw = read_table(args.interactions, options=options)  # within the row / memory budget
         items_raw = read_table(args.items, options=options) if args.items else None
-        dataset, inter, items = load_dataset(
-            inter_raw, items_raw, name=args.name or args.interactions,
+        tags_raw = read_table(args.user_tags, options=options) if args.user_tags else None
+        dataset, inter, items = load_dataset(  # named like a Data-page upload: the same fingerprint
+            inter_raw, items_raw, name=args.name or Path(args.interactions).name,
             interaction_mapping=inter_map or None, item_mapping=item_map or None, pseudonymise_key=key,
             max_kept=args.max_problems, rejected_path=args.rejected or None,  # every rejected row, written as read
-            signal=args.signal, event_weights=args.event_weights,
+            user_tags=tags_raw, signal=args.signal, event_weights=args.event_weights,
         )
     except NothingLoadedError as exc:
         payload = dict(empty, error=str(exc), code=exc.code)
@@ -175,6 +166,8 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
                          f"{dataset.signal.describe()}\n")
     if items is not None:
         payload["items_report"] = items.summary()
+    if "user_tags_report" in dataset.meta:
+        payload["user_tags_report"] = dataset.meta["user_tags_report"]
     emit_json(payload, args.out)
     return 0 if inter.rows_loaded > 0 else 2
 
@@ -182,28 +175,16 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 def _add_ingest(sub: Any) -> None:
     """Register ``ingest``."""
     p = sub.add_parser("ingest", help="load and validate an interaction file (+ items); print a JSON report")
+    from core.cli.data_source import add_reading_arguments
+
     p.add_argument("interactions", help="CSV/TSV/any delimiter, Parquet, JSON Lines or RecBole .inter file")
-    p.add_argument("--items", default=None, help="item file (id, title, description, tags, category)")
-    p.add_argument("--map", action="append", default=[], metavar="ROLE=COLUMN",
-                   help="override a guessed interaction column: user, item, rating, timestamp, event")
-    p.add_argument("--item-map", action="append", default=[], metavar="ROLE=COLUMN",
-                   help="override an item column: item, title, description, tags, genres, category, year")
-    p.add_argument("--name", default="", help="dataset name (default: the file path)")
-    p.add_argument("--pseudonymise-env", default="", metavar="VAR",
-                   help="replace user ids by HMAC-SHA256 keyed with this environment variable's value")
+    add_reading_arguments(p)  # --items, --user-tags, --map, --item-map, --name, --max-rows, --date-format, --signal ...
     p.add_argument("--rejected", default="", metavar="CSV",
                    help="write every rejected row to this CSV (default: a workspace file when there are more "
                         "than --max-problems; the JSON's rejected_file names it)")
     p.add_argument("--max-problems", type=_positive_count, default=None, metavar="N",
                    help="problems and rejected rows listed in the JSON (default 1000 or $INTERESTLENS_MAX_PROBLEMS; "
                         "all are counted)")
-    p.add_argument("--max-rows", type=int_in(1, 10**12), default=None, metavar="N",
-                   help="refuse a file of more than N rows while decoding it (default: max_rows, 2,000,000, "
-                        "or $INTERESTLENS_MAX_ROWS)")
-    p.add_argument("--date-format", type=_date_format, default=None, metavar="FORMAT",
-                   help="how dates such as 04/03/2021 are read: auto (default: detected per column and reported), "
-                        "dmy (day-first), mdy (month-first), ymd, or a strftime pattern such as %%d.%%m.%%Y")
-    add_signal_arguments(p)
     p.add_argument("--quiet-signal", action="store_true", help="do not print the signal line on stderr")
     add_out_argument(p)
     p.set_defaults(func=_cmd_ingest)
@@ -216,8 +197,9 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
     """Fuse every channel for a user and/or typed interests; print the ranked items with contributions."""
     from dataclasses import replace
 
+    from core.cli.data_source import data_label, data_spec, load_data_source
+    from core.cli.index_option import engine_index_options
     from core.common.progress import cli_progress
-    from core.data.demos import load_demo
     from core.engine import Engine
     from core.ranking.base import DROP_REASONS
     from core.ranking.config import FusionConfig
@@ -227,14 +209,16 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
     from ui.reasons import records  # the CLI, like the pages, renders reason codes through ui's catalogue
 
     weights = parse_weights(args.weights)
-    dataset = load_demo(args.data)
     user = None if args.user is None else str(args.user)
-    if user is not None and user not in dataset.user_index:
-        return fail(f"user {user!r} does not appear in the {args.data} interactions")
     if user is None and not (args.interests or "").strip():
         return fail("give --user, --interests, or both")
     if args.year_min is not None and args.year_max is not None and args.year_min > args.year_max:
         return fail(f"--year-min {args.year_min:g} is after --year-max {args.year_max:g}")
+    index_options = engine_index_options(args.index)
+    dataset = load_data_source(args)
+    label = data_label(dataset, data_spec(args))
+    if user is not None and user not in dataset.user_index:
+        return fail(f"user {user!r} does not appear in the {label} interactions")
     config = FusionConfig(normalisation=args.normalisation, method="rrf" if args.rrf else "weighted",
                           rrf_k=args.rrf_k, mmr_lambda=args.mmr_lambda, exclude_seen=not args.include_seen)
     if args.preset is not None:  # a bundled preset's key, or a file the Tuning page exported (validated JSON)
@@ -242,7 +226,7 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
         config = bundled[args.preset][1] if args.preset in bundled else read_preset_file(Path(args.preset))[1]
     if weights is not None:
         config = replace(config, weights=weights)
-    engine = Engine(dataset, args.model)
+    engine = Engine(dataset, args.model, **index_options)
     engine.prepare(None if args.quiet else cli_progress("prepare"))
     profile = engine.decompose(args.interests) if (args.interests or "").strip() else None
     item_filter = None
@@ -251,8 +235,9 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
                                  year_min=args.year_min, year_max=args.year_max)
     rec = engine.recommend(Query(user_id=user, profile=profile), config, k=args.k, item_filter=item_filter)
     items = records(rec, dataset, args.lang)
-    payload = {
-        "dataset": args.data,
+    payload: dict[str, Any] = {
+        "dataset": label,
+        "index": str(args.index),
         "user": user,
         "interests": profile.as_dict() if profile is not None else None,
         "config": config.to_dict(),
@@ -273,11 +258,14 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
 
 def _add_recommend(sub: Any) -> None:
     """Register ``recommend``."""
+    from core.cli.data_source import add_data_arguments
+    from core.cli.index_option import add_index_argument
     from core.ranking.registry import CHANNELS
     from core.vectors.encoders import DEFAULT_MODEL
 
     p = sub.add_parser("recommend", help="fused recommendations with per-channel contributions and reasons")
-    p.add_argument("--data", default="movielens", choices=list(DEMOS), help="demo dataset")
+    add_data_arguments(p)
+    add_index_argument(p)
     p.add_argument("--user", default=None, help="user id (as in the interaction file)")
     p.add_argument("--interests", default=None, help="typed interests, Chinese or English")
     p.add_argument("--weights", default=None, metavar="JSON",
@@ -309,8 +297,9 @@ def _add_recommend(sub: Any) -> None:
 
 def _cmd_interests(args: argparse.Namespace) -> int:
     """Decompose typed interests (and optionally a user's history interests) and print the profile as JSON."""
+    from core.cli.data_source import data_label, data_spec, load_data_source
+    from core.cli.index_option import engine_index_options
     from core.common.progress import cli_progress
-    from core.data.demos import load_demo
     from core.engine import Engine
     from core.interests.history import combine, history_interests
     from core.ranking.config import FusionConfig
@@ -319,10 +308,12 @@ def _cmd_interests(args: argparse.Namespace) -> int:
     if not args.text.strip() and args.user is None:
         return fail("type some interests, e.g. python -m core interests \"我喜欢科幻电影，不要恐怖片\"")
     weights = parse_weights(args.weights)  # checked before any work, used with --top
-    dataset = load_demo(args.data)
+    index_options = engine_index_options(args.index)
+    dataset = load_data_source(args)
+    label = data_label(dataset, data_spec(args))
     if args.user is not None and str(args.user) not in dataset.user_index:
-        return fail(f"user {args.user!r} does not appear in the {args.data} interactions")
-    engine = Engine(dataset, args.model)
+        return fail(f"user {args.user!r} does not appear in the {label} interactions")
+    engine = Engine(dataset, args.model, **index_options)
     engine.prepare(None if args.quiet else cli_progress("prepare"), channels=False)
     knobs = {"temperature": args.temperature, "diversity": args.diversity, "max_tags": args.max_tags}
     profile = engine.decompose(args.text, **knobs) if args.text.strip() else None
@@ -331,7 +322,8 @@ def _cmd_interests(args: argparse.Namespace) -> int:
         profile = combine(profile, hist, args.alpha, text=args.text)
     assert profile is not None
     payload = profile.as_dict()
-    payload["dataset"] = args.data
+    payload["dataset"] = label
+    payload["index"] = str(args.index)
     if args.user is not None:
         payload["user"] = str(args.user)
         for tag in payload["tags"]:
@@ -358,8 +350,12 @@ def _add_interests(sub: Any) -> None:
     from core.vectors.encoders import DEFAULT_MODEL
 
     p = sub.add_parser("interests", help="decompose typed interests into weighted tags (JSON)")
+    from core.cli.data_source import add_data_arguments
+    from core.cli.index_option import add_index_argument
+
     p.add_argument("text", help="typed interests, Chinese, English or mixed (may be '' with --user)")
-    p.add_argument("--data", default="movielens", choices=list(DEMOS), help="demo dataset")
+    add_data_arguments(p)
+    add_index_argument(p)
     p.add_argument("--temperature", type=float_in(0.01, 10), default=0.15,
                    help="softmax temperature of the weights, 0.01-10 (default 0.15)")
     p.add_argument("--diversity", type=float_in(0, 1), default=0.3, help="MMR diversity in [0, 1]")

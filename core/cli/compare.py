@@ -2,10 +2,11 @@
 
 A and B are each ``default``, a bundled preset (key or name), a preset saved in the workspace, a JSON
 configuration file, a baseline (``ease``, ``als`` …) or ``channel:<name>``. ``--data`` is a bundled demo
-(``demo:movielens``, ``movielens``) or an interaction file (with ``--items`` / ``--user-tags``), loaded as
-``evaluate`` loads it. Output: a plain-text report (metric deltas B - A with 95% intervals and paired tests,
-per-user wins / ties / losses, list overlap, the users with the largest gains and losses) or, with
-``--json``, :meth:`core.evaluation.compare.ConfigComparison.to_dict`. Named stages go to stderr.
+(``demo:movielens``, ``movielens``) or an interaction file (with ``--items`` / ``--user-tags`` and ingest's
+reading flags), loaded by :func:`core.cli.data_source.load_data_source` like every ``--data`` command.
+Output: a plain-text report (metric deltas B - A with 95% intervals and paired tests, per-user wins / ties /
+losses, list overlap, the users with the largest gains and losses) or, with ``--json``,
+:meth:`core.evaluation.compare.ConfigComparison.to_dict`. Named stages go to stderr.
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
-from core.cli.args import UsageError, int_in, shorten
+from core.cli.args import int_in
 from core.cli.common import add_out_argument, emit_json, emit_text
 from core.common.progress import ProgressFn
 
@@ -36,34 +36,6 @@ def stage_printer(quiet: bool) -> ProgressFn | None:
             sys.stderr.flush()
 
     return _inner
-
-
-def _dataset(args: argparse.Namespace) -> Any:
-    """A bundled demo (``demo:<key>`` or ``<key>``) or an interaction file loaded like ``evaluate`` does."""
-    from core.data.demos import DEMOS, load_demo
-
-    key = args.data.split(":", 1)[1] if args.data.startswith("demo:") else args.data
-    if key in DEMOS and not Path(args.data).is_file():
-        return load_demo(key)
-    if args.data.startswith("demo:"):
-        raise UsageError(f"--data: unknown demo {shorten(key)!r}; expected one of "
-                         f"{', '.join('demo:' + d for d in DEMOS)}")
-    path = Path(args.data)
-    if not path.is_file():
-        raise UsageError(f"--data {shorten(args.data, 120)!r} is neither a demo ({', '.join(DEMOS)}) nor a "
-                         "readable file")
-    from core.data.loaders import load_dataset
-
-    dataset, _, _ = load_dataset(str(path), args.items, name=path.name, user_tags=args.user_tags)
-    return dataset
-
-
-def add_data_arguments(p: argparse.ArgumentParser) -> None:
-    """``--data`` (a demo or an interaction file), ``--items``, ``--user-tags``: what :func:`_dataset` loads."""
-    p.add_argument("--data", required=True,
-                   help="demo:movielens, demo:bilingual, demo:plays (or the bare key), or an interaction file")
-    p.add_argument("--items", default=None, help="item metadata file when --data is a file")
-    p.add_argument("--user-tags", default=None, help="users' free-text tags when --data is a file")
 
 
 def add_split_arguments(p: argparse.ArgumentParser) -> None:
@@ -99,12 +71,13 @@ def _saved_presets(dataset: Any) -> dict[str, Any]:
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     """Compare configuration B against A on one split; print a text report or JSON."""
+    from core.cli.data_source import load_data_source
     from core.evaluation.compare import STAGES, compare_configurations, item_vectors_needed, resolve_configuration
     from core.evaluation.options import item_vectors_for
     from core.vectors.encoders import load_encoder
 
     progress = stage_printer(args.quiet)
-    dataset = _dataset(args)
+    dataset = load_data_source(args)
     presets = _saved_presets(dataset)
     a = resolve_configuration(args.a, presets)
     b = resolve_configuration(args.b, presets)
@@ -181,6 +154,7 @@ def _entry(entry: Any) -> str:
 
 def add_compare(sub: Any) -> None:
     """Register ``compare``."""
+    from core.cli.data_source import add_data_arguments
     from core.vectors.encoders import DEFAULT_MODEL
 
     p = sub.add_parser("compare", help="compare two configurations (presets, baselines, channel:<name>) on "
@@ -188,7 +162,7 @@ def add_compare(sub: Any) -> None:
     p.add_argument("a", help="reference A: default, a preset (bundled key/name, saved, or .json file), "
                              "a baseline (e.g. ease, als) or channel:<name>")
     p.add_argument("b", help="candidate B (same forms as A); every delta is B - A")
-    add_data_arguments(p)
+    add_data_arguments(p, default=None, required=True)
     p.add_argument("--k", type=int_in(1, 1000), default=10, help="list length, 1-1000 (default 10)")
     p.add_argument("--max-users", type=int_in(1, 100_000_000), default=None,
                    help="compare on a seeded sample of this many test users")

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
 from core.cli.args import float_in, int_in
-from core.cli.common import add_out_argument, add_signal_arguments, emit_json, emit_text, fail, parse_weights
+from core.cli.common import add_out_argument, emit_json, emit_text, fail, parse_weights
 from core.common.errors import InterestLensError
 from core.data.demos import DEMOS
 
@@ -17,22 +16,11 @@ from core.data.demos import DEMOS
 
 
 def _eval_dataset(args: argparse.Namespace) -> Any:
-    """The Dataset named by ``--demo`` or loaded from ``--data`` (+ ``--items``) like ``ingest`` does
-    (``--signal`` / ``--event-weights`` apply to both; the signal and its relevance default go to stderr)."""
-    from core.data.demos import DEMOS, load_demo
-    from core.data.loaders import load_dataset
+    """The Dataset ``--data`` names (a demo or the user's files, :func:`core.cli.data_source.load_data_source`;
+    ``--demo`` is its deprecated alias); the signal and its relevance default go to stderr."""
+    from core.cli.data_source import load_data_source
 
-    custom = args.signal != "auto" or args.event_weights is not None
-    if args.demo and not custom:
-        dataset = load_demo(args.demo)
-    elif args.demo:
-        paths = DEMOS[args.demo].paths
-        dataset, _, _ = load_dataset(paths["interactions"], paths.get("items"), name=DEMOS[args.demo].label_en,
-                                     user_tags=paths.get("user_tags"), signal=args.signal,
-                                     event_weights=args.event_weights)
-    else:
-        dataset, _, _ = load_dataset(args.data, args.items, name=args.data, user_tags=args.user_tags,
-                                     signal=args.signal, event_weights=args.event_weights)
+    dataset = load_data_source(args)
     if not args.quiet:
         from core.data.splits import relevance_rule
 
@@ -75,8 +63,10 @@ def _eval_options(args: argparse.Namespace, dataset: Any) -> Any:
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     """Evaluate baselines, single channels and fusion (default + tuned) on one split; print the table."""
     from core.common.progress import cli_progress
+    from core.distributed.backend import block_map_for, parse_backend
     from core.evaluation.protocol import evaluate_dataset, run_checkpoint
 
+    map_shards = block_map_for(parse_backend(args.backend), args.workers)  # a bad address fails first
     dataset = _eval_dataset(args)
     options = _eval_options(args, dataset)
     progress = None if args.quiet else cli_progress("evaluate")
@@ -84,7 +74,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     if checkpoint is not None and checkpoint.n_saved() and not args.quiet:
         sys.stderr.write(f"resuming an interrupted run: {checkpoint.n_saved()} finished stage(s) kept in "
                          f"{checkpoint.folder}\n")
-    report = evaluate_dataset(dataset, options, progress=progress, checkpoint=checkpoint)
+    report = evaluate_dataset(dataset, options, progress=progress, checkpoint=checkpoint, map_shards=map_shards)
     parts = None
     if not getattr(args, "no_slices", False) and report.runtime.get("split") is not None:
         from core.evaluation.breakdown import breakdown
@@ -130,11 +120,10 @@ def _cmd_tune(args: argparse.Namespace) -> int:
 
 def _add_eval_arguments(p: argparse.ArgumentParser) -> None:
     """Arguments shared by ``evaluate`` and ``tune``."""
-    src = p.add_mutually_exclusive_group(required=True)
-    src.add_argument("--data", help="interaction file (any format `ingest` accepts)")
-    src.add_argument("--demo", choices=list(DEMOS), help="a bundled demo dataset instead")
-    p.add_argument("--items", default=None, help="item metadata file (titles, tags, ...: content channels)")
-    p.add_argument("--user-tags", default=None, help="users' free-text tags (user, item, tag[, timestamp])")
+    from core.cli.data_source import add_data_arguments
+
+    add_data_arguments(p, default=None)  # required, or --demo
+    p.add_argument("--demo", choices=list(DEMOS), help="deprecated: the same as --data demo:NAME")
     p.add_argument("--k", type=int_in(1, 1000), default=10, help="list length for every metric, 1-1000 (default 10)")
     p.add_argument("--split", choices=["random", "leave_last", "temporal"], default="random",
                    help="per-user random ratio (default), per-user leave-last-N, or one global time cut")
@@ -158,12 +147,13 @@ def _add_eval_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int_in(0, 2**32 - 1), default=42, help="seed for splits, models and the tuner")
     p.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    add_signal_arguments(p)
     add_out_argument(p)
 
 
 def add_evaluate(sub: Any) -> None:
     """Register ``evaluate``."""
+    from core.distributed.backend import add_backend_arguments
+
     p = sub.add_parser("evaluate", help="offline evaluation: baselines, channels, fused and tuned fusion")
     _add_eval_arguments(p)
     p.add_argument("--baselines", default="all", help="comma-separated baselines (default all)")
@@ -186,6 +176,7 @@ def add_evaluate(sub: Any) -> None:
     p.add_argument("--no-slices", action="store_true",
                    help="leave out the breakdown by user activity, item popularity, category and language, "
                         "the popularity-bias deciles and the genre calibration (JSON and Markdown)")
+    add_backend_arguments(p, "the test users' recommend + per-user metric step runs in user shards as Ray tasks")
     p.set_defaults(func=_cmd_evaluate)
 
 
@@ -199,27 +190,9 @@ def add_tune(sub: Any) -> None:
 # --- evaluate-interests (issue 15) -----------------------------------------------------------------
 
 
-def _typed_dataset(data: str, items: str | None, signal: str = "auto",
-                   event_weights: dict[str, float] | None = None) -> Any:
-    """A bundled demo by key, or an interaction file (+ ``--items``) loaded like ``ingest`` does."""
-
-    from core.data.demos import DEMOS, load_demo
-    from core.data.loaders import load_dataset
-
-    if data in DEMOS and signal == "auto" and event_weights is None:
-        return load_demo(data)
-    if data in DEMOS:
-        paths = DEMOS[data].paths
-        return load_dataset(paths["interactions"], paths.get("items"), name=DEMOS[data].label_en,
-                            user_tags=paths.get("user_tags"), signal=signal, event_weights=event_weights)[0]
-    if not Path(data).is_file():
-        raise InterestLensError(f"--data {data!r} is neither a demo ({', '.join(DEMOS)}) nor a readable file")
-    dataset, _, _ = load_dataset(data, items, name=Path(data).name, signal=signal, event_weights=event_weights)
-    return dataset
-
-
 def _cmd_evaluate_interests(args: argparse.Namespace) -> int:
     """Evaluate typed interests on a cases file: fused ranking, tag-kind ablations, baselines, one table."""
+    from core.cli.data_source import load_data_source
     from core.common.progress import cli_progress
     from core.engine import Engine
     from core.evaluation.cases import load_cases
@@ -228,7 +201,7 @@ def _cmd_evaluate_interests(args: argparse.Namespace) -> int:
 
     weights = parse_weights(args.weights)
     config = FusionConfig() if weights is None else FusionConfig(weights=weights)
-    dataset = _typed_dataset(args.data, args.items, args.signal, args.event_weights)
+    dataset = load_data_source(args)
     cases = load_cases(args.cases, dataset).select(args.split)
     if not args.quiet:
         sys.stderr.write(f"{len(cases)} cases ({args.split}) from {cases.source}; "
@@ -254,9 +227,9 @@ def add_evaluate_interests(sub: Any) -> None:
                             "ablations per tag kind and baselines, with bootstrap intervals")
     p.add_argument("cases", help='JSON list of {"text", "targets", "mentioned"?, "id"?, "split"?} '
                                  "(targets / mentioned: item ids or titles)")
-    p.add_argument("--data", default="movielens",
-                   help="a bundled demo (movielens, bilingual, plays) or an interaction file (with --items)")
-    p.add_argument("--items", default=None, help="item metadata file when --data is a file")
+    from core.cli.data_source import add_data_arguments
+
+    add_data_arguments(p)  # the cases' targets and mentions resolve against this dataset's items
     p.add_argument("--k", type=int_in(1, 1000), nargs="+", default=[10, 50],
                    help="list lengths, 1-1000 (default 10 50)")
     p.add_argument("--split", default="all", help="only the cases of this split, e.g. dev or test (default all)")
@@ -267,6 +240,5 @@ def add_evaluate_interests(sub: Any) -> None:
     p.add_argument("--model", default=DEFAULT_MODEL, help="text encoder (default use-m3)")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.add_argument("--json", action="store_true", help="print one JSON document (default: a Markdown report)")
-    add_signal_arguments(p)
     add_out_argument(p)
     p.set_defaults(func=_cmd_evaluate_interests)

@@ -18,7 +18,8 @@ from typing import Any
 
 from core.cli.args import UsageError, int_in, shorten
 from core.cli.common import add_out_argument, emit_json, emit_text
-from core.cli.compare import _dataset, _saved_presets, add_data_arguments, add_split_arguments, split_from_args
+from core.cli.compare import _saved_presets, add_split_arguments, split_from_args
+from core.cli.data_source import add_data_arguments, load_data_source
 
 
 def _when(ts: float) -> str:
@@ -33,7 +34,7 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     from core.ranking.registry import CHANNELS, ChannelParams
     from core.vectors.encoders import load_encoder
 
-    dataset = _dataset(args)
+    dataset = load_data_source(args)
     conf = resolve_configuration(args.config, _saved_presets(dataset))
     if conf.config is None:
         raise UsageError(f"--config {shorten(args.config)!r} is a baseline; give a fusion configuration "
@@ -100,7 +101,7 @@ def add_inspect(sub: Any) -> None:
 
     p = sub.add_parser("inspect", help="one user's history, tags, fused list (with channel contributions) and "
                                        "each channel's own list on a split, held-out items marked")
-    add_data_arguments(p)
+    add_data_arguments(p, default=None, required=True)
     p.add_argument("--user", required=True, help="the user id to inspect")
     p.add_argument("--config", default="default",
                    help="the fused configuration: default, a preset (bundled key/name, saved, or .json file) or "

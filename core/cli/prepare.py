@@ -1,6 +1,11 @@
 """``python -m core prepare``: build a dataset's artefacts once, before anyone opens the dashboard.
 
-``./dev.sh app`` runs ``prepare --data demo:movielens --map`` as part of its first-run set-up: item vectors
+``--data`` is a demo or the analyst's own file (:mod:`core.cli.data_source`: ``--items``, ``--user-tags``,
+``--column-map`` and ingest's other reading flags). A file is loaded and named as the Data page loads and
+names the same upload, so its fingerprint -- the key of every artefact -- is the one the dashboard computes:
+uploading that file later finds everything built (``--register`` also lists it in the workspace, so it is in
+the sidebar at once). ``./dev.sh app`` runs ``prepare --data demo:movielens --map`` as part of its first-run
+set-up: item vectors
 (the vector cache), the item and user indexes, every channel (the learned channel's model too, so giving it a
 weight later is instant) and the map land in the workspace's artefact cache (``core.common.config.cache_dir``),
 which is where the app reads them. Each of :data:`core.engine.STAGES` is printed on stderr as it starts, with
@@ -17,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from core.cli.args import UsageError
 from core.cli.common import add_out_argument, emit_json, emit_text
 
 STAMP_VERSION = 1
@@ -80,19 +86,38 @@ def demo_key(text: str) -> str:
     return text.split(":", 1)[1] if text.startswith("demo:") else text
 
 
+def _register(args: argparse.Namespace, dataset: Any) -> str | None:
+    """List a file's dataset in the workspace (the dashboard's sidebar) when ``--register``; its key."""
+    from core.cli.data_source import data_spec, parse_map
+
+    spec = data_spec(args)
+    if not args.register:
+        return None
+    if spec.demo is not None:
+        raise UsageError(f"--register lists a file's dataset in the workspace; {spec.demo} is a bundled demo, "
+                         "always in the sidebar")
+    from core.workspace.store import default_workspace
+
+    sources = [Path(p).name for p in (spec.path, args.items) if p]  # as the Data page records an upload
+    mapping = {"interactions": parse_map(args.column_map), "items": parse_map(args.item_map, "--item-map")}
+    return default_workspace().register(dataset, source_files=sources, mapping=mapping)
+
+
 def _cmd_prepare(args: argparse.Namespace) -> int:
-    """Build vectors, indexes, channels (and the map) of a demo dataset once; skip when stamped."""
+    """Build vectors, indexes, channels (and the map) of a dataset once; skip when stamped."""
     import json
 
+    from core.cli.data_source import data_label, data_spec, load_data_source
     from core.common.artefacts import atomic_write_json
-    from core.data.demos import load_demo
 
-    key = demo_key(args.data)
-    dataset = load_demo(key)
+    dataset = load_data_source(args)
+    key = data_label(dataset, data_spec(args))
+    registered = _register(args, dataset)
     deferred = not args.lazy_channels
     stamp = stamp_path(dataset.fingerprint, args.model, args.map, deferred)
     if stamp.is_file() and not args.force:
-        payload: dict[str, Any] = {"dataset": key, "model": args.model, "skipped": True, "stamp": str(stamp)}
+        payload: dict[str, Any] = {"dataset": key, "fingerprint": dataset.fingerprint, "model": args.model,
+                                   "skipped": True, "stamp": str(stamp), "workspace_key": registered}
         try:
             payload["prepared"] = json.loads(stamp.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -111,15 +136,16 @@ def _cmd_prepare(args: argparse.Namespace) -> int:
     seconds = round(time.perf_counter() - started, 3)
     embed = engine.last_embed
     payload = {
-        "dataset": key, "model": args.model, "skipped": False, "seconds": seconds, "stages": printer.summary(),
+        "dataset": key, "fingerprint": dataset.fingerprint, "model": args.model, "skipped": False,
+        "seconds": seconds, "stages": printer.summary(),
         "items": dataset.n_items, "encoded": embed.n_encoded if embed is not None else 0,
         "cached": embed.n_cached if embed is not None else dataset.n_items,
         "map": None if result is None else {"from_cache": result.from_cache, "seconds": round(result.seconds, 3)},
         "pending_channels": engine.pending_channels(),
         "cache_notices": [notice.as_dict() for notice in engine.take_cache_notices()],
-        "stamp": str(stamp),
+        "stamp": str(stamp), "workspace_key": registered,
     }
-    atomic_write_json(stamp, {k: v for k, v in payload.items() if k not in ("stamp", "skipped")})
+    atomic_write_json(stamp, {k: v for k, v in payload.items() if k not in ("stamp", "skipped", "workspace_key")})
     _emit(args, payload, f"prepared {key} ({args.model}) in {seconds:.1f} s: {dataset.n_items} items"
                          f"{', map cached' if result is not None else ''}\n")
     return 0
@@ -146,12 +172,14 @@ def _emit(args: argparse.Namespace, payload: dict[str, Any], line: str) -> None:
 
 def add_prepare(sub: Any) -> None:
     """Register ``prepare``."""
+    from core.cli.data_source import add_data_arguments
     from core.vectors.encoders import DEFAULT_MODEL
 
-    p = sub.add_parser("prepare", help="build a demo dataset's vectors, indexes, channels (and map) once, "
-                                       "so the dashboard opens ready (run by ./dev.sh app's set-up)")
-    p.add_argument("--data", default="demo:movielens", type=_demo_choice,
-                   help="demo dataset: demo:movielens (default), demo:bilingual or demo:plays")
+    p = sub.add_parser("prepare", help="build a dataset's vectors, indexes, channels (and map) once, so the "
+                                       "dashboard opens ready (run by ./dev.sh app's set-up); a demo or your file")
+    add_data_arguments(p, default="demo:movielens", short_map=False)  # --map lays out the map here
+    p.add_argument("--register", action="store_true",
+                   help="also list a file's dataset in the workspace, so the dashboard's sidebar offers it")
     p.add_argument("--model", default=DEFAULT_MODEL,
                    help="use-m3 (default, zh+en), minilm (English only), or a sentence-transformers folder")
     p.add_argument("--map", action="store_true", help="also lay out the Map page's default map")
@@ -163,10 +191,3 @@ def add_prepare(sub: Any) -> None:
     add_out_argument(p)
     p.set_defaults(func=_cmd_prepare)
 
-
-def _demo_choice(text: str) -> str:
-    from core.data.demos import DEMOS
-
-    if demo_key(text) not in DEMOS:
-        raise argparse.ArgumentTypeError(f"--data must be one of {', '.join('demo:' + k for k in DEMOS)}, not {text!r}")
-    return text

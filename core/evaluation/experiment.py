@@ -26,7 +26,7 @@ import pandas as pd
 
 from core.common.artefacts import fingerprint
 from core.common.errors import InterestLensError
-from core.common.progress import ProgressFn, report
+from core.common.progress import ProgressFn, report, scaled
 from core.data.dataset import Dataset
 from core.data.splits import Split
 from core.evaluation import metrics as M
@@ -34,7 +34,9 @@ from core.evaluation.baselines import Recommender, baseline_params, make_baselin
 from core.evaluation.checkpoint import Checkpoint
 from core.evaluation.statistics import Comparison, Interval, bootstrap_ci, format_p, paired_comparison
 from core.evaluation.suite import ChannelSuite, SuiteRecommender
+from core.ranking.base import BlockMap
 from core.ranking.config import FusionConfig
+from core.ranking.ranker import scoring_batch_size
 
 
 @dataclass
@@ -193,12 +195,14 @@ class ExperimentResult:
 
 def evaluate_lists(
     recommendations: np.ndarray, split: Split, users: np.ndarray, *, k: int, metrics: Sequence[str],
-    item_vectors: np.ndarray | None, n_boot: int, seed: int,
+    item_vectors: np.ndarray | None, n_boot: int, seed: int, per_user: dict[str, np.ndarray] | None = None,
 ) -> tuple[dict[str, np.ndarray], dict[str, float], dict[str, Interval]]:
-    """Per-user accuracy, aggregate means (accuracy + beyond-accuracy) and bootstrap CIs of one config."""
+    """Per-user accuracy (``per_user`` when already computed, e.g. by user shards), aggregate means
+    (accuracy + beyond-accuracy) and bootstrap CIs of one config."""
     acc = [m for m in metrics if m in M.ACCURACY_METRICS]
     beyond = [m for m in metrics if m in M.BEYOND_METRICS]
-    per_user = M.accuracy_per_user(recommendations, split.relevant_sets(users), k, acc)
+    if per_user is None:
+        per_user = M.accuracy_per_user(recommendations, split.relevant_sets(users), k, acc)
     aggregate = {m: float(v.mean()) if len(v) else float("nan") for m, v in per_user.items()}
     intervals = (
         {m: bootstrap_ci(v, n_boot=n_boot, seed=seed) for m, v in per_user.items()} if n_boot else {}
@@ -213,6 +217,26 @@ def evaluate_lists(
     return per_user, aggregate, intervals
 
 
+def recommend_shard(models: Sequence[Recommender], k: int, accuracy: Sequence[str],
+                    shard: tuple[np.ndarray, list[frozenset[int]]]) -> list[tuple[np.ndarray, dict[str, np.ndarray]]]:
+    """One shard of users through every model: (top-k lists, per-user accuracy) per model, exactly what the
+    local run computes for those users (models sharing a channel suite reuse its one scoring pass)."""
+    users, relevant = shard
+    out = []
+    for model in models:
+        recs = model.recommend(users, k, exclude_seen=True)
+        out.append((recs, M.accuracy_per_user(recs, relevant, k, accuracy)))
+    return out
+
+
+def user_shards(split: Split, users: np.ndarray, n_shards: int) -> list[tuple[np.ndarray, list[frozenset[int]]]]:
+    """``users`` cut into about ``n_shards`` consecutive shards whose sizes are multiples of the ranking
+    path's scoring batch, so every shard is scored in the very batches the local run uses."""
+    step = scoring_batch_size(split.train.n_items)
+    per = step * max(1, math.ceil(len(users) / max(1, n_shards) / step))
+    return [(users[a : a + per], split.relevant_sets(users[a : a + per])) for a in range(0, len(users), per)]
+
+
 def run_experiment(
     split: Split,
     configs: Sequence[ConfigSpec],
@@ -225,6 +249,8 @@ def run_experiment(
     compare_metric: str = "ndcg",
     progress: ProgressFn | None = None,
     checkpoint: Checkpoint | None = None,
+    map_shards: BlockMap | None = None,
+    n_shards: int = 8,
 ) -> ExperimentResult:
     """Fit and score every configuration on ``split``; compare fused/tuned ones to the best baseline.
 
@@ -233,39 +259,62 @@ def run_experiment(
     dataset without item text) is skipped and listed in ``extra["skipped"]`` with the reason. With a
     ``checkpoint`` each configuration's lists are kept as soon as they are ranked, and lists kept by an
     interrupted run with the same configuration are reused (``extra["resumed"]`` names them).
+
+    ``map_shards`` (e.g. ``core.distributed.backend.RayMap``) fits every configuration here, then runs
+    :func:`recommend_shard` over ``n_shards`` shards of the users there: lists, per-user metrics, tables
+    and intervals are the local run's (``recommend s`` is then the sharded step's wall time, shared).
     """
     if k < 1:
         raise ValueError("k must be at least 1")
     metrics = tuple(dict.fromkeys([*metrics, compare_metric]))
+    accuracy = [m for m in metrics if m in M.ACCURACY_METRICS]
     users = split.users
     started = time.perf_counter()
     results: list[ConfigResult] = []
     skipped: dict[str, str] = {}
     n = max(1, len(configs))
     resumed: list[str] = []
+    ranked: dict[str, tuple[np.ndarray, dict[str, np.ndarray] | None, float, float]] = {}
+    fitted: dict[str, tuple[Recommender, float]] = {}
     for i, spec in enumerate(configs):
         key = f"lists:{spec.name}:{fingerprint(spec.params, k, users)}"
         saved = checkpoint.load_lists(key, (len(users), k)) if checkpoint is not None else None
         if saved is not None:
-            recs, fit_s, rec_s = saved
+            ranked[spec.name] = (saved[0], None, saved[1], saved[2])
             resumed.append(spec.name)
             report(progress, (i + 0.5) / n, f"{spec.name}: resumed from the interrupted run")
-        else:
-            report(progress, i / n, f"{spec.name}: fit")
-            t0 = time.perf_counter()
-            try:
-                model = spec.factory(split.train).fit(split.train)
-            except InterestLensError as exc:
-                skipped[spec.name] = str(exc)
-                continue
-            t1 = time.perf_counter()
+            continue
+        report(progress, i / n, f"{spec.name}: fit")
+        t0 = time.perf_counter()
+        try:
+            model = spec.factory(split.train).fit(split.train)
+        except InterestLensError as exc:
+            skipped[spec.name] = str(exc)
+            continue
+        fit_s = time.perf_counter() - t0
+        if map_shards is None:
             report(progress, (i + 0.5) / n, f"{spec.name}: recommend")
+            t1 = time.perf_counter()
             recs = model.recommend(users, k, exclude_seen=True)
-            fit_s, rec_s = t1 - t0, time.perf_counter() - t1
+            ranked[spec.name] = (recs, None, fit_s, time.perf_counter() - t1)
             if checkpoint is not None:
-                checkpoint.save_lists(key, recs, fit_s, rec_s)
+                checkpoint.save_lists(key, recs, fit_s, ranked[spec.name][3])
+        else:
+            fitted[spec.name] = (model, fit_s)
+    if fitted and map_shards is not None:
+        ranked.update(_sharded(fitted, users, split, k, accuracy, map_shards, n_shards, scaled(progress, 0.5, 0.95)))
+        if checkpoint is not None:
+            for spec in configs:
+                if spec.name in fitted:
+                    recs, _, fit_s, rec_s = ranked[spec.name]
+                    checkpoint.save_lists(f"lists:{spec.name}:{fingerprint(spec.params, k, users)}", recs, fit_s, rec_s)
+    for spec in configs:
+        if spec.name not in ranked:
+            continue
+        recs, per_user, fit_s, rec_s = ranked[spec.name]
         per_user, aggregate, intervals = evaluate_lists(
-            recs, split, users, k=k, metrics=metrics, item_vectors=item_vectors, n_boot=n_boot, seed=seed
+            recs, split, users, k=k, metrics=metrics, item_vectors=item_vectors, n_boot=n_boot, seed=seed,
+            per_user=per_user,
         )
         results.append(ConfigResult(spec.name, spec.group, recs, per_user, aggregate, intervals,
                                     fit_s, rec_s, dict(spec.params), spec.decision))
@@ -276,6 +325,25 @@ def run_experiment(
         extra["resumed"] = resumed
     return ExperimentResult(k, metrics, users, results, comparisons, dict(split.stats),
                             time.perf_counter() - started, extra)
+
+
+def _sharded(fitted: dict[str, tuple[Recommender, float]], users: np.ndarray, split: Split, k: int,
+             accuracy: Sequence[str], map_shards: BlockMap, n_shards: int, progress: ProgressFn | None,
+             ) -> dict[str, tuple[np.ndarray, dict[str, np.ndarray] | None, float, float]]:
+    """Every fitted model's lists and per-user accuracy from :func:`recommend_shard` over user shards,
+    concatenated in user order."""
+    names = list(fitted)
+    t0 = time.perf_counter()
+    parts = map_shards(recommend_shard, ([fitted[n][0] for n in names], k, accuracy),
+                       user_shards(split, users, n_shards), progress)
+    rec_s = (time.perf_counter() - t0) / max(1, len(names))
+    out: dict[str, tuple[np.ndarray, dict[str, np.ndarray] | None, float, float]] = {}
+    for j, name in enumerate(names):
+        recs = np.concatenate([part[j][0] for part in parts]) if parts else np.zeros((0, k), np.int64)
+        per_user = {m: np.concatenate([part[j][1][m] for part in parts]) if parts else np.zeros(0)
+                    for m in accuracy}
+        out[name] = (recs, per_user, fitted[name][1], rec_s)
+    return out
 
 
 def compare_to_best_baseline(

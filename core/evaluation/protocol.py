@@ -44,6 +44,7 @@ from core.evaluation.tuning import (
     with_weight,
 )
 from core.evaluation.typed import typed_interest_evaluation, typed_markdown
+from core.ranking.base import BlockMap
 from core.ranking.config import FusionConfig
 from core.ranking.fusion import channel_only_config
 from core.ranking.registry import CHANNELS, ChannelParams
@@ -157,6 +158,7 @@ def evaluate_dataset(
     encoder: Encoder | None = None,
     progress: ProgressFn | None = None,
     checkpoint: Checkpoint | None = None,
+    map_shards: BlockMap | None = None,
 ) -> EvaluationReport:
     """Split ``dataset``, tune on validation, and evaluate baselines, channels and fusion on the test split.
 
@@ -168,7 +170,9 @@ def evaluate_dataset(
 
     With a ``checkpoint`` (:func:`run_checkpoint`) every baseline's and the fusion's tuning result and every
     configuration's lists are kept as they finish, an interrupted run with the same dataset and options
-    resumes from them, and the checkpoint is removed when the run completes.
+    resumes from them, and the checkpoint is removed when the run completes. ``map_shards`` (e.g.
+    ``core.distributed.backend.RayMap``) runs the test split's recommend + per-user metric step over user
+    shards (:func:`~core.evaluation.experiment.run_experiment`); the results are the local run's.
     """
     opts = options or EvalOptions()
     params = opts.split or SplitParams()
@@ -288,7 +292,7 @@ def evaluate_dataset(
                 spec.factory(split.train)
     experiment = run_experiment(
         split, specs, k=opts.k, metrics=opts.metrics, item_vectors=item_vectors, n_boot=opts.n_boot,
-        seed=opts.seed, progress=scaled(progress, 0.65, 0.92), checkpoint=checkpoint,
+        seed=opts.seed, progress=scaled(progress, 0.65, 0.92), checkpoint=checkpoint, map_shards=map_shards,
     )
     if skipped:
         experiment.extra.setdefault("skipped", {}).update(skipped)

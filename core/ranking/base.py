@@ -18,12 +18,14 @@ them and records every dropped channel's reason.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, Self, runtime_checkable
 
 import numpy as np
 
 from core.common.errors import ConfigError, InterestLensError
+from core.common.progress import ProgressFn, report
 from core.data.dataset import Dataset
 from core.ranking.query import Query
 
@@ -60,6 +62,21 @@ class ChannelNotApplicable(InterestLensError):
         self.code = code
 
 
+BlockMap = Callable[[Callable[..., Any], tuple[Any, ...], Sequence[Any], ProgressFn | None], list[Any]]
+"""Runs ``fn(*shared, item)`` for every item and returns the results in item order: :func:`map_locally` in
+this process, or ``core.distributed.backend.RayMap`` as Ray tasks (item-item similarity blocks, user shards)."""
+
+
+def map_locally(fn: Callable[..., Any], shared: tuple[Any, ...], items: Sequence[Any],
+                progress: ProgressFn | None = None) -> list[Any]:
+    """The in-process :data:`BlockMap`: one item after the other, progress after each."""
+    out = []
+    for i, item in enumerate(items):
+        out.append(fn(*shared, item))
+        report(progress, (i + 1) / max(1, len(items)), f"{i + 1}/{len(items)} blocks")
+    return out
+
+
 class _NeighbourIndex(Protocol):
     def query(self, vectors: np.ndarray, k: int, exclude: Any = None) -> tuple[np.ndarray, np.ndarray]: ...
 
@@ -73,7 +90,8 @@ class ChannelContext:
     builds the user's vector from the history on the fly; ``item_index``: the engine's neighbour index
     over ``item_vectors`` (the semantic channel's multi-interest retrieval uses it, exact search
     otherwise); ``encoder``: optional, lets the graph channel embed attribute names;
-    ``random_state`` / ``num_threads``: shared by channels that train models.
+    ``random_state`` / ``num_threads``: shared by channels that train models; ``map_blocks``: where the
+    item-item channels compute their similarity blocks (None: in this process; see :data:`BlockMap`).
     """
 
     dataset: Dataset
@@ -85,6 +103,7 @@ class ChannelContext:
     random_state: int = 42
     num_threads: int = 2
     extra: dict[str, Any] = field(default_factory=dict)
+    map_blocks: BlockMap | None = None
 
 
 @dataclass(frozen=True)

@@ -96,6 +96,18 @@ class Ranker:
         self._cache_size = cache_size
         self._lock = threading.Lock()
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without its lock and score cache (a Ray worker gets the fitted channels, fresh state)."""
+        state = dict(self.__dict__)
+        state["_cache"] = OrderedDict()
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore the channels and create a new lock."""
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     # --- scoring ---------------------------------------------------------------------------------
 
     def score(self, queries: Sequence[Query], only: Sequence[str] | None = None) -> ScoreBatch:

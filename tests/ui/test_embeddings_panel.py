@@ -66,3 +66,36 @@ def test_embeddings_panel_compute_and_neighbours(tmp_workspace: Path) -> None:
     again.button(key="emb_compute").click().run()
     metrics = {m.label: m.value for m in again.metric}
     assert metrics[t("emb.encoded", "zh")] == "0" and metrics[t("emb.cached", "zh")] == "12"
+
+
+def test_ray_choice_shows_the_address_and_an_unreachable_cluster_is_one_error(tmp_workspace: Path) -> None:
+    at = AppTest.from_function(_panel_script, default_timeout=120)
+    at.run()
+    assert not at.exception and not at.text_input  # this machine by default: no address box
+    at.radio(key="emb_where").set_value(t("emb.where.ray", "zh")).run()
+    assert [ti.label for ti in at.text_input] == [t("emb.ray_address", "zh")]
+    at.text_input(key="emb_ray_address").set_value("127.0.0.1:9").run()
+    at.button(key="emb_compute").click().run()
+    assert not at.exception and not at.metric
+    assert len(at.error) == 1 and "is not reachable" in at.error[0].value and "9 is not" in at.error[0].value
+
+
+@pytest.mark.slow
+def test_ray_compute_fills_the_cache_and_the_panel_shows_the_counts(tmp_workspace: Path) -> None:
+    import ray
+
+    from core.distributed.backend import shutdown
+
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, object_store_memory=300 * 2**20)
+    try:
+        at = AppTest.from_function(_panel_script, default_timeout=300)
+        at.run()
+        at.radio(key="emb_where").set_value(t("emb.where.ray", "zh")).run()
+        at.button(key="emb_compute").click().run()  # empty address: the Ray runtime of this machine
+        assert not at.exception and not at.error
+        metrics = {m.label: m.value for m in at.metric}
+        assert metrics[t("emb.encoded", "zh")] == "12" and metrics[t("emb.cached", "zh")] == "0"
+        assert any(t("emb.ray_local", "zh") in i.value for i in at.info)
+        assert len(at.dataframe[0].value) == 10  # the neighbours come from the vectors Ray wrote
+    finally:
+        shutdown()

@@ -13,7 +13,16 @@ import numpy as np
 from scipy import sparse
 
 from core.common.progress import ProgressFn, report
-from core.ranking.base import ChannelContext, Evidence, ensure_applicable, named_items, seed_reason, seed_row
+from core.ranking.base import (
+    BlockMap,
+    ChannelContext,
+    Evidence,
+    ensure_applicable,
+    map_locally,
+    named_items,
+    seed_reason,
+    seed_row,
+)
 from core.ranking.query import Query
 
 
@@ -66,12 +75,40 @@ def _sparse_topk(prod: sparse.csr_matrix, idx: np.ndarray, k: int) -> tuple[np.n
     return r, c, v
 
 
+def similarity_block(xt: sparse.csr_matrix, rhs: Any, k: int, idx: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One block of :func:`item_similarity_topk`: the top ``k`` neighbours of items ``idx`` from the
+    normalised item rows ``xt`` times ``rhs`` (dense or sparse users x items). Returns (item, neighbour,
+    cosine); the same function runs in this process and in a Ray task (``core.distributed``)."""
+    prod: Any = xt[idx] @ rhs
+    if isinstance(prod, np.ndarray):
+        r, c, v = _dense_topk(np.asarray(prod, dtype=np.float32), idx, k)
+    else:
+        r, c, v = _sparse_topk(sparse.csr_matrix(prod, dtype=np.float32), idx, k)
+    return idx[r], c, v
+
+
+def assemble_blocks(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]], n: int) -> sparse.csr_matrix:
+    """An (n, n) float32 CSR matrix (sorted indices) from (row, column, value) blocks."""
+    if not parts:
+        empty = np.zeros(0, np.int64)
+        return sparse.csr_matrix((np.zeros(0, np.float32), (empty, empty)), shape=(n, n))
+    sim = sparse.csr_matrix(
+        (np.concatenate([p[2] for p in parts]), (np.concatenate([p[0] for p in parts]),
+                                                 np.concatenate([p[1] for p in parts]))),
+        shape=(n, n), dtype=np.float32,
+    )
+    sim.sort_indices()
+    return sim
+
+
 def item_similarity_topk(
     matrix: sparse.csr_matrix,
     k: int = 50,
     use_rating: bool = False,
     progress: ProgressFn | None = None,
     dense_limit: int = 60_000_000,
+    map_blocks: BlockMap | None = None,
 ) -> sparse.csr_matrix:
     """Item-item cosine over a users x items matrix, keeping the top ``k`` neighbours per item.
 
@@ -80,7 +117,8 @@ def item_similarity_topk(
     at most ``dense_limit`` cells it is densified once (sparse x dense products are faster); otherwise
     the blocks stay sparse and only co-occurring pairs are ranked (a full-width ``argpartition`` per
     item was 2/3 of the 1M-interaction fit). Ties at the k-th similarity keep the lowest item indices,
-    so both paths return the same neighbours.
+    so both paths return the same neighbours. ``map_blocks`` runs :func:`similarity_block` over the
+    blocks (default: in this process; ``core.distributed.backend.RayMap``: as Ray tasks, same result).
     """
     x = matrix.astype(np.float32).tocsc(copy=True)
     if not use_rating:
@@ -96,30 +134,11 @@ def item_similarity_topk(
     block = max(1, min(n_items, 8_000_000 // max(1, n_items)))
     if not dense_ok:  # sparse blocks hold only co-occurring pairs: more rows per block fit the same memory
         block = max(block, min(n_items, 128))
-    rows: list[np.ndarray] = []
-    cols: list[np.ndarray] = []
-    vals: list[np.ndarray] = []
     active = np.flatnonzero(norms > 0)
-    for start in range(0, len(active), block):
-        idx = active[start : start + block]
-        prod: Any = xt[idx] @ rhs
-        if isinstance(prod, np.ndarray):
-            r, c, v = _dense_topk(np.asarray(prod, dtype=np.float32), idx, k)
-        else:
-            r, c, v = _sparse_topk(sparse.csr_matrix(prod, dtype=np.float32), idx, k)
-        rows.append(idx[r])
-        cols.append(c)
-        vals.append(v)
-        report(progress, (start + len(idx)) / max(1, len(active)), "item neighbours")
-    if not rows:
-        empty = np.zeros(0, np.int64)
-        return sparse.csr_matrix((np.zeros(0, np.float32), (empty, empty)), shape=(n_items, n_items))
-    sim = sparse.csr_matrix(
-        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n_items, n_items),
-        dtype=np.float32,
-    )
-    sim.sort_indices()
-    return sim
+    blocks = [active[start : start + block] for start in range(0, len(active), block)]
+    parts = (map_blocks or map_locally)(similarity_block, (xt, rhs, k), blocks, progress)
+    report(progress, 1.0, "item neighbours")
+    return assemble_blocks(parts, n_items)
 
 
 class ItemKNNChannel:
@@ -138,7 +157,7 @@ class ItemKNNChannel:
         self.similarity_: sparse.csr_matrix | None = None
         if ctx.dataset.matrix.nnz:
             self.similarity_ = item_similarity_topk(ctx.dataset.matrix, self.params.k, self.params.use_rating,
-                                                    progress)
+                                                    progress, map_blocks=ctx.map_blocks)
         return self
 
     def why_not(self, query: Query) -> str | None:

@@ -34,9 +34,9 @@ from scipy import sparse
 
 from core.common.errors import ConfigError
 from core.common.progress import ProgressFn, report
-from core.ranking.base import ChannelContext, Evidence, ensure_applicable, seed_reason
+from core.ranking.base import BlockMap, ChannelContext, Evidence, ensure_applicable, map_locally, seed_reason
 from core.ranking.channels.ease import binary_matrix, seed_evidence, seed_matrix
-from core.ranking.channels.item_knn import _dense_topk
+from core.ranking.channels.item_knn import _dense_topk, assemble_blocks
 from core.ranking.query import Query
 
 BLOCK_BYTES = 32 * 2**20
@@ -60,10 +60,20 @@ def _row_l1(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
     return sparse.csr_matrix(sparse.diags(inv.astype(np.float32)) @ matrix, dtype=np.float32)
 
 
+def walk_block(p_iu: sparse.csr_matrix, p_ui: sparse.csr_matrix, discount: np.ndarray, k: int,
+               idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One block of ``W``: the discounted two-step walk from items ``idx``, top ``k`` per row (item,
+    neighbour, weight before the row normalisation); runs in this process or as a Ray task."""
+    walk = np.asarray((p_iu[idx] @ p_ui).toarray(), dtype=np.float32) * discount[None, :]
+    r, c, v = _dense_topk(walk, idx, k)
+    return idx[r], c, v
+
+
 def rp3beta_weights(matrix: Any, alpha: float = 0.8, beta: float = 0.3, k: int = 100,
-                    progress: ProgressFn | None = None) -> sparse.csr_matrix:
+                    progress: ProgressFn | None = None, map_blocks: BlockMap | None = None) -> sparse.csr_matrix:
     """RP3beta's item x item ``W`` (sparse float32, at most ``k`` per row, rows summing to 1) from a users x
-    items matrix (binarised here); steps 1-3 of the module docstring."""
+    items matrix (binarised here); steps 1-3 of the module docstring. ``map_blocks``: where the blocks are
+    computed (:data:`~core.ranking.base.BlockMap`; default in this process)."""
     if not alpha > 0 or beta < 0 or int(k) < 1:
         raise ConfigError(f"RP3beta needs alpha > 0, beta >= 0 and k >= 1, got {alpha!r}, {beta!r}, {k!r}")
     x = binary_matrix(matrix)
@@ -79,21 +89,10 @@ def rp3beta_weights(matrix: Any, alpha: float = 0.8, beta: float = 0.3, k: int =
     discount32 = discount.astype(np.float32)
     k = min(int(k), max(1, n - 1))
     block = max(1, BLOCK_BYTES // max(1, 4 * n))
-    rows: list[np.ndarray] = []
-    cols: list[np.ndarray] = []
-    vals: list[np.ndarray] = []
-    for start in range(0, n, block):
-        idx = np.arange(start, min(n, start + block))
-        walk = np.asarray((p_iu[idx] @ p_ui).toarray(), dtype=np.float32) * discount32[None, :]
-        r, c, v = _dense_topk(walk, idx, k)
-        rows.append(idx[r])
-        cols.append(c)
-        vals.append(v)
-        report(progress, (start + len(idx)) / max(1, n), "RP3beta neighbours")
-    w = sparse.csr_matrix((np.concatenate(vals) if vals else np.zeros(0, np.float32),
-                           (np.concatenate(rows) if rows else np.zeros(0, np.int64),
-                            np.concatenate(cols) if cols else np.zeros(0, np.int64))),
-                          shape=(n, n), dtype=np.float32)
+    blocks = [np.arange(start, min(n, start + block)) for start in range(0, n, block)]
+    parts = (map_blocks or map_locally)(walk_block, (p_iu, p_ui, discount32, k), blocks, progress)
+    report(progress, 1.0, "RP3beta neighbours")
+    w = assemble_blocks(parts, n)
     w = _row_l1(w)
     w.sort_indices()
     return w
@@ -115,7 +114,8 @@ class RP3betaChannel:
         self.weights_: sparse.csr_matrix | None = None
         if ctx.dataset.matrix.nnz:
             p = self.params
-            self.weights_ = rp3beta_weights(ctx.dataset.matrix, p.alpha, p.beta, p.k, progress)
+            self.weights_ = rp3beta_weights(ctx.dataset.matrix, p.alpha, p.beta, p.k, progress,
+                                            map_blocks=ctx.map_blocks)
         return self
 
     def why_not(self, query: Query) -> str | None:
