@@ -271,7 +271,7 @@ def evaluate_dataset(
     dropped: dict[str, str] = {}
     configs_for_typed: dict[str, FusionConfig] = {}
     if opts.channels or opts.fused:
-        suite = ChannelSuite(split.train, item_vectors, params=channel_params, encoder=encoder)
+        suite = ChannelSuite(split.train, item_vectors, params=channel_params, encoder=encoder, map_blocks=map_shards)
         suite.fit(scaled(progress, 0.6, 0.65))
         dropped = suite.drop_reasons(split.users)
         for name in opts.channels:

@@ -22,7 +22,7 @@ from scipy import sparse
 from core.common.progress import ProgressFn, report
 from core.data.dataset import Dataset
 from core.interests.profile import InterestProfile
-from core.ranking.base import DROP_REASONS, Channel, ChannelContext
+from core.ranking.base import DROP_REASONS, BlockMap, Channel, ChannelContext
 from core.ranking.config import FusionConfig
 from core.ranking.fusion import components, fused_scores, rank_batch
 from core.ranking.query import Query
@@ -49,8 +49,10 @@ class ChannelSuite:
         params: ChannelParams | None = None,
         encoder: Encoder | None = None,
         profiles: dict[int, InterestProfile] | None = None,
+        map_blocks: BlockMap | None = None,
     ) -> None:
         self.train = train
+        self.map_blocks = map_blocks  # where item-kNN / RP3beta similarity blocks run (None: this process)
         self.item_vectors = item_vectors
         self.params = params
         self.encoder = encoder
@@ -59,13 +61,18 @@ class ChannelSuite:
         self._memo: dict[tuple[bytes, int], dict[str, np.ndarray]] = {}
         self.scoring_seconds = 0.0
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled without ``map_blocks`` (a suite sent to workers for sharded scoring does not fit again)."""
+        return {**self.__dict__, "map_blocks": None}
+
     def fit(self, progress: ProgressFn | None = None, only: Sequence[str] | None = None) -> Self:
         """Compute user vectors (when item vectors exist) and fit every channel (or those in ``only``)."""
         t0 = time.perf_counter()
         user_vecs = has_vector = None
         if self.item_vectors is not None:
             user_vecs, has_vector = user_vectors(self.train, self.item_vectors)
-        ctx = ChannelContext(self.train, self.item_vectors, user_vecs, has_vector, self.encoder)
+        ctx = ChannelContext(self.train, self.item_vectors, user_vecs, has_vector, self.encoder,
+                             map_blocks=self.map_blocks)
         self.channels_: dict[str, Channel] = build_channels(ctx, self.params, progress, only=only)
         self.ranker_ = Ranker(self.train, self.channels_, self.item_vectors)
         self.fit_seconds_ = time.perf_counter() - t0

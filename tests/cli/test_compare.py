@@ -68,3 +68,20 @@ def test_text_report_and_out_file(capsys: pytest.CaptureFixture[str], tmp_worksp
     assert "B = most_popular vs A = channel:item_knn, k = 5, 60 test users" in text
     assert "ndcg@5" in text and "Wilcoxon p" in text and "largest gains" in text and "RBO" in text
     assert "==>" not in err and out == ""
+
+
+def test_compare_scores_the_same_test_split_as_evaluate() -> None:
+    """``compare`` and ``evaluate`` with the same split settings hold out the same interactions."""
+    import argparse
+
+    from core.cli.compare import split_from_args
+    from core.data.demos import load_demo
+    from core.data.splits import SplitParams, resolve_threshold, tuning_splits
+
+    ds = load_demo("bilingual")
+    args = argparse.Namespace(split="random", test_ratio=0.2, threshold="auto", seed=7)
+    compared = split_from_args(ds, args)
+    evaluated, _ = tuning_splits(ds, SplitParams(kind="random", test_ratio=0.2, seed=7,
+                                                 relevance_threshold=resolve_threshold(ds, "auto")))
+    assert (compared.train.matrix != evaluated.train.matrix).nnz == 0
+    assert compared.relevant == evaluated.relevant
