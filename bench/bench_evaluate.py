@@ -4,6 +4,8 @@ Run from the repo root::
 
     python -m bench.bench_evaluate                # MovieLens, the full table (a few minutes on 2 cores)
     python -m bench.bench_evaluate --data plays   # the synthetic play-count demo (implicit feedback)
+    python -m bench.bench_evaluate --data my_plays.csv --items my_items.csv   # your own data (any format
+                                      # `ingest` reads; --signal / --map as in every command)
     python -m bench.bench_evaluate --quick        # smaller budgets, 200 test users (smoke run)
 
 Settings are :func:`core.evaluation.options.benchmark_options` (the Evaluate page's "benchmark settings"
@@ -35,14 +37,17 @@ import argparse
 import json
 import os
 import platform
+import shlex
 import sys
 import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from core.cli.data_source import add_data_arguments, data_spec, load_data_source
+from core.common.errors import InterestLensError
 from core.common.progress import cli_progress
-from core.data.demos import DEMOS, load_demo
+from core.data.demos import DEMOS
 from core.data.splits import SplitParams, relevance_rule
 from core.evaluation.options import benchmark_options
 from core.evaluation.protocol import EvaluationReport, evaluate_dataset
@@ -151,16 +156,28 @@ def markdown(report: EvaluationReport, targets: list[dict[str, Any]], issue20: l
     return "\n".join(lines)
 
 
+def _stem_of(path: Path | None) -> str:
+    """A results-file stem for the analyst's own file: its name, letters / digits / ``-`` / ``_`` only."""
+    name = path.stem if path is not None else "data"
+    return "file_" + ("".join(c if c.isalnum() or c in "-_" else "_" for c in name)[:60] or "data")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and write bench/results/bench_evaluate.{json,md}."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", default="movielens", choices=list(DEMOS), help="bundled demo (default movielens)")
+    add_data_arguments(parser)  # a demo key or the analyst's own file, exactly as every `python -m core` command
     parser.add_argument("--quick", action="store_true", help="small budgets and 200 test users (smoke run)")
     parser.add_argument("--out", default=str(RESULTS), help="folder for the results")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
-    dataset = load_demo(args.data)
+    try:
+        spec = data_spec(args)
+        dataset = load_data_source(args)
+    except InterestLensError as exc:  # an unknown demo, a missing or unreadable file: one line, exit 2
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    key = spec.demo if spec.demo is not None else _stem_of(spec.path)
     options = benchmark_options()
     rule = relevance_rule(dataset)
     has_user_tags = dataset.user_tags is not None and len(dataset.user_tags) > 0
@@ -173,13 +190,14 @@ def main(argv: list[str] | None = None) -> int:
     seconds = time.perf_counter() - started
     targets = target_rows(report)
     issue20 = issue20_rows(report)
-    command = COMMAND + ("" if args.data == "movielens" else f" --data {args.data}")
+    command = COMMAND + ("" if key == "movielens" else f" --data {shlex.quote(str(args.data))}")
     command += " --quick" if args.quick else ""
     payload = {
         "benchmark": "bench_evaluate",
         "command": command,
         "quick": bool(args.quick),
-        "dataset": {"name": dataset.name, "demo": args.data, "signal": dataset.signal.to_dict(),
+        "dataset": {"name": dataset.name, "demo": spec.demo, "file": None if spec.path is None else str(spec.path),
+                    "signal": dataset.signal.to_dict(),
                     "relevance": rule.describe(),
                     **{k: v for k, v in dataset.stats().items() if k in ("interactions", "users", "items")}},
         "targets": targets,
@@ -191,10 +209,10 @@ def main(argv: list[str] | None = None) -> int:
     }
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    stem = "bench_evaluate" + ("" if args.data == "movielens" else f"_{args.data}") + ("_quick" if args.quick else "")
+    stem = "bench_evaluate" + ("" if key == "movielens" else f"_{key}") + ("_quick" if args.quick else "")
     text = json.dumps(payload, ensure_ascii=False, indent=2, default=str)
     (out / f"{stem}.json").write_text(text + "\n", encoding="utf-8")
-    title = "MovieLens" if args.data == "movielens" else DEMOS[args.data].label_en
+    title = "MovieLens" if key == "movielens" else DEMOS[key].label_en if key in DEMOS else dataset.name
     (out / f"{stem}.md").write_text(markdown(report, targets, issue20, seconds, command, title), encoding="utf-8")
     for row in targets:
         sys.stderr.write(f"{row['name']}: {row['relative']:+.1%} (target {row['target']}, "

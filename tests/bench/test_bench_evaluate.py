@@ -43,9 +43,10 @@ def test_without_an_mf_channel_only_the_fusion_row() -> None:
     assert len(rows) == 1 and rows[0]["ratio"] == pytest.approx(1.0) and not rows[0]["met"]
 
 
-def test_data_must_be_a_demo() -> None:
-    with pytest.raises(SystemExit):
-        main(["--data", "no_such_demo"])
+def test_data_must_be_a_demo_or_a_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--data", "no_such_demo"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1 and "movielens" in err
 
 
 def _fake_evaluation(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
@@ -90,3 +91,18 @@ def test_main_on_the_plays_demo_uses_the_count_rule_and_writes_its_own_files(
     text = (tmp_path / "bench_evaluate_plays_quick.md").read_text()
     assert text.startswith("# Music play counts (synthetic implicit demo) offline evaluation (quick smoke run)")
     assert "**MET**" in text and "| table |" in text and "(relevant = every held-out item)" in text
+
+
+def test_main_on_the_analysts_own_file_guesses_its_signal(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--data FILE: the file is loaded like every command loads it (play counts guessed as counts), the results
+    are named after it, and the command to reproduce them is recorded."""
+    rng = np.random.default_rng(0)
+    rows = [f"u{u},a{rng.integers(0, 60)},{int(rng.zipf(1.6))}" for u in range(80) for _ in range(12)]
+    data = tmp_path / "my plays.csv"
+    data.write_text("user,item,plays\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    seen = _fake_evaluation(monkeypatch)
+    assert main(["--data", str(data), "--quick", "--out", str(tmp_path)]) == 0
+    assert seen["dataset"].signal.kind == "count" and seen["options"].split.relevance_threshold is None
+    payload = json.loads((tmp_path / "bench_evaluate_file_my_plays_quick.json").read_text())
+    assert payload["dataset"]["file"] == str(data) and payload["dataset"]["demo"] is None
+    assert payload["command"].endswith(f"--data '{data}' --quick")
