@@ -96,6 +96,14 @@ def normalise_rows(vectors: np.ndarray) -> np.ndarray:
     return arr
 
 
+def rows_to_add(vectors: np.ndarray, dim: int) -> np.ndarray:
+    """``vectors`` normalised for an index of dimension ``dim`` (possibly empty); ValueError on another dimension."""
+    arr = normalise_rows(vectors)
+    if arr.shape[0] and arr.shape[1] != dim:
+        raise ValueError(f"expected {dim}-d vectors, got {arr.shape[1]}-d")
+    return arr
+
+
 def _as_queries(vectors: np.ndarray, dim: int) -> tuple[np.ndarray, np.ndarray]:
     """(normalised float32 (q, dim) queries, mask of zero queries); a 1-D vector is one query."""
     arr = np.asarray(vectors, dtype=np.float32)
@@ -183,11 +191,9 @@ class ExactIndex:
 
     def add(self, vectors: np.ndarray) -> None:
         """Append vectors (ids continue the numbering)."""
-        arr = normalise_rows(vectors)
+        arr = rows_to_add(vectors, self.dim)
         if arr.shape[0] == 0:
             return
-        if arr.shape[1] != self.dim:
-            raise ValueError(f"expected {self.dim}-d vectors, got {arr.shape[1]}-d")
         self._zero = np.concatenate([self._zero, _zero_rows(arr) + len(self)])
         self._vectors = np.concatenate([self._vectors, arr]) if len(self) else arr
 

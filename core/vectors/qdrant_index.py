@@ -40,7 +40,15 @@ from core.common.artefacts import atomic_write_json, atomic_write_recorded, fing
 from core.common.config import IndexParams
 from core.common.errors import InterestLensError
 from core.common.integrity import CacheCheckFailed, verify_file
-from core.vectors.index import _as_queries, _empty_result, _zero_rows, meta_path, normalise_rows, read_meta
+from core.vectors.index import (
+    _as_queries,
+    _empty_result,
+    _zero_rows,
+    meta_path,
+    normalise_rows,
+    read_meta,
+    rows_to_add,
+)
 
 APP = "interestlens"
 FORMAT_VERSION = 1
@@ -265,11 +273,9 @@ class QdrantIndex:
 
     def add(self, vectors: np.ndarray) -> None:
         """Append vectors; their ids continue the numbering."""
-        arr = normalise_rows(vectors)
+        arr = rows_to_add(vectors, self.dim)
         if arr.shape[0] == 0:
             return
-        if arr.shape[1] != self.dim:
-            raise ValueError(f"expected {self.dim}-d vectors, got {arr.shape[1]}-d")
         if self.existing_meta() is None:
             self._create()
         self._write_meta(complete=False)
