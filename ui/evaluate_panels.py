@@ -66,7 +66,7 @@ def draw_tuning(result: EvaluationReport) -> None:
             verdict = ev.guard_text(tuning, t)
             if verdict is not None:
                 (st.success if tuning.decision.get("adopted") else st.info)(verdict)
-            st.dataframe(ev.tuned_weights_frame(tuning, t), hide_index=True, width="stretch")
+            st.dataframe(ev.tuned_weights_frame(tuning, t, result.dropped_channels), hide_index=True, width="stretch")
             importance = ev.importance_chart(tuning, t)
             if importance is not None:
                 st.plotly_chart(importance, key="eval_chart_importance")

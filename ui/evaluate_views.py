@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -264,11 +264,12 @@ def importance_chart(tuning: TuningResult, translate: Translate) -> go.Figure | 
     return fig
 
 
-def tuned_weights_frame(tuning: TuningResult, translate: Translate) -> pd.DataFrame:
-    """The tuned weight of every channel."""
+def tuned_weights_frame(tuning: TuningResult, translate: Translate, dropped: Collection[str] = ()) -> pd.DataFrame:
+    """The tuned weight of every channel that took part (``dropped``: channels that scored nobody, left out)."""
     weights = tuning.best_config.weights.as_dict()
-    return pd.DataFrame({translate("evaluate.col.channel"): [translate(f"tuning.channel.{c}") for c in CHANNELS],
-                         translate("evaluate.col.weight"): [weights[c] for c in CHANNELS]})
+    shown = [c for c in CHANNELS if c not in dropped]
+    return pd.DataFrame({translate("evaluate.col.channel"): [translate(f"tuning.channel.{c}") for c in shown],
+                         translate("evaluate.col.weight"): [weights[c] for c in shown]})
 
 
 def component_tuning_frame(part: Mapping[str, Mapping[str, Any]], translate: Translate,

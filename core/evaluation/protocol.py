@@ -103,7 +103,8 @@ class EvaluationReport:
         parts = [f"## {self.dataset}: k = {self.experiment.k}, {len(self.experiment.users)} test users\n",
                  self.experiment.to_markdown(digits)]
         if self.tuning is not None:
-            weights = ", ".join(f"{c} {w:.3f}" for c, w in self.tuning.best_config.weights.as_dict().items())
+            weights = ", ".join(f"{c} {w:.3f}" for c, w in self.tuning.best_config.weights.as_dict().items()
+                                if c not in self.dropped_channels)  # a channel that scores nobody has no say
             parts.append(
                 f"\nTuned on the validation split ({self.tuning.n_trials} trials, seed {self.tuning.seed}): "
                 f"{self.tuning.metric} {self.tuning.base_value:.4f} (default) → "

@@ -252,3 +252,11 @@ def test_the_interaction_transform_is_named_with_its_reason(report: EvaluationRe
     assert el.transform_label(Confidence("bm25", alpha=2.0).to_dict(), tr) in text and "300" in text
     assert "K1 100" in el.transform_label(Confidence("bm25").to_dict(), tr)
     assert el.param_text({"confidence": Confidence("log").to_dict()}, tr).startswith(tr("evaluate.param.confidence"))
+
+
+def test_tuned_weights_leave_out_channels_that_scored_nobody(report: EvaluationReport) -> None:
+    assert report.tuning is not None and "semantic" in report.dropped_channels
+    tr = _tr("en")
+    shown = ev.tuned_weights_frame(report.tuning, tr, report.dropped_channels)[tr("evaluate.col.channel")].tolist()
+    assert tr("tuning.channel.semantic") not in shown and tr("tuning.channel.mf") in shown
+    assert "semantic " not in report.to_markdown().split("weights ", 1)[-1].split("\n", 1)[0]
