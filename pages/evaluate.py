@@ -164,7 +164,7 @@ def _draw_results(result: EvaluationReport, dataset: Dataset) -> None:
     st.caption(t("evaluate.chart.legend_hint"))
     draw_breakdown(result)
     draw_sweep(result)
-    draw_tuning(result)
+    draw_tuning(result, dataset)
     draw_typed(result, dataset.user_tags is not None and len(dataset.user_tags) > 0)
     c1, c2, c3 = st.columns(3)
     exports_help = t("evaluate.exports_help")

@@ -31,7 +31,7 @@ SAFE_CALLS = frozenset({
     "md_escape", "fmt_number", "fmt_date", "len", "int", "float", "round", "abs", "ceil",
     # reviewed producers: catalogue text and numbers only, or user text already passed through md_escape
     "role_label", "kind_label", "weights_text", "shown_caption", "weights_problem", "notice_messages",
-    "verdicts", "transform_text", "relevance_note",
+    "verdicts", "transform_text", "relevance_note", "transform_label",
 })
 TRANSLATE = frozenset({"t", "translate"})
 NUMERIC_FORMAT = frozenset("deEfFgGn%xXob,")

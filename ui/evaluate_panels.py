@@ -9,12 +9,14 @@ from __future__ import annotations
 import streamlit as st
 
 from core.common.errors import InterestLensError
+from core.data.dataset import Dataset
 from core.evaluation.protocol import EvaluationReport, weight_sweep
 from core.ranking.registry import CHANNELS
 from ui import evaluate_views as ev
 from ui.evaluate_progress import EvalProgress
 from ui.i18n import current_lang, t
 from ui.safe import md_escape
+from ui.transform_setting import draw_apply_transform
 
 
 def draw_sweep(result: EvaluationReport) -> None:
@@ -51,8 +53,9 @@ def draw_sweep(result: EvaluationReport) -> None:
         st.plotly_chart(ev.sweep_chart(sweep, name, result.experiment.k, current, t), key="eval_chart_sweep")
 
 
-def draw_tuning(result: EvaluationReport) -> None:
-    """The tuned weights, every trial, and the baseline / channel tuning (in an expander)."""
+def draw_tuning(result: EvaluationReport, dataset: Dataset | None = None) -> None:
+    """The tuned weights, every trial, the baseline / channel tuning and the interaction transform, with the
+    choice to use that transform on the other pages for ``dataset`` (in an expander)."""
     if result.tuning is None and not result.baseline_tuning and not result.channel_tuning and result.confidence is None:
         return
     with st.expander(t("evaluate.tuning"), expanded=False):
@@ -60,6 +63,8 @@ def draw_tuning(result: EvaluationReport) -> None:
             st.markdown(f"**{t('evaluate.transform.title')}**")
             st.write(ev.transform_text(result.confidence, t))
             st.dataframe(ev.transform_frame(result.confidence, t), hide_index=True, width="stretch")
+            if dataset is not None:
+                draw_apply_transform(result.confidence, dataset)
         tuning = result.tuning
         if tuning is not None:
             st.write(ev.tuning_summary(tuning, t))

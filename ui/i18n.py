@@ -923,6 +923,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{signal}: no transform beat the default {default} significantly on {n} validation users (best one's "
         "p = {p}), so the default is kept."),
     "evaluate.transform.only": ("{signal}：只有一种变换 {chosen}。", "{signal}: the only transform is {chosen}."),
+    "evaluate.transform.dashboard": ("其他页面（兴趣、地图、调权）的矩阵分解通道使用：{used}。",
+                                     "The other pages (Interests, Map, Tuning) rank with the matrix factorisation "
+                                     "channel learning from: {used}."),
+    "evaluate.transform.apply": ("在其他页面使用 {chosen}", "Use {chosen} on the other pages"),
+    "evaluate.transform.reset": ("其他页面恢复默认变换", "Back to the default transform on the other pages"),
     "evaluate.transform.binary": ("二值化", "Binary"),
     "evaluate.transform.linear": ("线性", "Linear"),
     "evaluate.transform.log": ("对数缩放", "Log scaling"),

@@ -27,6 +27,7 @@ from core.workspace.store import Workspace, default_workspace
 from ui.i18n import fmt_number, t
 from ui.index_panel import stored_index_uri
 from ui.safe import md_escape
+from ui.transform_setting import engine_channel_params, transform_key
 from ui.warmup import WarmupJob, WarmupJobs, wait_for, warmup_enabled
 
 WS_PREFIX = "ws:"
@@ -116,8 +117,9 @@ def get_dataset(key: str | None = None) -> Dataset:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _engine_cached(_dataset: Dataset, fingerprint: str, model: str, index_uri: str = "hnsw") -> Engine:
-    return Engine(_dataset, model, index_uri=index_uri)
+def _engine_cached(_dataset: Dataset, fingerprint: str, model: str, index_uri: str = "hnsw",
+                   transform: str = "") -> Engine:
+    return Engine(_dataset, model, index_uri=index_uri, channel_params=engine_channel_params(transform))
 
 
 def get_engine(dataset: Dataset | None = None, model: str | None = None) -> Engine:
@@ -125,11 +127,12 @@ def get_engine(dataset: Dataset | None = None, model: str | None = None) -> Engi
 
     Pages call :func:`ensure_ready` right after, which builds vectors, indexes and channels once per
     server process with a visible progress bar. The indexes live where the workspace's index setting says
-    (:mod:`ui.index_panel`); changing it gives a new engine.
+    (:mod:`ui.index_panel`); the mf channel learns from the interaction transform kept for the dataset
+    (:mod:`ui.transform_setting`). Changing either gives a new engine.
     """
     ds = dataset or get_dataset()
     chosen = model or st.session_state.get("model", "use-m3")
-    return _engine_cached(ds, ds.fingerprint, chosen, str(stored_index_uri()))
+    return _engine_cached(ds, ds.fingerprint, chosen, str(stored_index_uri()), transform_key(ds.fingerprint))
 
 
 def progress_bar(label: Callable[[str], str] = md_escape) -> ProgressFn:
