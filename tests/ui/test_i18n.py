@@ -210,3 +210,19 @@ def test_numbers_and_dates_follow_the_language() -> None:
     assert fmt_date(0, lang="zh") == "1970年1月1日"
     assert fmt_date(0, lang="en") == "01 Jan 1970"
     assert fmt_date(float("nan"), lang="en") == "—"
+
+
+def test_each_key_lives_in_one_catalogue_module() -> None:
+    """The per-page modules of ui.catalogue are merged into CATALOGUE; a key in two of them would silently
+    lose one translation."""
+    import pkgutil
+    from importlib import import_module
+
+    import ui.catalogue
+
+    owners: dict[str, list[str]] = {}
+    for info in pkgutil.iter_modules(ui.catalogue.__path__):
+        for key in import_module(f"ui.catalogue.{info.name}").ENTRIES:
+            owners.setdefault(key, []).append(info.name)
+    assert {k: v for k, v in owners.items() if len(v) > 1} == {}
+    assert set(owners) == set(CATALOGUE)
