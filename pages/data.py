@@ -30,6 +30,7 @@ from ui.resources import get_dataset, register_dataset
 from ui.safe import md_escape
 from ui.shell import ensure_app_shell
 from ui.upload_panel import (
+    date_order_widget,
     file_key,
     file_summary,
     mapping_widgets,
@@ -142,6 +143,7 @@ def _upload_section() -> None:
         for role in missing:
             st.warning(t("data.required_missing", role=role_label(role)))
         signal, event_weights, weights_ok = signal_widgets(raw_inter, inter_map, file_key(inter_file))
+        to_load = date_order_widget(raw_inter, inter_map, file_key(inter_file))
         pseudonymise = st.checkbox(
             t("privacy.pseudonymise"), key="data_pseudonymise", help=t("privacy.pseudonymise_help")
         )
@@ -156,7 +158,7 @@ def _upload_section() -> None:
         blocked = bool(missing) or not items_ok or (pseudonymise and not secret) or not weights_ok
         if st.button(t("data.load"), type="primary", disabled=blocked, key="data_load"):
             _load(
-                raw_inter,
+                to_load,
                 raw_items if isinstance(raw_items, RawTable) else None,
                 inter_map,
                 item_map,

@@ -6,6 +6,7 @@ guessed by :func:`core.data.mapping.guess_mapping`; translations and tables come
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -212,3 +213,19 @@ def signal_widgets(
             st.warning(t("data.event_weights_bad", error=md_escape(str(exc))))
             ok = False
     return ("auto" if chosen == guessed else chosen), weights, ok
+
+
+DATE_ORDER_CHOICES: tuple[str, ...] = ("auto", "dmy", "mdy", "ymd")
+"""How text dates in the timestamp column are read: detected per column, day-first, month-first, year-first."""
+
+
+def date_order_widget(raw: RawTable, inter_map: dict[str, str], file_key: str) -> RawTable:
+    """When a timestamp column is mapped, the date order to read it with (default: detected, the same as the CLI's
+    ``--date-format``); returns ``raw`` set to read dates that way (a copy: the parsed upload stays cached as is)."""
+    if not inter_map.get("timestamp"):
+        return raw
+    order = st.selectbox(
+        t("data.date_order"), list(DATE_ORDER_CHOICES), format_func=lambda k: t(f"data.date_choice.{k}"),
+        help=t("data.date_order_help"), key=f"date_order:{file_key}", placeholder=t("app.choose_one"),
+    ) or "auto"
+    return raw if order == raw.date_format else replace(raw, date_format=order)

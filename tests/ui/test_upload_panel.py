@@ -43,3 +43,42 @@ def test_preview_from_a_raw_table() -> None:
     assert signal_text(events, "en").startswith("No value column: 3 events of 3 type(s)")
     bare = signal_preview(raw, {"user": "user", "item": "item"})
     assert isinstance(bare, Signal) and bare.reason == "no_value_column"
+
+
+def test_the_date_order_choice_reads_ambiguous_dates_that_way() -> None:
+    """03/04/2020 is 3 April day-first and 4 March month-first; the choice reaches the loaded timestamps, and the
+    cached upload itself is left as it was parsed."""
+    from datetime import UTC, datetime
+
+    from streamlit.testing.v1 import AppTest
+
+    from core.data.loaders import load_dataset
+
+    raw = read_table(b"user,item,rating,when\nu1,a,4,03/04/2020\nu2,b,5,05/06/2020\n", name="d.csv")
+    mapping = {"user": "user", "item": "item", "rating": "rating", "timestamp": "when"}
+
+    def script() -> None:
+        import streamlit as st
+
+        from ui.upload_panel import date_order_widget
+
+        chosen = date_order_widget(st.session_state["raw"], st.session_state["map"], "k")
+        st.session_state["chosen"] = chosen
+
+    at = AppTest.from_function(script, default_timeout=30)
+    at.session_state["raw"], at.session_state["map"] = raw, mapping
+    at.run()
+    assert not at.exception and at.session_state["chosen"] is raw  # detected by default: the upload as parsed
+    months = {}
+    for order in ("dmy", "mdy"):
+        at.selectbox(key="date_order:k").set_value(order).run()
+        chosen = at.session_state["chosen"]
+        assert chosen.date_format == order and raw.date_format == "auto"
+        dataset, _, _ = load_dataset(chosen, name="d.csv", interaction_mapping=mapping)
+        first = dataset.interactions.loc[dataset.interactions["user_idx"] == 0, "timestamp"].iloc[0]
+        months[order] = datetime.fromtimestamp(float(first), tz=UTC).month
+    assert months == {"dmy": 4, "mdy": 3}
+    no_time = {k: v for k, v in mapping.items() if k != "timestamp"}
+    at.session_state["map"] = no_time
+    at.run()
+    assert not at.selectbox and at.session_state["chosen"] is raw  # no timestamp column: nothing to choose

@@ -49,6 +49,16 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "data.role.description_en": ("英文简介", "English description"),
     "data.role.people": ("人物（导演 / 演员 / 作者）", "People (director / cast / author)"),
     "data.role.tag": ("标签", "Tag"),
+    "data.date_order": ("日期顺序", "Date order"),
+    "data.date_order_help": (
+        "时间列中的文本日期如何读取：自动（按列检测并在报告中说明）、日/月/年、月/日/年或年/月/日。"
+        "像 03/04/2020 这样两种读法都可能的日期，请在这里指定。",
+        "How text dates in the timestamp column are read: detected per column (the report says how), day-first, "
+        "month-first or year-first. Set it when dates such as 03/04/2020 could be read either way."),
+    "data.date_choice.auto": ("自动检测", "Detect"),
+    "data.date_choice.dmy": ("日/月/年（03/04/2020 = 4 月 3 日）", "Day first (03/04/2020 = 3 April)"),
+    "data.date_choice.mdy": ("月/日/年（03/04/2020 = 3 月 4 日）", "Month first (03/04/2020 = 4 March)"),
+    "data.date_choice.ymd": ("年/月/日", "Year first"),
     "data.signal": ("数值列的含义", "What the value column measures"),
     "data.signal_help": ("决定模型如何使用数值、评估时哪些物品算“相关”：显式评分按“评分 ≥ 阈值”，"
                          "次数、是否发生和时长则每个被留出的物品都算相关。默认采用推测。",
