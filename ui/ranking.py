@@ -13,6 +13,7 @@ from core.engine import Engine
 from core.interests.profile import InterestProfile, InterestTag
 from core.ranking.query import Query
 from core.ranking.ranker import Recommendation
+from ui.resources import ensure_fitted
 from ui.state import FusionState, InterestsState
 
 
@@ -38,10 +39,13 @@ def interests_query(engine: Engine, interests: InterestsState, fusion: FusionSta
 def recommend(
     engine: Engine, query: Query, fusion: FusionState, k: int, *, explain: bool = True
 ) -> Recommendation:
-    """The fused top-``k`` of ``query`` with the shared fusion configuration and item filter."""
+    """The fused top-``k`` of ``query`` with the shared fusion configuration and item filter (deferred channels
+    the weights use are fitted first, with progress on the page: :func:`ui.resources.ensure_fitted`)."""
+    ensure_fitted(engine, fusion.config)
     return engine.recommend(query, fusion.config, k=k, item_filter=fusion.item_filter, explain=explain)
 
 
 def fused_scores(engine: Engine, query: Query, fusion: FusionState) -> np.ndarray:
     """The fused score of every item for ``query`` (NaN for seen or filtered-out items), without MMR."""
+    ensure_fitted(engine, fusion.config)
     return engine.fused_scores(query, fusion.config, fusion.item_filter)

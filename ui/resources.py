@@ -20,6 +20,7 @@ from core.common.progress import ProgressFn
 from core.data.dataset import Dataset
 from core.data.demos import DEMOS, load_demo
 from core.engine import Engine
+from core.ranking.config import FusionConfig
 from core.vectors.encoders import DEFAULT_MODEL
 from core.vectors.maps import ProjectionMap
 from core.vectors.projection import ProjectionParams
@@ -176,6 +177,25 @@ def ensure_ready(engine: Engine, channels: bool = True) -> Engine:
             if not engine.ready(channels=channels):
                 st.stop()
     show_cache_notices(engine.take_cache_notices())
+    return engine
+
+
+def ensure_fitted(engine: Engine, config: FusionConfig | None) -> Engine:
+    """Fit the deferred channels (EASE^R, RP3beta, the learned channel) that ``config`` gives a weight, in a
+    background job whose named stages and progress this page shows (instead of a silent pause on the first
+    ranking that needs them); instant when they are fitted."""
+    weights = (config or FusionConfig()).weights
+    wanted = frozenset(n for n in engine.pending_channels() if float(weights.get(n, 0.0)) > 0)
+    if not wanted:
+        return engine
+
+    def fitted() -> bool:
+        return not wanted & set(engine.pending_channels())
+
+    job = warmup_jobs().start(engine, channels=True, fit=wanted)
+    wait_for(job, fitted, t("app.fitting_channels"))
+    if not fitted():
+        st.stop()
     return engine
 
 

@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from core.common.progress import scaled
 from core.engine import STAGES, Engine
 from core.vectors.maps import ProjectionMap
 from core.vectors.projection import ProjectionParams
@@ -62,9 +63,11 @@ class WarmupJob:
         channels: bool = True,
         map_params: ProjectionParams | None = None,
         on_map: Callable[[Engine, ProjectionParams, ProjectionMap], None] | None = None,
+        fit: frozenset[str] = frozenset(),
     ) -> None:
         self.engine = engine
-        self.channels = channels
+        self.channels = channels or bool(fit)
+        self.fit = fit  # deferred channels (core.engine.DEFERRED_CHANNELS) to fit after the channels
         self.map_params = map_params
         self.on_map = on_map
         self.error: str | None = None
@@ -87,9 +90,12 @@ class WarmupJob:
             self.thread.start()
         return self
 
-    def covers(self, channels: bool, map_params: ProjectionParams | None = None) -> bool:
-        """True when this job builds at least what is asked (channels, and the map with ``map_params``)."""
-        return (self.channels or not channels) and (map_params is None or map_params == self.map_params)
+    def covers(self, channels: bool, map_params: ProjectionParams | None = None,
+               fit: frozenset[str] = frozenset()) -> bool:
+        """True when this job builds at least what is asked (channels, the map with ``map_params``, the deferred
+        channels in ``fit``)."""
+        return ((self.channels or not channels) and (map_params is None or map_params == self.map_params)
+                and fit <= self.fit)
 
     def recorder(self, phase: str) -> Callable[[float, str], None]:
         """A progress callback that records ``phase``'s fraction, current stage and last detail."""
@@ -112,7 +118,13 @@ class WarmupJob:
 
     def _run(self) -> None:
         try:
-            self.engine.prepare(self.recorder("engine"), channels=self.channels)
+            if self.fit:
+                record = self.recorder("engine")
+                self.engine.prepare(scaled(record, 0.0, 0.5), channels=True)
+                record(0.5, STAGES["deferred"])
+                self.engine.fit_deferred(self.fit, progress=scaled(record, 0.5, 1.0))
+            else:
+                self.engine.prepare(self.recorder("engine"), channels=self.channels)
             self.recorder("engine")(1.0, "ready")
             if self.map_params is not None:
                 self.result = self.engine.projection_map(self.map_params, self.recorder("map"))
@@ -136,12 +148,12 @@ class WarmupJobs:
         self.started: int = 0
         """Jobs started so far (tests check that concurrent callers share one)."""
 
-    def running(self, engine: Engine, channels: bool = False,
-                map_params: ProjectionParams | None = None) -> WarmupJob | None:
+    def running(self, engine: Engine, channels: bool = False, map_params: ProjectionParams | None = None,
+                fit: frozenset[str] = frozenset()) -> WarmupJob | None:
         """A running job for ``engine`` that builds what is asked, if there is one."""
         with self._lock:
             return next((j for j in self._jobs if j.engine is engine and j.running
-                         and j.covers(channels, map_params)), None)
+                         and j.covers(channels, map_params, fit)), None)
 
     def start(
         self,
@@ -149,14 +161,15 @@ class WarmupJobs:
         channels: bool = True,
         map_params: ProjectionParams | None = None,
         on_map: Callable[[Engine, ProjectionParams, ProjectionMap], None] | None = None,
+        fit: frozenset[str] = frozenset(),
     ) -> WarmupJob:
         """The running job that builds what is asked, or a new one started now (never two at once)."""
         with self._lock:
             for job in self._jobs:
-                if job.engine is engine and job.running and job.covers(channels, map_params):
+                if job.engine is engine and job.running and job.covers(channels, map_params, fit):
                     return job
             self._jobs = [j for j in self._jobs if j.running or j.engine is not engine][-32:]
-            job = WarmupJob(engine, channels, map_params, on_map)
+            job = WarmupJob(engine, channels, map_params, on_map, fit)
             self._jobs.append(job)
             self.started += 1
             return job.start()
@@ -194,7 +207,7 @@ def wait_for(job: WarmupJob, until: Callable[[], bool], label: str, phases: tupl
     from ui.i18n import t
     from ui.safe import md_escape
 
-    stages = CORE_STAGES + (("map",) if "map" in phases else ())
+    stages = CORE_STAGES + (("deferred",) if job.fit else ()) + (("map",) if "map" in phases else ())
     if until() and not job.error:
         return
     with st.status(md_escape(label), expanded=True) as status:

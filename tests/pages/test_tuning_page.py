@@ -177,3 +177,29 @@ def test_a_picked_user_is_mixed_as_the_page_says_and_settings_survive_a_reload(
     assert reloaded.slider(key="tuning_w_popularity").value == pytest.approx(1.5)
     assert reloaded.slider(key="tuning_k").value == 30
     assert reloaded.session_state["tuning_user"] is None, "the user is not kept in the URL"
+
+
+@pytest.mark.slow
+def test_a_deferred_channel_is_fitted_with_named_progress_when_its_weight_rises(page: AppTest,
+                                                                               bilingual: Dataset) -> None:
+    """EASE^R has weight 0 by default and is fitted on first use: raising its slider shows the fitting as a named
+    stage (not a silent pause), then ranks with it."""
+    at = page
+    at.selectbox(key="tuning_user").set_value(str(bilingual.user_ids[0])).run()
+    assert not at.exception, _errors(at)
+    from ui.resources import get_engine
+
+    engine = get_engine(bilingual, "use-m3")
+    assert "ease" in engine.pending_channels()
+    at.slider(key="tuning_w_ease").set_value(1.0).run()
+    assert not at.exception, _errors(at)
+    assert "ease" not in engine.pending_channels()
+
+    def statuses(node: object) -> list[str]:
+        found = [str(node.label)] if type(node).__name__ == "Status" else []  # type: ignore[attr-defined]
+        for child in getattr(node, "children", {}).values():
+            found += statuses(child)
+        return found
+
+    assert t("app.ready", "zh") in statuses(at.main)  # the fitting's status box, closed once done
+    assert len(_titles(at)) == 20

@@ -149,3 +149,36 @@ def test_no_server_warmup_under_apptest() -> None:
         "st.write(repr((warm_up_default(), warmup_jobs().started - before)))\n", default_timeout=120).run()
     assert not at.exception
     assert [m.value for m in at.markdown] == ["(None, 0)"]
+
+
+def test_a_fit_job_fits_the_deferred_channels_after_the_rest_with_named_progress() -> None:
+    class Deferred(FakeEngine):
+        def __init__(self) -> None:
+            super().__init__()
+            self.pending = ["ease", "learned"]
+            self.fitted: list[frozenset[str]] = []
+
+        def pending_channels(self) -> list[str]:
+            return list(self.pending)
+
+        def fit_deferred(self, names: Any = None, progress: Any = None) -> list[str]:
+            self.fitted.append(frozenset(names))
+            progress(0.5, "fitting ease")
+            self.pending = [n for n in self.pending if n not in names]
+            return sorted(names)
+
+    jobs, engine = WarmupJobs(), Deferred()
+    plain = jobs.start(engine, channels=True)  # type: ignore[arg-type]
+    assert not plain.covers(True, fit=frozenset({"ease"}))  # a job without the fit does not cover it
+    fit = jobs.start(engine, channels=True, fit=frozenset({"ease"}))  # type: ignore[arg-type]
+    assert fit is not plain and fit.channels
+    assert jobs.running(engine, fit=frozenset({"ease"})) is fit  # type: ignore[arg-type]
+    engine.gate.set()
+    plain.thread.join(10)
+    fit.thread.join(10)
+    assert fit.error is None and engine.fitted == [frozenset({"ease"})] and engine.pending == ["learned"]
+    final = fit.progress()
+    assert final.fraction == 1.0 and final.stage == "deferred"
+    english = lambda k, **kw: t(k, "en", **kw)  # noqa: E731
+    text = step_text(Progress(0.7, "deferred", "fitting ease"), (*CORE_STAGES, "deferred"), english)
+    assert text.startswith("Step 7 of 7") and t("tuning.channel.ease", "en") in text

@@ -42,6 +42,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "app.ready": ("准备就绪", "Ready"),
     "warmup.starting": ("正在开始准备…", "Starting…"),
     "warmup.step": ("第 {i}/{n} 步：{stage}", "Step {i} of {n}: {stage}"),
+    "app.fitting_channels": ("正在训练所选权重用到的通道……", "Training the channels your weights use…"),
     "warmup.stage.model": ("加载文本模型", "Loading the text model"),
     "warmup.stage.embed": ("为物品文本生成向量", "Embedding the item texts"),
     "warmup.stage.index": ("建立物品近邻索引", "Building the item neighbour index"),
