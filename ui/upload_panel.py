@@ -224,8 +224,9 @@ def date_order_widget(raw: RawTable, inter_map: dict[str, str], file_key: str) -
     ``--date-format``); returns ``raw`` set to read dates that way (a copy: the parsed upload stays cached as is)."""
     if not inter_map.get("timestamp"):
         return raw
+    labels = {k: t(f"data.date_choice.{k}") for k in DATE_ORDER_CHOICES}  # in this run's language, resolved now
     order = st.selectbox(
-        t("data.date_order"), list(DATE_ORDER_CHOICES), format_func=lambda k: t(f"data.date_choice.{k}"),
+        t("data.date_order"), list(DATE_ORDER_CHOICES), format_func=lambda k: labels.get(k, k),
         help=t("data.date_order_help"), key=f"date_order:{file_key}", placeholder=t("app.choose_one"),
     ) or "auto"
     return raw if order == raw.date_format else replace(raw, date_format=order)
