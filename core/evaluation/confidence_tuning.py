@@ -126,8 +126,7 @@ def choose_confidence(
     the best beats it (higher mean NDCG@k, Wilcoxon p < :data:`ALPHA`)."""
     params = base or ChannelParams()
     signal = validation.train.signal.kind
-    default = resolved_confidence(params.get("mf"), validation.train) if params.get("mf").confidence is not None \
-        else default_confidence(signal)
+    default = resolved_confidence(params.get("mf"), validation.train)  # the mf setting, else the signal's default
     todo = candidates_for(signal, relevance_threshold)
     if default not in todo:
         todo = (default, *todo)
